@@ -1,0 +1,106 @@
+from django.contrib import admin
+
+from cases.models import (
+    Assignment,
+    Case,
+    CaseDocument,
+    CaseNumberSequence,
+    CaseTransition,
+    Determination,
+    DisputedItem,
+    ItemDecision,
+)
+
+
+class DisputedItemInline(admin.StackedInline):
+    model = DisputedItem
+    extra = 0
+
+
+class CaseDocumentInline(admin.TabularInline):
+    model = CaseDocument
+    extra = 0
+    fields = ["kind", "title", "author", "document_date", "original_name", "page_count", "sha256", "uploaded_at"]
+    readonly_fields = ["original_name", "page_count", "sha256", "uploaded_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        # Documents are checked by content on upload; add them on the case page.
+        return False
+
+
+class CaseTransitionInline(admin.TabularInline):
+    model = CaseTransition
+    extra = 0
+    readonly_fields = ["from_status", "to_status", "by", "at", "note"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ["case_number", "status", "priority", "employee_name", "claim_number", "due_date", "reviewer"]
+    list_filter = ["status", "priority", "items__category"]
+    search_fields = ["case_number", "claim_number", "employee_name"]
+    date_hierarchy = "application_received"
+    readonly_fields = ["status", "due_date", "reviewer", "created_at", "updated_at", "created_by"]
+    autocomplete_fields = ["employer", "claims_administrator", "employee_attorney", "requesting_provider"]
+    inlines = [DisputedItemInline, CaseDocumentInline, CaseTransitionInline]
+    list_select_related = ["reviewer"]
+
+
+@admin.register(DisputedItem)
+class DisputedItemAdmin(admin.ModelAdmin):
+    list_display = ["case", "description", "category", "ur_outcome"]
+    list_filter = ["category", "ur_outcome"]
+    search_fields = ["description", "case__case_number"]
+    list_select_related = ["case"]
+
+
+@admin.register(CaseDocument)
+class CaseDocumentAdmin(admin.ModelAdmin):
+    list_display = ["case", "kind", "title", "page_count", "uploaded_at"]
+    list_filter = ["kind"]
+    search_fields = ["case__case_number", "title", "sha256"]
+    readonly_fields = ["file", "original_name", "size", "sha256", "page_count", "uploaded_by", "uploaded_at"]
+    list_select_related = ["case"]
+
+
+@admin.register(CaseTransition)
+class CaseTransitionAdmin(admin.ModelAdmin):
+    list_display = ["case", "from_status", "to_status", "by", "at"]
+    list_filter = ["to_status"]
+    search_fields = ["case__case_number"]
+    list_select_related = ["case", "by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseNumberSequence)
+class CaseNumberSequenceAdmin(admin.ModelAdmin):
+    list_display = ["year", "last_value"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ["case", "reviewer", "state", "offered_at", "responded_at"]
+    list_filter = ["state"]
+    search_fields = ["case__case_number", "reviewer__username"]
+    list_select_related = ["case", "reviewer"]
+
+
+class ItemDecisionInline(admin.StackedInline):
+    model = ItemDecision
+    extra = 0
+
+
+@admin.register(Determination)
+class DeterminationAdmin(admin.ModelAdmin):
+    list_display = ["case", "version", "state", "author", "submitted_at", "qa_at"]
+    list_filter = ["state"]
+    search_fields = ["case__case_number"]
+    inlines = [ItemDecisionInline]
+    list_select_related = ["case", "author"]

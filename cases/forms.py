@@ -1,0 +1,222 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, Row
+from django import forms
+from django.core.exceptions import ValidationError
+
+from cases.lifecycle import Status
+from cases.models import Case, CaseDocument, Category, DisputedItem, Priority
+from core.models import Party
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PartyNameField(forms.CharField):
+    """A party typed by name; the form turns it into the one Party record of that kind (created when new)."""
+
+    def __init__(self, kind: str, **kwargs):
+        self.kind = kind
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+
+
+class CaseForm(forms.ModelForm):
+    employer_name = PartyNameField(Party.Kind.EMPLOYER, label="Employer")
+    claims_administrator_name = PartyNameField(Party.Kind.CLAIMS_ADMINISTRATOR, label="Claims administrator")
+    attorney_firm_name = PartyNameField(Party.Kind.LAW_FIRM, label="Employee attorney's firm")
+    requesting_provider_name = PartyNameField(Party.Kind.PHYSICIAN, label="Requesting provider")
+    provider_group_name = PartyNameField(Party.Kind.PROVIDER_GROUP, label="Provider group")
+
+    party_fields = {
+        "employer_name": "employer",
+        "claims_administrator_name": "claims_administrator",
+        "attorney_firm_name": "employee_attorney",
+        "requesting_provider_name": "requesting_provider",
+    }
+
+    class Meta:
+        model = Case
+        fields = [
+            "priority",
+            "claim_number",
+            "date_of_injury",
+            "ur_determination_date",
+            "application_received",
+            "assigned_date",
+            "employee_name",
+            "employee_date_of_birth",
+            "employee_age",
+            "employee_sex",
+            "employee_address",
+            "adjuster_name",
+            "attorney_name",
+            "provider_specialty",
+            "diagnosis",
+            "icd10_code",
+        ]
+        widgets = {
+            "date_of_injury": DATE_WIDGET,
+            "ur_determination_date": DATE_WIDGET,
+            "application_received": DATE_WIDGET,
+            "assigned_date": DATE_WIDGET,
+            "employee_date_of_birth": DATE_WIDGET,
+            "employee_address": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for field, attribute in self.party_fields.items():
+                party = getattr(self.instance, attribute)
+                self.fields[field].initial = party.name if party else ""
+            provider = self.instance.requesting_provider
+            if provider and provider.organization:
+                self.fields["provider_group_name"].initial = provider.organization.name
+        self.fields["priority"].choices = Priority.choices
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Fieldset(
+                "Application",
+                Row(
+                    Column("priority"), Column("claim_number"), Column("application_received"), Column("assigned_date")
+                ),
+                Row(Column("date_of_injury"), Column("ur_determination_date")),
+            ),
+            Fieldset(
+                "Injured worker",
+                Row(
+                    Column("employee_name"),
+                    Column("employee_date_of_birth"),
+                    Column("employee_age"),
+                    Column("employee_sex"),
+                ),
+                "employee_address",
+            ),
+            Fieldset(
+                "Parties",
+                Row(Column("employer_name"), Column("claims_administrator_name"), Column("adjuster_name")),
+                Row(Column("attorney_name"), Column("attorney_firm_name")),
+                Row(Column("requesting_provider_name"), Column("provider_specialty"), Column("provider_group_name")),
+            ),
+            Fieldset("Diagnosis", Row(Column("diagnosis", css_class="col-md-8"), Column("icd10_code"))),
+        )
+
+    def clean_icd10_code(self) -> str:
+        return (self.cleaned_data.get("icd10_code") or "").strip().upper()
+
+    def clean(self):
+        cleaned = super().clean()
+        injury, ur, received = (
+            cleaned.get("date_of_injury"),
+            cleaned.get("ur_determination_date"),
+            cleaned.get("application_received"),
+        )
+        if injury and ur and ur < injury:
+            self.add_error("ur_determination_date", "The UR determination cannot be before the date of injury.")
+        if ur and received and received < ur:
+            self.add_error("application_received", "The application cannot be received before the UR determination.")
+        if cleaned.get("employee_age") is not None and cleaned["employee_age"] > 120:
+            self.add_error("employee_age", "An age above 120 is not plausible.")
+        return cleaned
+
+    def party_values(self) -> dict[str, str]:
+        return {field: self.cleaned_data.get(field, "") for field in [*self.party_fields, "provider_group_name"]}
+
+
+class DisputedItemForm(forms.ModelForm):
+    class Meta:
+        model = DisputedItem
+        fields = ["description", "category", "ur_outcome", "original_request", "authorized"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "original_request": forms.Textarea(attrs={"rows": 2}),
+            "authorized": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"description": "Disputed item (as requested)"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "—")] + Category.choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("ur_outcome") == DisputedItem.UrOutcome.MODIFIED:
+            for name in ("original_request", "authorized"):
+                if not (cleaned.get(name) or "").strip():
+                    self.add_error(name, "Required when UR modified the request.")
+        return cleaned
+
+
+class BaseItemFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if not kept:
+            raise ValidationError("A case needs at least one disputed item.")
+
+
+ItemFormSet = forms.inlineformset_factory(
+    Case, DisputedItem, form=DisputedItemForm, formset=BaseItemFormSet, extra=1, can_delete=True
+)
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(choices=CaseDocument.Kind.choices)
+    file = forms.FileField(label="PDF file")
+    title = forms.CharField(max_length=200, required=False)
+    author = forms.CharField(max_length=200, required=False)
+    document_date = forms.DateField(required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("kind"), Column("file")), Row(Column("title"), Column("author"), Column("document_date"))
+        )
+
+
+class TransitionForm(forms.Form):
+    """The administrator's moves on the case page; the lifecycle decides which are allowed."""
+
+    ACTIONS = {
+        "eligible": Status.ELIGIBLE,
+        "ineligible": Status.INELIGIBLE,
+        "request_records": Status.RECORDS_REQUESTED,
+        "receive_records": Status.RECORDS_RECEIVED,
+        "withdraw": Status.WITHDRAWN,
+        "terminate": Status.TERMINATED,
+    }
+    action = forms.ChoiceField(choices=[(key, key) for key in ACTIONS])
+    on = forms.DateField(required=False, widget=DATE_WIDGET, label="Date")
+    method = forms.ChoiceField(choices=Case.RecordsMethod.choices, required=False)
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason / note")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") in {"ineligible", "withdraw"} and not (cleaned.get("note") or "").strip():
+            self.add_error("note", "Give the reason.")
+        return cleaned
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(
+        required=False, label="Search", widget=forms.TextInput(attrs={"placeholder": "Case, claim number or employee"})
+    )
+    status = forms.ChoiceField(required=False, choices=[("", "Any status"), ("open", "All open")] + Status.choices)
+    priority = forms.ChoiceField(required=False, choices=[("", "Any priority")] + Priority.choices)
+    due = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("", "Any deadline"),
+            ("overdue", "Overdue"),
+            ("at_risk", "At risk"),
+            ("on_track", "On track"),
+            ("not_started", "Clock not started"),
+        ],
+    )
+    category = forms.ChoiceField(required=False, choices=[("", "Any category")] + Category.choices)

@@ -1,0 +1,69 @@
+"""The case lifecycle: states and the moves allowed between them, in one place."""
+
+from django.db import models
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", "Received"
+    ELIGIBLE = "eligible", "Eligible"
+    INELIGIBLE = "ineligible", "Ineligible"
+    RECORDS_REQUESTED = "records_requested", "Records requested"
+    RECORDS_RECEIVED = "records_received", "Records received"
+    ASSIGNED = "assigned", "Assigned (offered to reviewer)"
+    IN_REVIEW = "in_review", "In review"
+    QA = "qa", "In QA"
+    DETERMINED = "determined", "Determined"
+    LETTER_SIGNED = "letter_signed", "Letter signed"
+    SERVED = "served", "Served"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    TERMINATED = "terminated", "Terminated (treatment authorized)"
+    CLOSED = "closed", "Closed (historical)"
+
+
+# The states a case can be withdrawn or terminated from: anything not yet decided.
+_OPEN_BEFORE_DECISION = (
+    Status.RECEIVED,
+    Status.ELIGIBLE,
+    Status.RECORDS_REQUESTED,
+    Status.RECORDS_RECEIVED,
+    Status.ASSIGNED,
+    Status.IN_REVIEW,
+    Status.QA,
+)
+
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.RECEIVED: (Status.ELIGIBLE, Status.INELIGIBLE, Status.WITHDRAWN),
+    Status.ELIGIBLE: (
+        Status.RECORDS_REQUESTED,
+        Status.RECORDS_RECEIVED,
+        Status.ASSIGNED,
+        Status.WITHDRAWN,
+        Status.TERMINATED,
+    ),
+    Status.RECORDS_REQUESTED: (Status.RECORDS_RECEIVED, Status.ASSIGNED, Status.WITHDRAWN, Status.TERMINATED),
+    Status.RECORDS_RECEIVED: (Status.ASSIGNED, Status.WITHDRAWN, Status.TERMINATED),
+    # An offered case is accepted (in review) or declined (back to the queue).
+    Status.ASSIGNED: (Status.IN_REVIEW, Status.RECORDS_RECEIVED, Status.ASSIGNED, Status.WITHDRAWN, Status.TERMINATED),
+    Status.IN_REVIEW: (Status.QA, Status.ASSIGNED, Status.WITHDRAWN, Status.TERMINATED),
+    # QA approves (determined) or returns the determination to the reviewer (in review).
+    Status.QA: (Status.DETERMINED, Status.IN_REVIEW, Status.WITHDRAWN, Status.TERMINATED),
+    Status.DETERMINED: (Status.LETTER_SIGNED,),
+    # A correction signs a new version of the letter: the case stays signed.
+    Status.LETTER_SIGNED: (Status.SERVED, Status.LETTER_SIGNED),
+    Status.SERVED: (Status.LETTER_SIGNED,),
+    Status.INELIGIBLE: (),
+    Status.WITHDRAWN: (),
+    Status.TERMINATED: (),
+    Status.CLOSED: (),
+}
+
+FINAL_STATES = frozenset({Status.INELIGIBLE, Status.WITHDRAWN, Status.TERMINATED, Status.CLOSED})
+DECIDED_STATES = frozenset({Status.DETERMINED, Status.LETTER_SIGNED, Status.SERVED, Status.CLOSED})
+# States in which the statutory clock is running against the organization.
+CLOCK_RUNNING_STATES = frozenset(_OPEN_BEFORE_DECISION) - {Status.RECEIVED}
+# States waiting for a reviewer to be assigned: the assignment queue.
+ASSIGNABLE_STATES = frozenset({Status.ELIGIBLE, Status.RECORDS_REQUESTED, Status.RECORDS_RECEIVED})
+
+
+def can_move(source: str, target: str) -> bool:
+    return target in TRANSITIONS.get(source, ())

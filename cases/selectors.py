@@ -1,0 +1,62 @@
+"""Queries used by more than one page. Every case query starts from ``permissions.visible_cases``."""
+
+from datetime import date, timedelta
+
+from django.db.models import Case as When_
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from cases import clock
+from cases.lifecycle import CLOCK_RUNNING_STATES, FINAL_STATES, Status
+from cases.permissions import visible_cases
+
+
+def _at_risk_q(today: date) -> Q:
+    return Q(priority="standard", due_date__lte=today + timedelta(days=clock.AT_RISK_DAYS["standard"])) | Q(
+        priority="expedited", due_date__lte=today + timedelta(days=clock.AT_RISK_DAYS["expedited"])
+    )
+
+
+def filter_cases(queryset: QuerySet, params: dict, today: date | None = None) -> QuerySet:
+    today = today or timezone.localdate()
+    running = Q(status__in=CLOCK_RUNNING_STATES)
+    if status := params.get("status"):
+        queryset = queryset.exclude(status__in=FINAL_STATES) if status == "open" else queryset.filter(status=status)
+    if priority := params.get("priority"):
+        queryset = queryset.filter(priority=priority)
+    if category := params.get("category"):
+        queryset = queryset.filter(items__category=category).distinct()
+    due = params.get("due")
+    if due == "overdue":
+        queryset = queryset.filter(running, due_date__lt=today)
+    elif due == "at_risk":
+        queryset = queryset.filter(running, due_date__gte=today).filter(_at_risk_q(today))
+    elif due == "on_track":
+        queryset = queryset.filter(running, due_date__gte=today).exclude(_at_risk_q(today))
+    elif due == "not_started":
+        queryset = queryset.filter(Q(status=Status.RECEIVED) | running, due_date__isnull=True)
+    if q := (params.get("q") or "").strip():
+        queryset = queryset.filter(
+            Q(case_number__icontains=q) | Q(claim_number__icontains=q) | Q(employee_name__icontains=q)
+        )
+    return queryset
+
+
+def case_list(user, params: dict) -> QuerySet:
+    """The cases a user may see, filtered, with what a list row needs in the same query."""
+    queryset = (
+        visible_cases(user)
+        .select_related("employer", "claims_administrator")
+        .annotate(item_count=Count("items", distinct=True))
+    )
+    # Overdue and at-risk first (earliest due date), then cases with no clock, newest first.
+    running_first = When_(
+        When(status__in=CLOCK_RUNNING_STATES, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return filter_cases(queryset, params).order_by(running_first, F("due_date").asc(nulls_last=True), "-case_number")
+
+
+def state_counts(user) -> list[tuple[str, str, int]]:
+    """(state, label, number of cases) for the states the user has cases in, in lifecycle order."""
+    counts = dict(visible_cases(user).order_by().values_list("status").annotate(n=Count("pk")))
+    return [(value, label, counts[value]) for value, label in Status.choices if value in counts]

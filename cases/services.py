@@ -1,0 +1,230 @@
+"""Every write to a case that touches several rows or moves its state. Views and commands call these."""
+
+import hashlib
+import io
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from cases.lifecycle import Status, can_move
+from cases.models import Case, CaseDocument, CaseNumberSequence, CaseTransition
+
+
+class TransitionError(ValidationError):
+    """A move the lifecycle does not allow from the case's current state."""
+
+
+def next_case_number(year: int | None = None) -> str:
+    """Take the next case number for the year (two digits), under a row lock: no gaps, no duplicates.
+
+    Must run inside the transaction that saves the case, so a rolled-back intake gives its number back.
+    """
+    year = (year if year is not None else timezone.localdate().year) % 100
+    CaseNumberSequence.objects.get_or_create(year=year)
+    sequence = CaseNumberSequence.objects.select_for_update().get(year=year)
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return f"CM{year:02d}-{sequence.last_value:07d}"
+
+
+def note_external_case_number(case_number: str) -> None:
+    """An imported case keeps its number; move the sequence past it so intake never hands it out again."""
+    year, value = int(case_number[2:4]), int(case_number[5:])
+    CaseNumberSequence.objects.get_or_create(year=year)
+    CaseNumberSequence.objects.filter(year=year, last_value__lt=value).update(last_value=value)
+
+
+def record_transition(case: Case, to_status: str, *, by, note: str = "", from_status: str | None = None):
+    return CaseTransition.objects.create(
+        case=case,
+        from_status=case.status if from_status is None else from_status,
+        to_status=to_status,
+        by=by if by is not None and by.is_authenticated else None,
+        note=note,
+    )
+
+
+@transaction.atomic
+def transition(case: Case, to_status: str, *, by, note: str = "", extra_fields: dict | None = None) -> Case:
+    """Move a case to another state, if the lifecycle allows it, and record who did it and when.
+
+    The row is locked and re-read first, so two people acting at once cannot both move it.
+    """
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if not can_move(locked.status, to_status):
+        raise TransitionError(
+            f"Case {locked.case_number} is {locked.get_status_display().lower()}; "
+            f"it cannot move to {Status(to_status).label.lower()}."
+        )
+    record_transition(locked, to_status, by=by, note=note)
+    fields = {"status": to_status, **(extra_fields or {})}
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=[*fields, "updated_at"])
+    for name in (*fields, "due_date", "updated_at"):
+        setattr(case, name, getattr(locked, name))
+    return case
+
+
+def mark_eligible(case: Case, *, by, note: str = "") -> Case:
+    return transition(case, Status.ELIGIBLE, by=by, note=note)
+
+
+def mark_ineligible(case: Case, *, by, reason: str) -> Case:
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the application is ineligible (8 CCR 9792.10.3)."})
+    return transition(case, Status.INELIGIBLE, by=by, note=reason, extra_fields={"ineligible_reason": reason})
+
+
+def request_records(case: Case, *, by, on: date | None = None, method: str = "electronic") -> Case:
+    on = on or timezone.localdate()
+    return transition(
+        case,
+        Status.RECORDS_REQUESTED,
+        by=by,
+        note=f"Records requested by {method} on {on:%m/%d/%Y}.",
+        extra_fields={"records_requested": on, "records_request_method": method},
+    )
+
+
+def receive_records(case: Case, *, by, on: date | None = None) -> Case:
+    on = on or timezone.localdate()
+    return transition(
+        case,
+        Status.RECORDS_RECEIVED,
+        by=by,
+        note=f"Records received on {on:%m/%d/%Y}; the statutory clock starts.",
+        extra_fields={"records_received": on},
+    )
+
+
+def withdraw(case: Case, *, by, reason: str) -> Case:
+    return transition(case, Status.WITHDRAWN, by=by, note=reason)
+
+
+def terminate(case: Case, *, by, reason: str = "The claims administrator authorized the treatment.") -> Case:
+    return transition(case, Status.TERMINATED, by=by, note=reason)
+
+
+# -- documents ---------------------------------------------------------------------------------------------------
+
+
+def inspect_pdf(data: bytes, *, name: str) -> int:
+    """Check by content that ``data`` is a readable PDF within the size limit; return its page count."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    limit = settings.CASE_DOCUMENT_MAX_BYTES
+    if len(data) > limit:
+        raise ValidationError(
+            f"{name} is {len(data) / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB.", code="too_large"
+        )
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise ValidationError(f"{name} is not a PDF file (its content is not PDF, whatever its name).", code="not_pdf")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            raise ValidationError(f"{name} is password-protected; upload an unprotected copy.", code="encrypted")
+        pages = len(reader.pages)
+    except ValidationError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        raise ValidationError(f"{name} is damaged and cannot be read as a PDF ({error}).", code="damaged") from None
+    if pages == 0:
+        raise ValidationError(f"{name} has no pages.", code="empty")
+    return pages
+
+
+def add_document(
+    case: Case,
+    *,
+    data: bytes,
+    name: str,
+    kind: str,
+    by=None,
+    title: str = "",
+    author: str = "",
+    document_date: date | None = None,
+) -> CaseDocument:
+    """Store a PDF with the case after checking it by content. The same file twice on one case is refused."""
+    pages = inspect_pdf(data, name=name)
+    digest = hashlib.sha256(data).hexdigest()
+    if CaseDocument.objects.filter(case=case, sha256=digest).exists():
+        raise ValidationError(f"{name} is already on case {case.case_number}.", code="duplicate")
+    document = CaseDocument(
+        case=case,
+        kind=kind,
+        title=title or name.rsplit(".", 1)[0],
+        author=author,
+        document_date=document_date,
+        original_name=name[:255],
+        size=len(data),
+        sha256=digest,
+        page_count=pages,
+        uploaded_by=by if by is not None and by.is_authenticated else None,
+    )
+    document.file.save(document_upload_name(document), ContentFile(data), save=False)
+    document.save()
+    return document
+
+
+def document_upload_name(document: CaseDocument) -> str:
+    return f"{document.sha256[:16]}.pdf"
+
+
+# -- intake ------------------------------------------------------------------------------------------------------
+
+
+def _party_from_form(values: dict[str, str]) -> dict:
+    from core.models import Party
+    from core.services import get_or_create_party
+
+    group = get_or_create_party(Party.Kind.PROVIDER_GROUP, values.get("provider_group_name"))
+    provider = get_or_create_party(Party.Kind.PHYSICIAN, values.get("requesting_provider_name"))
+    if provider is not None and group is not None and provider.organization_id != group.pk:
+        provider.organization = group
+        provider.save(update_fields=["organization", "updated_at"])
+    return {
+        "employer": get_or_create_party(Party.Kind.EMPLOYER, values.get("employer_name")),
+        "claims_administrator": get_or_create_party(
+            Party.Kind.CLAIMS_ADMINISTRATOR, values.get("claims_administrator_name")
+        ),
+        "employee_attorney": get_or_create_party(Party.Kind.LAW_FIRM, values.get("attorney_firm_name")),
+        "requesting_provider": provider,
+    }
+
+
+@transaction.atomic
+def save_intake(case_form, item_formset, *, by, document: dict | None = None) -> Case:
+    """Save a new or edited case with its items (and an optional first document) in one transaction.
+
+    The forms must be valid. A new case gets the next case number; the first transition is recorded.
+    """
+    case = case_form.save(commit=False)
+    for attribute, party in _party_from_form(case_form.party_values()).items():
+        setattr(case, attribute, party)
+    is_new = case.pk is None
+    if is_new:
+        case.case_number = next_case_number()
+        case.created_by = by
+    case.save()
+    item_formset.instance = case
+    items = item_formset.save(commit=False)
+    for removed in item_formset.deleted_objects:
+        removed.delete()
+    for position, item in enumerate(items):
+        item.position = item.position or position
+        item.save()
+    for position, item in enumerate(case.items.order_by("position", "pk")):
+        if item.position != position:
+            item.position = position
+            item.save(update_fields=["position"])
+    if is_new:
+        record_transition(case, Status.RECEIVED, by=by, note="Application received at intake.", from_status="")
+    if document:
+        add_document(case, by=by, **document)
+    return case

@@ -1,0 +1,209 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
+
+from cases import selectors, services
+from cases.forms import CaseFilterForm, CaseForm, DocumentForm, ItemFormSet, TransitionForm
+from cases.lifecycle import TRANSITIONS, Status
+from cases.models import Case
+from cases.permissions import can_edit_intake, get_visible_case_or_404, visible_cases
+
+PAGE_SIZE = 50
+
+
+def _require_intake(request: HttpRequest) -> None:
+    if not can_edit_intake(request.user):
+        raise PermissionDenied
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None)
+    params = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(selectors.case_list(request.user, params), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "filter_form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "state_counts": selectors.state_counts(request.user),
+        },
+    )
+
+
+def case_detail(request: HttpRequest, case_number: str) -> HttpResponse:
+    case = get_visible_case_or_404(
+        request.user,
+        case_number,
+        Case.objects.select_related(
+            "employer", "claims_administrator", "employee_attorney", "requesting_provider__organization"
+        ),
+    )
+    allowed = TRANSITIONS.get(case.status, ())
+    actions = [key for key, target in TransitionForm.ACTIONS.items() if target in allowed]
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "items": case.items.all(),
+            "documents": case.documents.all(),
+            "transitions": case.transitions.select_related("by"),
+            "can_edit": can_edit_intake(request.user),
+            "actions": actions if can_edit_intake(request.user) else [],
+            "transition_form": TransitionForm(),
+            "document_form": DocumentForm() if can_edit_intake(request.user) else None,
+        },
+    )
+
+
+def _intake(request: HttpRequest, case: Case | None) -> HttpResponse:
+    _require_intake(request)
+    instance = case or Case()
+    if request.method == "POST":
+        form = CaseForm(request.POST, instance=instance)
+        formset = ItemFormSet(request.POST, instance=instance, prefix="items")
+        document_form = DocumentForm(request.POST, request.FILES, prefix="doc") if request.FILES else None
+        valid = form.is_valid() & formset.is_valid() & (document_form is None or document_form.is_valid())
+        if valid:
+            document = None
+            if document_form is not None:
+                upload = document_form.cleaned_data["file"]
+                document = {
+                    "data": upload.read(),
+                    "name": upload.name,
+                    "kind": document_form.cleaned_data["kind"],
+                    "title": document_form.cleaned_data["title"],
+                    "author": document_form.cleaned_data["author"],
+                    "document_date": document_form.cleaned_data["document_date"],
+                }
+            try:
+                saved = services.save_intake(form, formset, by=request.user, document=document)
+            except ValidationError as error:
+                document_form.add_error("file", error.messages)
+            else:
+                messages.success(request, f"Case {saved.case_number} saved.")
+                return redirect(saved)
+        messages.error(request, "The case was not saved: correct the fields marked below.")
+    else:
+        form = CaseForm(instance=instance)
+        formset = ItemFormSet(instance=instance, prefix="items")
+        document_form = None
+    return render(
+        request,
+        "cases/case_form.html",
+        {
+            "case": case,
+            "form": form,
+            "formset": formset,
+            "document_form": document_form or DocumentForm(prefix="doc"),
+        },
+    )
+
+
+def case_create(request: HttpRequest) -> HttpResponse:
+    return _intake(request, None)
+
+
+def case_edit(request: HttpRequest, case_number: str) -> HttpResponse:
+    _require_intake(request)
+    case = get_visible_case_or_404(request.user, case_number)
+    return _intake(request, case)
+
+
+@require_POST
+def case_transition(request: HttpRequest, case_number: str) -> HttpResponse:
+    _require_intake(request)
+    case = get_visible_case_or_404(request.user, case_number)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            messages.error(request, f"{field}: {' '.join(errors)}")
+        return redirect(case)
+    action, on, note = form.cleaned_data["action"], form.cleaned_data["on"], form.cleaned_data["note"]
+    try:
+        if action == "eligible":
+            services.mark_eligible(case, by=request.user, note=note)
+        elif action == "ineligible":
+            services.mark_ineligible(case, by=request.user, reason=note)
+        elif action == "request_records":
+            services.request_records(case, by=request.user, on=on, method=form.cleaned_data["method"] or "electronic")
+        elif action == "receive_records":
+            services.receive_records(case, by=request.user, on=on)
+        elif action == "withdraw":
+            services.withdraw(case, by=request.user, reason=note)
+        elif action == "terminate":
+            services.terminate(case, by=request.user, **({"reason": note} if note else {}))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Case {case.case_number} is now {case.get_status_display().lower()}.")
+    return redirect(case)
+
+
+@require_POST
+def document_upload(request: HttpRequest, case_number: str) -> HttpResponse:
+    _require_intake(request)
+    case = get_visible_case_or_404(request.user, case_number)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            with transaction.atomic():
+                services.add_document(
+                    case,
+                    data=upload.read(),
+                    name=upload.name,
+                    kind=form.cleaned_data["kind"],
+                    by=request.user,
+                    title=form.cleaned_data["title"],
+                    author=form.cleaned_data["author"],
+                    document_date=form.cleaned_data["document_date"],
+                )
+        except ValidationError as error:
+            messages.error(request, f"Document not added: {' '.join(error.messages)}")
+        else:
+            messages.success(request, f"{upload.name} added to {case.case_number}.")
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"Document not added: {field}: {' '.join(errors)}")
+    return redirect(case)
+
+
+@xframe_options_sameorigin
+def document_file(request: HttpRequest, case_number: str, document_id: int) -> FileResponse:
+    """A case document, only through the case access rule. Shown inline (the PDF viewer) or downloaded."""
+    case = get_visible_case_or_404(request.user, case_number)
+    document = get_object_or_404(case.documents, pk=document_id)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        content_type="application/pdf",
+        as_attachment=request.GET.get("download") == "1",
+        filename=document.original_name,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def my_cases(request: HttpRequest) -> HttpResponse:
+    """The reviewer's home: the cases assigned to them, most urgent first."""
+    cases = selectors.case_list(request.user, {}).filter(reviewer=request.user).exclude(status__in=[Status.CLOSED])
+    return render(request, "cases/my_cases.html", {"cases": cases})
+
+
+def qa_queue(request: HttpRequest) -> HttpResponse:
+    """Determinations waiting for clinical QA, oldest first."""
+    cases = visible_cases(request.user).filter(status=Status.QA).order_by("updated_at")
+    return render(request, "cases/qa_queue.html", {"cases": cases})

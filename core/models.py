@@ -1,0 +1,109 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Party(models.Model):
+    """Someone a case names who matters for conflicts of interest: employers, claims administrators, provider groups,
+    physicians, law firms, facilities, manufacturers. Kept once and referred to by cases and by reviewers'
+    affiliations, never repeated as free text per case."""
+
+    class Kind(models.TextChoices):
+        EMPLOYER = "employer", "Employer"
+        CLAIMS_ADMINISTRATOR = "claims_administrator", "Claims administrator / insurer"
+        PROVIDER_GROUP = "provider_group", "Provider group"
+        FACILITY = "facility", "Facility"
+        PHYSICIAN = "physician", "Physician"
+        MANUFACTURER = "manufacturer", "Manufacturer"
+        LAW_FIRM = "law_firm", "Law firm"
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    name = models.CharField(max_length=200)
+    specialty = models.CharField(max_length=120, blank=True, help_text="For physicians.")
+    organization = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        help_text="For a physician, the provider group; for a provider group, its parent if any.",
+    )
+    address = models.TextField(blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name_plural = "parties"
+        constraints = [
+            models.UniqueConstraint("kind", Lower("name"), name="party_unique_name_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, for actions that are not case transitions (downloads, edits of the library,
+    roster changes)."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=64)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+class EmailTemplate(models.Model):
+    """A notification's subject and body, editable by administrators. Django template syntax."""
+
+    key = models.SlugField(max_length=64, unique=True)
+    description = models.CharField(max_length=200, blank=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class OutboxEmail(models.Model):
+    """A stored outgoing e-mail. Written in the same transaction as what caused it; sent by a task after commit and
+    swept again by beat, so nothing is lost when a worker dies or Redis is down."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    template_key = models.CharField(max_length=64, blank=True)
+    to = models.JSONField(default=list)
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    # Makes a reminder idempotent: one row per (purpose) key, e.g. "reminder:case:12:due-in-2".
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    related_object_type = models.CharField(max_length=64, blank=True)
+    related_object_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"

@@ -1,0 +1,27 @@
+from typing import Any
+
+from django.db import models
+
+from core.models import AuditEvent, Party
+
+
+def audit(actor, action: str, obj: models.Model, **detail: Any) -> AuditEvent:
+    """Record an action on an object; ``actor`` may be None for the system."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        detail=detail,
+    )
+
+
+def get_or_create_party(kind: str, name: str | None, **defaults: Any) -> Party | None:
+    """The one party of this kind with this name (case-insensitive), created if new; None for a blank name."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    party = Party.objects.filter(kind=kind, name__iexact=name).first()
+    if party is None:
+        party = Party.objects.create(kind=kind, name=name, **{k: v for k, v in defaults.items() if v is not None})
+    return party

@@ -1,0 +1,220 @@
+"""HTML to PDF/A-3b for determination letters, with WeasyPrint.
+
+Plain functions, no Django: the letters app renders its template to a string and calls :func:`render_pdf`.
+
+- Every letter gets ``static_pdf/letter.css`` first (fonts shipped in ``fonts/``, US Letter, 1 in margins,
+  "Page N of M" and the running case number).
+- Only ``file:`` and ``data:`` resources are fetched, and ``file:`` only inside this package or under the
+  ``base_url`` folder: anything else stops the render with :class:`ResourceRefused` at once, never a network wait
+  and never a letter that silently lacks an image.
+- One ``FontConfiguration`` and one parsed stylesheet per process (keyed on ``os.getpid()``), built lazily so that
+  prefork workers each get their own; call :func:`warm_up` from ``worker_process_init`` to pay for it early.
+"""
+
+from __future__ import annotations
+
+import atexit
+import gc
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import qrcode
+import qrcode.image.svg
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+STYLESHEET_PATH = PACKAGE_DIR / "static_pdf" / "letter.css"
+PDF_VARIANT = "pdf/a-3b"
+SIGNATURE_BLOCK_ID = "signature-block"
+# WeasyPrint lays out in CSS pixels; at zoom 1 one CSS px is 0.75 PDF point (96 px = 72 pt = 1 in).
+POINTS_PER_CSS_PIXEL = 0.75
+
+
+class ResourceRefused(ValueError):
+    """A letter asked for a resource it may not use (remote URL, or a local file outside the allowed folders)."""
+
+
+class LetterRenderError(RuntimeError):
+    """A resource the letter needs could not be loaded (missing file, broken data: URL...)."""
+
+
+@dataclass(frozen=True)
+class SignatureBox:
+    """Where the element with id ``signature-block`` landed: a page index and a rectangle in PDF points.
+
+    ``rect`` is ``(x1, y1, x2, y2)`` with the origin at the bottom left of the page, the form pyHanko takes
+    for a signature field's box; ``page_index`` counts from 0, like pyHanko's ``on_page``.
+    """
+
+    page_index: int
+    rect: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    pdf: bytes
+    page_count: int
+    signature_box: SignatureBox | None
+
+
+class LocalOnlyURLFetcher(URLFetcher):
+    """Fetch ``data:`` URLs, and ``file:`` URLs inside ``allowed_folders``; refuse everything else."""
+
+    def __init__(self, allowed_folders: tuple[Path, ...]) -> None:
+        # fail_on_errors: WeasyPrint would otherwise log the failure and go on without the resource.
+        super().__init__(allowed_protocols=("file", "data"), fail_on_errors=True)
+        self.allowed_folders = allowed_folders
+
+    def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+        if scheme == "file":
+            path = Path(url2pathname(urlsplit(url).path)).resolve()
+            if not any(path.is_relative_to(folder) for folder in self.allowed_folders):
+                raise ResourceRefused(f"Letter resource refused: {path} is outside the letter's folders.")
+        elif scheme != "data":
+            raise ResourceRefused(f"Letter resource refused: {url} (only file: and data: URLs are allowed).")
+        return super().fetch(url, headers)
+
+
+class _ProcessFontConfiguration(FontConfiguration):
+    """A FontConfiguration that only its own process may clean up.
+
+    WeasyPrint copies ``@font-face`` files to a temporary folder and deletes it when the configuration is collected.
+    A forked child holds a copy of its parent's configuration: collecting that copy must not delete the parent's
+    folder, which the parent and its other children still read.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.owner_pid = os.getpid()
+
+    def __del__(self) -> None:
+        if os.getpid() == self.owner_pid:
+            super().__del__()
+
+
+class _Engine:
+    """What one process reuses across renders: fonts registered once, the base stylesheet parsed once."""
+
+    def __init__(self) -> None:
+        self.fetcher = LocalOnlyURLFetcher((PACKAGE_DIR,))
+        self.font_config = _ProcessFontConfiguration()
+        self.stylesheet = CSS(filename=str(STYLESHEET_PATH), font_config=self.font_config, url_fetcher=self.fetcher)
+        # WeasyPrint does not promise that one FontConfiguration may be used by two threads at once.
+        self.lock = threading.Lock()
+
+
+_engines: dict[int, _Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def _reset_lock_in_child() -> None:
+    global _engines_lock
+    _engines_lock = threading.Lock()
+
+
+def _release_engines() -> None:
+    # Free the Pango and Fontconfig objects while their libraries are still loaded: left to the interpreter's last
+    # garbage collection they are finalized after the libraries are gone, and the process dies with SIGSEGV at exit.
+    _engines.clear()
+    gc.collect()
+
+
+os.register_at_fork(after_in_child=_reset_lock_in_child)
+atexit.register(_release_engines)
+
+
+def _engine() -> _Engine:
+    pid = os.getpid()
+    engine = _engines.get(pid)
+    if engine is None:
+        with _engines_lock:
+            engine = _engines.get(pid)
+            if engine is None:
+                _engines.clear()  # a parent's engine, inherited through fork
+                engine = _engines[pid] = _Engine()
+    return engine
+
+
+def warm_up() -> None:
+    """Register the fonts and parse the stylesheet now (e.g. in Celery's ``worker_process_init``)."""
+    _engine()
+
+
+def _allowed_folders(base_url: str | None) -> tuple[Path, ...]:
+    folders = [PACKAGE_DIR]
+    if base_url:
+        if base_url.startswith("file:"):
+            base_path = Path(url2pathname(urlsplit(base_url).path))
+        elif "://" in base_url or base_url.startswith("data:"):
+            return tuple(folders)
+        else:
+            base_path = Path(base_url)
+        base_path = base_path.resolve()
+        folders.append(base_path if base_path.is_dir() else base_path.parent)
+    return tuple(folders)
+
+
+def _find_signature_box(document) -> SignatureBox | None:  # noqa: ANN001 - weasyprint.document.Document
+    for page_index, page in enumerate(document.pages):
+        # Pre-order walk: the first box of the element is its outermost one (anonymous line boxes inside it share
+        # the element). CSS keeps the block on one page (break-inside: avoid), so its first fragment is all of it.
+        for box in page._page_box.descendants():
+            element = getattr(box, "element", None)
+            if element is not None and element.get("id") == SIGNATURE_BLOCK_ID:
+                left = box.border_box_x()
+                top = box.border_box_y()
+                right = left + box.border_width()
+                bottom = top + box.border_height()
+                return SignatureBox(
+                    page_index=page_index,
+                    rect=(
+                        round(left * POINTS_PER_CSS_PIXEL, 2),
+                        round((page.height - bottom) * POINTS_PER_CSS_PIXEL, 2),
+                        round(right * POINTS_PER_CSS_PIXEL, 2),
+                        round((page.height - top) * POINTS_PER_CSS_PIXEL, 2),
+                    ),
+                )
+    return None
+
+
+def render_pdf(html: str, *, base_url: str | None = None) -> RenderedPdf:
+    """Render a letter's HTML to PDF/A-3b bytes, with fonts embedded and subset.
+
+    ``base_url`` resolves relative URLs; ``file:`` resources are allowed under its folder and inside this package.
+    Raises :class:`ResourceRefused` for any other resource, :class:`LetterRenderError` when an allowed one is broken.
+    """
+    engine = _engine()
+    fetcher = LocalOnlyURLFetcher(_allowed_folders(base_url))
+    with engine.lock:
+        try:
+            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+                font_config=engine.font_config, stylesheets=[engine.stylesheet], pdf_variant=PDF_VARIANT
+            )
+            signature_box = _find_signature_box(document)
+            pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+        except FatalURLFetchingError as error:
+            # WeasyPrint wraps the fetcher's exception in a BaseException; give callers an ordinary one.
+            cause = error.__cause__
+            if isinstance(cause, ResourceRefused):
+                raise ResourceRefused(str(cause)) from None
+            raise LetterRenderError(f"{error}: {cause}") from cause
+    return RenderedPdf(pdf=pdf, page_count=len(document.pages), signature_box=signature_box)
+
+
+def qr_code_svg(url: str) -> str:
+    """An inline ``<svg>`` QR code of ``url`` (error correction M, 4-module quiet zone), sized by CSS.
+
+    Put it inside an element with class ``verification-qr``; letter.css gives that box its size.
+    """
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
+    code.add_data(url)
+    code.make(fit=True)
+    image = code.make_image(image_factory=qrcode.image.svg.SvgPathImage)
+    return image.to_string(encoding="unicode")
