@@ -49,10 +49,16 @@ _CLAIMS_ADMINISTRATOR_LINE = re.compile(r"^Claims Administrator guideline:")
 _ORGANIZATION_LINE = re.compile(r"^(?!Claims Administrator guideline:)[A-Z][A-Za-z0-9&.,'/ -]{0,80}? guideline:")
 _RATIONALE_LINE = re.compile(r"^Decision rationale:\s*")
 _HEADING = re.compile(r"^(?P<description>.+):\s*(?P<decision>Upheld|Overturned)\.?$", re.DOTALL)
+# Where UR modified a request, two wordings: "X was the original request. Y was authorized by the Claims
+# Administrator. The remaining IMR eligible portion of the original request, Z is: Upheld" and "X was the original
+# request. The Claims Administrator authorized Y, leaving the original request IMR eligible. The original request,
+# Z is: Upheld".
 _MODIFIED_HEADING = re.compile(
-    r"^(?P<original>.+?) was the original request\.\s+(?P<authorized>.+?) was authorized by the Claims "
-    r"Administrator\.\s+The remaining IMR eligible portion of the original request,\s+(?P<description>.+?) "
-    r"is:\s*(?P<decision>Upheld|Overturned)\.?$",
+    r"^(?P<original>.+?) was the original request\.\s+"
+    r"(?:(?P<authorized>.+?) was authorized by the Claims Administrator"
+    r"|The Claims Administrator authorized (?P<authorized_whole>.+?),? leaving the original request IMR eligible)\.\s+"
+    r"The (?:remaining IMR eligible portion of the original request|original request),\s+"
+    r"(?P<description>.+?)(?:\s+is)?:\s*(?P<decision>Upheld|Overturned)\.?$",
     re.DOTALL,
 )
 _AGE = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b(?P<after>.{0,40})", re.IGNORECASE | re.DOTALL)
@@ -172,8 +178,8 @@ def _employee(summary: str) -> dict[str, Any]:
 def _is_heading(text: str) -> bool:
     if not _HEADING.match(text) or text[:1].islower():
         return False
-    # A fragment of a modified-item heading ("remaining IMR eligible portion ..., X is: Upheld") is not a heading.
-    return "IMR eligible portion" not in text or bool(_MODIFIED_HEADING.match(text))
+    # A fragment of a modified-item heading ("The original request, X is: Upheld") is not a heading.
+    return "original request" not in text or bool(_MODIFIED_HEADING.match(text))
 
 
 def _split_heading(lines: list[_Line], *, after_rationale: bool) -> tuple[list[_Line], list[_Line]]:
@@ -208,7 +214,7 @@ def _item(heading: str, claims_administrator: str, reviewer: str, rationale: str
         "category": None,
         "ur_outcome": "modified" if modified else "denied",
         "original_request": modified.group("original").strip() if modified else None,
-        "authorized": modified.group("authorized").strip() if modified else None,
+        "authorized": (modified.group("authorized") or modified.group("authorized_whole")).strip() if modified else None,
         "claims_administrator_basis": _basis(claims_administrator),
         "determination": {
             "decision": match.group("decision").lower(),

@@ -78,9 +78,12 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
     )
 }
-# Parallel sessions on one PostgreSQL server each need their own test database.
+# Parallel sessions on one PostgreSQL server each need their own test database. SQLite tests use a file, not memory,
+# so that a real Celery worker process started by a test sees the same database.
 if test_name := env_str("DATABASE_TEST_NAME", ""):
     DATABASES["default"]["TEST"] = {"NAME": test_name}
+elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

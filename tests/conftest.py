@@ -63,3 +63,127 @@ def staff_user(db):
 def admin_client(client, admin_user):
     client.force_login(admin_user)
     return client
+
+
+# -- real processes: a Celery worker and Chromium --------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (the system's /usr/bin/chromium) for the whole session."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, accept_downloads=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def log_in(page, username: str, password: str = "demo-password") -> None:
+    """Log in through the real log-in form."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings):
+    """A real ``celery worker`` process against Redis and the test database; tasks are queued, not run in-process."""
+    import subprocess
+    import sys
+
+    import redis
+    from django.db import connection
+
+    from imrportal.celery import app
+
+    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    client = redis.Redis.from_url(redis_url)
+    client.ping()  # fails loudly: the worker tests need a real Redis
+    env = dict(os.environ)
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    else:
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER'] or ''}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}@{db['HOST'] or ''}"
+            f":{db['PORT'] or 5432}/{db['NAME']}"
+        )
+    env.update(
+        REDIS_URL=redis_url,
+        CELERY_TASK_ALWAYS_EAGER="false",
+        MEDIA_ROOT=str(settings.MEDIA_ROOT),
+        PRIVATE_DIR=str(settings.PRIVATE_DIR),
+        DEBUG="false",
+    )
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "imrportal",
+            "worker",
+            "-c",
+            "2",
+            "--pool",
+            "prefork",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    app.conf.broker_url = redis_url
+    app.conf.task_always_eager = False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    try:
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        app.conf.task_always_eager = True
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
+    """Poll until ``predicate()`` is truthy (a real worker finishes in its own time); return its value."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"Condition not met within {timeout} s")

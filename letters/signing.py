@@ -1,0 +1,433 @@
+"""PAdES signatures on rendered letters, with pyHanko; development certificates; verification.
+
+Plain functions, no Django. The letter's HTML draws the signature block itself; the signature field either is
+invisible or has a rectangle over that block with an empty appearance (pyHanko draws nothing, so no non-embedded
+font enters the PDF/A file).
+"""
+
+from __future__ import annotations
+
+import datetime
+import fcntl
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from pyhanko.keys import load_cert_from_pemder, load_certs_from_pemder, load_private_key_from_pemder
+from pyhanko.pdf_utils.generic import Reference
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko.stamp import NoOpStampStyle
+from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+SIGNATURE_FIELD_NAME = "Signature1"
+TIMESTAMP_TIMEOUT_SECONDS = 10
+
+ROOT_CERTIFICATE_FILE = "root-ca.pem"
+ROOT_KEY_FILE = "root-ca-key.pem"
+SIGNER_CERTIFICATE_FILE = "signer.pem"
+SIGNER_KEY_FILE = "signer-key.pem"
+ROOT_VALIDITY = datetime.timedelta(days=3650)
+SIGNER_VALIDITY = datetime.timedelta(days=730)
+
+Certificate = asn1_x509.Certificate | x509.Certificate | bytes
+
+
+class SigningConfigurationError(ValueError):
+    """The signing key or certificates could not be loaded: a message that names the file and the problem."""
+
+
+# --- development certificates -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SigningMaterial:
+    """PEM files of a development CA and signer, as written by :func:`ensure_development_certificates`."""
+
+    root_certificate_path: Path
+    root_key_path: Path
+    certificate_path: Path
+    key_path: Path
+    created: bool  # True when this call generated the files, False when it reused them
+
+    def load_signer(self) -> signers.SimpleSigner:
+        return load_signer(key_path=self.key_path, cert_path=self.certificate_path, chain_paths=(self.root_certificate_path,))
+
+    def load_root_certificate(self) -> asn1_x509.Certificate:
+        return load_cert_from_pemder(str(self.root_certificate_path))
+
+
+def _name(organization: str, common_name: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "US"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+    os.replace(temporary, path)
+
+
+def _write_public(path: Path, data: bytes) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+
+
+def _generate(folder: Path, organization: str) -> None:
+    now = datetime.datetime.now(datetime.UTC)
+    root_key = ec.generate_private_key(ec.SECP256R1())
+    root_name = _name(organization, f"{organization} Development Root CA")
+    root = (
+        x509.CertificateBuilder()
+        .subject_name(root_name)
+        .issuer_name(root_name)
+        .public_key(root_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + ROOT_VALIDITY)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(root_key.public_key()), critical=False)
+        .sign(root_key, hashes.SHA256())
+    )
+    signer_key = ec.generate_private_key(ec.SECP256R1())
+    signer = (
+        x509.CertificateBuilder()
+        .subject_name(_name(organization, f"{organization} Letter Signing (development)"))
+        .issuer_name(root_name)
+        .public_key(signer_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + SIGNER_VALIDITY)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,  # nonRepudiation, which pyHanko's validator requires by default
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(signer_key.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()), critical=False)
+        .sign(root_key, hashes.SHA256())
+    )
+    # Keys first and the root certificate last: a folder with the root certificate in it is a complete one.
+    _write_private(folder / ROOT_KEY_FILE, _pem_key(root_key))
+    _write_private(folder / SIGNER_KEY_FILE, _pem_key(signer_key))
+    _write_public(folder / SIGNER_CERTIFICATE_FILE, signer.public_bytes(serialization.Encoding.PEM))
+    _write_public(folder / ROOT_CERTIFICATE_FILE, root.public_bytes(serialization.Encoding.PEM))
+
+
+def ensure_development_certificates(folder: Path, organization: str) -> SigningMaterial:
+    """Return the development CA and signer in ``folder``, generating them on first use.
+
+    EC P-256 keys; the signer certificate has digitalSignature and nonRepudiation. The files are reused as they are
+    afterwards (whatever ``organization`` says then); delete the folder to start over. Keys are written with mode
+    0600, unencrypted: for development and tests only, in a folder kept out of git. Safe to call from several
+    processes at once (a lock file serializes the first generation).
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    material = SigningMaterial(
+        root_certificate_path=folder / ROOT_CERTIFICATE_FILE,
+        root_key_path=folder / ROOT_KEY_FILE,
+        certificate_path=folder / SIGNER_CERTIFICATE_FILE,
+        key_path=folder / SIGNER_KEY_FILE,
+        created=False,
+    )
+    paths = (material.root_certificate_path, material.root_key_path, material.certificate_path, material.key_path)
+    if all(path.exists() for path in paths):
+        return material
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if all(path.exists() for path in paths):
+            return material
+        _generate(folder, organization)
+    return SigningMaterial(**{**material.__dict__, "created": True})
+
+
+# --- loading a signer ---------------------------------------------------------------------------------------------
+
+
+def _password(value: str | bytes | None) -> bytes | None:
+    return value.encode() if isinstance(value, str) else value
+
+
+def _load_chain(chain_paths: Iterable[Path | str]) -> list[asn1_x509.Certificate]:
+    chain = []
+    for path in chain_paths:
+        try:
+            chain.extend(load_certs_from_pemder([str(path)]))
+        except (OSError, ValueError) as error:
+            raise SigningConfigurationError(f"Cannot read the certificate chain file {path}: {error}") from error
+    return chain
+
+
+def load_signer(
+    *,
+    pkcs12_path: Path | str | None = None,
+    pkcs12_password: str | bytes | None = None,
+    key_path: Path | str | None = None,
+    cert_path: Path | str | None = None,
+    chain_paths: Sequence[Path | str] = (),
+    key_password: str | bytes | None = None,
+) -> signers.SimpleSigner:
+    """A signer from a PKCS#12 file, or from a PEM/DER private key and certificate (plus chain certificates).
+
+    Raises :class:`SigningConfigurationError` with the file and the reason when anything is missing or wrong,
+    including a key that does not belong to the certificate.
+    """
+    chain = _load_chain(chain_paths)
+    if pkcs12_path is not None:
+        if key_path is not None or cert_path is not None:
+            raise SigningConfigurationError("Give either a PKCS#12 file or a key and a certificate, not both.")
+        try:
+            data = Path(pkcs12_path).read_bytes()
+        except OSError as error:
+            raise SigningConfigurationError(f"Cannot read the PKCS#12 file {pkcs12_path}: {error}") from error
+        try:
+            return signers.SimpleSigner.load_pkcs12_data(
+                data, other_certs=chain, passphrase=_password(pkcs12_password)
+            )
+        except ValueError as error:
+            raise SigningConfigurationError(
+                f"Cannot open the PKCS#12 file {pkcs12_path}: wrong password or not a PKCS#12 file."
+            ) from error
+    if key_path is None or cert_path is None:
+        raise SigningConfigurationError("A signer needs a PKCS#12 file, or both a key file and a certificate file.")
+    try:
+        key = load_private_key_from_pemder(str(key_path), passphrase=_password(key_password))
+    except (OSError, ValueError, TypeError) as error:
+        raise SigningConfigurationError(f"Cannot read the private key {key_path}: {error}") from error
+    try:
+        certificate = load_cert_from_pemder(str(cert_path))
+    except (OSError, ValueError) as error:
+        raise SigningConfigurationError(f"Cannot read the certificate {cert_path}: {error}") from error
+    private_key = serialization.load_der_private_key(key.dump(), password=None)
+    public_key = private_key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    if public_key != certificate.public_key.dump():
+        raise SigningConfigurationError(f"The private key {key_path} does not belong to the certificate {cert_path}.")
+    return signers.SimpleSigner(
+        signing_cert=certificate, signing_key=key, cert_registry=SimpleCertificateStore.from_certs(chain)
+    )
+
+
+# --- signing ------------------------------------------------------------------------------------------------------
+
+
+def _drop_producer(writer: IncrementalPdfFileWriter) -> None:
+    # pyHanko appends itself to Info's /Producer ("WeasyPrint 70.0; pyHanko ...") but writes only its own name into
+    # the XMP pdf:Producer; PDF/A wants the two to agree. Without Info's entry, pyHanko writes the same in both.
+    try:
+        info_reference = writer.trailer.raw_get("/Info")
+    except KeyError:
+        return
+    if not isinstance(info_reference, Reference):
+        info_reference = info_reference.reference
+    info = info_reference.get_object()
+    if "/Producer" in info:
+        del info["/Producer"]
+        writer.mark_update(info_reference)
+
+
+def sign_pdf(
+    pdf: bytes,
+    signer: signers.Signer,
+    *,
+    field_box: tuple[float, float, float, float] | None,
+    page: int,
+    reason: str,
+    location: str,
+    name: str,
+    timestamp_url: str | None = None,
+    field_name: str = SIGNATURE_FIELD_NAME,
+) -> bytes:
+    """Sign ``pdf`` with a PAdES baseline signature (SHA-256) added as an incremental update.
+
+    ``field_box`` is ``(x1, y1, x2, y2)`` in PDF points from the bottom left of page ``page`` (0-based, negative
+    counts from the end), e.g. :attr:`letters.pdf.SignatureBox.rect`; ``None`` gives an invisible field. The field's
+    appearance stays empty: the letter's HTML draws the signature block. With ``timestamp_url`` an RFC 3161
+    timestamp is requested from that TSA and embedded (PAdES B-T).
+    """
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    _drop_producer(writer)
+    metadata = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason,
+        location=location,
+        name=name,
+    )
+    field_spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=field_box)
+    timestamper = (
+        timestamps.HTTPTimeStamper(timestamp_url, timeout=TIMESTAMP_TIMEOUT_SECONDS) if timestamp_url else None
+    )
+    pdf_signer = signers.PdfSigner(
+        metadata, signer, timestamper=timestamper, stamp_style=NoOpStampStyle(), new_field_spec=field_spec
+    )
+    output = pdf_signer.sign_pdf(writer)
+    return output.getvalue()
+
+
+# --- certificates and verification --------------------------------------------------------------------------------
+
+
+def _as_asn1_certificate(certificate: Certificate) -> asn1_x509.Certificate:
+    if isinstance(certificate, asn1_x509.Certificate):
+        return certificate
+    if isinstance(certificate, x509.Certificate):
+        return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+    if isinstance(certificate, bytes):
+        if certificate.lstrip().startswith(b"-----BEGIN"):
+            certificate = x509.load_pem_x509_certificate(certificate).public_bytes(serialization.Encoding.DER)
+        return asn1_x509.Certificate.load(certificate)
+    raise TypeError(f"Not a certificate: {type(certificate).__name__}")
+
+
+def certificate_fingerprint(cert: Certificate) -> str:
+    """SHA-256 of the certificate's DER encoding, 64 lowercase hex digits.
+
+    Takes an asn1crypto or a cryptography certificate, or PEM/DER bytes.
+    """
+    return hashlib.sha256(_as_asn1_certificate(cert).dump()).hexdigest()
+
+
+@dataclass(frozen=True)
+class VerificationResult:
+    """What :func:`verify_pdf` found. ``message`` is one sentence for people; the booleans are for code.
+
+    ``intact``: the signed bytes are unchanged. ``valid``: the signature value is cryptographically correct.
+    ``trusted``: the signer's certificate chains to one of the trust roots (and has the required key usage).
+    ``covers_whole_file``: nothing was appended after the signature. ``signing_time`` is the time the signer
+    claims; ``timestamp_time`` the time certified by a trusted timestamp authority, when there is one.
+    """
+
+    signed: bool
+    intact: bool
+    valid: bool
+    trusted: bool
+    signer_fingerprint: str | None
+    signing_time: datetime.datetime | None
+    covers_whole_file: bool
+    message: str
+    timestamp_time: datetime.datetime | None = None
+
+    @property
+    def authentic(self) -> bool:
+        """Signed, unchanged since, by a trusted certificate: the letter is what the organization issued."""
+        return self.signed and self.intact and self.valid and self.trusted and self.covers_whole_file
+
+
+def _failure(message: str, *, signed: bool = False) -> VerificationResult:
+    return VerificationResult(
+        signed=signed,
+        intact=False,
+        valid=False,
+        trusted=False,
+        signer_fingerprint=None,
+        signing_time=None,
+        covers_whole_file=False,
+        message=message,
+    )
+
+
+def verify_pdf(pdf: bytes, trust_roots: Sequence[Certificate]) -> VerificationResult:
+    """Check the last signature of ``pdf`` against ``trust_roots`` without going on the network.
+
+    Never raises on bad input: a file that is not a PDF, is truncated or is unsigned gives a result saying so.
+    Uses ``asyncio.run`` inside (through pyHanko): call it from synchronous code.
+    """
+    if not isinstance(pdf, bytes | bytearray) or b"%PDF-" not in pdf[:1024]:
+        return _failure("Not a PDF file.")
+    try:
+        roots = [_as_asn1_certificate(root) for root in trust_roots]
+    except (TypeError, ValueError) as error:
+        return _failure(f"A trust root could not be read: {error}")
+    # pyHanko raises many kinds of errors on damaged files (PdfReadError, KeyError, struct and ASN.1 errors...):
+    # whatever the parser throws means the file cannot be checked, which is the answer.
+    try:
+        reader = PdfFileReader(BytesIO(pdf), strict=False)
+        signatures = reader.embedded_signatures
+    except Exception as error:
+        return _failure(f"Not a readable PDF file: {error}")
+    if not signatures:
+        return _failure("The PDF is not signed.")
+    signature = signatures[-1]
+    context = ValidationContext(trust_roots=roots, allow_fetching=False)
+    try:
+        status = validate_pdf_signature(signature, context)
+    except Exception as error:
+        return _failure(f"The signature could not be checked: {error}", signed=True)
+
+    covers_whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    timestamp = status.timestamp_validity
+    timestamp_time = timestamp.timestamp if timestamp is not None and timestamp.trusted else None
+    if not status.intact:
+        message = "The document was changed after it was signed: the signature does not match its content."
+    elif not status.valid:
+        message = "The signature value is not valid."
+    elif not status.trusted:
+        problem = status.trust_problem_indic.name if status.trust_problem_indic else "no path to a trusted root"
+        message = f"The signature is intact, but the signing certificate is not trusted ({problem})."
+    elif not covers_whole_file:
+        message = "The signature is valid and trusted, but content was added to the file after it was signed."
+    else:
+        message = "The signature is valid and trusted, and covers the whole file."
+    return VerificationResult(
+        signed=True,
+        intact=status.intact,
+        valid=status.valid,
+        trusted=status.trusted,
+        signer_fingerprint=certificate_fingerprint(status.signing_cert),
+        signing_time=status.signer_reported_dt,
+        covers_whole_file=covers_whole_file,
+        message=message,
+        timestamp_time=timestamp_time,
+    )
