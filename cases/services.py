@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from cases.lifecycle import Status, can_move
@@ -25,10 +26,11 @@ def next_case_number(year: int | None = None) -> str:
     """
     year = (year if year is not None else timezone.localdate().year) % 100
     CaseNumberSequence.objects.get_or_create(year=year)
-    sequence = CaseNumberSequence.objects.select_for_update().get(year=year)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return f"CM{year:02d}-{sequence.last_value:07d}"
+    # The UPDATE takes the row's write lock before anything is read, on PostgreSQL and SQLite alike: a second intake
+    # waits here until the first commits or rolls back.
+    CaseNumberSequence.objects.filter(year=year).update(last_value=F("last_value") + 1)
+    value = CaseNumberSequence.objects.values_list("last_value", flat=True).get(year=year)
+    return f"CM{year:02d}-{value:07d}"
 
 
 def note_external_case_number(case_number: str) -> None:
