@@ -1,5 +1,664 @@
-"""Demo data of this area for ``manage.py seed_demo``."""
+"""Demo data of this area for ``manage.py seed_demo``: the real published determinations, and a dozen open cases
+with made-up parties in every state of the lifecycle, some with each demo reviewer.
+
+Idempotent: a published case already present is left alone; an open demo case is recognized by its claim number
+(``DEMO-…``) and not made twice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.utils import timezone
+
+from cases import services
+from cases.interchange import import_document
+from cases.lifecycle import Status
+from cases.models import Assignment, Case, CaseDocument, Determination, DisputedItem, ItemDecision
+from core.models import Party
+from core.services import get_or_create_party
+
+PUBLISHED_CASES = Path(__file__).with_name("data") / "published-cases.json"
+DEMO_CLAIM_PREFIX = "DEMO-"
+
+
+# -- the real published determinations -------------------------------------------------------------------------
+
+
+def seed_published(*, by, log) -> int:
+    """Import the published letters of cases/data/published-cases.json (made by ``python -m cases.published``)
+    that are not in the portal yet. Returns how many were imported."""
+    document = json.loads(PUBLISHED_CASES.read_text(encoding="utf-8"))
+    existing = set(
+        Case.objects.filter(case_number__in=[case["case_number"] for case in document["cases"]]).values_list(
+            "case_number", flat=True
+        )
+    )
+    document["cases"] = [case for case in document["cases"] if case["case_number"] not in existing]
+    if document["cases"]:
+        import_document(document, by=by)
+    log(f"Published determinations: {len(document['cases'])} imported, {len(existing)} already present")
+    return len(document["cases"])
+
+
+# -- open demo cases ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class DemoItem:
+    description: str
+    category: str
+    mtus: list[dict] = field(default_factory=list)
+    non_mtus: list[str] = field(default_factory=list)
+    ur_outcome: str = "denied"
+    original_request: str = ""
+    authorized: str = ""
+    decision: str = ""
+    rationale: str = ""
+
+
+@dataclass
+class DemoCase:
+    key: str  # the claim number's suffix, which makes the case recognizable on the next run
+    status: str
+    days_ago: int  # when the application was received
+    employee: str
+    sex: str
+    age: int
+    employer: str
+    claims_administrator: str
+    adjuster: str
+    physician: str
+    specialty: str
+    provider_group: str
+    diagnosis: str
+    icd10: str
+    items: list[DemoItem]
+    priority: str = "standard"
+    attorney: str = ""
+    law_firm: str = ""
+    reviewer: str = ""  # "reviewer1" / "reviewer2"
+    summary: str = ""
+    note: str = ""
+
+
+_CHRONIC_PAIN = "Chronic Pain Medical Treatment 2016"
+_PT = DemoItem(
+    "Physical therapy 2 times a week for 6 weeks, lumbar spine",
+    "Therapies",
+    mtus=[{"chapter": _CHRONIC_PAIN, "sections": ["Physical Medicine"]}],
+    decision="upheld",
+    rationale="The MTUS recommends 9-10 visits over 8 weeks for myalgia and myositis, with a fading of treatment "
+    "frequency. The injured worker has completed 18 visits of physical therapy without documented functional "
+    "improvement, and the 12 further visits requested exceed the guideline. Therefore, the request for physical "
+    "therapy 2 times a week for 6 weeks is not medically necessary.",
+)
+_MRI = DemoItem(
+    "MRI of the lumbar spine without contrast",
+    "Diagnostic Testing",
+    mtus=[{"chapter": "Low Back Complaints 2004", "sections": ["Special Studies"]}],
+    decision="overturned",
+    rationale="The MTUS supports imaging when unequivocal objective findings identify specific nerve compromise on "
+    "the neurologic examination. The records document a new L5 dermatomal sensory loss and a positive straight leg "
+    "raise after a failed 6-week course of conservative care. Therefore, the request for an MRI of the lumbar spine "
+    "is medically necessary.",
+)
+_TRAMADOL = DemoItem(
+    "Tramadol ER 100 mg #30",
+    "Pharmaceuticals",
+    mtus=[{"chapter": "Opioid Treatment 2016", "sections": ["Opioids, criteria for use"]}],
+    ur_outcome="modified",
+    original_request="Tramadol ER 100 mg #60",
+    authorized="Tramadol ER 100 mg #30 for weaning",
+    decision="upheld",
+    rationale="The MTUS requires documented pain relief, functional improvement and monitoring for aberrant "
+    "behavior for continued opioid use. None is documented, and the claims administrator authorized a supply for "
+    "weaning. Therefore, the request for the remaining tramadol ER 100 mg #30 is not medically necessary.",
+)
+_ACUPUNCTURE = DemoItem(
+    "Acupuncture 6 sessions, neck",
+    "Therapies",
+    mtus=[{"chapter": "Acupuncture Treatment 2007", "sections": []}],
+    decision="overturned",
+    rationale="The MTUS Acupuncture Medical Treatment Guidelines allow 3 to 6 treatments to produce functional "
+    "improvement. This is an initial trial and medication was reduced because of side effects. Therefore, the "
+    "request for 6 sessions of acupuncture is medically necessary.",
+)
+_TENS = DemoItem(
+    "TENS unit, 30-day rental",
+    "Durable Medical Equipment",
+    mtus=[{"chapter": _CHRONIC_PAIN, "sections": ["TENS, chronic pain (transcutaneous electrical nerve stimulation)"]}],
+)
+_ESI = DemoItem(
+    "Lumbar epidural steroid injection L4-L5",
+    "Injections",
+    mtus=[{"chapter": _CHRONIC_PAIN, "sections": ["Epidural steroid injections (ESIs)"]}],
+    ur_outcome="modified",
+    original_request="Lumbar epidural steroid injections L4-L5 and L5-S1",
+    authorized="Lumbar epidural steroid injection L5-S1",
+)
+_FRP = DemoItem(
+    "Functional restoration program, 80 hours",
+    "Programs",
+    mtus=[{"chapter": _CHRONIC_PAIN, "sections": ["Functional restoration programs (FRPs)"]}],
+)
+_CONSULT = DemoItem(
+    "Orthopedic surgery consultation, right shoulder",
+    "Evaluation and Management",
+    non_mtus=[
+        "ACOEM Practice Guidelines, 2nd Edition (2004), Chapter 7, Independent Medical Examinations and "
+        "Consultations, page 127"
+    ],
+)
+_PSYCH = DemoItem(
+    "Cognitive behavioral therapy 6 sessions",
+    "Psychological Services",
+    mtus=[{"chapter": _CHRONIC_PAIN, "sections": ["Behavioral interventions"]}],
+)
+
+_SPINE = {
+    "diagnosis": "Lumbar disc displacement without myelopathy",
+    "icd10": "M51.26",
+    "physician": "Avery Quinlan, MD",
+    "specialty": "Physical Medicine & Rehabilitation",
+    "provider_group": "Valley Spine & Rehabilitation Group",
+}
+_SHOULDER = {
+    "diagnosis": "Strain of the right rotator cuff",
+    "icd10": "S46.011A",
+    "physician": "Jordan Whitlock, MD",
+    "specialty": "Orthopedic Surgery",
+    "provider_group": "Coastal Orthopedic Associates",
+}
+_NECK = {
+    "diagnosis": "Cervicalgia",
+    "icd10": "M54.2",
+    "physician": "Casey Marlowe, DO",
+    "specialty": "Pain Medicine",
+    "provider_group": "Foothill Pain Management",
+}
+
+DEMO_CASES: list[DemoCase] = [
+    DemoCase(
+        "0001",
+        Status.RECEIVED,
+        1,
+        "Dana Whitfield",
+        "female",
+        47,
+        "Central Valley Packing Co.",
+        "Harbor Claims Services",
+        "Lee Okafor",
+        items=[_PT, _TENS],
+        **_SPINE,
+    ),
+    DemoCase(
+        "0002",
+        Status.RECEIVED,
+        0,
+        "Marco Delgado",
+        "male",
+        38,
+        "Bayside Logistics Inc.",
+        "Golden Poppy Insurance Co.",
+        "Pat Brennan",
+        items=[_TRAMADOL],
+        priority="expedited",
+        attorney="Morgan Ellery",
+        law_firm="Ellery & Hart Workers' Law",
+        **_NECK,
+    ),
+    DemoCase(
+        "0003",
+        Status.ELIGIBLE,
+        4,
+        "Sofia Nakamura",
+        "female",
+        52,
+        "Sierra Foothill Unified Schools",
+        "Redwood Mutual Claims",
+        "Chris Abernathy",
+        items=[_CONSULT],
+        **_SHOULDER,
+    ),
+    DemoCase(
+        "0004",
+        Status.INELIGIBLE,
+        6,
+        "Terrence Boyd",
+        "male",
+        61,
+        "Delta Farm Labor Cooperative",
+        "Harbor Claims Services",
+        "Lee Okafor",
+        items=[_ESI],
+        note="Filed 41 days after service of the UR decision, past the 30 days of 8 CCR 9792.10.1(b)(1).",
+        **_SPINE,
+    ),
+    DemoCase(
+        "0005",
+        Status.RECORDS_REQUESTED,
+        8,
+        "Alicia Ferreira",
+        "female",
+        44,
+        "Bayside Logistics Inc.",
+        "Golden Poppy Insurance Co.",
+        "Pat Brennan",
+        items=[_ACUPUNCTURE, _PSYCH],
+        **_NECK,
+    ),
+    DemoCase(
+        "0006",
+        Status.RECORDS_RECEIVED,
+        12,
+        "Gregory Lindqvist",
+        "male",
+        55,
+        "Pacific Crest Hospitality",
+        "Redwood Mutual Claims",
+        "Chris Abernathy",
+        items=[_FRP],
+        attorney="Morgan Ellery",
+        law_firm="Ellery & Hart Workers' Law",
+        **_SPINE,
+    ),
+    DemoCase(
+        "0007",
+        Status.ASSIGNED,
+        14,
+        "Priya Raman",
+        "female",
+        39,
+        "Central Valley Packing Co.",
+        "Harbor Claims Services",
+        "Lee Okafor",
+        items=[_MRI, _PT],
+        reviewer="reviewer1",
+        **_SPINE,
+    ),
+    DemoCase(
+        "0008",
+        Status.IN_REVIEW,
+        18,
+        "Walter Osei",
+        "male",
+        58,
+        "Sierra Foothill Unified Schools",
+        "Redwood Mutual Claims",
+        "Chris Abernathy",
+        items=[_ACUPUNCTURE],
+        reviewer="reviewer1",
+        summary="The injured worker is a 58 year old male who reported neck pain after lifting boxes of "
+        "supplies. Treatment has included medication and 12 visits of physical therapy.",
+        **_NECK,
+    ),
+    DemoCase(
+        "0009",
+        Status.IN_REVIEW,
+        22,
+        "Helen Kowalczyk",
+        "female",
+        49,
+        "Pacific Crest Hospitality",
+        "Golden Poppy Insurance Co.",
+        "Pat Brennan",
+        items=[_TRAMADOL, _TENS],
+        reviewer="reviewer2",
+        priority="expedited",
+        **_SPINE,
+    ),
+    DemoCase(
+        "0010",
+        Status.QA,
+        25,
+        "Samuel Achebe",
+        "male",
+        42,
+        "Delta Farm Labor Cooperative",
+        "Harbor Claims Services",
+        "Lee Okafor",
+        items=[_PT, _MRI],
+        reviewer="reviewer2",
+        summary="The injured worker is a 42 year old male with low back pain radiating to the left leg "
+        "since a fall from a ladder. He has had 18 visits of physical therapy and anti-inflammatory "
+        "medication. A recent examination found decreased sensation in the left L5 dermatome.",
+        **_SPINE,
+    ),
+    DemoCase(
+        "0011",
+        Status.DETERMINED,
+        28,
+        "Rosa Villanueva",
+        "female",
+        36,
+        "Bayside Logistics Inc.",
+        "Redwood Mutual Claims",
+        "Chris Abernathy",
+        items=[_ACUPUNCTURE, _TRAMADOL],
+        reviewer="reviewer1",
+        summary="The injured worker is a 36 year old female with neck pain after a motor vehicle accident "
+        "at work. She stopped an anti-inflammatory for gastric side effects and takes tramadol.",
+        **_NECK,
+    ),
+    DemoCase(
+        "0012",
+        Status.WITHDRAWN,
+        9,
+        "Kevin Thornbury",
+        "male",
+        50,
+        "Pacific Crest Hospitality",
+        "Golden Poppy Insurance Co.",
+        "Pat Brennan",
+        items=[_CONSULT],
+        note="The employee withdrew the application in writing.",
+        **_SHOULDER,
+    ),
+    DemoCase(
+        "0013",
+        Status.TERMINATED,
+        11,
+        "Imani Sutherland",
+        "female",
+        45,
+        "Central Valley Packing Co.",
+        "Harbor Claims Services",
+        "Lee Okafor",
+        items=[_ESI],
+        note="The claims administrator authorized the injection after the application was filed.",
+        **_SPINE,
+    ),
+]
+
+# The road from received to each state, through the lifecycle's moves.
+_ROADS: dict[str, list[str]] = {
+    Status.RECEIVED: [],
+    Status.ELIGIBLE: [Status.ELIGIBLE],
+    Status.INELIGIBLE: [Status.INELIGIBLE],
+    Status.RECORDS_REQUESTED: [Status.ELIGIBLE, Status.RECORDS_REQUESTED],
+    Status.RECORDS_RECEIVED: [Status.ELIGIBLE, Status.RECORDS_REQUESTED, Status.RECORDS_RECEIVED],
+    Status.ASSIGNED: [Status.ELIGIBLE, Status.RECORDS_REQUESTED, Status.RECORDS_RECEIVED, Status.ASSIGNED],
+    Status.IN_REVIEW: [Status.ELIGIBLE, Status.RECORDS_RECEIVED, Status.ASSIGNED, Status.IN_REVIEW],
+    Status.QA: [Status.ELIGIBLE, Status.RECORDS_RECEIVED, Status.ASSIGNED, Status.IN_REVIEW, Status.QA],
+    Status.DETERMINED: [
+        Status.ELIGIBLE,
+        Status.RECORDS_RECEIVED,
+        Status.ASSIGNED,
+        Status.IN_REVIEW,
+        Status.QA,
+        Status.DETERMINED,
+    ],
+    Status.WITHDRAWN: [Status.ELIGIBLE, Status.WITHDRAWN],
+    Status.TERMINATED: [Status.ELIGIBLE, Status.RECORDS_REQUESTED, Status.TERMINATED],
+}
+
+
+def demo_pdf(title: str, lines: list[str]) -> bytes:
+    """A small real one-page PDF (Helvetica text), written by hand: no renderer needed to seed the demo."""
+
+    def escape(text: str) -> str:
+        return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").encode("latin-1", "replace").decode()
+
+    text = [f"BT /F1 16 Tf 72 720 Td ({escape(title)}) Tj ET"]
+    text += [f"BT /F1 11 Tf 72 {690 - 16 * number} Td ({escape(line)}) Tj ET" for number, line in enumerate(lines)]
+    stream = "\n".join(text).encode("latin-1")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    output = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(output))
+        output += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(output)
+    output += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    output += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    output += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(output)
+
+
+def _documents(case: Case, spec: DemoCase, *, by) -> None:
+    received = case.application_received
+    items = [item.description for item in spec.items]
+    services.add_document(
+        case,
+        data=demo_pdf(
+            "Application for Independent Medical Review (DWC Form IMR)",
+            [f"Employee: {spec.employee}", f"Claim number: {case.claim_number}", "Disputed treatment:", *items],
+        ),
+        name="IMR application.pdf",
+        kind=CaseDocument.Kind.APPLICATION,
+        by=by,
+        author=spec.employee,
+        document_date=received,
+    )
+    services.add_document(
+        case,
+        data=demo_pdf(
+            "Utilization Review Determination",
+            [
+                f"Claims administrator: {spec.claims_administrator}",
+                f"Requesting physician: {spec.physician}",
+                *(
+                    f"{item.description}: {'modified' if item.ur_outcome == 'modified' else 'non-certified'}"
+                    for item in spec.items
+                ),
+            ],
+        ),
+        name="UR decision.pdf",
+        kind=CaseDocument.Kind.UR_DECISION,
+        by=by,
+        author=spec.claims_administrator,
+        document_date=case.ur_determination_date,
+    )
+    if case.records_received:
+        services.add_document(
+            case,
+            data=demo_pdf(
+                "Primary Treating Physician's Progress Report (PR-2)",
+                [
+                    f"Patient: {spec.employee}",
+                    f"Diagnosis: {spec.diagnosis} ({spec.icd10})",
+                    "Subjective: pain persists, rated 6/10, worse with activity.",
+                    "Objective: tenderness to palpation, reduced range of motion.",
+                    f"Plan: request authorization for {items[0].lower()}.",
+                ],
+            ),
+            name="PR-2 progress report.pdf",
+            kind=CaseDocument.Kind.MEDICAL_RECORDS,
+            by=by,
+            author=spec.physician,
+            document_date=case.records_received - timedelta(days=10),
+        )
+
+
+def assign_demo_reviewer(case: Case, reviewer, *, by, accepted: bool) -> None:
+    """Offer the case to a reviewer (and accept for them). The one place to switch to the assignment service."""
+    now = timezone.now()
+    Assignment.objects.create(
+        case=case,
+        reviewer=reviewer,
+        state=Assignment.State.ACCEPTED if accepted else Assignment.State.OFFERED,
+        offered_by=by,
+        offered_at=now,
+        responded_at=now if accepted else None,
+        attestation_text="I have no material professional, familial or financial affiliation with any party "
+        "to this case (Labor Code 139.5)."
+        if accepted
+        else "",
+        attested_at=now if accepted else None,
+        previous_status=Status.RECORDS_RECEIVED,
+    )
+    case.reviewer = reviewer
+    case.save(update_fields=["reviewer", "updated_at"])
+
+
+def _determination(case: Case, spec: DemoCase, reviewer, *, state: str, qa=None) -> None:
+    """The reviewer's determination as it stands in the case's state: a draft half written, submitted, approved."""
+    now = timezone.now()
+    determination = Determination.objects.create(
+        case=case,
+        version=1,
+        state=state,
+        clinical_case_summary=spec.summary,
+        author=reviewer,
+        saved_by=reviewer,
+        revision=3,
+        submitted_at=now if state != Determination.State.DRAFT else None,
+        qa_by=qa if state == Determination.State.APPROVED else None,
+        qa_at=now if state == Determination.State.APPROVED else None,
+    )
+    draft = state == Determination.State.DRAFT
+    for number, (item, item_spec) in enumerate(zip(case.items.all(), spec.items, strict=True)):
+        written = not draft or number == 0  # a draft: the first item written, the others still empty
+        basis = {"mtus": item_spec.mtus, "non_mtus": item_spec.non_mtus}
+        ItemDecision.objects.create(
+            determination=determination,
+            item=item,
+            decision=(item_spec.decision or "upheld") if written else "",
+            basis=basis if written else {},
+            basis_none=False,
+            rationale=(item_spec.rationale or _generic_rationale(item_spec)) if written else "",
+        )
+
+
+def _generic_rationale(item: DemoItem) -> str:
+    return (
+        f"The cited guideline conditions the {item.description.lower()} on documented objective functional "
+        f"improvement, which the records do not show. Therefore, the request for {item.description.lower()} is not "
+        "medically necessary."
+    )
+
+
+def _create_demo_case(spec: DemoCase, *, users: dict, today: date) -> Case:
+    admin = users["admin"]
+    received = today - timedelta(days=spec.days_ago)
+    case = Case.objects.create(
+        case_number=services.next_case_number(),
+        priority=spec.priority,
+        claim_number=f"{DEMO_CLAIM_PREFIX}{spec.key}",
+        date_of_injury=received - timedelta(days=400 + 17 * int(spec.key)),
+        ur_determination_date=received - timedelta(days=12),
+        application_received=received,
+        employee_name=spec.employee,
+        employee_age=spec.age,
+        employee_sex=spec.sex,
+        employee_address=f"{100 + int(spec.key) * 7} Example Street, Fresno, CA 93701",
+        employer=get_or_create_party(Party.Kind.EMPLOYER, spec.employer),
+        claims_administrator=get_or_create_party(Party.Kind.CLAIMS_ADMINISTRATOR, spec.claims_administrator),
+        adjuster_name=spec.adjuster,
+        employee_attorney=get_or_create_party(Party.Kind.LAW_FIRM, spec.law_firm),
+        attorney_name=spec.attorney,
+        requesting_provider=_physician(spec),
+        provider_specialty=spec.specialty,
+        diagnosis=spec.diagnosis,
+        icd10_code=spec.icd10,
+        created_by=admin,
+    )
+    for position, item in enumerate(spec.items):
+        DisputedItem.objects.create(
+            case=case,
+            position=position,
+            description=item.description,
+            category=item.category,
+            ur_outcome=item.ur_outcome,
+            original_request=item.original_request,
+            authorized=item.authorized,
+            claims_administrator_basis={"mtus": item.mtus, "non_mtus": item.non_mtus},
+        )
+    services.record_transition(case, Status.RECEIVED, by=admin, note="Application received at intake.", from_status="")
+    reviewer = users.get(spec.reviewer) if spec.reviewer else None
+    for step in _ROADS[spec.status]:
+        _move(case, step, spec, users=users, reviewer=reviewer, today=today)
+    _documents(case, spec, by=admin)
+    return case
+
+
+def _move(case: Case, step: str, spec: DemoCase, *, users: dict, reviewer, today: date) -> None:
+    admin, qa = users["admin"], users["qa"]
+    received = case.application_received
+    if step == Status.ELIGIBLE:
+        services.mark_eligible(case, by=admin, note="Signed, filed on time, UR decision attached.")
+        case.assigned_date = received + timedelta(days=1)
+        case.save(update_fields=["assigned_date", "updated_at"])
+    elif step == Status.INELIGIBLE:
+        services.mark_ineligible(case, by=admin, reason=spec.note)
+    elif step == Status.RECORDS_REQUESTED:
+        services.request_records(case, by=admin, on=received + timedelta(days=1))
+    elif step == Status.RECORDS_RECEIVED:
+        on = min(today, received + timedelta(days=min(spec.days_ago, 9)))
+        services.receive_records(case, by=admin, on=on)
+    elif step == Status.ASSIGNED:
+        services.transition(case, Status.ASSIGNED, by=admin, note=f"Offered to {reviewer.get_full_name()}.")
+        assign_demo_reviewer(case, reviewer, by=admin, accepted=spec.status != Status.ASSIGNED)
+    elif step == Status.IN_REVIEW:
+        services.transition(case, Status.IN_REVIEW, by=reviewer, note="Accepted; no conflict of interest attested.")
+        if spec.status == Status.IN_REVIEW:
+            _determination(case, spec, reviewer, state=Determination.State.DRAFT)
+    elif step == Status.QA:
+        state = Determination.State.SUBMITTED if spec.status == Status.QA else Determination.State.APPROVED
+        _determination(case, spec, reviewer, state=state, qa=qa)
+        services.transition(
+            case,
+            Status.QA,
+            by=reviewer,
+            note="Determination version 1 submitted to clinical QA.",
+            extra_fields={"reviewer_credentials": _credentials(spec)},
+        )
+    elif step == Status.DETERMINED:
+        services.transition(
+            case,
+            Status.DETERMINED,
+            by=qa,
+            note="Determination version 1 approved by clinical QA.",
+            extra_fields={"decision_date": today - timedelta(days=1)},
+        )
+        Assignment.objects.filter(case=case, state=Assignment.State.ACCEPTED).update(
+            state=Assignment.State.COMPLETED, ended_at=timezone.now(), end_reason="Determination approved."
+        )
+    elif step == Status.WITHDRAWN:
+        services.withdraw(case, by=admin, reason=spec.note)
+    elif step == Status.TERMINATED:
+        services.terminate(case, by=admin, reason=spec.note)
+
+
+def _credentials(spec: DemoCase) -> dict[str, list[str]]:
+    return {"licensure": ["California"], "certifications": [spec.specialty]}
+
+
+def _physician(spec: DemoCase) -> Party:
+    physician = get_or_create_party(Party.Kind.PHYSICIAN, spec.physician)
+    group = get_or_create_party(Party.Kind.PROVIDER_GROUP, spec.provider_group)
+    if physician.organization_id != group.pk:
+        physician.organization = group
+        physician.save(update_fields=["organization", "updated_at"])
+    return physician
+
+
+def seed_open_cases(*, users: dict, log) -> int:
+    """Create the open demo cases not made yet (recognized by their DEMO- claim number)."""
+    existing = set(
+        Case.objects.filter(claim_number__startswith=DEMO_CLAIM_PREFIX).values_list("claim_number", flat=True)
+    )
+    today = timezone.localdate()
+    made = 0
+    for spec in DEMO_CASES:
+        if f"{DEMO_CLAIM_PREFIX}{spec.key}" not in existing:
+            _create_demo_case(spec, users=users, today=today)
+            made += 1
+    log(f"Open demo cases: {made} created, {len(DEMO_CASES) - made} already present")
+    return made
 
 
 def seed(*, users: dict, log) -> None:
-    """Nothing yet: filled in as the area is built."""
+    seed_published(by=users["admin"], log=log)
+    seed_open_cases(users=users, log=log)

@@ -1,9 +1,81 @@
+"""The import page and the export download of imr-case/1 documents, for administrators."""
+
+import json
+
+from django import forms
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from cases import selectors
+from cases.forms import CaseFilterForm
+from cases.interchange import InterchangeError, export_document, import_document, load_document
+from cases.permissions import visible_cases
 from cases.views import _require_intake
+from core.services import audit
+
+
+class ImportForm(forms.Form):
+    document = forms.FileField(
+        label="imr-case/1 document (.json)",
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+    update = forms.BooleanField(
+        required=False,
+        label="Replace existing cases",
+        help_text="A case whose number already exists is replaced (its facts, items and determinations); "
+        "without this, such a case refuses the whole import.",
+    )
+
+    def clean_document(self):
+        upload = self.cleaned_data["document"]
+        limit = settings.CASE_DOCUMENT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"{upload.name} is {upload.size / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB."
+            )
+        return upload
 
 
 def case_import(request: HttpRequest) -> HttpResponse:
+    """Upload an imr-case/1 document: all of it is imported, or nothing and every error with its JSON path."""
     _require_intake(request)
-    return render(request, "cases/case_import.html", {})
+    errors: list[str] = []
+    result = None
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["document"]
+            try:
+                result = import_document(
+                    load_document(upload.read()), update=form.cleaned_data["update"], by=request.user
+                )
+            except InterchangeError as error:
+                errors = error.errors
+            else:
+                form = ImportForm()
+    else:
+        form = ImportForm()
+    return render(
+        request,
+        "cases/case_import.html",
+        {"form": form, "errors": errors, "result": result, "case_count": visible_cases(request.user).count()},
+    )
+
+
+def case_export(request: HttpRequest) -> HttpResponse:
+    """Download the cases the user may see (narrowed by the case list's filters) as an imr-case/1 document."""
+    _require_intake(request)
+    filter_form = CaseFilterForm(request.GET or None)
+    params = filter_form.cleaned_data if filter_form.is_valid() else {}
+    queryset = selectors.filter_cases(visible_cases(request.user), params)
+    document = export_document(queryset)
+    for case in queryset.order_by("case_number"):
+        audit(request.user, "case.exported", case, format="imr-case/1")
+    response = HttpResponse(
+        json.dumps(document, indent=2, ensure_ascii=False) + "\n", content_type="application/json; charset=utf-8"
+    )
+    filename = f"imr-cases-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -91,7 +91,64 @@ def _letter_lines(text: str) -> list[_Line]:
             continue
         lines.append(_Line(raw.replace("\f", "").rstrip(), page_start))
         page_start = False
-    return lines
+    return _drop_page_furniture(lines)
+
+
+_PAGE_NUMBER = re.compile(r"^(?:Page\s+\d+(?:\s+of\s+\d+)?|-?\s*\d{1,3}\s*-?)$", re.IGNORECASE)
+_CASE_NUMBER = re.compile(r"\bCM\d{2}-\d{7}\b")
+
+
+def _drop_page_furniture(lines: list[_Line]) -> list[_Line]:
+    """Remove running headers and footers: the first or last line of a page that is a page number, names the case
+    number (past the header table of page one), or is repeated word for word (numbers aside) at the same edge of
+    at least three pages and does not end like a sentence. None of the published letters has any."""
+    pages: list[list[int]] = []
+    for index, line in enumerate(lines):
+        if line.page_start or not pages:
+            pages.append([])
+        pages[-1].append(index)
+    if len(pages) < 2:
+        return lines
+    edges: dict[str, list[int]] = {"top": [], "bottom": []}
+    for number, page in enumerate(pages):
+        filled = [index for index in page if not lines[index].blank]
+        if filled and number > 0:
+            edges["top"].append(filled[0])
+        if filled:
+            edges["bottom"].append(filled[-1])
+
+    def key(index: int) -> str:
+        return re.sub(r"\d+", "#", normalize_whitespace(lines[index].text))
+
+    furniture = set()
+    for indexes in edges.values():
+        counts: dict[str, int] = {}
+        for index in indexes:
+            counts[key(index)] = counts.get(key(index), 0) + 1
+        for index in indexes:
+            text = normalize_whitespace(lines[index].text)
+            if (
+                _PAGE_NUMBER.match(text)
+                or (_CASE_NUMBER.search(text) and len(text) < 80 and index > pages[0][-1])
+                or (counts[key(index)] >= 3 and not re.search(r"[.:;,]$", text))
+            ):
+                furniture.add(index)
+    # The blank lines that set a header or footer apart go with it.
+    for index in sorted(furniture):
+        step = 1 if index in edges["top"] else -1
+        neighbour = index + step
+        while 0 <= neighbour < len(lines) and lines[neighbour].blank and not lines[neighbour].page_start:
+            furniture.add(neighbour)
+            neighbour += step
+    kept: list[_Line] = []
+    page_start = False
+    for index, line in enumerate(lines):
+        page_start = page_start or line.page_start
+        if index in furniture:
+            continue
+        kept.append(_Line(line.text, page_start))
+        page_start = False
+    return kept
 
 
 def _join(lines: Sequence[_Line]) -> str:
@@ -209,12 +266,13 @@ def _item(heading: str, claims_administrator: str, reviewer: str, rationale: str
     match = modified or _HEADING.match(heading)
     if not match:
         raise ValueError(f"cannot read the item heading {heading!r}")
+    authorized = (modified.group("authorized") or modified.group("authorized_whole")) if modified else None
     return {
         "description": match.group("description").strip(),
         "category": None,
         "ur_outcome": "modified" if modified else "denied",
         "original_request": modified.group("original").strip() if modified else None,
-        "authorized": (modified.group("authorized") or modified.group("authorized_whole")).strip() if modified else None,
+        "authorized": authorized.strip() if authorized else None,
         "claims_administrator_basis": _basis(claims_administrator),
         "determination": {
             "decision": match.group("decision").lower(),

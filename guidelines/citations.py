@@ -172,11 +172,12 @@ def _format_non_mtus(citations: list[str]) -> str:
     return " ".join(f"{_NON_MTUS} {text}." if text else f"{_NON_MTUS}." for text in citations)
 
 
-def format_basis(basis: Basis, *, party: str, style: str = STYLE_2016) -> str:
+def format_basis(basis: Basis, *, party: str, organization: str = "MAXIMUS", style: str = STYLE_2016) -> str:
     """The guideline text for `party` ("claims_administrator" or "reviewer"), without the "... guideline:" label.
 
-    `style` "2014" only changes the sentence that introduces a basis outside the MTUS; MTUS citations with pages
-    are printed in the 2014 "Page(s):" form whatever the style.
+    `organization` only names the label, which this text leaves out (see `format_guideline_line`); it is accepted so
+    that both functions take the same arguments. `style` "2014" only changes the sentence that introduces a basis
+    outside the MTUS; MTUS citations with pages are printed in the 2014 "Page(s):" form whatever the style.
     """
     _check(party, style)
     subject = _SUBJECTS[party]
@@ -196,11 +197,10 @@ def guideline_label(party: str, organization: str = "MAXIMUS") -> str:
     return CLAIMS_ADMINISTRATOR_LABEL if party == CLAIMS_ADMINISTRATOR else organization
 
 
-def format_guideline_line(
-    basis: Basis, *, party: str, organization: str = "MAXIMUS", style: str = STYLE_2016
-) -> str:
+def format_guideline_line(basis: Basis, *, party: str, organization: str = "MAXIMUS", style: str = STYLE_2016) -> str:
     """The whole line, label included: "MAXIMUS guideline: Decision based on MTUS ..."."""
-    return f"{guideline_label(party, organization)} guideline: {format_basis(basis, party=party, style=style)}"
+    text = format_basis(basis, party=party, organization=organization, style=style)
+    return f"{guideline_label(party, organization)} guideline: {text}"
 
 
 def _split_sections(text: str) -> list[str]:

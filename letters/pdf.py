@@ -4,7 +4,7 @@ Plain functions, no Django: the letters app renders its template to a string and
 
 - Every letter gets ``static_pdf/letter.css`` first (fonts shipped in ``fonts/``, US Letter, 1 in margins,
   "Page N of M" and the running case number).
-- Only ``file:`` and ``data:`` resources are fetched, and ``file:`` only inside this package or under the
+- Only ``file:`` and ``data:`` resources are fetched, and ``file:`` only from ``fonts/``, ``static_pdf/`` and the
   ``base_url`` folder: anything else stops the render with :class:`ResourceRefused` at once, never a network wait
   and never a letter that silently lacks an image.
 - One ``FontConfiguration`` and one parsed stylesheet per process (keyed on ``os.getpid()``), built lazily so that
@@ -25,11 +25,17 @@ from urllib.request import url2pathname
 import qrcode
 import qrcode.image.svg
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-STYLESHEET_PATH = PACKAGE_DIR / "static_pdf" / "letter.css"
+FONTS_DIR = PACKAGE_DIR / "fonts"
+STATIC_PDF_DIR = PACKAGE_DIR / "static_pdf"
+STYLESHEET_PATH = STATIC_PDF_DIR / "letter.css"
+# Folders every letter may read files from, whatever its base_url. Not the whole package: nothing but fonts and
+# letter assets should ever be embeddable (WeasyPrint embeds any file a <a rel="attachment"> points at).
+ASSET_FOLDERS = (FONTS_DIR, STATIC_PDF_DIR)
 PDF_VARIANT = "pdf/a-3b"
 SIGNATURE_BLOCK_ID = "signature-block"
 # WeasyPrint lays out in CSS pixels; at zoom 1 one CSS px is 0.75 PDF point (96 px = 72 pt = 1 in).
@@ -103,7 +109,7 @@ class _Engine:
     """What one process reuses across renders: fonts registered once, the base stylesheet parsed once."""
 
     def __init__(self) -> None:
-        self.fetcher = LocalOnlyURLFetcher((PACKAGE_DIR,))
+        self.fetcher = LocalOnlyURLFetcher(ASSET_FOLDERS)
         self.font_config = _ProcessFontConfiguration()
         self.stylesheet = CSS(filename=str(STYLESHEET_PATH), font_config=self.font_config, url_fetcher=self.fetcher)
         # WeasyPrint does not promise that one FontConfiguration may be used by two threads at once.
@@ -148,7 +154,7 @@ def warm_up() -> None:
 
 
 def _allowed_folders(base_url: str | None) -> tuple[Path, ...]:
-    folders = [PACKAGE_DIR]
+    folders = list(ASSET_FOLDERS)
     if base_url:
         if base_url.startswith("file:"):
             base_path = Path(url2pathname(urlsplit(base_url).path))
@@ -161,7 +167,7 @@ def _allowed_folders(base_url: str | None) -> tuple[Path, ...]:
     return tuple(folders)
 
 
-def _find_signature_box(document) -> SignatureBox | None:  # noqa: ANN001 - weasyprint.document.Document
+def _find_signature_box(document: Document) -> SignatureBox | None:
     for page_index, page in enumerate(document.pages):
         # Pre-order walk: the first box of the element is its outermost one (anonymous line boxes inside it share
         # the element). CSS keeps the block on one page (break-inside: avoid), so its first fragment is all of it.
@@ -187,7 +193,8 @@ def _find_signature_box(document) -> SignatureBox | None:  # noqa: ANN001 - weas
 def render_pdf(html: str, *, base_url: str | None = None) -> RenderedPdf:
     """Render a letter's HTML to PDF/A-3b bytes, with fonts embedded and subset.
 
-    ``base_url`` resolves relative URLs; ``file:`` resources are allowed under its folder and inside this package.
+    ``base_url`` resolves relative URLs; ``file:`` resources are allowed under its folder, ``fonts/`` and
+    ``static_pdf/``: give it the folder of the letter's assets, not the project root.
     Raises :class:`ResourceRefused` for any other resource, :class:`LetterRenderError` when an allowed one is broken.
     """
     engine = _engine()

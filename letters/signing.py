@@ -63,7 +63,9 @@ class SigningMaterial:
     created: bool  # True when this call generated the files, False when it reused them
 
     def load_signer(self) -> signers.SimpleSigner:
-        return load_signer(key_path=self.key_path, cert_path=self.certificate_path, chain_paths=(self.root_certificate_path,))
+        return load_signer(
+            key_path=self.key_path, cert_path=self.certificate_path, chain_paths=(self.root_certificate_path,)
+        )
 
     def load_root_certificate(self) -> asn1_x509.Certificate:
         return load_cert_from_pemder(str(self.root_certificate_path))
@@ -94,7 +96,9 @@ def _write_public(path: Path, data: bytes) -> None:
 
 
 def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def _generate(folder: Path, organization: str) -> None:
@@ -230,9 +234,7 @@ def load_signer(
         except OSError as error:
             raise SigningConfigurationError(f"Cannot read the PKCS#12 file {pkcs12_path}: {error}") from error
         try:
-            return signers.SimpleSigner.load_pkcs12_data(
-                data, other_certs=chain, passphrase=_password(pkcs12_password)
-            )
+            return signers.SimpleSigner.load_pkcs12_data(data, other_certs=chain, passphrase=_password(pkcs12_password))
         except ValueError as error:
             raise SigningConfigurationError(
                 f"Cannot open the PKCS#12 file {pkcs12_path}: wrong password or not a PKCS#12 file."
@@ -305,14 +307,16 @@ def sign_pdf(
         location=location,
         name=name,
     )
-    field_spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=field_box)
+    # Created here rather than by PdfSigner: append_signature_field gives a visible field an empty appearance
+    # stream, which PDF/A requires of every widget with an area; PdfSigner's own field has none. Both land in the
+    # same incremental update.
+    fields.append_signature_field(writer, fields.SigFieldSpec(sig_field_name=field_name, on_page=page, box=field_box))
     timestamper = (
         timestamps.HTTPTimeStamper(timestamp_url, timeout=TIMESTAMP_TIMEOUT_SECONDS) if timestamp_url else None
     )
-    pdf_signer = signers.PdfSigner(
-        metadata, signer, timestamper=timestamper, stamp_style=NoOpStampStyle(), new_field_spec=field_spec
-    )
-    output = pdf_signer.sign_pdf(writer)
+    # NoOpStampStyle: keep that empty appearance; the letter's HTML already draws the signature block.
+    pdf_signer = signers.PdfSigner(metadata, signer, timestamper=timestamper, stamp_style=NoOpStampStyle())
+    output = pdf_signer.sign_pdf(writer, existing_fields_only=True)
     return output.getvalue()
 
 

@@ -99,7 +99,9 @@ def test_an_mtus_chapter_without_sections_is_cited_by_its_name():
 
 
 def test_sections_follow_the_chapter_after_section_s():
-    basis = Basis(mtus=[MtusCitation("Neck and Upper Back Complaints 2004", ["Diagnostic Criteria", "Special Studies"])])
+    basis = Basis(
+        mtus=[MtusCitation("Neck and Upper Back Complaints 2004", ["Diagnostic Criteria", "Special Studies"])]
+    )
 
     assert format_guideline_line(basis, party="reviewer") == (
         "MAXIMUS guideline: Decision based on MTUS Neck and Upper Back Complaints 2004, "
@@ -222,7 +224,8 @@ def test_several_non_mtus_citations_each_get_their_own_sentence():
     [
         (
             "claims_administrator",
-            "Claims Administrator guideline: The Claims Administrator did not cite any medical evidence for its decision.",
+            "Claims Administrator guideline: The Claims Administrator did not cite any medical evidence for its "
+            "decision.",
         ),
         ("reviewer", "MAXIMUS guideline: The Expert Reviewer did not cite any medical evidence for its decision."),
     ],

@@ -1,0 +1,127 @@
+"""Export cases as an `imr-case/1` document: every key present, in the order of CASE-FORMAT.md, null where empty.
+
+An imported case exports as it was imported. Determinations are exported for decided cases only, from their latest
+approved determination; a case still under review has none (the format leaves the key out).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from cases.interchange.importer import DATE_FIELDS, FORMAT
+from cases.lifecycle import DECIDED_STATES
+from cases.models import Case, Determination, DisputedItem, ItemDecision
+
+
+def _or_none(value: str) -> str | None:
+    return value or None
+
+
+def _basis(value: dict | None) -> dict[str, Any]:
+    """A basis in its exported form; keys that other parts of the portal add (library links) are left out."""
+    value = value or {}
+    mtus = []
+    for citation in value.get("mtus", []):
+        exported = {"chapter": citation["chapter"], "sections": list(citation.get("sections", []))}
+        if citation.get("pages"):
+            exported["pages"] = citation["pages"]
+        mtus.append(exported)
+    return {"mtus": mtus, "non_mtus": list(value.get("non_mtus", []))}
+
+
+def _party_object(**values: str | None) -> dict[str, str | None] | None:
+    return values if any(value is not None for value in values.values()) else None
+
+
+def _item(item: DisputedItem, decision: ItemDecision | None) -> dict[str, Any]:
+    exported: dict[str, Any] = {
+        "description": item.description,
+        "category": _or_none(item.category),
+        "ur_outcome": item.ur_outcome,
+        "original_request": _or_none(item.original_request),
+        "authorized": _or_none(item.authorized),
+        "claims_administrator_basis": _basis(item.claims_administrator_basis)
+        if item.claims_administrator_basis
+        else None,
+    }
+    if decision is not None:
+        exported["determination"] = {
+            "decision": decision.decision,
+            "basis": _basis(decision.basis),
+            "rationale": decision.rationale,
+        }
+    return exported
+
+
+def export_case(case: Case) -> dict[str, Any]:
+    """One case as imr-case/1. Expects the prefetching of ``export_queryset`` (or costs a few queries)."""
+    approved = [d for d in case.determinations.all() if d.state == Determination.State.APPROVED]
+    determination = max(approved, key=lambda d: d.version) if approved and case.status in DECIDED_STATES else None
+    decisions = {decision.item_id: decision for decision in determination.decisions.all()} if determination else {}
+    provider = case.requesting_provider
+    organization = provider.organization if provider is not None else None
+    return {
+        "case_number": case.case_number,
+        "priority": case.priority,
+        "status": case.status,
+        "claim_number": _or_none(case.claim_number),
+        "dates": {
+            key: getattr(case, name).isoformat() if getattr(case, name) else None for key, name in DATE_FIELDS.items()
+        },
+        "employee": {
+            "name": _or_none(case.employee_name),
+            "date_of_birth": case.employee_date_of_birth.isoformat() if case.employee_date_of_birth else None,
+            "age": case.employee_age,
+            "sex": _or_none(case.employee_sex),
+        },
+        "employer": _party_object(name=case.employer.name) if case.employer else None,
+        "claims_administrator": _party_object(
+            name=case.claims_administrator.name if case.claims_administrator else None,
+            adjuster=_or_none(case.adjuster_name),
+        ),
+        "employee_attorney": _party_object(
+            name=_or_none(case.attorney_name),
+            firm=case.employee_attorney.name if case.employee_attorney else None,
+        ),
+        "requesting_provider": _party_object(
+            name=provider.name if provider else None,
+            specialty=_or_none(case.provider_specialty),
+            organization=organization.name if organization else None,
+        ),
+        "diagnosis": _party_object(description=_or_none(case.diagnosis), icd10=_or_none(case.icd10_code)),
+        "reviewer": (
+            {
+                "licensure": list(case.reviewer_credentials.get("licensure", [])),
+                "certifications": list(case.reviewer_credentials.get("certifications", [])),
+            }
+            if case.reviewer_credentials
+            else None
+        ),
+        "clinical_case_summary": _or_none(determination.clinical_case_summary) if determination else None,
+        "items": [_item(item, decisions.get(item.pk)) for item in case.items.all()],
+    }
+
+
+def export_queryset(queryset: QuerySet) -> QuerySet:
+    """The cases with everything the export reads, in case number order."""
+    return (
+        queryset.select_related(
+            "employer", "claims_administrator", "employee_attorney", "requesting_provider__organization"
+        )
+        .prefetch_related(
+            Prefetch("items", queryset=DisputedItem.objects.order_by("position", "pk")),
+            Prefetch(
+                "determinations",
+                queryset=Determination.objects.filter(state=Determination.State.APPROVED).prefetch_related("decisions"),
+            ),
+        )
+        .order_by("case_number")
+    )
+
+
+def export_document(queryset: QuerySet | None = None) -> dict[str, Any]:
+    """The cases of ``queryset`` (all cases when None) as an imr-case/1 document."""
+    queryset = Case.objects.all() if queryset is None else queryset
+    return {"format": FORMAT, "cases": [export_case(case) for case in export_queryset(queryset)]}

@@ -1,0 +1,24 @@
+"""Fixtures of the case tests: the real published letters as one imr-case/1 document."""
+
+import copy
+import os
+from pathlib import Path
+
+import pytest
+
+from cases.published import published_letters_document
+
+LETTERS_DIR = Path(os.environ.get("IMR_LETTERS_DIR", "/work/shared/imr/letters/text"))
+
+
+@pytest.fixture(scope="session")
+def _published_letters_document() -> dict:
+    paths = sorted(LETTERS_DIR.glob("*.txt"))
+    assert paths, f"no letters in {LETTERS_DIR} (set IMR_LETTERS_DIR)"
+    return published_letters_document(paths)
+
+
+@pytest.fixture
+def published_document(_published_letters_document) -> dict:
+    """Every real published letter of IMR_LETTERS_DIR converted by cases.published; a copy the test may change."""
+    return copy.deepcopy(_published_letters_document)
