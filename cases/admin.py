@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from cases.assignment_views import offer_to_reviewer_action
 from cases.models import (
     Assignment,
     Case,
@@ -49,6 +50,7 @@ class CaseAdmin(admin.ModelAdmin):
     autocomplete_fields = ["employer", "claims_administrator", "employee_attorney", "requesting_provider"]
     inlines = [DisputedItemInline, CaseDocumentInline, CaseTransitionInline]
     list_select_related = ["reviewer"]
+    actions = [offer_to_reviewer_action]
 
 
 @admin.register(DisputedItem)
@@ -86,15 +88,28 @@ class CaseNumberSequenceAdmin(admin.ModelAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):
+    """Read-only: offers are made through ``cases.assignment`` (the conflict and qualification rules), never here."""
+
     list_display = ["case", "reviewer", "state", "offered_at", "responded_at"]
     list_filter = ["state"]
     search_fields = ["case__case_number", "reviewer__username"]
     list_select_related = ["case", "reviewer"]
 
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 class ItemDecisionInline(admin.StackedInline):
     model = ItemDecision
     extra = 0
+    can_delete = False
+    readonly_fields = ["item", "decision", "basis", "basis_none", "rationale", "qa_comment"]
 
 
 @admin.register(Determination)
@@ -104,3 +119,13 @@ class DeterminationAdmin(admin.ModelAdmin):
     search_fields = ["case__case_number"]
     inlines = [ItemDecisionInline]
     list_select_related = ["case", "author"]
+
+    # Determinations change only through the workspace and QA (versions, locks, consistency checks).
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -481,25 +481,24 @@ def _documents(case: Case, spec: DemoCase, *, by) -> None:
         )
 
 
-def assign_demo_reviewer(case: Case, reviewer, *, by, accepted: bool) -> None:
-    """Offer the case to a reviewer (and accept for them). The one place to switch to the assignment service."""
-    now = timezone.now()
-    Assignment.objects.create(
-        case=case,
-        reviewer=reviewer,
-        state=Assignment.State.ACCEPTED if accepted else Assignment.State.OFFERED,
-        offered_by=by,
-        offered_at=now,
-        responded_at=now if accepted else None,
+def assign_demo_reviewer(case: Case, reviewer, *, by) -> None:
+    """Offer the case through the assignment service: the same qualification and conflict rules as the pages."""
+    from cases.assignment import offer_case
+
+    offer_case(case, reviewer, by=by, via="demo")
+    case.refresh_from_db()
+
+
+def accept_demo_case(case: Case, reviewer) -> None:
+    from cases.assignment import accept_case
+
+    accept_case(
+        case,
+        by=reviewer,
         attestation_text="I have no material professional, familial or financial affiliation with any party "
-        "to this case (Labor Code 139.5)."
-        if accepted
-        else "",
-        attested_at=now if accepted else None,
-        previous_status=Status.RECORDS_RECEIVED,
+        "to this case (Labor Code 139.5).",
     )
-    case.reviewer = reviewer
-    case.save(update_fields=["reviewer", "updated_at"])
+    case.refresh_from_db()
 
 
 def _determination(case: Case, spec: DemoCase, reviewer, *, state: str, qa=None) -> None:
@@ -598,10 +597,9 @@ def _move(case: Case, step: str, spec: DemoCase, *, users: dict, reviewer, today
         on = min(today, received + timedelta(days=min(spec.days_ago, 9)))
         services.receive_records(case, by=admin, on=on)
     elif step == Status.ASSIGNED:
-        services.transition(case, Status.ASSIGNED, by=admin, note=f"Offered to {reviewer.get_full_name()}.")
-        assign_demo_reviewer(case, reviewer, by=admin, accepted=spec.status != Status.ASSIGNED)
+        assign_demo_reviewer(case, reviewer, by=admin)
     elif step == Status.IN_REVIEW:
-        services.transition(case, Status.IN_REVIEW, by=reviewer, note="Accepted; no conflict of interest attested.")
+        accept_demo_case(case, reviewer)
         if spec.status == Status.IN_REVIEW:
             _determination(case, spec, reviewer, state=Determination.State.DRAFT)
     elif step == Status.QA:

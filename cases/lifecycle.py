@@ -43,7 +43,16 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     Status.RECORDS_REQUESTED: (Status.RECORDS_RECEIVED, Status.ASSIGNED, Status.WITHDRAWN, Status.TERMINATED),
     Status.RECORDS_RECEIVED: (Status.ASSIGNED, Status.WITHDRAWN, Status.TERMINATED),
     # An offered case is accepted (in review) or declined (back to the queue).
-    Status.ASSIGNED: (Status.IN_REVIEW, Status.RECORDS_RECEIVED, Status.ASSIGNED, Status.WITHDRAWN, Status.TERMINATED),
+    Status.ASSIGNED: (
+        Status.IN_REVIEW,
+        # A declined offer puts the case back in the queue, in the state it was offered from.
+        Status.ELIGIBLE,
+        Status.RECORDS_REQUESTED,
+        Status.RECORDS_RECEIVED,
+        Status.ASSIGNED,
+        Status.WITHDRAWN,
+        Status.TERMINATED,
+    ),
     Status.IN_REVIEW: (Status.QA, Status.ASSIGNED, Status.WITHDRAWN, Status.TERMINATED),
     # QA approves (determined) or returns the determination to the reviewer (in review).
     Status.QA: (Status.DETERMINED, Status.IN_REVIEW, Status.WITHDRAWN, Status.TERMINATED),

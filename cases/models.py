@@ -301,6 +301,10 @@ class Assignment(models.Model):
     decline_reason = models.TextField(blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
+    # The assignable state the case was offered from: a decline returns it there (cases.assignment).
+    previous_status = models.CharField(max_length=32, choices=Status.choices, blank=True)
+    # How the offer was made: the assignment page, the bulk proposal, the admin action or a reassignment.
+    via = models.CharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ["case", "offered_at", "pk"]
@@ -327,6 +331,11 @@ class Determination(models.Model):
         APPROVED = "approved", "Approved"
         SUPERSEDED = "superseded", "Superseded"
 
+    class Origin(models.TextChoices):
+        REVIEWER = "reviewer", "Written by the reviewer"
+        REVISION = "revision", "Revised by the reviewer after QA"
+        QA_EDIT = "qa_edit", "Wording edited by QA"
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="determinations")
     version = models.PositiveSmallIntegerField(default=1)
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
@@ -338,6 +347,13 @@ class Determination(models.Model):
     revision = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who saved the draft last (the other tab's owner in a conflict message).
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The version this one was copied from (a returned version revised, or a submitted one edited by QA).
+    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.REVIEWER)
     submitted_at = models.DateTimeField(null=True, blank=True)
     qa_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -347,7 +363,13 @@ class Determination(models.Model):
 
     class Meta:
         ordering = ["case", "version"]
-        constraints = [models.UniqueConstraint(fields=["case", "version"], name="determination_version_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="determination_version_unique"),
+            # One version being written or waiting for QA at a time: two tabs cannot start two drafts.
+            models.UniqueConstraint(
+                fields=["case"], condition=models.Q(state__in=["draft", "submitted"]), name="one_open_determination"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} v{self.version} ({self.state})"
@@ -369,6 +391,9 @@ class ItemDecision(models.Model):
     basis_none = models.BooleanField("no medical evidence cited", default=False)
     rationale = models.TextField(blank=True)
     qa_comment = models.TextField(blank=True)
+    # The library sections cited, as picked ([{"id", "version_id", "chapter", "name", "pages"}]); the basis keeps
+    # the printed citation whatever becomes of the library.
+    guideline_refs = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["determination", "item__position", "item_id"]

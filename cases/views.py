@@ -56,7 +56,7 @@ def case_detail(request: HttpRequest, case_number: str) -> HttpResponse:
             "case": case,
             "items": case.items.all(),
             "documents": case.documents.all(),
-            "transitions": case.transitions.select_related("by"),
+            "transitions": case.transitions.select_related("by").prefetch_related("by__groups"),
             "can_edit": can_edit_intake(request.user),
             "actions": actions if can_edit_intake(request.user) else [],
             "transition_form": TransitionForm(),

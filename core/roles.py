@@ -16,7 +16,8 @@ def _group_names(user: AnyUser) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_role_names", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
+        # groups.all() uses a prefetch_related("groups") cache when the caller made one.
+        cached = frozenset(group.name for group in user.groups.all())
         user._role_names = cached
     return cached
 

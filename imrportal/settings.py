@@ -136,7 +136,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Redis is optional: without REDIS_URL tasks run in-process, as part of the request that queued them.
 REDIS_URL = env_str("REDIS_URL", "")
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# Without REDIS_URL nothing talks to the broker (tasks run eagerly); a worker started anyway tries the local Redis.
+CELERY_BROKER_URL = REDIS_URL or "redis://127.0.0.1:6379/0"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -146,6 +147,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
+CLOCK_REMINDER_DAYS = [int(day) for day in env_list("CLOCK_REMINDER_DAYS", ["5", "2", "1"])]  # reviewer reminders
 CELERY_BEAT_SCHEDULE = {
     # The statutory clock: reminders, escalations and records chases. Each job is idempotent.
     "statutory-clock": {"task": "cases.tasks.run_statutory_clock", "schedule": env_int("CLOCK_INTERVAL_SECONDS", 900)},
@@ -199,5 +201,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint and fontTools narrate every render at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -6,4 +6,12 @@ app_name = "letters"
 
 urlpatterns = [
     path("", views.letter_center, name="center"),
+    path("zip/", views.download_zip, name="zip"),
+    path("<int:letter_id>/download/", views.download, name="download"),
+    path("<int:letter_id>/service/", views.service, name="service"),
+    path("case/<str:case_number>/", views.case_register, name="case_register"),
+    path("case/<str:case_number>/correction/", views.correction, name="correction"),
+    path("case/<str:case_number>/generate/", views.generate, name="generate"),
+    path("verify/", views.verify, name="verify"),
+    path("verify/<str:code>/", views.verify_code, name="verify_code"),
 ]

@@ -1,17 +1,242 @@
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""The letter center (correspondence staff), a case's letter register, downloads, service, and public verification.
+
+Every letter a signed-in user reaches goes through ``cases.permissions.visible_cases``: a letter of a case the user
+may not see answers 404. The verification pages are public and show register facts only, never medical content.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.db.models.functions import TruncDate
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from cases.lifecycle import Status
-from cases.permissions import visible_cases
+from cases.permissions import get_visible_case_or_404, visible_cases
 from core import roles
+from letters import services
+from letters.forms import CenterFilterForm, CorrectionForm, ServiceForm, VerifyForm
+from letters.models import Letter
+
+PAGE_SIZE = 50
+ZIP_LIMIT = 200
+
+
+def _require_correspondence(request: HttpRequest) -> None:
+    if not (roles.is_staff_member(request.user) or roles.is_administrator(request.user)):
+        raise PermissionDenied
+
+
+def _visible_letters(user):
+    return Letter.objects.filter(case__in=visible_cases(user)).select_related("case")
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def letter_center(request: HttpRequest) -> HttpResponse:
-    """Correspondence staff's list of decided cases whose letters are to be served."""
-    if not (roles.is_staff_member(request.user) or roles.is_administrator(request.user)):
-        raise PermissionDenied
-    cases = (
-        visible_cases(request.user).filter(status__in=[Status.DETERMINED, Status.LETTER_SIGNED]).order_by("due_date")
+    """Signed letters to serve, with filters; download one or many; record service."""
+    _require_correspondence(request)
+    form = CenterFilterForm(request.GET or None)
+    params = form.cleaned_data if form.is_valid() else {}
+    letters = (
+        _visible_letters(request.user)
+        .current()
+        .annotate(service_count=Count("services"), last_served=Max("services__served_on"))
+        .order_by(TruncDate("signed_at").desc(), "case__case_number", "rendition")
     )
-    return render(request, "letters/center.html", {"cases": cases})
+    if params.get("served") == "yes":
+        letters = letters.filter(service_count__gt=0)
+    elif params.get("served") == "no":
+        letters = letters.filter(service_count=0)
+    if params.get("rendition"):
+        letters = letters.filter(rendition=params["rendition"])
+    if params.get("signed_from"):
+        letters = letters.filter(signed_at__date__gte=params["signed_from"])
+    if params.get("signed_to"):
+        letters = letters.filter(signed_at__date__lte=params["signed_to"])
+    if params.get("case_number"):
+        letters = letters.filter(case__case_number__icontains=params["case_number"].strip())
+    page = Paginator(letters, PAGE_SIZE).get_page(request.GET.get("page"))
+    pending = (
+        visible_cases(request.user)
+        .filter(status=Status.DETERMINED)
+        .annotate(failed=Count("letters", filter=Q(letters__state=Letter.State.FAILED)))
+        .order_by("decision_date", "case_number")[:50]
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "letters/center.html",
+        {
+            "filter_form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "pending_cases": pending,
+            "service_form": ServiceForm(),
+        },
+    )
+
+
+def download(request: HttpRequest, letter_id: int) -> FileResponse:
+    """One signed letter, to anyone who may see its case; every download is logged (who, when, from where)."""
+    letter = get_object_or_404(_visible_letters(request.user).signed(), pk=letter_id)
+    services.record_download(letter, by=request.user, ip=_client_ip(request))
+    return FileResponse(
+        letter.file.open("rb"), as_attachment=True, filename=letter.download_name, content_type="application/pdf"
+    )
+
+
+@require_POST
+def download_zip(request: HttpRequest) -> HttpResponse:
+    """The selected letters in one ZIP; each letter's download is logged."""
+    _require_correspondence(request)
+    try:
+        ids = sorted({int(value) for value in request.POST.getlist("letter")})
+    except ValueError:
+        ids = []
+    if not ids:
+        messages.error(request, "Select at least one letter to download.")
+        return redirect("letters:center")
+    if len(ids) > ZIP_LIMIT:
+        messages.error(request, f"{len(ids)} letters selected; download at most {ZIP_LIMIT} at a time.")
+        return redirect("letters:center")
+    letters = list(_visible_letters(request.user).signed().filter(pk__in=ids).order_by("case__case_number", "pk"))
+    if not letters:
+        messages.error(request, "None of the selected letters can be downloaded.")
+        return redirect("letters:center")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for letter in letters:
+            with letter.file.open("rb") as file:
+                archive.writestr(letter.download_name, file.read())
+    with transaction.atomic():
+        for letter in letters:
+            services.record_download(letter, by=request.user, ip=_client_ip(request), in_bulk=True)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="letters-{stamp}.zip"'
+    return response
+
+
+@require_POST
+def service(request: HttpRequest, letter_id: int) -> HttpResponse:
+    _require_correspondence(request)
+    letter = get_object_or_404(_visible_letters(request.user).signed(), pk=letter_id)
+    form = ServiceForm(request.POST)
+    target = request.POST.get("next") or "letters:center"
+    if not target.startswith("/"):
+        target = "letters:center"
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{form.fields[name].label or name}: {' '.join(errors)}" for name, errors in form.errors.items()
+        )
+        messages.error(request, f"Service of {letter} not recorded. {problems}")
+        return redirect(target)
+    try:
+        services.record_service(
+            letter,
+            by=request.user,
+            served_on=form.cleaned_data["served_on"],
+            method=form.cleaned_data["method"],
+            recipients=form.cleaned_data["recipients"],
+            note=form.cleaned_data["note"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Service of {letter} recorded.")
+    return redirect(target)
+
+
+def case_register(request: HttpRequest, case_number: str) -> HttpResponse:
+    """Every version of every rendition of a case's letter, with downloads and service."""
+    case = get_visible_case_or_404(request.user, case_number)
+    letters = (
+        case.letters.select_related("approved_by", "supersedes", "created_by")
+        .prefetch_related("services", "downloads__by")
+        .order_by("rendition", "-version")
+    )
+    return render(
+        request,
+        "letters/case_register.html",
+        {
+            "case": case,
+            "letters": letters,
+            "service_form": ServiceForm(),
+            "correction_form": CorrectionForm(),
+            "can_serve": roles.is_staff_member(request.user) or roles.is_administrator(request.user),
+            "can_correct": roles.is_administrator(request.user) or roles.is_qa(request.user),
+        },
+    )
+
+
+@require_POST
+def correction(request: HttpRequest, case_number: str) -> HttpResponse:
+    if not (roles.is_administrator(request.user) or roles.is_qa(request.user)):
+        raise PermissionDenied
+    case = get_visible_case_or_404(request.user, case_number)
+    form = CorrectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the letter is corrected.")
+        return redirect("letters:case_register", case.case_number)
+    try:
+        letters = services.issue_correction(case, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except Exception as error:  # a render or signing failure is recorded on the letter row
+        messages.error(request, f"The corrected letter could not be made: {error}")
+    else:
+        messages.success(
+            request, "Corrected letters signed: " + ", ".join(f"{x.rendition} v{x.version}" for x in letters)
+        )
+    return redirect("letters:case_register", case.case_number)
+
+
+@require_POST
+def generate(request: HttpRequest, case_number: str) -> HttpResponse:
+    """Queue the letter task again (after a failure, or for an imported case)."""
+    if not roles.is_administrator(request.user):
+        raise PermissionDenied
+    case = get_visible_case_or_404(request.user, case_number)
+    from letters.tasks import generate_letter
+
+    transaction.on_commit(lambda: generate_letter.delay(case.pk))
+    messages.info(request, f"Letter generation for {case.case_number} queued.")
+    return redirect("letters:case_register", case.case_number)
+
+
+@login_not_required
+def verify(request: HttpRequest) -> HttpResponse:
+    """Public: upload a letter and learn whether it is authentic and current, superseded, altered or unknown."""
+    verdict = None
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        verdict = services.verify_letter_bytes(data)
+    return render(request, "letters/verify.html", {"form": form, "verdict": verdict})
+
+
+@login_not_required
+def verify_code(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: the register entry a letter's QR code points to (no medical content)."""
+    letter = Letter.objects.select_related("case").filter(verification_code=code.lower()).first()
+    latest = services.latest_version(letter) if letter is not None and letter.superseded_at else None
+    return render(
+        request,
+        "letters/verify_code.html",
+        {"letter": letter, "latest": latest, "code": code, "form": VerifyForm()},
+        status=200 if letter is not None else 404,
+    )

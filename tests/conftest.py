@@ -126,7 +126,7 @@ def celery_worker_process(transactional_db, settings):
 
     from imrportal.celery import app
 
-    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    redis_url = settings.CELERY_BROKER_URL
     client = redis.Redis.from_url(redis_url)
     client.ping()  # fails loudly: the worker tests need a real Redis
     env = dict(os.environ)
@@ -167,7 +167,6 @@ def celery_worker_process(transactional_db, settings):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    app.conf.broker_url = redis_url
     app.conf.task_always_eager = False
     settings.CELERY_TASK_ALWAYS_EAGER = False
     try:

@@ -60,3 +60,216 @@ class DisputedItemFactory(factory.django.DjangoModelFactory):
             "non_mtus": [],
         }
     )
+
+
+# -- guideline library (guidelines app) ------------------------------------------------------------------------------
+
+
+class GuidelineSourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "guidelines.GuidelineSource"
+        django_get_or_create = ("key",)
+
+    key = factory.Sequence(lambda n: f"test-source-{n}")
+    family = "MTUS"
+    chapter = factory.Sequence(lambda n: f"Test Complaints {n}")
+    year = 2016
+    title = ""
+    evidence_rank = 1
+
+
+class GuidelineSectionFactory(factory.django.DjangoModelFactory):
+    """A section made through ``guidelines.services.create_section``, so that it has its first version (and, on
+    PostgreSQL, its search vector)."""
+
+    class Meta:
+        model = "guidelines.GuidelineSection"
+
+    source = factory.SubFactory(GuidelineSourceFactory)
+    name = factory.Sequence(lambda n: f"Test section {n}")
+    pages = ""
+    body_region = ""
+    treatment_category = ""
+    recommendation = "Recommended as indicated below."
+    evidence_level = ""
+    times_cited = 0
+
+    @classmethod
+    def _create(cls, model_class, *args, source, **kwargs):
+        from guidelines.services import create_section
+
+        return create_section(source, **kwargs)
+
+
+def small_pdf(pages: int = 1, marker: str = "") -> bytes:
+    """A valid PDF of ``pages`` blank pages; ``marker`` makes its bytes (and so its hash) unique."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=612, height=792)
+    writer.add_metadata({"/Title": marker or "test"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def case_in_review(reviewer, *, items: int = 2, documents: int = 0, by=None, **case_fields) -> Case:
+    """A case with ``items`` disputed items and ``documents`` PDFs, moved through the lifecycle to "in review" with
+    ``reviewer`` as its reviewer (received → eligible → records received → assigned → in review)."""
+    from cases import services
+
+    case = CaseFactory(**case_fields)
+    for position in range(items):
+        DisputedItemFactory(case=case, position=position, description=f"Physical therapy {position + 2} visits")
+    for number in range(documents):
+        services.add_document(
+            case,
+            data=small_pdf(pages=number % 3 + 1, marker=f"{case.case_number}-{number}"),
+            name=f"record-{number + 1}.pdf",
+            kind="medical_records",
+            title=f"Progress report {number + 1}",
+        )
+    services.transition(case, "eligible", by=by)
+    services.transition(case, "records_received", by=by, extra_fields={"records_received": case.application_received})
+    case.reviewer = reviewer
+    case.save(update_fields=["reviewer"])
+    services.transition(case, "assigned", by=by)
+    services.transition(case, "in_review", by=by)
+    return case
+
+
+# -- the reviewer roster (reviewers app) ------------------------------------------------------------------------
+
+
+class SpecialtyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reviewers.Specialty"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Specialty {n}")
+
+
+class ReviewerProfileFactory(factory.django.DjangoModelFactory):
+    """A qualified reviewer on today's date: 15 years in practice, 32 hours a week, a California licence in force,
+    board certified in Physical Medicine & Rehabilitation, credentials verified a month ago."""
+
+    class Meta:
+        model = "reviewers.ReviewerProfile"
+        django_get_or_create = ("user",)
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    practice_started = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=15 * 365))
+    weekly_practice_hours = 32
+    capacity = 5
+    active = True
+    credentials_verified_on = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=30))
+
+    @factory.post_generation
+    def certifications(self, create, extracted, **kwargs):
+        if not create:
+            return
+        names = extracted if extracted is not None else ["Physical Medicine & Rehabilitation"]
+        self.certifications.set([SpecialtyFactory(name=name) for name in names])
+
+    @factory.post_generation
+    def licence(self, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        from reviewers.models import Licence
+
+        Licence.objects.get_or_create(
+            profile=self,
+            state="CA",
+            defaults={"number": f"A {self.pk:06d}", "expires_on": datetime.date.today() + datetime.timedelta(days=365)},
+        )
+
+
+def reviewer_profile(user, **fields):
+    """A qualified profile for an existing reviewer user (the ``reviewer`` / ``other_reviewer`` fixtures)."""
+    return ReviewerProfileFactory(user=user, **fields)
+
+
+def specialty_fit(specialty: str = "Physical Medicine & Rehabilitation", category: str = "Therapies", weight=100):
+    from reviewers.models import SpecialtyCategoryFit
+
+    fit, _ = SpecialtyCategoryFit.objects.update_or_create(
+        specialty=SpecialtyFactory(name=specialty), category=category, defaults={"weight": weight}
+    )
+    return fit
+
+
+def affiliate(profile, party, relationship: str = "Employed there", **fields):
+    from reviewers.models import Affiliation
+
+    return Affiliation.objects.create(profile=profile, party=party, relationship=relationship, **fields)
+
+
+def waiting_case(*, items: int = 1, category: str = "Therapies", by=None, **case_fields) -> Case:
+    """A case waiting for a reviewer: eligible, records received (the clock running), with ``items`` items."""
+    from cases import services
+
+    case = CaseFactory(**case_fields)
+    for position in range(items):
+        DisputedItemFactory(case=case, position=position, category=category)
+    services.transition(case, "eligible", by=by)
+    services.transition(case, "records_received", by=by, extra_fields={"records_received": case.application_received})
+    return case
+
+
+def determined_case(*, decisions=("upheld", "overturned"), qa=None, reviewer=None, long_text: int = 1, **case_fields):
+    """A case whose determination QA approved (status DETERMINED), one item per decision; for the letters tests.
+
+    ``long_text`` repeats the summary and rationales (3 gives a letter of about three pages).
+    """
+    from django.utils import timezone
+
+    from cases.models import Determination, ItemDecision
+
+    case = CaseFactory(
+        status="determined",
+        reviewer=reviewer,
+        assigned_date=datetime.date(2026, 10, 21),
+        decision_date=datetime.date(2026, 11, 10),
+        reviewer_credentials={"licensure": ["California"], "certifications": ["Physical Medicine & Rehabilitation"]},
+        **case_fields,
+    )
+    summary = " ".join(
+        [
+            "The injured worker is a 45 year old female who sustained an industrial injury on 01/05/2026 while lifting "
+            "boxes. Treatment to date has included medication and eight sessions of physical therapy."
+        ]
+        * (3 * long_text)
+    )
+    determination = Determination.objects.create(
+        case=case,
+        version=1,
+        state="approved",
+        clinical_case_summary=summary,
+        author=reviewer,
+        qa_by=qa,
+        qa_at=timezone.now() if qa else None,
+    )
+    for position, decision in enumerate(decisions):
+        item = DisputedItemFactory(
+            case=case, position=position, description=f"Physical therapy 8 sessions, item {position + 1}"
+        )
+        conclusion = "is not medically necessary" if decision == "upheld" else "is medically necessary"
+        rationale = (
+            " ".join(["The MTUS recommends 9-10 visits over 8 weeks for myalgia and myositis."] * (4 * long_text))
+            + f" Therefore the request for physical therapy {conclusion}."
+        )
+        ItemDecision.objects.create(
+            determination=determination,
+            item=item,
+            decision=decision,
+            basis={
+                "mtus": [{"chapter": "Chronic Pain Medical Treatment 2016", "sections": ["Physical Medicine"]}],
+                "non_mtus": [],
+            },
+            rationale=rationale,
+        )
+    return case

@@ -25,7 +25,11 @@ def counts() -> dict[str, int]:
 
 
 def seed_cases() -> dict:
+    """The users, the roster the cases are assigned from, then the cases (as seed_demo orders them)."""
+    from reviewers import demo as reviewers_demo
+
     users = core_demo.seed(password="demo-password", log=lambda message: None)
+    reviewers_demo.seed(users=users, log=lambda message: None)
     demo.seed(users=users, log=lambda message: None)
     return users
 

@@ -1,0 +1,321 @@
+"""Benchmark: as-you-type search of a guideline library of 5,000 sections.
+
+Builds a throwaway PostgreSQL database (dropped and made again on each run), migrates it (which loads the seeded
+library), adds generated sections up to 5,000 in all, then times ~200 queries as a reviewer types them (each phrase
+sent at every keystroke from its second letter). Prints median and p95 in milliseconds, for ``search_sections`` alone
+and for the whole ``guidelines:search`` endpoint (session, permission check, JSON).
+
+    .venv/bin/python benchmarks/guideline_search.py [--url postgres://postgres@127.0.0.1:5432/imr_bench_guidelines]
+        [--sections 5000] [--sqlite]
+
+``--sqlite`` runs the same on a throwaway SQLite file (the LIKE fallback), for comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PHRASES = [
+    "physical medicine",
+    "acupuncture",
+    "chiropractic manipulation",
+    "opioids for chronic pain",
+    "lumbar mri",
+    "special studies",
+    "tens unit",
+    "epidural steroid injection",
+    "muscle relaxants",
+    "nsaids gi risk",
+    "knee arthroscopy",
+    "shoulder surgery rotator cuff",
+    "home exercise program",
+    "functional restoration program",
+    "urine drug testing",
+    "topical analgesics lidocaine",
+    "electrodiagnostic emg ncs",
+    "cervical collar",
+    "work hardening",
+    "psychological evaluation",
+    "massage therapy",
+    "aquatic therapy",
+    "trigger point injections",
+    "spinal cord stimulator",
+    "gabapentin neuropathic",
+    "facet joint radiofrequency",
+    "carpal tunnel splint",
+    "hot cold packs",
+    "lumbar support brace",
+    "postsurgical physical therapy",
+]
+
+TREATMENTS = [
+    "Physical therapy",
+    "Acupuncture",
+    "Manipulation",
+    "Opioids",
+    "Muscle relaxants",
+    "NSAIDs",
+    "Topical analgesics",
+    "Epidural steroid injections",
+    "Facet injections",
+    "Radiofrequency ablation",
+    "MRI",
+    "CT scan",
+    "X-rays",
+    "Electrodiagnostic testing",
+    "TENS",
+    "Massage",
+    "Aquatic therapy",
+    "Home exercise",
+    "Work conditioning",
+    "Functional restoration",
+    "Psychological treatment",
+    "Biofeedback",
+    "Braces",
+    "Orthotics",
+    "Injections",
+    "Surgery",
+    "Arthroscopy",
+    "Fusion",
+    "Discectomy",
+    "Trigger point injections",
+    "Botulinum toxin",
+    "Gabapentin",
+    "Antidepressants",
+    "Urine drug testing",
+    "Cold therapy",
+    "Heat therapy",
+    "Ultrasound",
+    "Traction",
+    "Collars",
+]
+REGIONS = [
+    "Lumbar spine",
+    "Cervical spine",
+    "Thoracic spine",
+    "Shoulder",
+    "Elbow",
+    "Wrist",
+    "Hand",
+    "Hip",
+    "Knee",
+    "Ankle",
+    "Foot",
+    "Whole body",
+    "Head",
+]
+CATEGORIES = [
+    "Physical medicine",
+    "Medications",
+    "Diagnostics",
+    "Injections",
+    "Surgery",
+    "Durable medical equipment",
+    "Behavioral",
+    "Programs",
+]
+QUALIFIERS = [
+    "for chronic pain",
+    "for acute pain",
+    "postsurgical",
+    "initial trial",
+    "maintenance",
+    "for radiculopathy",
+    "for osteoarthritis",
+    "for sprain and strain",
+    "for myofascial pain",
+    "for neuropathic pain",
+    "after fracture",
+    "for tendinitis",
+    "in the elderly",
+    "with functional improvement",
+    "repeat",
+]
+WORDS_TEXT = (
+    "recommended not recommended as an option for patients with chronic pain who have failed conservative treatment "
+    "including physical therapy medications and home exercise evidence is limited moderate strong that this treatment "
+    "improves function reduces pain allows return to work a trial of visits over weeks with documented objective "
+    "functional improvement may be continued otherwise discontinued guidelines support short term use only "
+    "randomized controlled trials systematic review showed no benefit compared with placebo sham adverse effects "
+    "include dependence tolerance sedation gastrointestinal bleeding cardiovascular risk monitoring is required "
+    "imaging is indicated for red flags neurologic deficit failure to progress prior to surgery myalgia myositis "
+    "neuralgia neuritis radiculitis fading frequency active self directed passive modalities"
+)
+WORDS = WORDS_TEXT.split()
+
+
+def build(sections_wanted: int) -> int:
+    from django.db import connection, transaction
+
+    from guidelines.models import GuidelineSection, GuidelineSectionVersion, GuidelineSource
+    from guidelines.services import refresh_search_vectors
+
+    rng = random.Random(20261127)
+    existing = GuidelineSection.objects.count()
+    families = [GuidelineSource.Family.MTUS, GuidelineSource.Family.ODG, GuidelineSource.Family.ACOEM]
+    with transaction.atomic():
+        sources = [
+            GuidelineSource.objects.create(
+                key=f"bench-{index}",
+                family=families[index % 3],
+                chapter=f"{rng.choice(REGIONS)} {rng.choice(['Complaints', 'Disorders', 'Treatment'])} {index}",
+                year=rng.choice([2004, 2007, 2009, 2016, 2017]),
+                evidence_rank=1 + index % 3,
+            )
+            for index in range(40)
+        ]
+        names: set[tuple[int, str]] = set()
+        new = []
+        while len(new) < sections_wanted - existing:
+            source = rng.choice(sources)
+            name = f"{rng.choice(TREATMENTS)} {rng.choice(QUALIFIERS)}"
+            if (source.pk, name) in names:
+                name = f"{name} ({len(new)})"
+            names.add((source.pk, name))
+            new.append(
+                GuidelineSection(
+                    source=source,
+                    name=name,
+                    pages=f"{rng.randint(1, 120)}-{rng.randint(121, 130)}",
+                    body_region=rng.choice(REGIONS),
+                    treatment_category=rng.choice(CATEGORIES),
+                    recommendation=" ".join(rng.choice(WORDS) for _ in range(rng.randint(60, 220))) + ".",
+                    evidence_level=rng.choice(["1a", "1b", "2", "3", ""]),
+                    times_cited=rng.choice([0, 0, 0, 1, 2, 5, 20]),
+                    version=1,
+                )
+            )
+        GuidelineSection.objects.bulk_create(new, batch_size=1000)
+        GuidelineSectionVersion.objects.bulk_create(
+            [
+                GuidelineSectionVersion(
+                    section=section, number=1, source_label=section.source.label, **section.snapshot()
+                )
+                for section in GuidelineSection.objects.filter(source__key__startswith="bench-").select_related(
+                    "source"
+                )
+            ],
+            batch_size=1000,
+        )
+        refresh_search_vectors()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    return GuidelineSection.objects.count()
+
+
+def keystrokes() -> list[str]:
+    queries = []
+    for phrase in PHRASES:
+        queries.extend(phrase[:end] for end in range(2, len(phrase) + 1) if not phrase[:end].endswith(" "))
+    rng = random.Random(7)
+    rng.shuffle(queries)
+    return queries[:200]
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def run(args) -> None:
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import Group, User
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from core import roles
+    from guidelines.search import search_sections
+
+    call_command("migrate", verbosity=0)
+    total = build(args.sections)
+    queries = keystrokes()
+    for query in queries[:20]:  # warm up caches and the connection
+        search_sections(query)
+
+    core_times, found = [], []
+    for query in queries:
+        started = time.perf_counter()
+        results = search_sections(query)
+        core_times.append((time.perf_counter() - started) * 1000)
+        found.append(len(results))
+
+    setup_test_environment()
+    reviewer = User.objects.create_user("bench-reviewer", password="x")
+    reviewer.groups.add(Group.objects.get_or_create(name=roles.REVIEWER)[0])
+    client = Client()
+    client.force_login(reviewer)
+    for query in queries[:20]:  # warm up: the first request loads the URL configuration and the views
+        client.get("/guidelines/search/", {"q": query})
+    endpoint_times = []
+    for query in queries:
+        started = time.perf_counter()
+        response = client.get("/guidelines/search/", {"q": query})
+        endpoint_times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.content
+
+    from django.db import connection
+
+    slowest = sorted(zip(core_times, queries, strict=True), reverse=True)[:5]
+    print("slowest: " + ", ".join(f"{query!r} {ms:.1f} ms" for ms, query in slowest))
+    print(f"database: {connection.vendor}, sections: {total}, queries: {len(queries)}")
+    print(f"median results per query: {statistics.median(found)}")
+    for label, times in (("search_sections", core_times), ("GET /guidelines/search/", endpoint_times)):
+        print(
+            f"{label:>24}: median {statistics.median(times):.2f} ms, p95 {percentile(times, 0.95):.2f} ms, "
+            f"max {max(times):.2f} ms"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default="postgres://postgres@127.0.0.1:5432/imr_bench_guidelines")
+    parser.add_argument("--sections", type=int, default=5000)
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database afterwards (to EXPLAIN)")
+    parser.add_argument("--sqlite", action="store_true", help="use a throwaway SQLite file instead")
+    args = parser.parse_args()
+    os.environ["DJANGO_SETTINGS_MODULE"] = "imrportal.settings"
+    os.environ["DEBUG"] = "false"
+    if args.sqlite:
+        folder = tempfile.mkdtemp(prefix="imr-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        run(args)
+        return
+    import psycopg
+
+    url = urlparse(args.url)
+    name = url.path.lstrip("/")
+    if not name.startswith("imr_bench"):
+        raise SystemExit(f"Refusing to drop {name!r}: the benchmark database's name must start with imr_bench.")
+    admin_url = url._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = args.url
+    try:
+        run(args)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if not args.keep:
+            with psycopg.connect(admin_url, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
+if __name__ == "__main__":
+    main()

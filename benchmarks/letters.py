@@ -1,0 +1,215 @@
+"""Letters: the round trip over all real letters, render + sign speed and memory, and throughput with Celery workers.
+
+    .venv/bin/python benchmarks/letters.py roundtrip              # all 136 published letters
+    .venv/bin/python benchmarks/letters.py sign --iterations 500  # render + sign a 3-page letter in a warm process
+    .venv/bin/python benchmarks/letters.py workers --cases 40     # 2 prefork Celery workers against Redis
+
+Each run works in a database of its own (a temporary SQLite file, or ``DATABASE_URL`` when set; its tables are
+created by ``migrate``) and a temporary ``PRIVATE_DIR``; nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+WORK = Path(tempfile.mkdtemp(prefix="letters-bench-"))
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{WORK / 'bench.sqlite3'}")
+os.environ["PRIVATE_DIR"] = str(WORK / "private")
+os.environ["MEDIA_ROOT"] = str(WORK / "media")
+os.environ["DEBUG"] = "false"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imrportal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+LETTERS = Path("/work/shared/imr/letters/text")
+
+
+def rss_mib() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("VmRSS not found")
+
+
+def peak_rss_mib() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("VmHWM not found")
+
+
+def roundtrip() -> None:
+    from cases.interchange.importer import import_document
+    from cases.models import Case
+    from cases.published import published_letters_document
+    from letters import rendering
+
+    paths = sorted(LETTERS.glob("*.txt"))
+    import_document(published_letters_document(paths))
+    matched, problems = 0, {}
+    started = time.perf_counter()
+    for path in paths:
+        case = Case.objects.get(case_number=path.stem)
+        rendered = rendering.render_letter_pdf(case, rendering.approved_determination(case), rendition="public")
+        text = subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=rendered.pdf, capture_output=True, check=True
+        ).stdout.decode()
+        differences = rendering.published_differences(path.read_text(encoding="utf-8"), text)
+        if differences:
+            problems[path.stem] = differences
+        else:
+            matched += 1
+    elapsed = time.perf_counter() - started
+    print("| letters | match | differ | seconds | s/letter |\n|---|---|---|---|---|")
+    print(f"| {len(paths)} | {matched} | {len(problems)} | {elapsed:.1f} | {elapsed / len(paths):.2f} |")
+    for number, differences in problems.items():
+        for difference in differences:
+            print(f"- {number}: {difference}")
+
+
+def _three_page_case():
+    from tests import factories
+
+    case = factories.determined_case(decisions=("upheld", "overturned", "upheld"), long_text=2)
+    return case
+
+
+def sign(iterations: int) -> None:
+    from letters import rendering, services
+
+    case = _three_page_case()
+    determination = rendering.approved_determination(case)
+    setup = services.signing_setup()
+
+    def one() -> tuple[float, int]:
+        started = time.perf_counter()
+        rendered = rendering.render_letter_pdf(
+            case, determination, rendition="parties", verification_code="0123456789abcdef0123"
+        )
+        services.sign_rendered(rendered, setup=setup)
+        return time.perf_counter() - started, rendered.page_count
+
+    for _ in range(5):
+        one()
+    rss_warm = rss_mib()
+    times, checkpoints = [], {}
+    for index in range(1, iterations + 1):
+        elapsed, pages = one()
+        times.append(elapsed)
+        if index in (50, iterations // 2, iterations):
+            checkpoints[index] = rss_mib()
+    # The whole service (register row, file, hash, audit) on fresh cases, for comparison.
+    service_times = []
+    for _ in range(20):
+        fresh = _three_page_case()
+        started = time.perf_counter()
+        services.generate_letter(fresh, rendition="parties")
+        service_times.append(time.perf_counter() - started)
+    print(f"pages per letter: {pages}")
+    print("| measure | value |\n|---|---|")
+    print(f"| render + sign, median | {statistics.median(times) * 1000:.0f} ms |")
+    print(f"| render + sign, p95 | {statistics.quantiles(times, n=20)[18] * 1000:.0f} ms |")
+    service_median = statistics.median(service_times) * 1000
+    print(f"| render + sign + register (generate_letter), median of 20 | {service_median:.0f} ms |")
+    print(f"| RSS after warm-up | {rss_warm:.1f} MiB |")
+    for index, value in checkpoints.items():
+        print(f"| RSS after {index} letters | {value:.1f} MiB |")
+    print(f"| peak RSS (VmHWM) | {peak_rss_mib():.1f} MiB |")
+    print(f"| growth from letter 50 to {iterations} | {checkpoints[iterations] - checkpoints[50]:+.1f} MiB |")
+
+
+def workers(cases: int) -> None:
+    import redis
+
+    from letters.models import Letter
+
+    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    redis.Redis.from_url(redis_url).ping()
+    ids = [_three_page_case().pk for _ in range(cases)]
+    env = dict(os.environ, REDIS_URL=redis_url, CELERY_TASK_ALWAYS_EAGER="false")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "imrportal",
+            "worker",
+            "-c",
+            "2",
+            "--pool",
+            "prefork",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-l",
+            "warning",
+            "-Q",
+            "letters-bench",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        from imrportal.celery import app
+
+        app.conf.broker_url = redis_url
+        app.conf.task_always_eager = False
+        from letters.tasks import generate_letter
+
+        # Let the workers start and warm up (fonts) before the clock starts.
+        generate_letter.apply_async(args=[ids[0]], queue="letters-bench")
+        deadline = time.monotonic() + 60
+        while Letter.objects.signed().count() < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        started = time.perf_counter()
+        for case_id in ids[1:]:
+            generate_letter.apply_async(args=[case_id], queue="letters-bench")
+        expected = 2 * len(ids)
+        deadline = time.monotonic() + 600
+        while Letter.objects.signed().count() < expected and time.monotonic() < deadline:
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - started
+        done = Letter.objects.signed().count() - 2
+        print("| workers | cases | letters signed | seconds | letters/s |\n|---|---|---|---|---|")
+        print(f"| 2 prefork | {len(ids) - 1} | {done} | {elapsed:.1f} | {done / elapsed:.1f} |")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("roundtrip")
+    sign_parser = sub.add_parser("sign")
+    sign_parser.add_argument("--iterations", type=int, default=500)
+    workers_parser = sub.add_parser("workers")
+    workers_parser.add_argument("--cases", type=int, default=40)
+    arguments = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    if arguments.command == "roundtrip":
+        roundtrip()
+    elif arguments.command == "sign":
+        sign(arguments.iterations)
+    else:
+        workers(arguments.cases)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,667 @@
+"""The reviewer's determination: drafts, the consistency checks, submission and clinical QA.
+
+Every version of a determination is kept. A reviewer writes a draft (saved as they type, with a revision number so
+that two tabs never overwrite each other silently), submits it (the version is locked and the case goes to QA), QA
+returns it (a new draft version is copied from it for the reviewer) or approves it (QA may edit the wording: the
+edit is a new version authored by QA, so the diff shows who changed what and when).
+
+Approval queues the letter. ``cases`` must not import ``letters`` (letters → cases, never back), so the letter task
+is looked up by its dotted path inside the ``on_commit`` callback (``LETTER_TASK``): no signal, no import at module
+level, and a clear error in the log if the letters app does not provide it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from cases.lifecycle import Status
+from cases.models import Assignment, Case, Determination, DisputedItem, ItemDecision
+from cases.services import transition
+from core import roles
+from core.services import audit
+from guidelines.citations import CLAIMS_ADMINISTRATOR, REVIEWER, Basis, format_guideline_line
+
+logger = logging.getLogger(__name__)
+
+# The Celery task that renders, signs and stores the letter of an approved case; called as ``.delay(case_id)``.
+LETTER_TASK = "letters.tasks.generate_letter"
+
+DECISIONS = tuple(ItemDecision.Decision.values)
+NECESSARY = "necessary"
+NOT_NECESSARY = "not_necessary"
+
+
+# -- errors ------------------------------------------------------------------------------------------------------
+
+
+class DeterminationError(ValidationError):
+    """A determination action refused: the message says why."""
+
+
+class DeterminationLocked(DeterminationError):
+    """The version is no longer a draft (submitted, returned, approved): it cannot be changed."""
+
+
+class DraftConflict(DeterminationError):
+    """The draft was saved elsewhere (another tab) since this copy was loaded."""
+
+    def __init__(self, *, revision: int, saved_at: datetime, saved_by: str):
+        self.revision = revision
+        self.saved_at = saved_at
+        self.saved_by = saved_by
+        local = timezone.localtime(saved_at)
+        super().__init__(
+            f"This determination was saved in another tab or window by {saved_by} at "
+            f"{local:%m/%d/%Y %I:%M:%S %p} (revision {revision}). Reload to see that version; "
+            "your own text is kept in this browser and offered again after the reload.",
+            code="conflict",
+        )
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing to fix before submitting: the item (None for the whole determination), the field, what to do."""
+
+    item_id: int | None
+    field: str
+    message: str
+
+
+class IncompleteDetermination(DeterminationError):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__([problem.message for problem in problems], code="incomplete")
+
+
+# -- reading -----------------------------------------------------------------------------------------------------
+
+
+def latest_determination(case: Case) -> Determination | None:
+    return case.determinations.order_by("-version").first()
+
+
+def _name(user) -> str:
+    if user is None:
+        return "someone"
+    return user.get_full_name() or user.get_username()
+
+
+def _check_reviewer(case: Case, user) -> None:
+    if user is None or case.reviewer_id != user.pk:
+        raise PermissionDenied("Only the reviewer the case is assigned to writes its determination.")
+
+
+def _check_qa(user) -> None:
+    if user is None or not roles.is_qa(user):
+        raise PermissionDenied("Only clinical QA reviews determinations.")
+
+
+# -- drafts ------------------------------------------------------------------------------------------------------
+
+
+def _ensure_decisions(determination: Determination) -> None:
+    """One decision row per disputed item, also for an item added to the case after the draft began."""
+    existing = set(determination.decisions.values_list("item_id", flat=True))
+    missing = [item for item in determination.case.items.all() if item.pk not in existing]
+    ItemDecision.objects.bulk_create([ItemDecision(determination=determination, item=item) for item in missing])
+
+
+@transaction.atomic
+def start_or_get_draft(case: Case, *, by) -> Determination:
+    """The reviewer's current draft of the case's determination, started if there is none.
+
+    Only the assigned reviewer, only while the case is in review. The case row is locked so that two tabs opening
+    the workspace at once get the same draft.
+    """
+    _check_reviewer(case, by)
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    draft = locked.determinations.filter(state=Determination.State.DRAFT).first()
+    if draft is None:
+        if locked.status != Status.IN_REVIEW:
+            raise DeterminationError(
+                f"Case {locked.case_number} is {locked.get_status_display().lower()}: "
+                "a determination is written while the case is in review."
+            )
+        version = (locked.determinations.aggregate(last=Max("version"))["last"] or 0) + 1
+        try:
+            with transaction.atomic():
+                draft = Determination.objects.create(case=locked, version=version, author=by, saved_by=by)
+        except IntegrityError:
+            draft = locked.determinations.get(state=Determination.State.DRAFT)
+        else:
+            audit(by, "determination.started", draft, case=locked.case_number, version=version)
+    _ensure_decisions(draft)
+    return draft
+
+
+def _clean_text(value: Any, *, where: str, limit: int = 50_000) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError(f"{where}: expected text.", code="invalid")
+    if len(value) > limit:
+        raise ValidationError(f"{where}: too long ({len(value)} characters; the limit is {limit}).", code="invalid")
+    return value
+
+
+def clean_basis(value: Any, *, where: str) -> dict[str, list]:
+    """A basis as the letters print it: ``{"mtus": [{"chapter", "sections", ["pages"]}], "non_mtus": [text]}``."""
+    if value in (None, ""):
+        return {"mtus": [], "non_mtus": []}
+    if not isinstance(value, dict):
+        raise ValidationError(f"{where}: expected an object with 'mtus' and 'non_mtus'.", code="invalid")
+    mtus_in, non_mtus_in = value.get("mtus") or [], value.get("non_mtus") or []
+    if not isinstance(mtus_in, list) or not isinstance(non_mtus_in, list):
+        raise ValidationError(f"{where}: 'mtus' and 'non_mtus' must be lists.", code="invalid")
+    mtus = []
+    for index, citation in enumerate(mtus_in):
+        here = f"{where}.mtus[{index}]"
+        if not isinstance(citation, dict) or not isinstance(citation.get("chapter"), str):
+            raise ValidationError(f"{here}: expected a chapter with its sections.", code="invalid")
+        chapter = citation["chapter"].strip()
+        sections = citation.get("sections") or []
+        if not chapter:
+            raise ValidationError(f"{here}: the chapter is empty.", code="invalid")
+        if not isinstance(sections, list) or not all(isinstance(section, str) for section in sections):
+            raise ValidationError(f"{here}: sections must be a list of names.", code="invalid")
+        cleaned: dict[str, Any] = {"chapter": chapter, "sections": [s.strip() for s in sections if s.strip()]}
+        if citation.get("pages"):
+            cleaned["pages"] = str(citation["pages"]).strip()
+        mtus.append(cleaned)
+    if not all(isinstance(text, str) for text in non_mtus_in):
+        raise ValidationError(f"{where}.non_mtus: each citation must be text.", code="invalid")
+    non_mtus = [text.strip() for text in non_mtus_in if text.strip()]
+    return {"mtus": mtus, "non_mtus": non_mtus}
+
+
+def _clean_refs(value: Any, *, where: str) -> list[dict]:
+    if value in (None, ""):
+        return []
+    if not isinstance(value, list) or not all(isinstance(ref, dict) for ref in value):
+        raise ValidationError(f"{where}: expected a list of library sections.", code="invalid")
+    keys = ("id", "version_id", "chapter", "name", "pages")
+    return [{key: ref.get(key) for key in keys if ref.get(key) not in (None, "")} for ref in value]
+
+
+def _clean_decisions(determination: Determination, decisions: dict) -> dict[int, dict[str, Any]]:
+    """Check every value before anything is written: a bad value refuses the whole save."""
+    if not isinstance(decisions, dict):
+        raise ValidationError("decisions: expected an object keyed by item id.", code="invalid")
+    item_ids = set(determination.case.items.values_list("pk", flat=True))
+    cleaned: dict[int, dict[str, Any]] = {}
+    for raw_id, values in decisions.items():
+        try:
+            item_id = int(raw_id)
+        except (TypeError, ValueError):
+            raise ValidationError(f"decisions: {raw_id!r} is not an item id.", code="invalid") from None
+        where = f"decisions[{item_id}]"
+        if item_id not in item_ids:
+            raise ValidationError(f"{where}: no such disputed item on case {determination.case}.", code="invalid")
+        if not isinstance(values, dict):
+            raise ValidationError(f"{where}: expected an object.", code="invalid")
+        fields: dict[str, Any] = {}
+        if "decision" in values:
+            decision = values["decision"] or ""
+            if decision not in ("", *DECISIONS):
+                raise ValidationError(f"{where}.decision: must be 'upheld', 'overturned' or empty.", code="invalid")
+            fields["decision"] = decision
+        if "basis" in values:
+            fields["basis"] = clean_basis(values["basis"], where=f"{where}.basis")
+        if "basis_none" in values:
+            if not isinstance(values["basis_none"], bool):
+                raise ValidationError(f"{where}.basis_none: must be true or false.", code="invalid")
+            fields["basis_none"] = values["basis_none"]
+        if "rationale" in values:
+            fields["rationale"] = _clean_text(values["rationale"], where=f"{where}.rationale")
+        if "guideline_refs" in values:
+            fields["guideline_refs"] = _clean_refs(values["guideline_refs"], where=f"{where}.guideline_refs")
+        cleaned[item_id] = fields
+    return cleaned
+
+
+def save_draft(
+    determination: Determination,
+    *,
+    by,
+    revision: int,
+    summary: str | None = None,
+    decisions: dict | None = None,
+) -> Determination:
+    """Save the reviewer's draft if ``revision`` is still the stored one; bump the revision.
+
+    Refuses with ``DraftConflict`` (the other save's revision, time and author) when the draft was saved since the
+    caller loaded it, and with ``DeterminationLocked`` once the version is submitted. Values are checked first:
+    a bad value saves nothing.
+    """
+    case = determination.case
+    _check_reviewer(case, by)
+    summary = None if summary is None else _clean_text(summary, where="summary")
+    cleaned = _clean_decisions(determination, decisions or {})
+    with transaction.atomic():
+        changes: dict[str, Any] = {"revision": F("revision") + 1, "saved_by": by, "updated_at": timezone.now()}
+        if summary is not None:
+            changes["clinical_case_summary"] = summary
+        # A conditional UPDATE claims the revision: of two saves carrying the same revision, one wins.
+        claimed = Determination.objects.filter(
+            pk=determination.pk, state=Determination.State.DRAFT, revision=revision
+        ).update(**changes)
+        if not claimed:
+            current = Determination.objects.select_related("saved_by").get(pk=determination.pk)
+            if current.state != Determination.State.DRAFT:
+                raise DeterminationLocked(
+                    f"Version {current.version} of this determination is {current.get_state_display().lower()}: "
+                    "it can no longer be changed.",
+                    code="locked",
+                )
+            raise DraftConflict(
+                revision=current.revision, saved_at=current.updated_at, saved_by=_name(current.saved_by)
+            )
+        if cleaned:
+            rows = list(determination.decisions.filter(item_id__in=cleaned))
+            changed_fields: set[str] = set()
+            for row in rows:
+                for name, value in cleaned[row.item_id].items():
+                    setattr(row, name, value)
+                    changed_fields.add(name)
+            if changed_fields:
+                ItemDecision.objects.bulk_update(rows, sorted(changed_fields))
+    determination.refresh_from_db()
+    return determination
+
+
+# -- consistency -------------------------------------------------------------------------------------------------
+
+# The conclusion of a rationale, in the forms of the real letters: "is (not) medically necessary", "is determined
+# to (not) be medically necessary", "is not medically necessary and appropriate", "is not a medical necessity",
+# "is not medically appropriate". "The medical necessity of ..." is not a conclusion (the opioid disclaimer).
+_CONCLUSION_RE = re.compile(
+    r"\bmedically[\s-]+(?P<un>un)?(?:necessary|appropriate|reasonable|indicated|warranted)\b|\ba\s+medical\s+necessity\b",
+    re.IGNORECASE,
+)
+# Without "medically": "the request is not necessary" (a verb shortly before; "if necessary" is no conclusion).
+_BARE_CONCLUSION_RE = re.compile(
+    r"\b(?:is|are|was|were|be)\b(?:\s+[\w-]+){0,3}?\s+(?P<phrase>(?P<un>un)?necessary)\b", re.IGNORECASE
+)
+# The finite verb that carries the conclusion ("the request IS not ..."); the negation sits between it and the phrase.
+_VERB_RE = re.compile(r"\b(?:is|are|was|were|remains?|seems?|appears?)\b", re.IGNORECASE)
+_NEGATION_RE = re.compile(r"\b(?:not|no\s+longer|never|cannot)\b|n't\b", re.IGNORECASE)
+_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s|$)")
+
+
+def rationale_conclusion(rationale: str) -> str | None:
+    """What the rationale concludes: ``"necessary"``, ``"not_necessary"``, or None when it concludes nothing.
+
+    The conclusion is the last "medically necessary"-type phrase; it is negative when a negation stands between
+    the verb that carries it and the phrase ("is not medically necessary", "is determined to not be medically
+    necessary", "is not supported ... as being medically necessary"), or when the phrase is "unnecessary".
+    """
+    matches = list(_CONCLUSION_RE.finditer(rationale or "")) or list(_BARE_CONCLUSION_RE.finditer(rationale or ""))
+    if not matches:
+        return None
+    match = matches[-1]
+    if match.group("un"):
+        return NOT_NECESSARY
+    before = rationale[: match.start("phrase") if "phrase" in match.re.groupindex else match.start()]
+    sentence_ends = list(_SENTENCE_END_RE.finditer(before))
+    sentence = before[sentence_ends[-1].end() :] if sentence_ends else before
+    verbs = list(_VERB_RE.finditer(sentence))
+    scope = sentence[verbs[-1].start() :] if verbs else sentence
+    return NOT_NECESSARY if _NEGATION_RE.search(scope) else NECESSARY
+
+
+def decision_agrees_with_rationale(decision: str, rationale: str) -> bool | None:
+    """True or False for a rationale that concludes; None when it concludes nothing."""
+    conclusion = rationale_conclusion(rationale)
+    if conclusion is None:
+        return None
+    expected = NOT_NECESSARY if decision == ItemDecision.Decision.UPHELD else NECESSARY
+    return conclusion == expected
+
+
+def consistency_problems(determination: Determination) -> list[Problem]:
+    """Everything that stops the determination from being submitted, in the order of the page."""
+    problems: list[Problem] = []
+    if not determination.clinical_case_summary.strip():
+        problems.append(Problem(None, "summary", "Write the clinical case summary."))
+    decisions = {row.item_id: row for row in determination.decisions.all()}
+    for number, item in enumerate(determination.case.items.all(), start=1):
+        label = f"Item {number} ({_short(item.description)})"
+        row = decisions.get(item.pk)
+        if row is None or not row.decision:
+            problems.append(Problem(item.pk, "decision", f"{label}: decide Upheld or Overturned."))
+        basis = Basis.from_dict(row.basis) if row is not None and row.basis else Basis()
+        basis_none = row is not None and row.basis_none
+        if basis.is_empty and not basis_none:
+            problems.append(
+                Problem(item.pk, "basis", f"{label}: cite the guideline basis, or tick 'no medical evidence cited'.")
+            )
+        if not basis.is_empty and basis_none:
+            problems.append(
+                Problem(
+                    item.pk,
+                    "basis",
+                    f"{label}: sources are cited and 'no medical evidence cited' is ticked; keep one of the two.",
+                )
+            )
+        rationale = row.rationale if row is not None else ""
+        if not rationale.strip():
+            problems.append(Problem(item.pk, "rationale", f"{label}: write the decision rationale."))
+            continue
+        conclusion = rationale_conclusion(rationale)
+        if conclusion is None:
+            problems.append(
+                Problem(
+                    item.pk,
+                    "rationale",
+                    f"{label}: the rationale should end by concluding that the request is (not) medically necessary.",
+                )
+            )
+        elif row is not None and row.decision:
+            if row.decision == ItemDecision.Decision.UPHELD and conclusion == NECESSARY:
+                problems.append(
+                    Problem(
+                        item.pk,
+                        "rationale",
+                        f"{label} is Upheld, but its rationale concludes that the request is medically necessary.",
+                    )
+                )
+            if row.decision == ItemDecision.Decision.OVERTURNED and conclusion == NOT_NECESSARY:
+                problems.append(
+                    Problem(
+                        item.pk,
+                        "rationale",
+                        f"{label} is Overturned, but its rationale concludes that the request is not medically "
+                        "necessary.",
+                    )
+                )
+    return problems
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- submission and QA -------------------------------------------------------------------------------------------
+
+
+def reviewer_credentials(user) -> dict[str, list[str]]:
+    """The credentials a letter prints for the reviewer, from the roster's profile when the reviewers app has one.
+
+    The roster is optional here: until it exists (or for a user with no profile) this returns ``{}``.
+    """
+    try:
+        from reviewers import selectors as reviewer_selectors  # noqa: PLC0415 (the roster may not provide it yet)
+
+        credentials_for = reviewer_selectors.letter_credentials
+    except (ImportError, AttributeError):
+        credentials_for = None
+    if credentials_for is not None:
+        return dict(credentials_for(user) or {})
+    profile = getattr(user, "reviewer_profile", None) if user is not None else None
+    if profile is None:
+        return {}
+    if hasattr(profile, "letter_credentials"):
+        value = profile.letter_credentials
+        return dict(value() if callable(value) else value)
+    return {
+        "licensure": list(getattr(profile, "licensure", None) or []),
+        "certifications": list(getattr(profile, "certifications", None) or []),
+    }
+
+
+@transaction.atomic
+def submit_determination(determination: Determination, *, by) -> Determination:
+    """Lock the draft and send the case to clinical QA, if nothing is missing or inconsistent.
+
+    The reviewer's credentials are copied onto the case as they stand today: the letter prints them even if the
+    profile changes later.
+    """
+    case = determination.case
+    _check_reviewer(case, by)
+    locked = Determination.objects.select_for_update().get(pk=determination.pk)
+    if locked.state != Determination.State.DRAFT:
+        raise DeterminationLocked(
+            f"Version {locked.version} is {locked.get_state_display().lower()}: it was submitted already.",
+            code="locked",
+        )
+    problems = consistency_problems(locked)
+    if problems:
+        raise IncompleteDetermination(problems)
+    now = timezone.now()
+    locked.state = Determination.State.SUBMITTED
+    locked.submitted_at = now
+    locked.save(update_fields=["state", "submitted_at", "updated_at"])
+    credentials = reviewer_credentials(by) or case.reviewer_credentials
+    transition(
+        case,
+        Status.QA,
+        by=by,
+        note=f"Determination version {locked.version} submitted to clinical QA.",
+        extra_fields={"reviewer_credentials": credentials},
+    )
+    audit(by, "determination.submitted", locked, case=case.case_number, version=locked.version)
+    determination.refresh_from_db()
+    return determination
+
+
+def _copy(source: Determination, *, version: int, state: str, author, origin: str) -> Determination:
+    copy = Determination.objects.create(
+        case=source.case,
+        version=version,
+        state=state,
+        clinical_case_summary=source.clinical_case_summary,
+        author=author,
+        saved_by=author,
+        based_on=source,
+        origin=origin,
+    )
+    ItemDecision.objects.bulk_create(
+        [
+            ItemDecision(
+                determination=copy,
+                item_id=row.item_id,
+                decision=row.decision,
+                basis=row.basis,
+                basis_none=row.basis_none,
+                rationale=row.rationale,
+                guideline_refs=row.guideline_refs,
+            )
+            for row in source.decisions.all()
+        ]
+    )
+    return copy
+
+
+def _lock_submitted(determination: Determination) -> Determination:
+    locked = Determination.objects.select_for_update().get(pk=determination.pk)
+    if locked.state != Determination.State.SUBMITTED:
+        raise DeterminationLocked(
+            f"Version {locked.version} is {locked.get_state_display().lower()}: only a submitted determination "
+            "is returned or approved.",
+            code="locked",
+        )
+    return locked
+
+
+@transaction.atomic
+def return_determination(
+    determination: Determination, *, by, comment: str, item_comments: dict | None = None
+) -> Determination:
+    """QA sends the determination back with comments; the reviewer gets a new draft version copied from it.
+
+    Returns the new draft.
+    """
+    _check_qa(by)
+    comment = (comment or "").strip()
+    item_comments = {int(key): (value or "").strip() for key, value in (item_comments or {}).items()}
+    if not comment and not any(item_comments.values()):
+        raise DeterminationError("Say what the reviewer should change: a comment, or one on an item.", code="empty")
+    locked = _lock_submitted(determination)
+    rows = list(locked.decisions.all())
+    unknown = set(item_comments) - {row.item_id for row in rows}
+    if unknown:
+        raise DeterminationError(f"No such item on this determination: {sorted(unknown)}.", code="invalid")
+    now = timezone.now()
+    locked.state = Determination.State.RETURNED
+    locked.qa_by, locked.qa_at, locked.qa_comment = by, now, comment
+    locked.save(update_fields=["state", "qa_by", "qa_at", "qa_comment", "updated_at"])
+    for row in rows:
+        row.qa_comment = item_comments.get(row.item_id, "")
+    ItemDecision.objects.bulk_update(rows, ["qa_comment"])
+    draft = _copy(
+        locked,
+        version=locked.version + 1,
+        state=Determination.State.DRAFT,
+        author=locked.author,
+        origin=Determination.Origin.REVISION,
+    )
+    transition(locked.case, Status.IN_REVIEW, by=by, note=f"Returned to the reviewer by QA: {comment or 'see items'}")
+    audit(by, "determination.returned", locked, case=locked.case.case_number, version=locked.version)
+    determination.refresh_from_db()
+    return draft
+
+
+def _queue_letter(case_id: int) -> None:
+    try:
+        task = import_string(LETTER_TASK)
+    except ImportError:
+        logger.error("Case %s approved, but %s does not exist: no letter was queued.", case_id, LETTER_TASK)
+        return
+    task.delay(case_id)
+
+
+@transaction.atomic
+def approve_determination(determination: Determination, *, by, edits: dict | None = None) -> Determination:
+    """QA approves: the case is determined (decision date today) and its letter is queued after commit.
+
+    ``edits`` may change wording only: ``{"summary": text, "rationales": {item_id: text}}``. An edit is kept as a new
+    version authored by QA (the submitted one is superseded), and must still pass the consistency checks.
+    Returns the approved version.
+    """
+    _check_qa(by)
+    locked = _lock_submitted(determination)
+    case = locked.case
+    now = timezone.now()
+    approved = locked
+    edits = edits or {}
+    summary = edits.get("summary")
+    rationales = {int(key): value for key, value in (edits.get("rationales") or {}).items()}
+    rows = {row.item_id: row for row in locked.decisions.all()}
+    if set(rationales) - set(rows):
+        raise DeterminationError(f"No such item on this determination: {sorted(set(rationales) - set(rows))}.")
+    changed = (summary is not None and summary != locked.clinical_case_summary) or any(
+        text != rows[item_id].rationale for item_id, text in rationales.items()
+    )
+    locked.qa_by, locked.qa_at = by, now
+    if changed:
+        locked.state = Determination.State.SUPERSEDED
+        locked.save(update_fields=["state", "qa_by", "qa_at", "updated_at"])
+        approved = _copy(
+            locked,
+            version=locked.version + 1,
+            state=Determination.State.APPROVED,
+            author=by,
+            origin=Determination.Origin.QA_EDIT,
+        )
+        if summary is not None:
+            approved.clinical_case_summary = summary
+        approved.qa_by, approved.qa_at, approved.submitted_at = by, now, locked.submitted_at
+        approved.save(update_fields=["clinical_case_summary", "qa_by", "qa_at", "submitted_at"])
+        edited = [row for row in approved.decisions.all() if row.item_id in rationales]
+        for row in edited:
+            row.rationale = _clean_text(rationales[row.item_id], where=f"rationales[{row.item_id}]")
+        ItemDecision.objects.bulk_update(edited, ["rationale"])
+        problems = consistency_problems(approved)
+        if problems:
+            raise IncompleteDetermination(problems)
+    else:
+        locked.state = Determination.State.APPROVED
+        locked.save(update_fields=["state", "qa_by", "qa_at", "updated_at"])
+    transition(
+        case,
+        Status.DETERMINED,
+        by=by,
+        note=f"Determination version {approved.version} approved by clinical QA.",
+        extra_fields={"decision_date": timezone.localdate()},
+    )
+    Assignment.objects.filter(case=case, state=Assignment.State.ACCEPTED).update(
+        state=Assignment.State.COMPLETED, ended_at=now, end_reason="Determination approved by clinical QA."
+    )
+    audit(by, "determination.approved", approved, case=case.case_number, version=approved.version, edited=changed)
+    case_id = case.pk
+    # robust: the approval stands even if queueing the letter fails; the failure is logged.
+    transaction.on_commit(lambda: _queue_letter(case_id), robust=True)
+    determination.refresh_from_db()
+    return approved
+
+
+# -- the letter as it will read ----------------------------------------------------------------------------------
+
+
+def final_determination(decisions: list[str]) -> str:
+    """The whole case: Uphold (every item upheld), Overturn (every item overturned) or Partial Overturn."""
+    decided = [decision for decision in decisions if decision]
+    if decided and all(decision == ItemDecision.Decision.OVERTURNED for decision in decided):
+        return "Overturn"
+    if any(decision == ItemDecision.Decision.OVERTURNED for decision in decided):
+        return "Partial Overturn"
+    return "Uphold"
+
+
+def item_heading(item: DisputedItem, decision: str) -> str:
+    """The item's heading as letters print it, with the modified-request form where UR modified the request."""
+    label = dict(ItemDecision.Decision.choices).get(decision, "(not decided)")
+    if item.ur_outcome == DisputedItem.UrOutcome.MODIFIED:
+        return (
+            f"{item.original_request} was the original request. {item.authorized} was authorized by the Claims "
+            f"Administrator. The remaining IMR eligible portion of the original request, {item.description} is: "
+            f"{label}"
+        )
+    return f"{item.description}: {label}"
+
+
+def letter_context(determination: Determination) -> dict[str, Any]:
+    """What the letter template needs, from any version of the determination (a draft included)."""
+    case = determination.case
+    organization = settings.IMR_ORGANIZATION_SHORT_NAME
+    credentials = case.reviewer_credentials or reviewer_credentials(case.reviewer)
+    rows = list(determination.decisions.select_related("item").all())
+    items = []
+    for row in rows:
+        basis = Basis() if row.basis_none else Basis.from_dict(row.basis or {})
+        items.append(
+            {
+                "heading": item_heading(row.item, row.decision),
+                "claims_administrator_line": format_guideline_line(
+                    Basis.from_dict(row.item.claims_administrator_basis or {}), party=CLAIMS_ADMINISTRATOR
+                ),
+                "reviewer_line": format_guideline_line(basis, party=REVIEWER, organization=organization),
+                "rationale": row.rationale,
+                "decision": row.decision,
+            }
+        )
+    return {
+        "case": case,
+        "determination": determination,
+        "organization_name": settings.IMR_ORGANIZATION_NAME,
+        "organization_short_name": organization,
+        "medical_director": settings.IMR_MEDICAL_DIRECTOR,
+        "licensure": credentials.get("licensure", []),
+        "certifications": credentials.get("certifications", []),
+        "items": items,
+        "final_determination": final_determination([row.decision for row in rows]),
+        "documents": list(case.documents.all()),
+        "decision_date": case.decision_date or timezone.localdate(),
+    }

@@ -1,0 +1,351 @@
+"""Which reviewers can take a case, ranked, and a balanced proposal for the whole queue.
+
+Everything a decision needs is loaded once into a ``RosterSnapshot`` (profiles with licences and certifications, ties
+to parties as sets of party ids, the specialty-to-category table, open-case loads, recent turnaround), so that ranking
+one case costs a handful of queries and proposing 2,000 cases for 200 reviewers runs in memory
+(benchmarks/RESULTS-bulk-assignment.md).
+
+The same ``blocking_reasons`` decides for the assignment page, the bulk proposal and ``assignment.offer_case``: a
+reviewer shown as eligible can be offered the case, and one shown as blocked cannot by any path.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Min, QuerySet
+from django.utils import timezone
+
+from cases import clock
+from cases.lifecycle import Status
+from cases.models import Assignment, Case, Determination
+from core import roles
+from core.models import Party
+from reviewers.models import ReviewerProfile
+from reviewers.qualification import (
+    categories_with_rules,
+    category_weights,
+    conflict_party_ids,
+    matches_specialty,
+    qualification_problems,
+    roster,
+)
+
+# The states in which a case counts against a reviewer's capacity: offered and not answered, or being reviewed.
+LOAD_STATES = (Status.ASSIGNED, Status.IN_REVIEW)
+TURNAROUND_WINDOW_DAYS = 90
+
+# Points of the score (out of about 105): specialty fit dominates, then free capacity, then speed when time is short.
+FIT_POINTS = 45
+PROVIDER_SPECIALTY_POINTS = 10
+LOAD_POINTS = 30
+SPEED_POINTS_BASE = 5
+SPEED_POINTS_PRESSURE = 15
+
+
+def reviewer_profiles() -> QuerySet:
+    """The profiles of users in the Reviewers group, with what the rules read prefetched."""
+    return roster(ReviewerProfile.objects.filter(user__groups__name=roles.REVIEWER).distinct())
+
+
+def case_queryset() -> QuerySet:
+    """Cases with what matching reads (parties and items) loaded."""
+    return Case.objects.select_related(
+        "employer",
+        "claims_administrator",
+        "employee_attorney",
+        "requesting_provider__organization__organization",
+    ).prefetch_related("items")
+
+
+def case_parties(case: Case) -> dict[int, Party]:
+    """Every party of the case a reviewer could be tied to: employer, claims administrator, the employee's attorney's
+    firm, the requesting provider, and the provider's group (and its parent)."""
+    parties: list[Party | None] = [case.employer, case.claims_administrator, case.employee_attorney]
+    provider = case.requesting_provider
+    if provider is not None:
+        parties.append(provider)
+        group = provider.organization
+        if group is not None:
+            parties.append(group)
+            parties.append(group.organization)
+    return {party.pk: party for party in parties if party is not None}
+
+
+def case_categories(case: Case) -> tuple[str, ...]:
+    return tuple(sorted({item.category for item in case.items.all() if item.category}))
+
+
+def current_loads(user_ids: Iterable[int]) -> dict[int, int]:
+    """Open cases per reviewer (offered or in review)."""
+    ids = list(user_ids)
+    loads = dict.fromkeys(ids, 0)
+    rows = (
+        Case.objects.filter(reviewer_id__in=ids, status__in=LOAD_STATES)
+        .order_by()
+        .values_list("reviewer_id")
+        .annotate(n=Count("pk"))
+    )
+    loads.update(dict(rows))
+    return loads
+
+
+def recent_turnaround(user_ids: Iterable[int], on: date) -> dict[int, float]:
+    """Median days from accepting a case to first submitting its determination, over the last 90 days."""
+    ids = list(user_ids)
+    since = timezone.now() - timedelta(days=TURNAROUND_WINDOW_DAYS)
+    accepted = list(
+        Assignment.objects.filter(
+            reviewer_id__in=ids,
+            state__in=[Assignment.State.ACCEPTED, Assignment.State.COMPLETED],
+            responded_at__gte=since,
+        ).values_list("case_id", "reviewer_id", "responded_at")
+    )
+    if not accepted:
+        return {}
+    submitted = {
+        (case_id, author_id): first
+        for case_id, author_id, first in Determination.objects.filter(
+            case_id__in={case_id for case_id, _, _ in accepted}, submitted_at__isnull=False
+        )
+        .order_by()
+        .values_list("case_id", "author_id")
+        .annotate(first=Min("submitted_at"))
+    }
+    days: dict[int, list[float]] = {}
+    for case_id, reviewer_id, responded_at in accepted:
+        first = submitted.get((case_id, reviewer_id))
+        if first is not None and first >= responded_at:
+            days.setdefault(reviewer_id, []).append((first - responded_at).total_seconds() / 86400)
+    return {reviewer_id: statistics.median(values) for reviewer_id, values in days.items()}
+
+
+@dataclass
+class RosterSnapshot:
+    """The roster as matching reads it, loaded in a fixed number of queries."""
+
+    on: date
+    profiles: list[ReviewerProfile]
+    problems: dict[int, list[str]]  # profile id → qualification problems
+    conflicts: dict[int, set[int]]  # profile id → party ids
+    weights: dict[int, dict[str, int]]  # profile id → category → best weight of its specialties
+    ruled_categories: set[str]
+    loads: dict[int, int]  # user id → open cases
+    turnaround: dict[int, float]  # user id → median days
+    _provider_match: dict[tuple[int, str], bool] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, profiles: Sequence[ReviewerProfile] | None = None, on: date | None = None) -> RosterSnapshot:
+        on = on or timezone.localdate()
+        profiles = list(reviewer_profiles() if profiles is None else profiles)
+        table = category_weights()
+        weights: dict[int, dict[str, int]] = {}
+        for profile in profiles:
+            best: dict[str, int] = {}
+            for specialty in [*profile.certifications.all(), *profile.subspecialties.all()]:
+                for category, weight in table.get(specialty.pk, {}).items():
+                    best[category] = max(best.get(category, 0), weight)
+            weights[profile.pk] = best
+        user_ids = [profile.user_id for profile in profiles]
+        return cls(
+            on=on,
+            profiles=profiles,
+            problems={profile.pk: qualification_problems(profile, on) for profile in profiles},
+            conflicts=conflict_party_ids([profile.pk for profile in profiles], on),
+            weights=weights,
+            ruled_categories=categories_with_rules(),
+            loads=current_loads(user_ids),
+            turnaround=recent_turnaround(user_ids, on),
+        )
+
+    def provider_match(self, profile: ReviewerProfile, specialty: str) -> bool:
+        key = (profile.pk, specialty)
+        if key not in self._provider_match:
+            self._provider_match[key] = matches_specialty(profile, specialty)
+        return self._provider_match[key]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    profile: ReviewerProfile
+    score: float
+    reasons: list[str]
+    load: int
+    capacity: int
+
+
+def _pressure(case: Case, on: date) -> tuple[float, str]:
+    """How short time is (0-1), and the words for it."""
+    if case.due_date is None:
+        return (0.6 if case.priority == "expedited" else 0.3), "Clock not started"
+    left = (case.due_date - on).days
+    if left < 0:
+        return 1.0, f"Overdue by {-left} day{'s' if -left != 1 else ''}: speed weighted up"
+    if case.priority == "expedited" or left <= clock.AT_RISK_DAYS.get(case.priority, 5):
+        return 1.0, f"Due in {left} day{'s' if left != 1 else ''}: speed weighted up"
+    if left <= 10:
+        return 0.5, f"Due in {left} days"
+    return 0.2, f"Due in {left} days"
+
+
+def blocking_reasons(
+    case: Case,
+    profile: ReviewerProfile,
+    snapshot: RosterSnapshot,
+    *,
+    parties: dict[int, Party] | None = None,
+    categories: tuple[str, ...] | None = None,
+    load: int | None = None,
+) -> list[str]:
+    """Why this reviewer cannot take this case; empty when they can. Conflicts and qualification are hard blocks."""
+    parties = case_parties(case) if parties is None else parties
+    categories = case_categories(case) if categories is None else categories
+    reasons = list(snapshot.problems.get(profile.pk, []))
+    tied = snapshot.conflicts.get(profile.pk, set()) & parties.keys()
+    for party_id in sorted(tied):
+        party = parties[party_id]
+        reasons.append(f"Conflict of interest: affiliated with {party.get_kind_display().lower()} {party.name}.")
+    weights = snapshot.weights.get(profile.pk, {})
+    unfit = [c for c in categories if c in snapshot.ruled_categories and weights.get(c, 0) == 0]
+    if unfit:
+        reasons.append(f"No certified specialty fits {', '.join(unfit)}.")
+    load = snapshot.loads.get(profile.user_id, 0) if load is None else load
+    if load >= profile.capacity:
+        reasons.append(f"At capacity: {load} open case{'s' if load != 1 else ''} of {profile.capacity}.")
+    return reasons
+
+
+def score_candidate(
+    case: Case,
+    profile: ReviewerProfile,
+    snapshot: RosterSnapshot,
+    *,
+    categories: tuple[str, ...],
+    load: int,
+    pressure: tuple[float, str] | None = None,
+    explain: bool = True,
+) -> tuple[float, list[str]]:
+    """A score (higher is better) and, with ``explain``, the reasons for it in words an administrator reads (the
+    bulk proposal skips the words: it scores hundreds of thousands of pairs)."""
+    reasons: list[str] = []
+    weights = snapshot.weights.get(profile.pk, {})
+    if categories:
+        fit = sum(weights.get(c, 0) for c in categories) / (100 * len(categories))
+    else:
+        fit = 0.5
+    score = FIT_POINTS * fit
+    provider_match = bool(case.provider_specialty) and snapshot.provider_match(profile, case.provider_specialty)
+    if provider_match:
+        score += PROVIDER_SPECIALTY_POINTS
+    free = max(profile.capacity - load, 0) / profile.capacity if profile.capacity else 0
+    score += LOAD_POINTS * free
+    urgency, urgency_words = pressure or _pressure(case, snapshot.on)
+    median = snapshot.turnaround.get(profile.user_id)
+    speed = 0.5 if median is None else 1 / (1 + median / 7)
+    score += (SPEED_POINTS_BASE + SPEED_POINTS_PRESSURE * urgency) * speed
+    if explain:
+        if categories:
+            best = ", ".join(f"{c} {weights.get(c, 0)}%" for c in categories)
+            reasons.append(f"Specialty fit {round(fit * 100)}% ({best})")
+        else:
+            reasons.append("Disputed items not categorized: specialty fit neutral")
+        if provider_match:
+            reasons.append(f"Same specialty as the requesting provider ({case.provider_specialty})")
+        reasons.append(f"Load {load} of {profile.capacity}")
+        reasons.append(
+            "No recent turnaround"
+            if median is None
+            else f"Median turnaround {median:.1f} days (last {TURNAROUND_WINDOW_DAYS} days)"
+        )
+        reasons.append(urgency_words)
+    return round(score, 1), reasons
+
+
+def rank_reviewers(
+    case: Case, snapshot: RosterSnapshot | None = None
+) -> tuple[list[Candidate], list[tuple[ReviewerProfile, list[str]]]]:
+    """(eligible reviewers, best first, with score and reasons; blocked reviewers with the reasons)."""
+    snapshot = snapshot or RosterSnapshot.load()
+    parties, categories = case_parties(case), case_categories(case)
+    pressure = _pressure(case, snapshot.on)
+    eligible: list[Candidate] = []
+    blocked: list[tuple[ReviewerProfile, list[str]]] = []
+    for profile in snapshot.profiles:
+        load = snapshot.loads.get(profile.user_id, 0)
+        # The reviewer the case is with already is neither a candidate nor blocked: they have it.
+        if case.reviewer_id == profile.user_id:
+            continue
+        reasons = blocking_reasons(case, profile, snapshot, parties=parties, categories=categories, load=load)
+        if reasons:
+            blocked.append((profile, reasons))
+            continue
+        score, why = score_candidate(case, profile, snapshot, categories=categories, load=load, pressure=pressure)
+        eligible.append(Candidate(profile=profile, score=score, reasons=why, load=load, capacity=profile.capacity))
+    eligible.sort(key=lambda c: (-c.score, c.load, c.profile.display_name))
+    blocked.sort(key=lambda pair: pair[0].display_name)
+    return eligible, blocked
+
+
+def _urgency_key(case: Case) -> tuple:
+    return (
+        0 if case.priority == "expedited" else 1,
+        case.due_date or date.max,
+        case.case_number,
+    )
+
+
+def propose_bulk_assignment(
+    cases: Iterable[Case], profiles: Sequence[ReviewerProfile] | None = None, *, snapshot: RosterSnapshot | None = None
+) -> list[tuple[Case, ReviewerProfile]]:
+    """A proposal for many waiting cases: each to the best-scoring eligible reviewer, most urgent case first.
+
+    Like HotCRP's and OpenReview's automatic assignment it balances load under hard caps: every pick counts against
+    the reviewer's capacity at once and lowers their score for the next case (the load term), conflicts and
+    qualification exclude outright, and a case no one can take is left out (the page lists it). Greedy, in memory:
+    O(cases × reviewers) score evaluations with the per-reviewer facts precomputed.
+    """
+    snapshot = snapshot or RosterSnapshot.load(profiles)
+    loads = dict(snapshot.loads)
+    qualified = [p for p in snapshot.profiles if not snapshot.problems.get(p.pk)]
+    proposal: list[tuple[Case, ReviewerProfile]] = []
+    for case in sorted(cases, key=_urgency_key):
+        parties = case_parties(case)
+        party_ids = parties.keys()
+        categories = case_categories(case)
+        pressure = _pressure(case, snapshot.on)
+        best: tuple[float, int, str] | None = None
+        best_profile: ReviewerProfile | None = None
+        for profile in qualified:
+            load = loads.get(profile.user_id, 0)
+            if load >= profile.capacity or profile.user_id == case.reviewer_id:
+                continue
+            if not snapshot.conflicts.get(profile.pk, set()).isdisjoint(party_ids):
+                continue
+            weights = snapshot.weights.get(profile.pk, {})
+            if any(c in snapshot.ruled_categories and weights.get(c, 0) == 0 for c in categories):
+                continue
+            score, _ = score_candidate(
+                case, profile, snapshot, categories=categories, load=load, pressure=pressure, explain=False
+            )
+            key = (score, -load, profile.display_name)
+            if best is None or key[:2] > best[:2]:
+                best, best_profile = key, profile
+        if best_profile is not None:
+            proposal.append((case, best_profile))
+            loads[best_profile.user_id] = loads.get(best_profile.user_id, 0) + 1
+    return proposal
+
+
+def waiting_cases() -> QuerySet:
+    """The assignment queue: cases waiting for a reviewer."""
+    from cases.lifecycle import ASSIGNABLE_STATES
+
+    return case_queryset().filter(status__in=ASSIGNABLE_STATES, reviewer__isnull=True)
+
+
+def reviewer_users() -> QuerySet:
+    return get_user_model().objects.filter(groups__name=roles.REVIEWER)

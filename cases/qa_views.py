@@ -1,0 +1,135 @@
+"""Clinical QA: the queue of submitted determinations, the review page (the determination beside the records, comments
+per item, return or approve, wording edits) and every version compared side by side."""
+
+from __future__ import annotations
+
+import difflib
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases import determinations
+from cases.lifecycle import Status
+from cases.models import Case, Determination, ItemDecision
+from cases.permissions import get_visible_case_or_404, visible_cases
+from core import roles
+from guidelines.citations import REVIEWER, Basis, format_guideline_line
+
+
+def _require_qa(request: HttpRequest) -> None:
+    if not roles.is_qa(request.user):
+        raise PermissionDenied
+
+
+@require_GET
+def qa_queue(request: HttpRequest) -> HttpResponse:
+    """Determinations waiting for clinical QA, oldest submission first."""
+    _require_qa(request)
+    submitted = Determination.objects.filter(state=Determination.State.SUBMITTED).select_related("author")
+    cases = (
+        visible_cases(request.user)
+        .filter(status=Status.QA)
+        .prefetch_related(Prefetch("determinations", submitted, to_attr="submitted"))
+    )
+    rows = [(case, case.submitted[0] if case.submitted else None) for case in cases]
+    rows.sort(key=lambda pair: pair[1].submitted_at if pair[1] and pair[1].submitted_at else pair[0].updated_at)
+    return render(request, "cases/qa_queue.html", {"rows": rows})
+
+
+def _versions(case: Case) -> list[Determination]:
+    return list(
+        case.determinations.select_related("author", "qa_by", "saved_by").prefetch_related(
+            Prefetch("decisions", ItemDecision.objects.select_related("item"))
+        )
+    )
+
+
+def version_text(determination: Determination) -> list[str]:
+    """A version as lines of text, in the letter's order, for the side-by-side diff."""
+    lines = ["CLINICAL CASE SUMMARY", *determination.clinical_case_summary.splitlines(), ""]
+    for row in determination.decisions.all():
+        basis = Basis() if row.basis_none else Basis.from_dict(row.basis or {})
+        lines += [
+            determinations.item_heading(row.item, row.decision),
+            format_guideline_line(basis, party=REVIEWER),
+            "Decision rationale:",
+            *row.rationale.splitlines(),
+            "",
+        ]
+    return lines
+
+
+def _who(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "—"
+
+
+def version_diff(older: Determination, newer: Determination) -> str:
+    """Side-by-side HTML table (difflib) of two versions, headed by who wrote each and when."""
+
+    def label(version: Determination) -> str:
+        when = version.submitted_at or version.updated_at
+        origin = version.get_origin_display()
+        return f"Version {version.version} · {origin} · {_who(version.author)} · {when:%m/%d/%Y %I:%M %p}"
+
+    return difflib.HtmlDiff(wrapcolumn=70).make_table(
+        version_text(older), version_text(newer), label(older), label(newer), context=True, numlines=2
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def qa_review(request: HttpRequest, case_number: str) -> HttpResponse:
+    """The submitted determination beside the records; QA returns it with comments or approves it."""
+    _require_qa(request)
+    case = get_visible_case_or_404(request.user, case_number, Case.objects.prefetch_related("items", "documents"))
+    versions = _versions(case)
+    submitted = next((v for v in versions if v.state == Determination.State.SUBMITTED), None)
+    if request.method == "POST":
+        if submitted is None:
+            messages.error(request, "There is no submitted determination to review on this case.")
+            return redirect("cases:qa_review", case.case_number)
+        submitted.case = case
+        action = request.POST.get("action")
+        rows = list(submitted.decisions.all())
+        try:
+            if action == "return":
+                determinations.return_determination(
+                    submitted,
+                    by=request.user,
+                    comment=request.POST.get("comment", ""),
+                    item_comments={row.item_id: request.POST.get(f"comment-{row.item_id}", "") for row in rows},
+                )
+                messages.success(request, f"{case.case_number} returned to the reviewer with your comments.")
+                return redirect("cases:qa_queue")
+            if action == "approve":
+                edits = {
+                    "summary": request.POST.get("summary", submitted.clinical_case_summary).replace("\r\n", "\n"),
+                    "rationales": {
+                        row.item_id: request.POST.get(f"rationale-{row.item_id}", row.rationale).replace("\r\n", "\n")
+                        for row in rows
+                    },
+                }
+                approved = determinations.approve_determination(submitted, by=request.user, edits=edits)
+                note = " with wording edits (a new version)" if approved.pk != submitted.pk else ""
+                messages.success(request, f"{case.case_number} approved{note}: the case is determined.")
+                return redirect("cases:qa_queue")
+            messages.error(request, "Choose Return or Approve.")
+        except ValidationError as error:
+            messages.error(request, "Not done: " + " ".join(error.messages))
+        return redirect("cases:qa_review", case.case_number)
+    pairs = list(zip(versions, versions[1:], strict=False))
+    return render(
+        request,
+        "cases/qa_review.html",
+        {
+            "case": case,
+            "determination": submitted or (versions[-1] if versions else None),
+            "submitted": submitted,
+            "versions": versions,
+            "diffs": [(older, newer, version_diff(older, newer)) for older, newer in reversed(pairs)],
+            "documents": case.documents.all(),
+        },
+    )

@@ -1,0 +1,118 @@
+"""Queue an e-mail through the stored outbox.
+
+``queue_email`` renders an administrator-editable ``EmailTemplate``, stores an ``OutboxEmail`` in the caller's
+transaction and, once that transaction commits, asks a worker to send it (``core.tasks.send_outbox_email``). If the
+worker or the broker is down, the beat sweep (``core.tasks.send_pending_outbox``) picks the row up later.
+"""
+
+import logging
+from collections.abc import Iterable
+
+from django.db import IntegrityError, models, transaction
+from django.template import Context, Template
+
+from core.models import EmailTemplate, OutboxEmail
+
+logger = logging.getLogger(__name__)
+
+# The defaults, also written by the data migration core/0003_default_email_templates. Used only when an
+# administrator has deleted a template, so that a notification is never lost for want of its text.
+DEFAULT_TEMPLATES: dict[str, dict[str, str]] = {
+    "case_offered": {
+        "description": "To a reviewer: a case has been offered to them.",
+        "subject": "IMR case {{ case_number }} offered to you ({{ priority }})",
+        "body": (
+            "Dear Dr. {{ reviewer_name }},\n\n"
+            "Case {{ case_number }} ({{ priority }} review, {{ item_count }} disputed item{{ item_count|pluralize }}) "
+            "has been offered to you.{% if due_date %} The determination is due on {{ due_date }}.{% endif %}\n\n"
+            "Please accept it, attesting that you have no conflict of interest, or decline it, from your cases:\n"
+            "{{ my_cases_url }}\n\n"
+            "{{ organization_name }}\n"
+        ),
+    },
+    "offer_reminder": {
+        "description": "To a reviewer: reminder of an offer not yet accepted or declined.",
+        "subject": "Reminder: IMR case {{ case_number }} is waiting for your answer",
+        "body": (
+            "Dear Dr. {{ reviewer_name }},\n\n"
+            "Case {{ case_number }} was offered to you on {{ offered_on }} and is waiting for you to accept or "
+            "decline it.{% if due_date %} The determination is due on {{ due_date }}.{% endif %}\n\n"
+            "{{ my_cases_url }}\n\n"
+            "{{ organization_name }}\n"
+        ),
+    },
+    "case_reassigned": {
+        "description": "To a reviewer: a case has been withdrawn from them and given to another reviewer.",
+        "subject": "IMR case {{ case_number }} has been reassigned",
+        "body": (
+            "Dear Dr. {{ reviewer_name }},\n\n"
+            "Case {{ case_number }} has been withdrawn from you and reassigned. You need do nothing further on it."
+            "{% if reason %}\n\nReason: {{ reason }}{% endif %}\n\n"
+            "{{ organization_name }}\n"
+        ),
+    },
+}
+
+
+def render_template(template_key: str, context: dict) -> tuple[str, str]:
+    """(subject, body) of a template rendered as plain text (no HTML escaping)."""
+    stored = EmailTemplate.objects.filter(key=template_key).first()
+    if stored is not None:
+        subject_source, body_source = stored.subject, stored.body
+    elif template_key in DEFAULT_TEMPLATES:
+        logger.warning("E-mail template %s is missing; using the built-in default.", template_key)
+        subject_source, body_source = (
+            DEFAULT_TEMPLATES[template_key]["subject"],
+            DEFAULT_TEMPLATES[template_key]["body"],
+        )
+    else:
+        raise LookupError(f"There is no e-mail template {template_key!r}.")
+    plain = Context(context, autoescape=False)
+    subject = " ".join(Template(subject_source).render(plain).split())
+    body = Template(body_source).render(plain)
+    return subject[:255], body
+
+
+def queue_email(
+    template_key: str,
+    to: Iterable[str],
+    context: dict,
+    *,
+    dedupe_key: str | None = None,
+    related: models.Model | None = None,
+) -> OutboxEmail:
+    """Store an e-mail in the outbox and send it after the current transaction commits.
+
+    With a ``dedupe_key`` the call is idempotent: a second call with the same key returns the first e-mail.
+    An e-mail with no recipient is stored as failed, so the gap shows in the outbox instead of vanishing.
+    """
+    if dedupe_key:
+        existing = OutboxEmail.objects.filter(dedupe_key=dedupe_key).first()
+        if existing is not None:
+            return existing
+    recipients = sorted({address.strip() for address in to if address and address.strip()})
+    subject, body = render_template(template_key, context)
+    fields = {
+        "template_key": template_key,
+        "to": recipients,
+        "subject": subject,
+        "body": body,
+        "dedupe_key": dedupe_key or None,
+        "related_object_type": related._meta.label_lower if related is not None else "",
+        "related_object_id": str(related.pk) if related is not None else "",
+    }
+    if not recipients:
+        fields.update(status=OutboxEmail.Status.FAILED, last_error="No recipient address.")
+    try:
+        with transaction.atomic():
+            email = OutboxEmail.objects.create(**fields)
+    except IntegrityError:
+        # Another transaction stored the same dedupe key first.
+        if dedupe_key:
+            return OutboxEmail.objects.get(dedupe_key=dedupe_key)
+        raise
+    if email.status == OutboxEmail.Status.QUEUED:
+        from core.tasks import send_outbox_email
+
+        transaction.on_commit(lambda: send_outbox_email.delay(email.pk))
+    return email

@@ -1,0 +1,24 @@
+from django import template
+
+from core import roles
+
+register = template.Library()
+
+
+@register.filter
+def actor(person, viewer) -> str:
+    """How a person who acted on a case is named to ``viewer``.
+
+    Reviewers never learn other reviewers' identities (LC 139.5 confidentiality): to a reviewer, any other reviewer
+    is "an expert reviewer". Administrators and QA see names.
+    """
+    if person is None:
+        return "the system"
+    name = person.get_full_name() or person.get_username()
+    if viewer is not None and getattr(viewer, "pk", None) == person.pk:
+        return f"{name} (you)"
+    if roles.is_administrator(viewer) or roles.is_qa(viewer):
+        return name
+    if roles.is_reviewer(person):
+        return "an expert reviewer"
+    return name

@@ -1,0 +1,295 @@
+"""The guideline library: browse for reviewers and QA, upkeep for administrators, and two JSON endpoints that the
+reviewer's workspace calls as they type (search, quantity check). No case data passes through here."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import json
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
+
+from core.models import AuditEvent
+from guidelines import library_io, quantity_check, services
+from guidelines.forms import LibraryImportForm, QuantityLimitForm, SectionForm, SourceForm
+from guidelines.models import (
+    GuidelineSection,
+    GuidelineSource,
+    QuantityLimit,
+    can_browse_library,
+    can_edit_library,
+)
+from guidelines.search import MAX_LIMIT, search_sections
+
+RECENT_CHANGES = 15
+
+
+def _require(request: HttpRequest, rule: Callable) -> None:
+    if not rule(request.user):
+        raise PermissionDenied
+
+
+def _filter_choices() -> dict:
+    sections = GuidelineSection.objects.filter(source__active=True).order_by()
+
+    def distinct(field: str) -> list[str]:
+        return list(sections.exclude(**{field: ""}).values_list(field, flat=True).distinct().order_by(field))
+
+    return {
+        "sources": GuidelineSource.objects.filter(active=True),
+        "regions": distinct("body_region"),
+        "categories": distinct("treatment_category"),
+    }
+
+
+def library(request: HttpRequest) -> HttpResponse:
+    """The library's front page: search, and the sources in the strength-of-evidence order."""
+    _require(request, can_browse_library)
+    sources = GuidelineSource.objects.annotate(section_count=Count("sections"), limit_count=Count("quantity_limits"))
+    if not can_edit_library(request.user):
+        sources = sources.filter(active=True)
+    can_edit = can_edit_library(request.user)
+    events = AuditEvent.objects.filter(action__startswith="guidelines.").select_related("actor")
+    changes = [(event, services.describe_change(event)) for event in events[:RECENT_CHANGES]] if can_edit else []
+    return render(
+        request,
+        "guidelines/library.html",
+        {"sources": sources, "can_edit": can_edit, "changes": changes, **_filter_choices()},
+    )
+
+
+def source_detail(request: HttpRequest, key: str) -> HttpResponse:
+    _require(request, can_browse_library)
+    source = get_object_or_404(GuidelineSource, key=key)
+    if not source.active and not can_edit_library(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "guidelines/source_detail.html",
+        {
+            "source": source,
+            "sections": source.sections.order_by("-times_cited", "name"),
+            "limits": source.quantity_limits.select_related("section"),
+            "can_edit": can_edit_library(request.user),
+        },
+    )
+
+
+def source_edit(request: HttpRequest, key: str | None = None) -> HttpResponse:
+    _require(request, can_edit_library)
+    source = get_object_or_404(GuidelineSource, key=key) if key else None
+    form = SourceForm(request.POST or None, instance=source)
+    if request.method == "POST" and form.is_valid():
+        if source is None:
+            source = services.create_source(form.save(commit=False), by=request.user)
+            messages.success(request, f"{source.label} added to the library.")
+        else:
+            services.update_source(
+                source, by=request.user, **{name: form.cleaned_data[name] for name in form.changed_data}
+            )
+            messages.success(request, f"{source.label} saved.")
+        return redirect(source)
+    return render(request, "guidelines/source_form.html", {"form": form, "source": source})
+
+
+def section_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, can_browse_library)
+    section = get_object_or_404(GuidelineSection.objects.select_related("source"), pk=pk)
+    if not section.source.active and not can_edit_library(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "guidelines/section_detail.html",
+        {
+            "section": section,
+            "limits": section.quantity_limits.all(),
+            "version_count": section.versions.count(),
+            "can_edit": can_edit_library(request.user),
+        },
+    )
+
+
+def section_edit(request: HttpRequest, pk: int | None = None, key: str | None = None) -> HttpResponse:
+    """Add a section to a source, or change one: either way a new version is made and the old ones stay."""
+    _require(request, can_edit_library)
+    section = get_object_or_404(GuidelineSection.objects.select_related("source"), pk=pk) if pk else None
+    source = section.source if section else get_object_or_404(GuidelineSource, key=key)
+    form = SectionForm(request.POST or None, instance=section, source=source)
+    if request.method == "POST" and form.is_valid():
+        note = form.cleaned_data["note"]
+        try:
+            if section is None:
+                section = services.create_section(
+                    source, by=request.user, note=note or "Created", **form.section_fields()
+                )
+                messages.success(request, f"Section {section.name} added (version 1).")
+            else:
+                section = services.update_section(section, by=request.user, note=note, **form.section_fields())
+                messages.success(request, f"Section {section.name} saved (version {section.version}).")
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(section)
+    return render(request, "guidelines/section_form.html", {"form": form, "section": section, "source": source})
+
+
+def _diff(before: str, after: str) -> str:
+    """Word-level difference, as HTML with <del> and <ins>."""
+    old, new = before.split(" "), after.split(" ")
+    parts = []
+    for operation, old_start, old_end, new_start, new_end in difflib.SequenceMatcher(None, old, new).get_opcodes():
+        if operation == "equal":
+            parts.append(escape(" ".join(old[old_start:old_end])))
+            continue
+        if old_end > old_start:
+            parts.append(f"<del>{escape(' '.join(old[old_start:old_end]))}</del>")
+        if new_end > new_start:
+            parts.append(f"<ins>{escape(' '.join(new[new_start:new_end]))}</ins>")
+    return mark_safe(" ".join(parts))  # noqa: S308 - every piece of text is escaped above
+
+
+def section_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every version of a section, newest first: who changed it, when, why, and what changed from the version before."""
+    _require(request, can_browse_library)
+    section = get_object_or_404(GuidelineSection.objects.select_related("source"), pk=pk)
+    versions = list(
+        section.versions.select_related("changed_by").annotate(citation_count=Count("citations")).order_by("number")
+    )
+    entries = []
+    previous = None
+    for version in versions:
+        changes = []
+        for field in GuidelineSection.VERSIONED_FIELDS:
+            after = getattr(version, field)
+            before = getattr(previous, field) if previous else ""
+            if previous is None or before != after:
+                changes.append(
+                    {
+                        "label": GuidelineSection._meta.get_field(field).verbose_name.capitalize(),
+                        "diff": _diff(before, after) if previous else escape(after),
+                    }
+                )
+        entries.append({"version": version, "changes": changes})
+        previous = version
+    entries.reverse()
+    return render(
+        request,
+        "guidelines/section_history.html",
+        {"section": section, "entries": entries, "can_edit": can_edit_library(request.user)},
+    )
+
+
+def limit_list(request: HttpRequest) -> HttpResponse:
+    _require(request, can_browse_library)
+    limits = QuantityLimit.objects.select_related("source", "section").order_by("treatment", "source", "condition")
+    return render(request, "guidelines/limit_list.html", {"limits": limits, "can_edit": can_edit_library(request.user)})
+
+
+def limit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _require(request, can_edit_library)
+    limit = get_object_or_404(QuantityLimit, pk=pk) if pk else None
+    form = QuantityLimitForm(request.POST or None, instance=limit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            limit = services.save_quantity_limit(form.save(commit=False), by=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Quantity limit {limit} saved.")
+            return redirect("guidelines:limits")
+    return render(request, "guidelines/limit_form.html", {"form": form, "limit": limit})
+
+
+def library_import(request: HttpRequest) -> HttpResponse:
+    """Load a library file (e.g. the organization's licensed ODG content). All or nothing; errors name their place."""
+    _require(request, can_edit_library)
+    form = LibraryImportForm(request.POST or None, request.FILES or None)
+    errors: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = json.loads(form.cleaned_data["file"].read().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            errors = [f"The file is not JSON: {error}"]
+        else:
+            try:
+                report = library_io.load_library(data, by=request.user)
+            except library_io.LibraryError as error:
+                errors = error.errors
+            else:
+                messages.success(request, f"Library imported: {report.summary()}.")
+                return redirect("guidelines:library")
+    return render(request, "guidelines/library_import.html", {"form": form, "errors": errors})
+
+
+def library_export(request: HttpRequest) -> HttpResponse:
+    _require(request, can_edit_library)
+    response = JsonResponse(library_io.export_library(), json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="guideline-library-{datetime.date.today():%Y-%m-%d}.json"'
+    return response
+
+
+# -- JSON endpoints for the reviewer's workspace -------------------------------------------------------------------
+
+
+@require_GET
+def search(request: HttpRequest) -> JsonResponse:
+    """``?q=&chapter=&region=&category=&limit=`` → ranked sections of the library."""
+    _require(request, can_browse_library)
+    try:
+        limit = int(request.GET.get("limit", 20))
+    except ValueError:
+        return JsonResponse({"error": "limit must be a whole number."}, status=400)
+    if not 1 <= limit <= MAX_LIMIT:
+        return JsonResponse({"error": f"limit must be between 1 and {MAX_LIMIT}."}, status=400)
+    query = request.GET.get("q", "")[:200]
+    results = search_sections(
+        query,
+        chapter=request.GET.get("chapter") or None,
+        body_region=request.GET.get("region") or None,
+        category=request.GET.get("category") or None,
+        limit=limit,
+    )
+    return JsonResponse(
+        {
+            "query": query,
+            "results": [
+                {
+                    "id": section.pk,
+                    "version_id": section.version_id,
+                    "source_key": section.source.key,
+                    "chapter": section.source.label,
+                    "family": section.source.family,
+                    "name": section.name,
+                    "pages": section.pages,
+                    "body_region": section.body_region,
+                    "treatment_category": section.treatment_category,
+                    "evidence_level": section.evidence_level,
+                    "times_cited": section.times_cited,
+                    "snippet": section.snippet,
+                    "rank": round(float(section.rank), 4),
+                    "url": section.get_absolute_url(),
+                }
+                for section in results
+            ],
+        }
+    )
+
+
+@require_GET
+def quantity_check_view(request: HttpRequest) -> JsonResponse:
+    """``?text=<disputed item as requested>[&diagnosis=]`` → what was requested and how it compares with the library's
+    limits: {"request": {...}, "findings": [{"message", "exceeds", ...}], "exceeds": bool}."""
+    _require(request, can_browse_library)
+    text = request.GET.get("text", "").strip()[:1000]
+    if not text:
+        return JsonResponse({"error": "text is required: the disputed item as requested."}, status=400)
+    diagnosis = request.GET.get("diagnosis", "").strip()[:500] or None
+    return JsonResponse(quantity_check.check_item_report(text, diagnosis=diagnosis))

@@ -1,0 +1,274 @@
+"""From a case and its approved determination to the letter's HTML and PDF (unsigned).
+
+Two renditions share one set of templates (``templates/letters/``): the parties' letter, and the public redacted copy
+in the layout the DWC publishes. Everything organization-specific comes from settings, never from the templates.
+The reviewer is described by credentials only: no template is given the reviewer's name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.determinations import final_determination, item_heading
+from cases.models import Case, Determination, DisputedItem, ItemDecision
+from guidelines.citations import CLAIMS_ADMINISTRATOR, REVIEWER, Basis, format_guideline_line
+from letters import pdf
+from letters.models import Rendition
+
+TEMPLATES = {Rendition.PARTIES: "letters/letter_parties.html", Rendition.PUBLIC: "letters/letter_public.html"}
+
+# What the whole-case determination means, in plain words, for the parties' first page.
+MEANINGS = {
+    "Uphold": (
+        "The expert reviewer found that the disputed treatment is not medically necessary. The utilization review "
+        "decision is upheld, and the claims administrator is not required to authorize the treatment."
+    ),
+    "Overturn": (
+        "The expert reviewer found that the disputed treatment is medically necessary. The utilization review "
+        "decision is overturned, and the claims administrator must authorize the treatment within five (5) working "
+        "days of receiving this determination (8 CCR 9792.10.7)."
+    ),
+    "Partial Overturn": (
+        "The expert reviewer found that some of the disputed treatment is medically necessary and some is not. The "
+        "items marked Overturned below must be authorized by the claims administrator within five (5) working days "
+        "of receiving this determination (8 CCR 9792.10.7); the items marked Upheld need not be authorized."
+    ),
+}
+
+
+class LetterNotReady(ValueError):
+    """The case has no approved determination to put in a letter."""
+
+
+@dataclass(frozen=True)
+class LetterItem:
+    heading_text: str  # the heading as one string, exactly as printed ("X: Upheld")
+    lead: str  # the bold part of the heading
+    outcome: str  # "Upheld" / "Overturned"
+    modified: bool
+    claims_administrator_line: tuple[str, str]  # ("Claims Administrator guideline:", "Decision based on ...")
+    reviewer_line: tuple[str, str]  # ("MAXIMUS guideline:", "...")
+    rationale_paragraphs: list[str]
+    decision: str
+
+
+def approved_determination(case: Case) -> Determination:
+    """The latest approved version of the case's determination (imported closed cases have version 1)."""
+    determination = (
+        case.determinations.filter(state=Determination.State.APPROVED).order_by("-version").select_related().first()
+    )
+    if determination is None:
+        raise LetterNotReady(f"Case {case.case_number} has no approved determination: there is no letter to make.")
+    return determination
+
+
+def paragraphs(text: str) -> list[str]:
+    """Paragraphs of a text typed with blank lines between them; the lines inside a paragraph are joined."""
+    blocks = [" ".join(block.split()) for block in (text or "").replace("\r\n", "\n").split("\n\n")]
+    return [block for block in blocks if block]
+
+
+def _split_label(label_line: str) -> tuple[str, str]:
+    label, _, text = label_line.partition(" guideline: ")
+    return f"{label} guideline:", text
+
+
+def _item(row: ItemDecision, organization: str) -> LetterItem:
+    item: DisputedItem = row.item
+    heading = item_heading(item, row.decision)
+    outcome = dict(ItemDecision.Decision.choices).get(row.decision, "")
+    lead = heading[: -len(outcome)].rstrip() if outcome and heading.endswith(outcome) else heading
+    basis = Basis() if row.basis_none else Basis.from_dict(row.basis or {})
+    return LetterItem(
+        heading_text=heading,
+        lead=lead,
+        outcome=outcome,
+        modified=item.ur_outcome == DisputedItem.UrOutcome.MODIFIED,
+        claims_administrator_line=_split_label(
+            format_guideline_line(Basis.from_dict(item.claims_administrator_basis or {}), party=CLAIMS_ADMINISTRATOR)
+        ),
+        reviewer_line=_split_label(format_guideline_line(basis, party=REVIEWER, organization=organization)),
+        rationale_paragraphs=paragraphs(row.rationale),
+        decision=row.decision,
+    )
+
+
+def verification_url(code: str) -> str:
+    return settings.IMR_PUBLIC_BASE_URL.rstrip("/") + reverse("letters:verify_code", args=[code])
+
+
+def letter_context(
+    case: Case,
+    determination: Determination,
+    *,
+    rendition: str,
+    verification_code: str = "",
+    version: int = 1,
+    signed_on: date | None = None,
+) -> dict[str, Any]:
+    """Everything a letter template prints. The reviewer appears by credentials only."""
+    organization_short = settings.IMR_ORGANIZATION_SHORT_NAME
+    rows = list(determination.decisions.select_related("item").order_by("item__position", "item_id"))
+    items = [_item(row, organization_short) for row in rows]
+    final = final_determination([row.decision for row in rows])
+    credentials = case.reviewer_credentials or {}
+    url = verification_url(verification_code) if verification_code else ""
+    parties = []
+    if rendition == Rendition.PARTIES:
+        parties = _addressees(case)
+    return {
+        "case": case,
+        "rendition": rendition,
+        "determination": determination,
+        "version": version,
+        "organization_name": settings.IMR_ORGANIZATION_NAME,
+        "organization_short_name": organization_short,
+        "organization_address": settings.IMR_ORGANIZATION_ADDRESS,
+        "organization_logo": getattr(settings, "IMR_ORGANIZATION_LOGO", ""),
+        "medical_director": settings.IMR_MEDICAL_DIRECTOR,
+        "licensure": credentials.get("licensure") or [],
+        "certifications": credentials.get("certifications") or [],
+        "summary_paragraphs": paragraphs(determination.clinical_case_summary),
+        "items": items,
+        "final_determination": final,
+        "final_meaning": MEANINGS[final],
+        "any_overturned": any(item.decision == ItemDecision.Decision.OVERTURNED for item in items),
+        "decision_date": case.decision_date or timezone.localdate(),
+        "signed_on": signed_on or timezone.localdate(),
+        "verification_code": verification_code,
+        "verification_url": url,
+        "verification_qr": pdf.qr_code_svg(url) if url else "",
+        "addressees": parties,
+        "documents": list(case.documents.all()) if rendition == Rendition.PARTIES else [],
+    }
+
+
+def _addressees(case: Case) -> list[dict[str, str]]:
+    """Who the parties' letter goes to (9792.10.7): employee, attorney, requesting physician, claims administrator,
+    employer. Missing parties are left out, not printed empty."""
+    rows = []
+    if case.employee_name:
+        rows.append({"role": "Injured worker", "name": case.employee_name, "address": case.employee_address})
+    if case.attorney_name or case.employee_attorney_id:
+        firm = str(case.employee_attorney) if case.employee_attorney_id else ""
+        rows.append({"role": "Attorney for the injured worker", "name": case.attorney_name or firm, "address": firm})
+    if case.requesting_provider_id:
+        rows.append(
+            {
+                "role": "Requesting physician",
+                "name": str(case.requesting_provider),
+                "address": case.provider_specialty,
+            }
+        )
+    if case.claims_administrator_id:
+        rows.append(
+            {
+                "role": "Claims administrator",
+                "name": str(case.claims_administrator),
+                "address": f"Attn: {case.adjuster_name}" if case.adjuster_name else "",
+            }
+        )
+    if case.employer_id:
+        rows.append({"role": "Employer", "name": str(case.employer), "address": ""})
+    return rows
+
+
+def render_letter_html(case: Case, determination: Determination, *, rendition: str, **options: Any) -> str:
+    if rendition not in Rendition.values:
+        raise ValueError(f"rendition must be one of {', '.join(Rendition.values)}, not {rendition!r}")
+    return render_to_string(TEMPLATES[rendition], letter_context(case, determination, rendition=rendition, **options))
+
+
+def render_letter_pdf(case: Case, determination: Determination, *, rendition: str, **options: Any) -> pdf.RenderedPdf:
+    """The unsigned PDF/A-3b of one rendition."""
+    html = render_letter_html(case, determination, rendition=rendition, **options)
+    return pdf.render_pdf(html, base_url=str(settings.BASE_DIR))
+
+
+# -- checking a rendition against a published letter --------------------------------------------------------------
+
+SECTION_HEADINGS = (
+    "HOW THE IMR FINAL DETERMINATION WAS MADE",
+    "CLINICAL CASE SUMMARY",
+    "IMR ISSUES, DECISIONS AND RATIONALES",
+)
+_HEADER_VALUES = {
+    "Case Number": r"Case Number:\s*(CM\d{2}-\d{7})",
+    "Date Assigned": r"Date Assigned:\s*(\d\d/\d\d/\d{4})",
+    "Date of Injury": r"Date of Injury:\s*(\d\d/\d\d/\d{4})",
+    "Decision Date": r"Decision Date:\s*(\d\d/\d\d/\d{4})",
+    "UR Denial Date": r"UR Denial Date:\s*(\d\d/\d\d/\d{4})",
+    "Priority": r"Priority:\s*(Standard|Expedited)",
+    "Application Received": r"Application(?:\s+Received:)?\s*(\d\d/\d\d/\d{4})",
+}
+_PAGE_LINE = re.compile(r"^\s*Page \d+ of \d+\s*$")
+_RUNNING_HEADER = re.compile(r"^\S.*\s{2,}Case Number: CM\d{2}-\d{7}\s*$")
+
+
+def _body_lines(text: str) -> list[str]:
+    """pdftotext -layout output without the page furniture our renditions add (running header, page numbers)
+    and without the signature and verification block that follows the published content."""
+    lines = [line for line in text.replace("\f", "\n").split("\n") if not _PAGE_LINE.match(line)]
+    lines = [line for line in lines if not _RUNNING_HEADER.match(line)]
+    joined = "\n".join(lines)
+    cut = joined.rfind("Signed electronically by ")
+    return (joined[:cut] if cut >= 0 else joined).split("\n")
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _first_difference(expected: str, actual: str) -> str:
+    index = next((i for i, (a, b) in enumerate(zip(expected, actual, strict=False)) if a != b), None)
+    if index is None:
+        index = min(len(expected), len(actual))
+    start = max(0, index - 40)
+    return f"published …{expected[start : index + 40]}… / rendered …{actual[start : index + 40]}…"
+
+
+def published_differences(published_text: str, rendered_text: str) -> list[str]:
+    """How a rendered public copy differs from the published letter, whitespace aside (both as ``pdftotext
+    -layout`` prints them): header values, the section headings and their order, then each section's text
+    (the item headings and outcomes, both guideline lines and the rationales of every item). Empty: they match.
+    """
+    problems = []
+    published = "\n".join(_body_lines(published_text))
+    rendered = "\n".join(_body_lines(rendered_text))
+    for name, pattern in _HEADER_VALUES.items():
+        expected, actual = re.search(pattern, published), re.search(pattern, rendered)
+        expected_value = expected.group(1) if expected else None
+        actual_value = actual.group(1) if actual else None
+        if expected_value != actual_value:
+            problems.append(f"header {name}: published {expected_value!r}, rendered {actual_value!r}")
+
+    def sections(text: str) -> tuple[list[str], list[str]]:
+        found = [(m.start(), m.group(0)) for h in SECTION_HEADINGS for m in re.finditer(re.escape(h), text)]
+        found.sort()
+        bodies = [
+            text[start + len(h) : (found[i + 1][0] if i + 1 < len(found) else len(text))]
+            for i, (start, h) in enumerate(found)
+        ]
+        return [h for _, h in found], bodies
+
+    expected_headings, expected_bodies = sections(published)
+    actual_headings, actual_bodies = sections(rendered)
+    if expected_headings != actual_headings:
+        problems.append(f"section headings: published {expected_headings}, rendered {actual_headings}")
+        return problems
+    for heading, expected, actual in zip(expected_headings, expected_bodies, actual_bodies, strict=True):
+        expected_items = len(re.findall(r"Decision rationale:", expected))
+        actual_items = len(re.findall(r"Decision rationale:", actual))
+        if expected_items != actual_items:
+            problems.append(f"{heading}: {expected_items} items published, {actual_items} rendered")
+        if _squeeze(expected) != _squeeze(actual):
+            problems.append(f"{heading}: text differs: {_first_difference(_squeeze(expected), _squeeze(actual))}")
+    return problems

@@ -1,0 +1,456 @@
+"""Every write of the letters app: generate, sign and register letters; corrections; downloads; service; verification.
+
+Locks: the case row first (``select_for_update``), then letter rows, always in that order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import hashlib
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime
+from io import BytesIO
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from cases.lifecycle import Status
+from cases.models import Case, Determination
+from cases.services import transition
+from core.services import audit
+from letters import rendering, signing
+from letters.models import Letter, LetterDownload, Rendition, Service
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_REASON = "Independent Medical Review Final Determination"
+SIGNATURE_LOCATION = "California"
+
+
+class LetterError(ValidationError):
+    """A letter action refused; the message says why."""
+
+
+def _outside_event_loop(function, /, *args, **kwargs):
+    """Call ``function`` where ``asyncio.run`` works: pyHanko's synchronous API runs one, which fails in a thread
+    that already runs an event loop (Playwright's sync API in tests, an async server). Then a helper thread does it."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(function, *args, **kwargs).result()
+
+
+# -- signing configuration ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SigningSetup:
+    signer: object
+    trust_roots: tuple
+    fingerprint: str
+    development: bool
+
+
+_setup_cache: dict[tuple, SigningSetup] = {}
+_setup_lock = threading.Lock()
+
+
+def _configuration_key() -> tuple:
+    return (
+        settings.SIGNING_PKCS12_PATH,
+        settings.SIGNING_KEY_PATH,
+        settings.SIGNING_CERT_PATH,
+        tuple(settings.SIGNING_CHAIN_PATHS),
+        tuple(settings.SIGNING_TRUST_ROOTS),
+        str(settings.PRIVATE_DIR),
+        settings.IMR_ORGANIZATION_NAME,
+    )
+
+
+def development_folder() -> Path:
+    return Path(settings.PRIVATE_DIR) / "dev-signing"
+
+
+def signing_setup() -> SigningSetup:
+    """The organization's signer and the roots a letter is verified against, loaded once per configuration.
+
+    A PKCS#12 file or a key and certificate from settings; otherwise (never in production) a development CA and
+    signer generated on first use under ``PRIVATE_DIR/dev-signing``.
+    """
+    key = _configuration_key()
+    setup = _setup_cache.get(key)
+    if setup is not None:
+        return setup
+    with _setup_lock:
+        setup = _setup_cache.get(key)
+        if setup is None:
+            setup = _setup_cache[key] = _load_setup()
+    return setup
+
+
+def _load_setup() -> SigningSetup:
+    from pyhanko.keys import load_certs_from_pemder
+
+    development = not (settings.SIGNING_PKCS12_PATH or settings.SIGNING_KEY_PATH)
+    roots: list = []
+    if development:
+        if getattr(settings, "PRODUCTION", False):
+            raise signing.SigningConfigurationError(
+                "No signing certificate is configured: set SIGNING_PKCS12_PATH, or SIGNING_KEY_PATH and "
+                "SIGNING_CERT_PATH (development certificates are never used in production)."
+            )
+        material = signing.ensure_development_certificates(development_folder(), settings.IMR_ORGANIZATION_NAME)
+        signer = material.load_signer()
+        roots.append(material.load_root_certificate())
+    else:
+        signer = signing.load_signer(
+            pkcs12_path=settings.SIGNING_PKCS12_PATH or None,
+            pkcs12_password=settings.SIGNING_PKCS12_PASSWORD or None,
+            key_path=settings.SIGNING_KEY_PATH or None,
+            cert_path=settings.SIGNING_CERT_PATH or None,
+            chain_paths=settings.SIGNING_CHAIN_PATHS,
+            key_password=settings.SIGNING_KEY_PASSWORD or None,
+        )
+    for path in settings.SIGNING_TRUST_ROOTS:
+        try:
+            roots.extend(load_certs_from_pemder([str(path)]))
+        except (OSError, ValueError) as error:
+            raise signing.SigningConfigurationError(f"Cannot read the trust root {path}: {error}") from error
+    if not roots and not development:
+        # No roots configured: trust the top of the configured chain (the organization's own CA).
+        roots.extend(signer.cert_registry)
+    return SigningSetup(
+        signer=signer,
+        trust_roots=tuple(roots),
+        fingerprint=signing.certificate_fingerprint(signer.signing_cert),
+        development=development,
+    )
+
+
+def sign_rendered(rendered, *, setup: SigningSetup | None = None) -> bytes:
+    """Sign a rendered letter (visible field over its ``#signature-block``), with a timestamp if a TSA is set."""
+    setup = setup or signing_setup()
+    box = rendered.signature_box
+    return _outside_event_loop(
+        signing.sign_pdf,
+        rendered.pdf,
+        setup.signer,
+        field_box=box.rect if box else None,
+        page=box.page_index if box else -1,
+        reason=SIGNATURE_REASON,
+        location=SIGNATURE_LOCATION,
+        name=f"{settings.IMR_MEDICAL_DIRECTOR}, {settings.IMR_ORGANIZATION_NAME}",
+        timestamp_url=settings.TIMESTAMP_URL or None,
+    )
+
+
+# -- generation --------------------------------------------------------------------------------------------------
+
+
+def _claim(case: Case, rendition: str, determination: Determination, *, by, reason: str) -> tuple[Letter, bool]:
+    """Under the case lock: the letter row to fill, or the signed letter that already answers (``done`` True)."""
+    Case.objects.select_for_update().get(pk=case.pk)
+    current = Letter.objects.current().filter(case=case, rendition=rendition).first()
+    if current is not None and current.determination_id == determination.pk and not reason:
+        return current, True
+    pending = (
+        Letter.objects.filter(case=case, rendition=rendition)
+        .exclude(state=Letter.State.SIGNED)
+        .order_by("-version")
+        .first()
+    )
+    if pending is not None:
+        if reason and not pending.correction_reason:
+            pending.correction_reason = reason
+        pending.state = Letter.State.GENERATING
+        pending.error = ""
+        pending.determination = determination
+        pending.save(update_fields=["state", "error", "determination", "correction_reason"])
+        return pending, False
+    version = (Letter.objects.filter(case=case, rendition=rendition).aggregate(last=Max("version"))["last"] or 0) + 1
+    letter = Letter.objects.create(
+        case=case,
+        determination=determination,
+        version=version,
+        rendition=rendition,
+        state=Letter.State.GENERATING,
+        supersedes=current,
+        correction_reason=reason,
+        approved_by=determination.qa_by,
+        approved_at=determination.qa_at,
+        created_by=by if by is not None and by.is_authenticated else None,
+    )
+    return letter, False
+
+
+def _maybe_mark_signed(case: Case, *, by) -> None:
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.status != Status.DETERMINED:
+        return
+    renditions = set(Letter.objects.current().filter(case=locked).values_list("rendition", flat=True))
+    if renditions >= set(Rendition.values):
+        transition(locked, Status.LETTER_SIGNED, by=by, note="Determination letter signed.")
+        case.status = locked.status
+
+
+def generate_letter(case: Case, *, rendition: str, by=None, reason: str = "") -> Letter:
+    """Render, sign, store and register one rendition of the case's letter; idempotent.
+
+    If a current signed letter of the same approved determination exists it is returned untouched. A letter for an
+    older determination, or a ``reason`` (a correction), gives a new version that supersedes the current one.
+    Two workers racing may both render, but only the first to register wins; the other's work is discarded.
+    The case moves DETERMINED → LETTER_SIGNED once both renditions are signed.
+    """
+    if rendition not in Rendition.values:
+        raise LetterError(f"Unknown rendition {rendition!r}: use {' or '.join(Rendition.values)}.")
+    determination = rendering.approved_determination(case)
+    with transaction.atomic():
+        letter, done = _claim(case, rendition, determination, by=by, reason=reason)
+    if done:
+        return letter
+    try:
+        setup = signing_setup()
+        signed_on = timezone.localdate()
+        rendered = rendering.render_letter_pdf(
+            case,
+            determination,
+            rendition=rendition,
+            verification_code=letter.verification_code,
+            version=letter.version,
+            signed_on=signed_on,
+        )
+        data = sign_rendered(rendered, setup=setup)
+    except Exception as error:
+        Letter.objects.filter(pk=letter.pk, state=Letter.State.GENERATING).update(
+            state=Letter.State.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        logger.exception("Letter %s of case %s failed", rendition, case.case_number)
+        raise
+    with transaction.atomic():
+        Case.objects.select_for_update().get(pk=case.pk)
+        fresh = Letter.objects.select_for_update().get(pk=letter.pk)
+        if fresh.state == Letter.State.SIGNED:
+            return fresh  # another worker finished this very row first
+        now = timezone.now()
+        if fresh.supersedes_id:
+            Letter.objects.filter(pk=fresh.supersedes_id, superseded_at__isnull=True).update(superseded_at=now)
+        fresh.file.save(letter_upload_name(fresh), ContentFile(data), save=False)
+        fresh.sha256 = hashlib.sha256(data).hexdigest()
+        fresh.size = len(data)
+        fresh.page_count = rendered.page_count
+        fresh.certificate_fingerprint = setup.fingerprint
+        fresh.signed_at = now
+        fresh.timestamped = bool(settings.TIMESTAMP_URL)
+        fresh.state = Letter.State.SIGNED
+        fresh.error = ""
+        fresh.save()
+        audit(
+            by,
+            "letter.signed",
+            fresh,
+            case=case.case_number,
+            rendition=rendition,
+            version=fresh.version,
+            sha256=fresh.sha256,
+        )
+        # The letter of an approval is signed in the name of the QA who approved it (the task has no user).
+        _maybe_mark_signed(case, by=by or determination.qa_by)
+    return fresh
+
+
+def letter_upload_name(letter: Letter) -> str:
+    return f"{letter.case.case_number}-{letter.rendition}-v{letter.version}.pdf"
+
+
+def generate_letters(case: Case, *, by=None) -> list[Letter]:
+    """Both renditions (the parties' letter first)."""
+    return [generate_letter(case, rendition=rendition, by=by) for rendition in (Rendition.PARTIES, Rendition.PUBLIC)]
+
+
+def issue_correction(case: Case, *, by, reason: str, renditions: tuple[str, ...] | None = None) -> list[Letter]:
+    """A new signed version of the case's letters, from its approved determination as it stands now.
+
+    The old versions stay in the register, marked superseded (by which version, when).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise LetterError("Say why the letter is corrected: the reason is kept with the new version.")
+    renditions = renditions or (Rendition.PARTIES, Rendition.PUBLIC)
+    current = set(Letter.objects.current().filter(case=case).values_list("rendition", flat=True))
+    missing = [rendition for rendition in renditions if rendition not in current]
+    if missing:
+        raise LetterError(
+            f"Case {case.case_number} has no signed {' or '.join(missing)} letter to correct; generate it first."
+        )
+    return [generate_letter(case, rendition=rendition, by=by, reason=reason) for rendition in renditions]
+
+
+# -- downloads and service ---------------------------------------------------------------------------------------
+
+
+def record_download(letter: Letter, *, by, ip: str | None = None, in_bulk: bool = False) -> LetterDownload:
+    return LetterDownload.objects.create(letter=letter, by=by, ip=ip or None, in_bulk=in_bulk)
+
+
+def record_service(
+    letter: Letter,
+    *,
+    by,
+    served_on: date,
+    method: str,
+    recipients: list[str],
+    note: str = "",
+) -> Service:
+    """Record that a signed letter was served; the first service of a case's current letter moves it to SERVED."""
+    if letter.state != Letter.State.SIGNED:
+        raise LetterError("Only a signed letter can be served.")
+    if method not in Service.Method.values:
+        raise LetterError(f"Unknown service method {method!r}.")
+    recipients = [name.strip() for name in recipients if name and name.strip()]
+    if not recipients:
+        raise LetterError("Name at least one recipient.")
+    if served_on > timezone.localdate():
+        raise LetterError(f"The service date {served_on:%m/%d/%Y} is in the future.")
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=letter.case_id)
+        service = Service.objects.create(
+            letter=letter, by=by, served_on=served_on, method=method, recipients=recipients, note=note
+        )
+        audit(by, "letter.served", letter, case=case.case_number, method=method, served_on=served_on.isoformat())
+        if case.status == Status.LETTER_SIGNED and letter.is_current:
+            transition(case, Status.SERVED, by=by, note=f"Letter served by {service.get_method_display().lower()}.")
+    return service
+
+
+# -- verification ------------------------------------------------------------------------------------------------
+
+
+class VerdictKind:
+    AUTHENTIC_CURRENT = "authentic_current"
+    AUTHENTIC_SUPERSEDED = "authentic_superseded"
+    ALTERED = "altered"
+    UNKNOWN = "unknown"
+
+
+VERDICT_LABELS = {
+    VerdictKind.AUTHENTIC_CURRENT: "Authentic and current",
+    VerdictKind.AUTHENTIC_SUPERSEDED: "Authentic but superseded",
+    VerdictKind.ALTERED: "Altered",
+    VerdictKind.UNKNOWN: "Unknown",
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str
+    message: str
+    letter: Letter | None = None  # the register entry the file is (or claims to be)
+    current: Letter | None = None  # for a superseded letter: the version that replaces it
+    signature_message: str = ""
+    sha256: str = ""
+
+    @property
+    def label(self) -> str:
+        return VERDICT_LABELS[self.kind]
+
+    @property
+    def is_authentic_current(self) -> bool:
+        return self.kind == VerdictKind.AUTHENTIC_CURRENT
+
+
+_CODE_RE = re.compile(rb"imr-verification:([0-9a-f]{20})")
+
+
+def _claimed_code(data: bytes) -> str | None:
+    """The verification code the file claims (in its metadata keywords), read without trusting the file."""
+    match = _CODE_RE.search(data)
+    if match:
+        return match.group(1).decode()
+    try:
+        from pypdf import PdfReader
+
+        keywords = (PdfReader(BytesIO(data)).metadata or {}).get("/Keywords") or ""
+    except Exception:  # a damaged file claims nothing
+        return None
+    found = re.search(r"imr-verification:([0-9a-f]{20})", str(keywords))
+    return found.group(1) if found else None
+
+
+def latest_version(letter: Letter) -> Letter:
+    while True:
+        try:
+            letter = letter.superseded_by
+        except Letter.DoesNotExist:
+            return letter
+
+
+def _when(value: datetime | None) -> str:
+    return timezone.localtime(value).strftime("%m/%d/%Y %I:%M %p") if value else "an unknown date"
+
+
+def verify_letter_bytes(data: bytes) -> Verdict:
+    """Is this file a letter the organization signed, unchanged, and still the current version?
+
+    The register's SHA-256 decides "ours, byte for byte"; the PAdES signature (``verify_pdf`` against the trust
+    roots) tells a changed file from a foreign one; the verification code the file carries names the letter it
+    claims to be.
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    setup = signing_setup()
+    result = _outside_event_loop(signing.verify_pdf, bytes(data), setup.trust_roots)
+    letter = (
+        Letter.objects.signed().filter(sha256=digest).select_related("case", "determination").order_by("pk").first()
+    )
+    if letter is not None:
+        name = f"{letter.case.case_number}, {letter.get_rendition_display().lower()}, version {letter.version}"
+        if letter.superseded_at is None:
+            return Verdict(
+                VerdictKind.AUTHENTIC_CURRENT,
+                f"This is the letter {name}, signed on {_when(letter.signed_at)}, unchanged, and it is the "
+                "current version.",
+                letter=letter,
+                signature_message=result.message,
+                sha256=digest,
+            )
+        latest = latest_version(letter)
+        return Verdict(
+            VerdictKind.AUTHENTIC_SUPERSEDED,
+            f"This is the letter {name}, signed on {_when(letter.signed_at)} and unchanged, but it was superseded on "
+            f"{_when(letter.superseded_at)} by version {latest.version} (signed {_when(latest.signed_at)}).",
+            letter=letter,
+            current=latest,
+            signature_message=result.message,
+            sha256=digest,
+        )
+    code = _claimed_code(data)
+    claimed = Letter.objects.select_related("case").filter(verification_code=code).first() if code else None
+    if result.signed and (not result.intact or not result.valid or (result.trusted and not result.covers_whole_file)):
+        which = f" It claims to be letter {claimed.case.case_number} version {claimed.version}." if claimed else ""
+        return Verdict(
+            VerdictKind.ALTERED,
+            "This file was changed after it was signed: it is not the letter that was issued." + which,
+            letter=claimed,
+            signature_message=result.message,
+            sha256=digest,
+        )
+    if result.authentic:
+        message = (
+            "The file carries a valid signature of the organization, but it is not a letter in the register "
+            "(for example a draft rendered outside the register). Ask for the registered letter."
+        )
+    elif result.signed:
+        message = "The file is signed, but not by a certificate of the organization. It is not one of its letters."
+    else:
+        message = "This file is not a signed letter of the organization (" + result.message.rstrip(".") + ")."
+    return Verdict(VerdictKind.UNKNOWN, message, letter=None, signature_message=result.message, sha256=digest)

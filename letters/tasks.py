@@ -1,0 +1,56 @@
+"""Letter generation in the background. The task takes a case id, reloads the case and is safe to run twice."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from celery.signals import worker_process_init
+from django.db import OperationalError
+
+from cases.models import Case
+from letters import pdf
+from letters.models import Letter, Rendition
+from letters.rendering import LetterNotReady
+
+logger = logging.getLogger(__name__)
+
+
+@worker_process_init.connect
+def _warm_up_letter_engine(**_kwargs) -> None:
+    # Fonts and stylesheet loaded once per prefork child, before the first letter (letters/pdf.py).
+    pdf.warm_up()
+
+
+@shared_task(
+    name="letters.tasks.generate_letter",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+    acks_late=True,
+)
+def generate_letter(case_id: int) -> str:
+    """Render, sign and register both renditions of the case's letter (queued by QA approval, after commit).
+
+    A case that is gone or has no approved determination is skipped; letters already signed for the approved
+    determination are left as they are, so a retried or doubled task never makes a second letter.
+    """
+    from letters import services
+
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None:
+        return "gone"
+    try:
+        letters = services.generate_letters(case)
+    except LetterNotReady as error:
+        logger.warning("%s", error)
+        return "not-ready"
+    return ", ".join(f"{letter.rendition} v{letter.version} {letter.state}" for letter in letters)
+
+
+def letter_progress(case: Case) -> dict[str, Letter | None]:
+    """The newest letter row per rendition, for the status partial on the case page."""
+    rows = {}
+    for rendition in Rendition.values:
+        rows[rendition] = Letter.objects.filter(case=case, rendition=rendition).order_by("-version").first()
+    return rows

@@ -1,0 +1,157 @@
+"""The rules a reviewer must meet to be offered any case (DOMAIN.md, "The reviewer"; LC 139.5), and conflicts.
+
+Pure questions on the roster: no case is ever imported here. ``cases.assignment`` asks them, with the parties of a
+case, before any offer; ``cases.matching`` asks them in bulk with what ``load_roster`` prefetched.
+"""
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from core.models import Party
+from reviewers.models import Affiliation, Licence, ReviewerProfile, SpecialtyCategoryFit, normalize_specialty
+
+MIN_PRACTICE_YEARS = 5
+MIN_WEEKLY_HOURS = 24
+# Credentials are verified again every 36 months (the usual recredentialing cycle of URAC and NCQA).
+RECREDENTIALING_DAYS = 3 * 365
+# A tie that ended less than a year ago still counts as a conflict.
+CONFLICT_LOOKBACK_DAYS = 365
+
+
+def _date(on: date | None) -> date:
+    return on or timezone.localdate()
+
+
+def _years_before(on: date, years: int) -> date:
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February
+        return on.replace(year=on.year - years, day=28)
+
+
+def qualification_problems(profile: ReviewerProfile, on: date | None = None) -> list[str]:
+    """Why this reviewer cannot be offered a case on ``on`` (today by default); empty when qualified.
+
+    Uses ``profile.licences`` and ``profile.certifications`` through ``.all()``, so a prefetched roster costs no
+    queries.
+    """
+    on = _date(on)
+    problems: list[str] = []
+    if not profile.active:
+        problems.append("Inactive on the roster.")
+    if not profile.user.is_active:
+        problems.append("The user account is disabled.")
+    if profile.is_away(on):
+        if profile.away_to:
+            problems.append(f"Away until {profile.away_to:%m/%d/%Y}.")
+        else:
+            problems.append(f"Away since {profile.away_from:%m/%d/%Y}, no return date.")
+    licences = list(profile.licences.all())
+    if not any(licence.in_force(on) for licence in licences):
+        if not licences:
+            problems.append("No state licence on file.")
+        else:
+            details = "; ".join(
+                f"{licence.get_state_display()} {licence.number} "
+                + ("restricted" if licence.restricted else f"expired {licence.expires_on:%m/%d/%Y}")
+                for licence in licences
+            )
+            problems.append(f"No unrestricted licence in force ({details}).")
+    if not list(profile.certifications.all()):
+        problems.append("No board certification on file.")
+    if profile.practice_started is None:
+        problems.append("Start of clinical practice not on file.")
+    elif profile.practice_started >= _years_before(on, MIN_PRACTICE_YEARS):
+        problems.append(
+            f"In clinical practice since {profile.practice_started:%m/%d/%Y}: more than {MIN_PRACTICE_YEARS} years "
+            "are required."
+        )
+    if profile.weekly_practice_hours < MIN_WEEKLY_HOURS:
+        problems.append(
+            f"{profile.weekly_practice_hours} hours a week in active practice: at least {MIN_WEEKLY_HOURS} are "
+            "required."
+        )
+    if profile.credentials_verified_on is None:
+        problems.append("Credentials never verified.")
+    elif profile.credentials_verified_on < on - timedelta(days=RECREDENTIALING_DAYS):
+        problems.append(
+            f"Credentials last verified {profile.credentials_verified_on:%m/%d/%Y}, more than 36 months ago."
+        )
+    return problems
+
+
+def is_qualified(profile: ReviewerProfile, on: date | None = None) -> bool:
+    return not qualification_problems(profile, on)
+
+
+def _live_affiliation_q(on: date) -> Q:
+    return Q(until__isnull=True) | Q(until__gte=on - timedelta(days=CONFLICT_LOOKBACK_DAYS))
+
+
+def conflicting_parties(profile: ReviewerProfile, party_ids: Iterable[int], on: date | None = None) -> list[Party]:
+    """The parties among ``party_ids`` this reviewer is tied to (current ties, or ended within the look-back)."""
+    ids = {pk for pk in party_ids if pk is not None}
+    if not ids:
+        return []
+    affiliations = (
+        Affiliation.objects.filter(profile=profile, party_id__in=ids)
+        .filter(_live_affiliation_q(_date(on)))
+        .select_related("party")
+        .order_by("party__kind", "party__name")
+    )
+    return [affiliation.party for affiliation in affiliations]
+
+
+def conflict_party_ids(profile_ids: Iterable[int], on: date | None = None) -> dict[int, set[int]]:
+    """For many reviewers at once: profile id → the ids of the parties each is tied to. One query."""
+    result: dict[int, set[int]] = {pk: set() for pk in profile_ids}
+    rows = (
+        Affiliation.objects.filter(profile_id__in=list(result))
+        .filter(_live_affiliation_q(_date(on)))
+        .values_list("profile_id", "party_id")
+    )
+    for profile_id, party_id in rows:
+        result[profile_id].add(party_id)
+    return result
+
+
+def roster(queryset: QuerySet | None = None) -> QuerySet:
+    """Reviewer profiles with what the qualification rules and matching read, prefetched."""
+    queryset = ReviewerProfile.objects.all() if queryset is None else queryset
+    return queryset.select_related("user").prefetch_related(
+        Prefetch("licences", queryset=Licence.objects.order_by("state")),
+        "certifications",
+        "subspecialties",
+    )
+
+
+def category_weights() -> dict[int, dict[str, int]]:
+    """Specialty id → {treatment category: weight}, from the table administrators edit. One query."""
+    table: dict[int, dict[str, int]] = {}
+    for specialty_id, category, weight in SpecialtyCategoryFit.objects.values_list(
+        "specialty_id", "category", "weight"
+    ):
+        table.setdefault(specialty_id, {})[category] = weight
+    return table
+
+
+def categories_with_rules() -> set[str]:
+    """The categories the table says something about; any other category accepts any specialty."""
+    return set(SpecialtyCategoryFit.objects.values_list("category", flat=True).distinct())
+
+
+def specialty_spellings(profile: ReviewerProfile) -> set[str]:
+    """Every spelling of the reviewer's certifications and subspecialties, normalized (prefetch-friendly)."""
+    spellings: set[str] = set()
+    for specialty in [*profile.certifications.all(), *profile.subspecialties.all()]:
+        spellings |= specialty.spellings()
+    return spellings
+
+
+def matches_specialty(profile: ReviewerProfile, text: str) -> bool:
+    """Whether the reviewer holds the specialty typed as ``text`` (the requesting provider's, at intake)."""
+    wanted = normalize_specialty(text or "")
+    return bool(wanted) and wanted in specialty_spellings(profile)

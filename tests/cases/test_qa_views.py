@@ -1,0 +1,124 @@
+"""Clinical QA over HTTP: the queue, the review page, return with comments per item, approval with wording edits,
+and every version compared side by side with who and when."""
+
+import pytest
+from django.urls import reverse
+
+from cases import determinations
+from cases.lifecycle import Status
+from cases.models import Determination
+from tests.factories import case_in_review
+
+pytestmark = pytest.mark.django_db
+
+BASIS = {
+    "mtus": [{"chapter": "Chronic Pain Medical Treatment 2016", "sections": ["Physical Medicine"]}],
+    "non_mtus": [],
+}
+NOT_NECESSARY = "No functional improvement is documented. The request is not medically necessary."
+
+
+def _submitted(reviewer, items=2, documents=0):
+    case = case_in_review(reviewer, items=items, documents=documents)
+    draft = determinations.start_or_get_draft(case, by=reviewer)
+    decisions = {
+        item.pk: {"decision": "upheld", "basis": BASIS, "rationale": NOT_NECESSARY} for item in case.items.all()
+    }
+    determinations.save_draft(draft, by=reviewer, revision=0, summary="Summary v1.", decisions=decisions)
+    determinations.submit_determination(draft, by=reviewer)
+    return case, draft
+
+
+def test_the_qa_queue_lists_submitted_determinations_oldest_first(client, reviewer, qa_user):
+    older, _ = _submitted(reviewer)
+    newer, _ = _submitted(reviewer)
+    client.force_login(qa_user)
+    html = client.get(reverse("cases:qa_queue")).content.decode()
+    assert html.index(f"Review {older.case_number}") < html.index(f"Review {newer.case_number}")
+
+
+@pytest.mark.parametrize("role", ["reviewer", "admin_user", "staff_user"])
+def test_only_clinical_qa_opens_the_queue_and_the_review_page(client, request, role, reviewer):
+    case, _ = _submitted(reviewer)
+    client.force_login(request.getfixturevalue(role))
+    assert client.get(reverse("cases:qa_queue")).status_code == 403
+    assert client.get(reverse("cases:qa_review", args=[case.case_number])).status_code == 403
+    response = client.post(reverse("cases:qa_review", args=[case.case_number]), {"action": "approve"})
+    assert response.status_code == 403
+    case.refresh_from_db()
+    assert case.status == Status.QA
+
+
+def test_the_review_page_shows_the_determination_beside_the_records(client, reviewer, qa_user):
+    case, submitted = _submitted(reviewer, items=2, documents=1)
+    client.force_login(qa_user)
+    html = client.get(reverse("cases:qa_review", args=[case.case_number])).content.decode()
+    document = case.documents.get()
+    assert f'data-url="{reverse("cases:document", args=[case.case_number, document.pk])}"' in html
+    assert html.count('name="comment-') == 2
+    assert "Summary v1." in html
+
+
+def test_qa_returns_with_comments_per_item_and_the_reviewer_sees_them(client, reviewer, qa_user):
+    case, submitted = _submitted(reviewer)
+    first, second = case.items.all()
+    client.force_login(qa_user)
+    response = client.post(
+        reverse("cases:qa_review", args=[case.case_number]),
+        {"action": "return", "comment": "Please revise.", f"comment-{first.pk}": "Cite the section on PT."},
+    )
+    assert (response.status_code, response.url) == (302, reverse("cases:qa_queue"))
+    case.refresh_from_db()
+    assert case.status == Status.IN_REVIEW
+    client.force_login(reviewer)
+    html = client.get(reverse("cases:workspace", args=[case.case_number])).content.decode()
+    assert "<strong>QA:</strong> Cite the section on PT." in html
+    assert ": Please revise.</div>" in html
+    assert "version 2 · Draft" in html
+
+
+def test_a_return_without_comment_is_refused_with_a_message(client, reviewer, qa_user):
+    case, submitted = _submitted(reviewer)
+    client.force_login(qa_user)
+    response = client.post(reverse("cases:qa_review", args=[case.case_number]), {"action": "return"}, follow=True)
+    assert "Not done: Say what the reviewer should change: a comment, or one on an item." in response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.state == "submitted"
+
+
+def test_approval_with_a_wording_edit_keeps_both_versions_and_shows_the_diff_with_who_and_when(
+    client, reviewer, qa_user, django_capture_on_commit_callbacks
+):
+    case, submitted = _submitted(reviewer, items=1)
+    (item,) = case.items.all()
+    client.force_login(qa_user)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(
+            reverse("cases:qa_review", args=[case.case_number]),
+            {"action": "approve", "summary": "Summary v1, edited by QA.", f"rationale-{item.pk}": NOT_NECESSARY},
+        )
+    assert response.status_code == 302
+    assert len(callbacks) == 1
+    case.refresh_from_db()
+    assert (case.status, case.decision_date is not None) == (Status.DETERMINED, True)
+    versions = list(Determination.objects.filter(case=case).values_list("version", "state", "origin", "author"))
+    assert versions == [(1, "superseded", "reviewer", reviewer.pk), (2, "approved", "qa_edit", qa_user.pk)]
+    html = client.get(reverse("cases:qa_review", args=[case.case_number])).content.decode()
+    approved = Determination.objects.get(version=2)
+    assert "Version 1 → version 2" in html
+    assert f"Version 2 · Wording edited by QA · {qa_user.get_full_name()} · " in html
+    assert 'class="diff"' in html
+    assert f"{approved.qa_at:%m/%d/%Y}" in html
+
+
+def test_the_diff_between_a_returned_version_and_its_revision_shows_the_change(reviewer, qa_user):
+    from cases.qa_views import version_diff
+
+    case, submitted = _submitted(reviewer, items=1)
+    (item,) = case.items.all()
+    draft = determinations.return_determination(submitted, by=qa_user, comment="Shorter.")
+    determinations.save_draft(draft, by=reviewer, revision=0, summary="Summary v2.")
+    table = version_diff(submitted, draft)
+    assert 'Summary&nbsp;v<span class="diff_chg">1</span>.' in table
+    assert 'Summary&nbsp;v<span class="diff_chg">2</span>.' in table
+    assert f"Version 1 · Written by the reviewer · {reviewer.get_full_name()}" in table

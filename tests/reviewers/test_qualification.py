@@ -1,0 +1,105 @@
+"""The roster's rules: who may be offered a case, and ties to parties."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from cases.models import Category
+from core.models import Party
+from reviewers.models import TREATMENT_CATEGORIES, Licence
+from reviewers.qualification import conflicting_parties, qualification_problems
+from reviewers.selectors import letter_credentials
+from tests.factories import PartyFactory, ReviewerProfileFactory, SpecialtyFactory, affiliate
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 27)
+
+
+def test_a_complete_profile_has_no_problems():
+    assert qualification_problems(ReviewerProfileFactory(), on=timezone.localdate()) == []
+
+
+def test_each_rule_says_what_is_wrong():
+    profile = ReviewerProfileFactory(
+        active=False,
+        practice_started=datetime.date(2023, 1, 1),
+        weekly_practice_hours=16,
+        credentials_verified_on=datetime.date(2022, 1, 10),
+        away_from=datetime.date(2026, 11, 20),
+        away_to=datetime.date(2026, 12, 4),
+        certifications=[],
+        licence=False,
+    )
+    Licence.objects.create(profile=profile, state="CA", number="A 1", expires_on=datetime.date(2026, 11, 26))
+    Licence.objects.create(
+        profile=profile, state="TX", number="N 2", expires_on=datetime.date(2028, 1, 1), restricted=True
+    )
+
+    assert qualification_problems(profile, on=TODAY) == [
+        "Inactive on the roster.",
+        "Away until 12/04/2026.",
+        "No unrestricted licence in force (California A 1 expired 11/26/2026; Texas N 2 restricted).",
+        "No board certification on file.",
+        "In clinical practice since 01/01/2023: more than 5 years are required.",
+        "16 hours a week in active practice: at least 24 are required.",
+        "Credentials last verified 01/10/2022, more than 36 months ago.",
+    ]
+
+
+def test_any_unrestricted_state_licence_in_force_qualifies():
+    profile = ReviewerProfileFactory(licence=False)
+    Licence.objects.create(profile=profile, state="NY", number="2411", expires_on=TODAY)
+
+    assert qualification_problems(profile, on=TODAY) == []
+    assert qualification_problems(profile, on=TODAY + datetime.timedelta(days=1)) == [
+        "No unrestricted licence in force (New York 2411 expired 11/27/2026)."
+    ]
+
+
+def test_exactly_five_years_in_practice_is_not_more_than_five():
+    assert qualification_problems(ReviewerProfileFactory(practice_started=datetime.date(2021, 11, 27)), on=TODAY) == [
+        "In clinical practice since 11/27/2021: more than 5 years are required."
+    ]
+    assert qualification_problems(ReviewerProfileFactory(practice_started=datetime.date(2021, 11, 26)), on=TODAY) == []
+
+
+def test_away_without_a_return_date_blocks_from_its_start():
+    profile = ReviewerProfileFactory(away_from=datetime.date(2026, 12, 1))
+
+    assert qualification_problems(profile, on=TODAY) == []
+    assert qualification_problems(profile, on=datetime.date(2027, 3, 1)) == ["Away since 12/01/2026, no return date."]
+
+
+def test_conflicting_parties_lists_current_and_recent_ties_only():
+    profile = ReviewerProfileFactory()
+    employer = PartyFactory(kind=Party.Kind.EMPLOYER, name="Acme Packing")
+    insurer = PartyFactory(kind=Party.Kind.CLAIMS_ADMINISTRATOR, name="Golden Mutual")
+    old_firm = PartyFactory(kind=Party.Kind.LAW_FIRM, name="Old & Gone LLP")
+    unrelated = PartyFactory(kind=Party.Kind.MANUFACTURER, name="Ortho Devices Inc.")
+    affiliate(profile, employer)
+    affiliate(profile, insurer, until=TODAY - datetime.timedelta(days=200))
+    affiliate(profile, old_firm, until=TODAY - datetime.timedelta(days=400))
+
+    found = conflicting_parties(profile, [employer.pk, insurer.pk, old_firm.pk, unrelated.pk, None], on=TODAY)
+
+    assert found == [insurer, employer]  # ordered by kind, then name
+
+
+def test_the_roster_knows_the_same_treatment_categories_as_cases():
+    assert list(Category.choices) == TREATMENT_CATEGORIES
+
+
+def test_letter_credentials_print_states_in_force_and_certifications_then_subspecialties():
+    profile = ReviewerProfileFactory(certifications=["Physical Medicine & Rehabilitation"])
+    profile.subspecialties.set([SpecialtyFactory(name="Pain Management")])
+    Licence.objects.create(profile=profile, state="TX", number="N 1", expires_on=timezone.localdate())
+    Licence.objects.create(
+        profile=profile, state="AZ", number="9", expires_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+
+    assert letter_credentials(profile.user) == {
+        "licensure": ["California", "Texas"],
+        "certifications": ["Physical Medicine & Rehabilitation", "Pain Management"],
+    }

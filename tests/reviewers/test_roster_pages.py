@@ -1,0 +1,145 @@
+"""The roster pages: the administrators' list and editor, and a reviewer's own profile."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from core.models import AuditEvent, Party
+from reviewers.models import Affiliation, Licence, ReviewerProfile
+from tests.factories import ReviewerProfileFactory, reviewer_profile
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_roster_says_why_a_reviewer_cannot_be_assigned(admin_client, reviewer, other_reviewer):
+    reviewer_profile(reviewer)
+    expired = reviewer_profile(other_reviewer)
+    Licence.objects.filter(profile=expired).update(expires_on=datetime.date(2026, 1, 2))
+
+    response = admin_client.get(reverse("reviewers:roster"))
+
+    assert response.status_code == 200
+    rows = {profile.user.username: problems for profile, problems in response.context["rows"]}
+    assert rows == {
+        "reviewer1": [],
+        "reviewer2": [f"No unrestricted licence in force (California A {expired.pk:06d} expired 01/02/2026)."],
+    }
+    assert f"No unrestricted licence in force (California A {expired.pk:06d} expired 01/02/2026)." in (
+        response.content.decode()
+    )
+
+
+def test_the_roster_lists_reviewer_accounts_without_a_profile(admin_client, reviewer):
+    response = admin_client.get(reverse("reviewers:roster"))
+
+    assert list(response.context["without_profile"]) == [reviewer]
+
+
+def test_the_roster_costs_the_same_queries_for_one_reviewer_and_for_many(admin_client, django_assert_num_queries):
+    ReviewerProfileFactory()
+    with django_assert_num_queries(9) as one:
+        admin_client.get(reverse("reviewers:roster"))
+    for _ in range(5):
+        ReviewerProfileFactory()
+    with django_assert_num_queries(len(one.captured_queries)):
+        admin_client.get(reverse("reviewers:roster"))
+
+
+@pytest.mark.parametrize("role", ["reviewer", "qa_user", "staff_user"])
+def test_only_administrators_open_the_roster(client, request, role):
+    profile = ReviewerProfileFactory()
+    client.force_login(request.getfixturevalue(role))
+
+    assert client.get(reverse("reviewers:roster")).status_code == 403
+    assert client.get(reverse("reviewers:edit", args=[profile.pk])).status_code == 403
+
+
+def test_an_administrator_creates_a_profile_with_a_licence(admin_client, reviewer):
+    from tests.factories import SpecialtyFactory
+
+    specialty = SpecialtyFactory(name="Orthopedic Surgery")
+    response = admin_client.post(
+        reverse("reviewers:create", args=[reviewer.pk]),
+        {
+            "active": "on",
+            "certifications": [specialty.pk],
+            "practice_started": "2010-07-01",
+            "weekly_practice_hours": "30",
+            "capacity": "4",
+            "credentials_verified_on": timezone.localdate().isoformat(),
+            "licences-TOTAL_FORMS": "1",
+            "licences-INITIAL_FORMS": "0",
+            "licences-0-state": "CA",
+            "licences-0-number": "C 40917",
+            "licences-0-expires_on": "2028-06-30",
+        },
+    )
+
+    profile = ReviewerProfile.objects.get(user=reviewer)
+    assert response.status_code == 302
+    assert (profile.capacity, profile.weekly_practice_hours) == (4, 30)
+    assert [str(licence) for licence in profile.licences.all()] == ["California C 40917 (expires 06/30/2028)"]
+    assert AuditEvent.objects.filter(action="reviewer_profile_saved", object_id=str(profile.pk)).count() == 1
+
+
+def test_a_bad_profile_keeps_what_was_typed_and_says_what_is_wrong(admin_client, reviewer):
+    profile = reviewer_profile(reviewer)
+    response = admin_client.post(
+        reverse("reviewers:edit", args=[profile.pk]),
+        {
+            "weekly_practice_hours": "30",
+            "capacity": "0",
+            "away_from": "2026-12-10",
+            "away_to": "2026-12-01",
+            "licences-TOTAL_FORMS": "0",
+            "licences-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "away_to": ["The last day away cannot be before the first."],
+        "capacity": ["At least 1; to stop offers, untick Active or set an absence."],
+    }
+
+
+def test_a_reviewer_declares_an_affiliation_and_sets_an_absence(client, reviewer):
+    profile = reviewer_profile(reviewer)
+    client.force_login(reviewer)
+
+    client.post(
+        reverse("reviewers:me"),
+        {"action": "affiliation", "kind": "provider_group", "name": "Valley Spine Group", "relationship": "Partner"},
+    )
+    client.post(reverse("reviewers:me"), {"action": "availability", "away_from": "2026-12-20", "away_to": "2027-01-03"})
+
+    affiliation = Affiliation.objects.get(profile=profile)
+    assert (affiliation.party.kind, affiliation.party.name, affiliation.declared_by_reviewer) == (
+        Party.Kind.PROVIDER_GROUP,
+        "Valley Spine Group",
+        True,
+    )
+    profile.refresh_from_db()
+    assert (profile.away_from, profile.away_to) == (datetime.date(2026, 12, 20), datetime.date(2027, 1, 3))
+    page = client.get(reverse("reviewers:me"))
+    assert "Valley Spine Group" in page.content.decode()
+
+
+def test_an_affiliation_without_its_relationship_is_refused_with_a_message(client, reviewer):
+    profile = reviewer_profile(reviewer)
+    client.force_login(reviewer)
+
+    response = client.post(
+        reverse("reviewers:me"), {"action": "affiliation", "kind": "employer", "name": "Acme"}, follow=True
+    )
+
+    assert Affiliation.objects.filter(profile=profile).count() == 0
+    assert "Affiliation not recorded: Relationship: This field is required." in response.content.decode()
+
+
+def test_the_reviewer_page_is_for_reviewers(client, qa_user):
+    client.force_login(qa_user)
+
+    assert client.get(reverse("reviewers:me")).status_code == 403
