@@ -6,9 +6,11 @@ sent at every keystroke from its second letter). Prints median and p95 in millis
 and for the whole ``guidelines:search`` endpoint (session, permission check, JSON).
 
     .venv/bin/python benchmarks/guideline_search.py [--url postgres://postgres@127.0.0.1:5432/imr_bench_guidelines]
-        [--sections 5000] [--sqlite]
+        [--sections 5000] [--dense] [--sqlite] [--keep]
 
-``--sqlite`` runs the same on a throwaway SQLite file (the LIKE fallback), for comparison.
+Section texts are sentences of the real letters (/work/shared/imr/letters/text); ``--dense`` draws them from ~110 words
+instead, so that every word typed matches most sections (the worst case). ``--sqlite`` runs the same on a throwaway
+SQLite file (the LIKE fallback), for comparison; ``--keep`` keeps the PostgreSQL database to EXPLAIN queries.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -155,13 +158,26 @@ WORDS_TEXT = (
 WORDS = WORDS_TEXT.split()
 
 
-def build(sections_wanted: int) -> int:
+LETTERS = Path("/work/shared/imr/letters/text")
+
+
+def sentences() -> list[str]:
+    """Sentences of the real letters' rationales: medical prose with a realistic spread of words."""
+    found: list[str] = []
+    for path in sorted(LETTERS.glob("*.txt")):
+        text = " ".join(path.read_text(encoding="utf-8", errors="replace").split())
+        found.extend(sentence for sentence in re.split(r"(?<=\.) ", text) if 40 <= len(sentence) <= 300)
+    return found
+
+
+def build(sections_wanted: int, *, dense: bool = False) -> int:
     from django.db import connection, transaction
 
     from guidelines.models import GuidelineSection, GuidelineSectionVersion, GuidelineSource
     from guidelines.services import refresh_search_vectors
 
     rng = random.Random(20261127)
+    prose = [] if dense else sentences()
     existing = GuidelineSection.objects.count()
     families = [GuidelineSource.Family.MTUS, GuidelineSource.Family.ODG, GuidelineSource.Family.ACOEM]
     with transaction.atomic():
@@ -190,7 +206,11 @@ def build(sections_wanted: int) -> int:
                     pages=f"{rng.randint(1, 120)}-{rng.randint(121, 130)}",
                     body_region=rng.choice(REGIONS),
                     treatment_category=rng.choice(CATEGORIES),
-                    recommendation=" ".join(rng.choice(WORDS) for _ in range(rng.randint(60, 220))) + ".",
+                    recommendation=(
+                        " ".join(rng.choice(WORDS) for _ in range(rng.randint(60, 220))) + "."
+                        if dense
+                        else " ".join(rng.sample(prose, rng.randint(2, 6)))
+                    ),
                     evidence_level=rng.choice(["1a", "1b", "2", "3", ""]),
                     times_cited=rng.choice([0, 0, 0, 1, 2, 5, 20]),
                     version=1,
@@ -242,7 +262,7 @@ def run(args) -> None:
     from guidelines.search import search_sections
 
     call_command("migrate", verbosity=0)
-    total = build(args.sections)
+    total = build(args.sections, dense=args.dense)
     queries = keystrokes()
     for query in queries[:20]:  # warm up caches and the connection
         search_sections(query)
@@ -272,7 +292,8 @@ def run(args) -> None:
 
     slowest = sorted(zip(core_times, queries, strict=True), reverse=True)[:5]
     print("slowest: " + ", ".join(f"{query!r} {ms:.1f} ms" for ms, query in slowest))
-    print(f"database: {connection.vendor}, sections: {total}, queries: {len(queries)}")
+    corpus = "dense vocabulary" if args.dense else "sentences of real letters"
+    print(f"database: {connection.vendor}, sections: {total} ({corpus}), queries: {len(queries)}")
     print(f"median results per query: {statistics.median(found)}")
     for label, times in (("search_sections", core_times), ("GET /guidelines/search/", endpoint_times)):
         print(
@@ -285,6 +306,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="postgres://postgres@127.0.0.1:5432/imr_bench_guidelines")
     parser.add_argument("--sections", type=int, default=5000)
+    parser.add_argument(
+        "--dense",
+        action="store_true",
+        help="section texts drawn from ~110 words (every word matches most sections: the worst case) instead of "
+        "sentences of the real letters",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database afterwards (to EXPLAIN)")
     parser.add_argument("--sqlite", action="store_true", help="use a throwaway SQLite file instead")
     args = parser.parse_args()

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from cases.lifecycle import ASSIGNABLE_STATES, Status, can_move
 from cases.matching import RosterSnapshot, blocking_reasons, case_parties, case_queryset
-from cases.models import Assignment, Case
+from cases.models import Assignment, Case, Determination
 from cases.services import transition
 from core import roles
 from core.models import OutboxEmail
@@ -260,6 +260,11 @@ def reassign_case(case: Case, new_reviewer, *, by, reason: str) -> Assignment:
     current.end_reason = reason
     current.save(update_fields=["state", "ended_at", "end_reason"])
     previous_reviewer = current.reviewer
+    # The previous reviewer's unfinished draft is kept in the history but is not handed to the new reviewer: a
+    # determination is one physician's own work. The new reviewer starts a fresh version.
+    Determination.objects.filter(case=locked, state=Determination.State.DRAFT).update(
+        state=Determination.State.SUPERSEDED
+    )
     transition(
         locked,
         Status.ASSIGNED,

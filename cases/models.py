@@ -182,11 +182,14 @@ class Case(models.Model):
 
     @property
     def clock(self) -> clock.ClockState:
+        if self.is_decided and self.due_date is None and self.decision_date is not None:
+            return clock.ClockState("decided", f"Decided {self.decision_date:%m/%d/%Y}", None, None)
         return clock.clock_state(
             priority=self.priority,
             due=self.due_date,
             decided_on=self.decision_date if self.is_decided else None,
-            running=self.status in CLOCK_RUNNING_STATES,
+            # A case just received has no clock yet (eligibility comes first): shown as not started, not stopped.
+            running=self.status in CLOCK_RUNNING_STATES or self.status == Status.RECEIVED,
         )
 
     @property

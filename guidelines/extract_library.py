@@ -494,22 +494,20 @@ QUANTITY_LIMITS: dict[str, list[dict[str, Any]]] = {
     ],
     "mtus-postsurgical-2009": [
         _limit(_POST, _ROTATOR_ARTHROSCOPIC, "Shoulder", 24, weeks_max=14, initial_trial=12, unconfirmed=True),
-        _limit(_POST, _ROTATOR_OPEN, "Shoulder", 30, weeks_max=18, initial_trial=15,
+        _limit(_POST, _ROTATOR_OPEN, "Shoulder", 30, weeks_max=18, initial_trial=15, unconfirmed=True),
+        _limit(_POST, "meniscectomy (knee)", "Knee", 12, weeks_max=12, initial_trial=6, unconfirmed=True),
+        _limit(_POST, "ACL repair (knee)", "Knee", 24, weeks_max=16, initial_trial=12, unconfirmed=True),
+        _limit(_POST, "knee arthroplasty", "Knee", 24, weeks_max=10, initial_trial=12, unconfirmed=True),
+        _limit(_POST, "discectomy or laminectomy (low back)", "Low Back", 16, weeks_max=8, initial_trial=8,
                unconfirmed=True),
-        _limit(_POST, "meniscectomy (knee)", "Knee", 12, weeks_max=12, initial_trial=6,
-               unconfirmed=True),
-        _limit(_POST, "ACL repair (knee)", "Knee", 24, weeks_max=16, initial_trial=12,
-               unconfirmed=True),
-        _limit(_POST, "knee arthroplasty", "Knee", 24, weeks_max=10, initial_trial=12,
-               unconfirmed=True),
-        _limit(_POST, "discectomy or laminectomy (low back)", "Low Back", 16, weeks_max=8, initial_trial=8, unconfirmed=True),
-        _limit(_POST, "lumbar fusion", "Low Back", 34, weeks_max=16, initial_trial=17,
-               unconfirmed=True),
+        _limit(_POST, "lumbar fusion", "Low Back", 34, weeks_max=16, initial_trial=17, unconfirmed=True),
         _limit(_POST, "carpal tunnel release", "Forearm, Wrist, & Hand", 8, min_units=3, weeks_min=3, weeks_max=5,
                initial_trial=4, unconfirmed=True),
-        _limit(_POST, "metacarpal fracture (hand)", "Forearm, Wrist, & Hand", 16, weeks_max=10, initial_trial=8, unconfirmed=True,
+        _limit(_POST, "metacarpal fracture (hand)", "Forearm, Wrist, & Hand", 16, weeks_max=10, initial_trial=8,
+               unconfirmed=True,
                quote="up to 16 visits of postoperative physical therapy following a fracture of the metacarpal bone"),
-        _limit(_POST, "femur fracture (thigh)", "Hip, Pelvis and Thigh", 30, weeks_max=12, initial_trial=15, unconfirmed=True,
+        _limit(_POST, "femur fracture (thigh)", "Hip, Pelvis and Thigh", 30, weeks_max=12, initial_trial=15,
+               unconfirmed=True,
                quote="30 visits of postoperative physical therapy following the fracture of other and unspecified "
                "parts of femur"),
     ],
@@ -680,55 +678,53 @@ def _chapters(text: str, table: tuple[tuple[str, str, str, str], ...]) -> list[s
     return keys
 
 
+def _family(piece: str, previous: str | None) -> str | None:
+    """ "ACOEM", "ACOEM 2nd edition", "ODG" or None; a piece that names no family continues the one before it."""
+    lowered = piece.lower()
+    if re.search(r"\bacoem\b", lowered):
+        return "ACOEM"
+    if re.search(r"harris j|occupational medicine practice guidelines, 2nd", lowered):
+        return "ACOEM 2nd edition"
+    if re.search(r"official disability guidelines|\bodg\b", lowered):
+        return "ODG"
+    return previous or ("ODG" if _chapters(piece, ODG_CHAPTERS) else None)
+
+
 def _non_mtus_citations(text: str, extraction: Extraction) -> set[tuple[str, str | None]]:
+    """The (source key, topic) pairs that one citation outside the MTUS names; pieces are split at ";" and where
+    another guideline begins ("... ODG ... and ACOEM Hip and Groin Disorders, MRI")."""
     cited: set[tuple[str, str | None]] = set()
     pieces = [piece for part in text.split(";") for piece in re.split(r"(?=\bACOEM\b|\bHarris J\b)", part)]
+    family: str | None = None
     previous: list[str] = []
     for piece in pieces:
         piece = piece.strip(" ,.")
         if not piece:
             continue
-        lowered = piece.lower()
-        if re.search(r"\bacoem\b", lowered):
+        family = _family(piece, family)
+        topics = _topics(piece)
+        keys: list[str] = []
+        if family == "ACOEM":
             keys = _chapters(piece, ACOEM_CHAPTERS)
-        elif re.search(r"harris j|occupational medicine practice guidelines, 2nd", lowered):
+        elif family == "ACOEM 2nd edition":
             keys = [ACOEM_2ND_EDITION[0]]
-        elif (
-            re.search(r"official disability guidelines|\bodg\b", lowered)
-            or _chapters(piece, ODG_CHAPTERS)
-            or (previous and _topics(piece))
-        ):
+        elif family == "ODG":
             keys = _chapters(piece, ODG_CHAPTERS)
-            topics = _topics(piece)
-            if not keys and re.search(r"physical (?:therapy|medicine) guidelines|chiropractic guidelines", lowered):
+            if not keys and re.search(
+                r"physical (?:therapy|medicine) guidelines|chiropractic guidelines", piece.lower()
+            ):
                 keys = ["odg-preface"]
-            if keys == ["odg-preface"]:
-                topics = [
-                    "Chiropractic Guidelines" if re.search(r"chiropractic", lowered) else "Physical Therapy Guidelines"
-                ]
-            if not keys and topics and previous:
-                # "Low Back, Electrodiagnostic Studies (EDS); Nerve Conduction Studies (NCS)": the same chapter.
-                keys = previous
-            if not keys:
-                extraction.unattributed[piece] += 1
-                continue
-            previous = keys
-            for key in keys:
-                cited.add((key, None))
-                if key == "odg-preface":
-                    cited.update((key, _PREFACE_TOPICS.get(topic, topic)) for topic in topics)
-                else:
-                    cited.update((key, topic) for topic in topics)
-            continue
-        else:
-            extraction.unattributed[piece] += 1
-            continue
+        if not keys and topics and previous:
+            # "Low Back, Electrodiagnostic Studies (EDS); Nerve Conduction Studies (NCS)": the same chapter.
+            keys = previous
         if not keys:
             extraction.unattributed[piece] += 1
             continue
+        previous = keys
         for key in keys:
             cited.add((key, None))
-            cited.update((key, topic) for topic in _topics(piece))
+            names = [_PREFACE_TOPICS.get(topic, topic) for topic in topics] if key == "odg-preface" else topics
+            cited.update((key, name) for name in names)
     return cited
 
 

@@ -98,9 +98,11 @@ class GuidelineSection(models.Model):
     evidence_level = models.CharField(max_length=40, blank=True, help_text="e.g. 1a, 1b, 2 (8 CCR 9792.25.1).")
     times_cited = models.PositiveIntegerField(default=0, help_text="How often published letters cite this section.")
     version = models.PositiveIntegerField(default=0, editable=False, help_text="Number of the current version.")
-    # PostgreSQL only (kept up to date by services.refresh_search_vectors, GIN-indexed in migration 0003);
+    # PostgreSQL only (kept up to date by services.refresh_search_vectors, GIN-indexed in migration 0002);
     # stays empty on SQLite, where search falls back to LIKE.
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
+    # The name and the chapter only: a small vector that answers "which names match" without reading the texts.
+    title_vector = SearchVectorField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

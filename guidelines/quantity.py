@@ -98,7 +98,10 @@ TREATMENT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("chiropractic", r"chiropract|\bchiro\b|manipulation|\bcmt\b|\bomt\b"),
     ("massage", r"massage|myofascial release"),
     ("aquatic_therapy", r"aqua|pool therap|water therap|hydrotherap"),
-    ("physical_therapy", r"physical therap|physiotherap|physical medicine|\bpt\b(?!/ptt|/inr)|therapeutic exercise"),
+    (
+        "physical_therapy",
+        r"physical therap|physiotherap|physical medicine|\bpt(?:\b|(?=x\d))(?!/ptt|/inr)|therapeutic exercise",
+    ),
     ("occupational_therapy", r"occupational therap|\bot\b|hand therap"),
     (
         "injections",
@@ -198,7 +201,7 @@ BODY_REGION_PATTERNS: tuple[tuple[str, str], ...] = (
 
 _UNIT_WORDS = (
     r"visits?|sessions?|treatments?|appointments?|tablets?|tabs?|capsules?|caps|patch(?:es)?|pads?|injections?|"
-    r"units?|containers?|box(?:es)?|tubes?|bottles?|grams?|gm|ml"
+    r"units?|containers?|box(?:es)?|tubes?|bottles?|grams?|gm|ml|hours?|hrs"
 )
 _UNIT_NAMES = {
     "visit": "visits",
@@ -222,6 +225,8 @@ _UNIT_NAMES = {
     "gram": "grams",
     "gm": "grams",
     "ml": "ml",
+    "hour": "hours",
+    "hr": "hours",
 }
 
 _INITIAL_RE = re.compile(r"\binitial\b|\btrial\b", re.IGNORECASE)
@@ -350,6 +355,13 @@ def body_regions(text: str) -> tuple[str, ...]:
     return tuple(region for _, region in sorted(found))
 
 
+def unit_label(count: int, unit: str) -> str:
+    """ "visits" for 12, "visit" for 1 ("boxes" -> "box", "patches" -> "patch")."""
+    if count != 1 or not unit.endswith("s"):
+        return unit
+    return unit[:-2] if unit.endswith(("xes", "ches")) else unit[:-1]
+
+
 def _unit_name(word: str | None) -> str | None:
     if not word:
         return None
@@ -368,12 +380,16 @@ def _blank_exclusions(scanner: _Scanner) -> None:
         r"\d+(?:\.\d+)?(?:\s*[-/]\s*\d+(?:\.\d+)?)*\s*(?:mg/ml|mg|mcg|meq|cc|iu)\b",  # strengths
         r"\b\d+(?:\.\d+)?(?:/\d+(?:\.\d+)?)+",  # ratios: 10/325, 1/2
         r"\b[clts]\d{1,2}\s*-\s*[clts]?\d{1,2}\b|\b[clts]\d{1,2}\b",  # spinal levels
-        rf"\b(?:take\s+)?{NUM}(?:{_RANGE}{NUM})?\s*(?:tabs?|tablets?|caps?|capsules?|pills?|puffs?|drops?)?\s+"
-        r"(?:orally|by mouth|po\b|daily|twice|once|every|at bedtime|as needed|per day|a day)",
+        rf"\b(?:take\s+)?{NUM}(?:{_RANGE}{NUM})?\s*(?:tabs?|tablets?|caps?|capsules?|pills?|puffs?|drops?)?"
+        r"(?=\s+(?:orally|by mouth|po\b|daily|twice|once|every|at bedtime|as needed|per day|a day))",
         rf"\b{_FNUM}(?:{_RANGE}{_FNUM})?\s*(?:(?:x|times?)\s*(?:a|per|/|each)?|a|per|/|each)\s*(?:day|night)\b",
         rf"\b{_FNUM}(?:{_RANGE}{_FNUM})?\s*(?:x|times?)?\s*daily\b",
         rf"\bevery\s+{NUM}(?:{_RANGE}{NUM})?\s*(?:hours?|hrs?|days?|minutes?|mins?)\b",
-        rf"\b{NUM}(?:{_RANGE}{NUM})?\s*(?:hours?|hrs?|minutes?|mins?)\b",
+        rf"\b{NUM}(?:{_RANGE}{NUM})?\s*(?:minutes?|mins?)\b",
+        # Hours of a dose or of a day ("6 hours per day", "12 hours on 12 hours off", "1 hour before"); other hours
+        # ("Functional restoration program 80 hours") are an amount.
+        rf"\b{NUM}(?:{_RANGE}{NUM})?\s*(?:hours?|hrs?)\s*(?:a|per|each|/)\s*(?:day|night|session|visit)\b",
+        rf"\b{NUM}(?:{_RANGE}{NUM})?\s*(?:hours?|hrs?)\s*(?:on|off|before|after|apart|prior|later|daily)\b",
         rf"\b{NUM}\s+in\s+{NUM}\b",  # 3 in 1 commode
         rf"\b{NUM}[- ](?:phase|view|views|level|levels|lead|channel|point|d)\b",
         r"\b\d+(?:st|nd|rd|th)\b",
@@ -382,6 +398,11 @@ def _blank_exclusions(scanner: _Scanner) -> None:
     for pattern in exclusions:
         for _ in scanner.take(pattern):
             pass
+    # "Eight (8) sessions", "three (3) times a week": the figure repeats the word; read as if it were not there.
+    for match in re.finditer(rf"\b(?P<a>{NUM})\s*(?P<b>\(\s*(?P<c>{NUM})\s*\))", scanner.work):
+        if number_value(match.group("a")) == number_value(match.group("c")):
+            start, end = match.span("b")
+            scanner.work = scanner.work[:start] + " " * (end - start) + scanner.work[end:]
 
 
 def _range(match: re.Match[str], low: str, high: str) -> tuple[int, int]:
@@ -391,12 +412,37 @@ def _range(match: re.Match[str], low: str, high: str) -> tuple[int, int]:
 
 
 def parse_request(text: str) -> QuantityRequest:
-    """Read the treatment, body region and quantity that a disputed item asks for (see the module docstring)."""
-    original = text
+    """Read the treatment, body region and quantity that a disputed item asks for (see the module docstring).
+
+    For an item UR modified, the remaining portion is read (`remaining_portion`); `text` and `span` of the result
+    refer to it."""
+    return _read(remaining_portion(text))[0]
+
+
+_NUMBER_TOKEN_RE = re.compile(rf"\b{_FNUM}\b")
+
+
+def unread_numbers(text: str) -> list[str]:
+    """The numbers in an item (digits or words) that `parse_request` neither read as a quantity nor set aside as
+    something else (a date, a strength, a dose, a spinal level...): what a measurement should look at."""
+    _request, scanner = _read(remaining_portion(text))
+    return [match.group(0) for match in _NUMBER_TOKEN_RE.finditer(scanner.work)]
+
+
+def excluded_numbers(text: str) -> list[str]:
+    """The numbers in an item that are not an amount of treatment (dates, strengths, doses, levels, "3 in 1")."""
     text = remaining_portion(text)
-    if text != original:
-        # Offsets are given in the text that was read.
-        original = text
+    scanner = _Scanner(text)
+    _blank_exclusions(scanner)
+    return [
+        match.group(0)
+        for match in _NUMBER_TOKEN_RE.finditer(text.lower())
+        if "\x00" in scanner.work[match.start() : match.end()]
+    ]
+
+
+def _read(text: str) -> tuple[QuantityRequest, _Scanner]:
+    original = text
     scanner = _Scanner(text)
     _blank_exclusions(scanner)
     spans: list[tuple[int, int]] = []
@@ -409,6 +455,8 @@ def parse_request(text: str) -> QuantityRequest:
     period_patterns = (
         rf"\b(?:for\s+(?:a\s+)?)?(?P<n>{NUM}|a)[- ]?(?P<u>day|week|month)s?[- ](?:supply|rental|use|coverage|trial)\b",
         rf"\b(?P<n>{NUM})[- ]?(?P<u>day|week|month)s?\s+(?:of\s+)?(?:coverage|supply|rental)\b",
+        # "one tablet twice daily 14 days #40" (but "3 days a week" is a frequency)
+        rf"\b(?:for\s+)?(?P<n>{NUM})[- ]?(?P<u>day)s?\b(?!\s*(?:a|per|/|each|every)\s*(?:week|wk))",
     )
     for pattern in period_patterns:
         for match in scanner.take(pattern):
@@ -420,12 +468,14 @@ def parse_request(text: str) -> QuantityRequest:
     amount = None
     for match in scanner.take(r"(?<![#\d.])(?<!# )(?P<n>\d+(?:\.\d+)?)\s*(?P<u>ml|gm|grams?|g|oz|ounces?)\b"):
         unit = {"gm": "g", "gram": "g", "grams": "g", "ounce": "oz", "ounces": "oz"}.get(match.group("u"))
-        amount = amount or f"{match.group('n')} {unit or match.group('u')}"
+        if amount is None:
+            amount = f"{match.group('n')} {unit or match.group('u')}"
+            spans.append(match.span())
 
     frequency: tuple[int, int] | None = None
     frequency_pattern = (
         rf"\b(?P<f1>{_FNUM})(?:{_RANGE}(?P<f2>{_FNUM}))?\s*"
-        r"(?:(?:x|×|times?)\s*(?:a|per|/|each|every)?\s*|(?:visits?|sessions?|treatments?)?\s*(?:a|per|/|each|every)\s*)"
+        r"(?:(?:x|×|times?)\s*(?:a|per|/|each|every)?\s*|(?:visits?|sessions?|treatments?|days?)?\s*(?:a|per|/|each|every)\s*)"
         r"(?:week|wk)s?\b"
         rf"|\b(?P<g1>{_FNUM})(?:{_RANGE}(?P<g2>{_FNUM}))?\s*(?:x|×|times?)?\s*(?:weekly|/wk|/week)"
     )
@@ -450,7 +500,7 @@ def parse_request(text: str) -> QuantityRequest:
 
     duration_pattern = (
         rf"(?:\b(?:for|over|x|×|times|of)\s*)?(?:(?:a\s+)?(?:total|period)\s+of\s+)?"
-        rf"\b(?P<d1>{NUM}|a)(?:{_RANGE}(?P<d2>{NUM}))?[- ]?(?P<u>weeks?|wks?|months?)\b"
+        rf"\b(?P<d1>{NUM}|a)(?:{_RANGE}(?P<d2>{NUM}))?(?:-|\s*)(?P<u>weeks?|wks?|months?)\b"
     )
     for match in scanner.take(duration_pattern):
         if duration is None:
@@ -469,7 +519,7 @@ def parse_request(text: str) -> QuantityRequest:
             "counted",
             rf"\b(?:(?P<m>{NUM}){_RANGE})?(?P<n>{NUM})\s+(?:[a-z/-]+\s+){{0,4}}?(?P<u>{_UNIT_WORDS})\b",
         ),
-        ("times", rf"(?:\bx|×|\btimes)\s*(?P<n>{NUM})\b(?:\s*(?P<u>{_UNIT_WORDS})\b)?"),
+        ("times", rf"(?:\bx|(?<=[a-z])x(?=\s*\d)|×|\btimes)\s*(?P<n>{NUM})\b(?:\s*(?P<u>{_UNIT_WORDS})\b)?"),
         ("trailing", r"(?:,|\b(?:visits?|sessions?|treatments?))\s*(?P<n>\d{1,3})\s*\.?\s*$"),
         (
             "leading",
@@ -506,7 +556,7 @@ def parse_request(text: str) -> QuantityRequest:
         unit = _unit_name(stated.group(1)) if stated else _default_unit(kind, text)
 
     span = (min(start for start, _ in spans), max(end for _, end in spans)) if spans else None
-    return QuantityRequest(
+    request = QuantityRequest(
         text=original,
         treatment=kind,
         body_regions=body_regions(text),
@@ -523,6 +573,7 @@ def parse_request(text: str) -> QuantityRequest:
         period=period,
         amount=amount,
     )
+    return request, scanner
 
 
 def _resolve_counts(text: str, hits: list[_Hit]) -> tuple[int | None, int | None, str | None]:
@@ -539,16 +590,17 @@ def _resolve_counts(text: str, hits: list[_Hit]) -> tuple[int | None, int | None
             merged[-1] = _Hit(previous.start, hit.end, hit.value, previous.unit or hit.unit, previous.form)
             continue
         merged.append(hit)
-    unit = next((hit.unit for hit in merged if hit.unit), None)
     if len(merged) == 1:
-        return merged[0].value, merged[0].low, unit
+        return merged[0].value, merged[0].low, merged[0].unit
     parts = [hit for hit in merged if hit.form in ("counted", "leading")]
     between = [text[left.end : right.start].lower() for left, right in zip(parts, parts[1:], strict=False)]
     if len(parts) == len(merged) and all(re.search(r"\band\b", gap) for gap in between):
-        return sum(hit.value for hit in parts), None, unit
+        return sum(hit.value for hit in parts), None, next((hit.unit for hit in parts if hit.unit), None)
     order = ("parenthesized", "hash", "total", "counted", "product", "times", "trailing", "leading")
-    best = min(merged, key=lambda hit: (order.index(hit.form), hit.start))
-    return best.value, best.low, best.unit or unit
+    # Of two "#" the last is the quantity ("Tylenol #3 #60"); of other forms, the first.
+    best = min(merged, key=lambda hit: (order.index(hit.form), -hit.start if hit.form == "hash" else hit.start))
+    same = (hit.unit for hit in merged if hit.unit and hit.value == best.value)
+    return best.value, best.low, best.unit or next(same, None)
 
 
 def _default_unit(kind: str | None, text: str) -> str:
@@ -782,6 +834,14 @@ def _frequency_bounds(text: str) -> tuple[int, int] | None:
     return _range(match, "f1", "f2") if match else None
 
 
+_VISIT_UNITS = frozenset({"visits", "sessions", "treatments", "full-day sessions"})
+
+
+def _comparable(requested: str | None, allowed: str) -> bool:
+    """Visits, sessions and treatments count alike; hours or tablets are not compared with visits."""
+    return requested is None or requested == allowed or (requested in _VISIT_UNITS and allowed in _VISIT_UNITS)
+
+
 def check_quantity(
     request: QuantityRequest, limits: Iterable[QuantityLimit], *, diagnosis: str | None = None
 ) -> list[QuantityFinding]:
@@ -794,7 +854,9 @@ def check_quantity(
         return []
     findings = []
     for limit in applicable_limits(request, limits, diagnosis=diagnosis):
-        unit = request.unit or limit.unit
+        if not _comparable(request.unit, limit.unit):
+            continue
+        unit = unit_label(request.count, request.unit or limit.unit)
         requested = f"{request.count_min}-{request.count}" if request.count_min else f"{request.count}"
         condition = re.sub(r"\s*\(not recommended\)", "", limit.condition)
         if limit.max_visits == 0 and not limit.total_with_improvement and not limit.initial_trial:
@@ -871,10 +933,11 @@ def limit_from_library(limit: dict[str, Any], source: dict[str, Any]) -> Quantit
 
 
 def limits_from_library(document: dict[str, Any]) -> list[QuantityLimit]:
-    """Every quantity limit of an "imr-guidelines/1" document."""
+    """Every quantity limit of an "imr-guidelines/1" document, but those of a source marked inactive."""
     return [
         limit_from_library(limit, source)
         for source in document.get("sources", [])
+        if source.get("active", True)
         for limit in source.get("quantity_limits", [])
     ]
 
@@ -894,10 +957,13 @@ __all__ = [
     "check_request_text",
     "default_limits",
     "exceeds_guidelines",
+    "excluded_numbers",
     "limit_from_library",
     "limits_from_library",
     "number_value",
     "parse_request",
     "remaining_portion",
     "treatment_kind",
+    "unit_label",
+    "unread_numbers",
 ]

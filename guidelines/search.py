@@ -1,7 +1,8 @@
 """Full-text search over the guideline library, fast enough to run as the reviewer types.
 
-PostgreSQL: the sections' stored ``search_vector`` (GIN index) must hold every word typed, either as a stemmed word
-("english": "injections" finds "injection") or as the start of a word ("simple" prefix ``word:*``: "phys med" finds
+Sections whose name or chapter holds every word come first, then those that hold some of the words only in their
+text. PostgreSQL: the sections' stored ``search_vector`` (GIN index) must hold every word typed, either as a stemmed
+word ("english": "injections" finds "injection") or as the start of a word ("simple" prefix ``word:*``: "phys med" finds
 "Physical Medicine"); the word still being typed is a prefix only. A query with web-search syntax (quotes, OR, -word)
 goes to ``websearch_to_tsquery`` as typed. Ranked with ``ts_rank``: the section's name weighs most (A), then its
 chapter and title (B), then its text (C).
@@ -85,22 +86,32 @@ def _filtered(*, chapter: str | None, body_region: str | None, category: str | N
     current_version = GuidelineSectionVersion.objects.filter(
         section=OuterRef("pk"), number=OuterRef("version")
     ).order_by()
-    sections = sections.select_related("source").defer("search_vector")
+    sections = sections.select_related("source").defer("search_vector", "title_vector")
     return sections.annotate(version_id=Subquery(current_version.values("pk")[:1]))
 
 
-def _postgres_search(sections: QuerySet, parsed: ParsedQuery) -> QuerySet:
-    query = None
+def _postgres_query(parsed: ParsedQuery) -> SearchQuery:
     if parsed.web_syntax:
         query = SearchQuery(parsed.complete, config="english", search_type="websearch")
     else:
+        query = None
         for word in parsed.words:
             either = SearchQuery(word, config="english") | SearchQuery(f"{word}:*", config="simple", search_type="raw")
             query = either if query is None else query & either
     if parsed.prefix:
         prefix = SearchQuery(f"{parsed.prefix}:*", config="simple", search_type="raw")
         query = prefix if query is None else query & prefix
-    return sections.filter(search_vector=query).annotate(text_rank=SearchRank(F("search_vector"), query))
+    return query
+
+
+def _postgres_tiers(sections: QuerySet, parsed: ParsedQuery) -> list[QuerySet]:
+    """Two queries, run in turn until the page is full: sections whose name or chapter holds every word (through the
+    small ``title_vector`` and its index, so a word that most texts contain costs little), then the others."""
+    query = _postgres_query(parsed)
+    rank = SearchRank(F("search_vector"), query)
+    in_title = sections.filter(title_vector=query, search_vector=query)
+    in_text = sections.filter(search_vector=query).exclude(title_vector=query)
+    return [in_title.annotate(text_rank=rank), in_text.annotate(text_rank=rank)]
 
 
 def _fallback_terms(parsed: ParsedQuery) -> tuple[list[str], list[str]]:
@@ -130,9 +141,11 @@ def _fallback_search(sections: QuerySet, parsed: ParsedQuery) -> QuerySet:
             | Q(recommendation__icontains=term)
         )
     scores = []
+    every_term_in_title = Q()
     for index, term in enumerate(dict.fromkeys(include)):
         in_name = Q(name__icontains=term)
         in_title = Q(source__chapter__icontains=term) | Q(source__title__icontains=term)
+        every_term_in_title &= in_name | in_title
         in_text = (
             Q(recommendation__icontains=term) | Q(body_region__icontains=term) | Q(treatment_category__icontains=term)
         )
@@ -150,7 +163,9 @@ def _fallback_search(sections: QuerySet, parsed: ParsedQuery) -> QuerySet:
         )
         scores.append(F(name))
     rank = sum(scores[1:], scores[0]) if scores else Value(0.0)
-    return sections.annotate(text_rank=Coalesce(rank, Value(0.0), output_field=FloatField()))
+    sections = sections.annotate(text_rank=Coalesce(rank, Value(0.0), output_field=FloatField()))
+    # The same two tiers as on PostgreSQL, in one query: every word in the name or chapter first.
+    return sections.annotate(tier=Case(When(every_term_in_title, then=Value(0)), default=Value(1)))
 
 
 def search_sections(
@@ -167,19 +182,28 @@ def search_sections(
     sections = _filtered(chapter=chapter, body_region=body_region, category=category)
     parsed = parse_query(query or "")
     if not parsed.terms:
-        sections = sections.annotate(text_rank=Value(0.0, output_field=FloatField()))
+        tiers = [sections.annotate(text_rank=Value(0.0, output_field=FloatField()))]
     elif connection.vendor == "postgresql":
-        sections = _postgres_search(sections, parsed)
+        tiers = _postgres_tiers(sections, parsed)
     else:
-        sections = _fallback_search(sections, parsed)
+        tiers = [_fallback_search(sections, parsed)]
+    results: list[GuidelineSection] = []
+    for tier in tiers:
+        if len(results) >= limit:
+            break
+        results.extend(_ordered(tier)[: limit - len(results)])
+    for section in results:
+        section.snippet = snippet(section.recommendation, parsed.terms)
+    return results
+
+
+def _ordered(sections: QuerySet) -> QuerySet:
     # A chapter no longer in force (the 2009 chronic pain guidelines) ranks below the one that replaced it.
     superseded = Q(source__effective_to__lt=timezone.localdate())
     weight = Case(When(superseded, then=Value(SUPERSEDED_WEIGHT)), default=Value(1.0), output_field=FloatField())
     sections = sections.annotate(rank=ExpressionWrapper(F("text_rank") * weight, output_field=FloatField()))
-    results = list(sections.order_by("-rank", "-times_cited", "source__evidence_rank", Lower("name"), "pk")[:limit])
-    for section in results:
-        section.snippet = snippet(section.recommendation, parsed.terms)
-    return results
+    tier = ["tier"] if "tier" in sections.query.annotations else []
+    return sections.order_by(*tier, "-rank", "-times_cited", "source__evidence_rank", Lower("name"), "pk")
 
 
 def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:

@@ -14,18 +14,28 @@ from core.services import audit
 from guidelines.citations import Basis, MtusCitation
 from guidelines.models import Citation, GuidelineSection, GuidelineSectionVersion, GuidelineSource, QuantityLimit
 
-# The text-search vector of a section: its name (weight A), its chapter and title (B), its recommendation, body
-# region and treatment category (C). Each is indexed twice: stemmed ("english", for whole words) and as written
-# ("simple", so that a half-typed word matches by prefix whatever its stem).
+# The text-search vectors of a section: ``search_vector`` holds its name (weight A), its chapter and title (B), its
+# recommendation, body region and treatment category (C); ``title_vector`` only the name and the chapter. Names and
+# chapters are indexed twice: stemmed ("english", for whole words) and as written ("simple", so that a half-typed word
+# matches by prefix whatever its stem); the longer text only as written, which keeps the vector small (search time
+# grows with it) while search.py's prefix match still finds its words.
 _SEARCH_VECTOR_SQL = """
-UPDATE guidelines_guidelinesection AS s SET search_vector =
-    setweight(to_tsvector('english', s.name), 'A') || setweight(to_tsvector('simple', s.name), 'A')
- || setweight(to_tsvector('english', src.chapter || ' ' || src.title || ' ' || coalesce(src.year::text, '')), 'B')
- || setweight(to_tsvector('simple', src.chapter || ' ' || src.title || ' ' || coalesce(src.year::text, '')), 'B')
- || setweight(to_tsvector('english', s.recommendation || ' ' || s.body_region || ' ' || s.treatment_category), 'C')
- || setweight(to_tsvector('simple', s.recommendation || ' ' || s.body_region || ' ' || s.treatment_category), 'C')
-FROM guidelines_guidelinesource AS src
-WHERE src.id = s.source_id
+WITH vectors AS (
+    SELECT s.id,
+        setweight(to_tsvector('english', s.name), 'A') || setweight(to_tsvector('simple', s.name), 'A')
+        || setweight(to_tsvector('english', src.label), 'B') || setweight(to_tsvector('simple', src.label), 'B')
+        AS title,
+        setweight(to_tsvector('simple', s.recommendation || ' ' || s.body_region || ' ' || s.treatment_category), 'C')
+        AS body
+    FROM guidelines_guidelinesection AS s
+    JOIN (
+        SELECT id, chapter || ' ' || title || ' ' || coalesce(year::text, '') AS label FROM guidelines_guidelinesource
+    ) AS src ON src.id = s.source_id
+    WHERE {where}
+)
+UPDATE guidelines_guidelinesection AS s SET title_vector = vectors.title, search_vector = vectors.title || vectors.body
+FROM vectors
+WHERE vectors.id = s.id
 """
 
 
@@ -33,15 +43,15 @@ def refresh_search_vectors(*, section_ids: list[int] | None = None, source_ids: 
     """Recompute the search vectors (PostgreSQL; a no-op elsewhere). No ids: every section."""
     if connection.vendor != "postgresql":
         return
-    sql, params = _SEARCH_VECTOR_SQL, []
+    conditions, params = ["TRUE"], []
     if section_ids is not None:
-        sql += " AND s.id = ANY(%s)"
+        conditions.append("s.id = ANY(%s)")
         params.append(list(section_ids))
     if source_ids is not None:
-        sql += " AND s.source_id = ANY(%s)"
+        conditions.append("s.source_id = ANY(%s)")
         params.append(list(source_ids))
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_SEARCH_VECTOR_SQL.format(where=" AND ".join(conditions)), params)
 
 
 def _new_version(section: GuidelineSection, *, by, note: str) -> GuidelineSectionVersion:

@@ -1,24 +1,29 @@
-"""The GIN index of the sections' full-text search vector, on PostgreSQL only (SQLite has no tsvector and searches
+"""The GIN indexes of the sections' full-text search vectors, on PostgreSQL only (SQLite has no tsvector and searches
 with LIKE, see guidelines/search.py). Kept out of the model's Meta.indexes so that SQLite migrations still run."""
 
 from django.db import migrations
 
-INDEX = "guidelines_section_search_gin"
+INDEXES = {
+    "guidelines_section_search_gin": "search_vector",
+    "guidelines_section_title_gin": "title_vector",
+}
 
 
-def create_index(apps, schema_editor):
+def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {INDEX} ON guidelines_guidelinesection USING gin (search_vector)"
-        )
+        for name, column in INDEXES.items():
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {name} ON guidelines_guidelinesection USING gin ({column})"
+            )
 
 
-def drop_index(apps, schema_editor):
+def drop_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+        for name in INDEXES:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
     dependencies = [("guidelines", "0001_library")]
 
-    operations = [migrations.RunPython(create_index, drop_index, elidable=False)]
+    operations = [migrations.RunPython(create_indexes, drop_indexes, elidable=False)]

@@ -29,14 +29,22 @@ LIMIT_FIELDS = (
 )
 
 SEARCH_VECTOR_SQL = """
-UPDATE guidelines_guidelinesection AS s SET search_vector =
-    setweight(to_tsvector('english', s.name), 'A') || setweight(to_tsvector('simple', s.name), 'A')
- || setweight(to_tsvector('english', src.chapter || ' ' || src.title || ' ' || coalesce(src.year::text, '')), 'B')
- || setweight(to_tsvector('simple', src.chapter || ' ' || src.title || ' ' || coalesce(src.year::text, '')), 'B')
- || setweight(to_tsvector('english', s.recommendation || ' ' || s.body_region || ' ' || s.treatment_category), 'C')
- || setweight(to_tsvector('simple', s.recommendation || ' ' || s.body_region || ' ' || s.treatment_category), 'C')
-FROM guidelines_guidelinesource AS src
-WHERE src.id = s.source_id
+WITH vectors AS (
+    SELECT s.id,
+        setweight(to_tsvector('english', s.name), 'A') || setweight(to_tsvector('simple', s.name), 'A')
+        || setweight(to_tsvector('english', src.label), 'B') || setweight(to_tsvector('simple', src.label), 'B')
+        AS title,
+        setweight(to_tsvector('simple', s.recommendation || ' ' || s.body_region || ' ' || s.treatment_category), 'C')
+        AS body
+    FROM guidelines_guidelinesection AS s
+    JOIN (
+        SELECT id, chapter || ' ' || title || ' ' || coalesce(year::text, '') AS label FROM guidelines_guidelinesource
+    ) AS src ON src.id = s.source_id
+    WHERE {where}
+)
+UPDATE guidelines_guidelinesection AS s SET title_vector = vectors.title, search_vector = vectors.title || vectors.body
+FROM vectors
+WHERE vectors.id = s.id
 """
 
 
@@ -86,7 +94,7 @@ def load_seeded_library(apps, schema_editor):
             values = {name: item[name] for name in LIMIT_FIELDS if item.get(name) is not None}
             Limit.objects.create(section=sections.get(item.get("section") or ""), **identity, **values)
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(SEARCH_VECTOR_SQL)
+        schema_editor.execute(SEARCH_VECTOR_SQL.format(where="TRUE"))
 
 
 class Migration(migrations.Migration):

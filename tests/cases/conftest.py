@@ -1,14 +1,13 @@
 """Fixtures of the case tests: the real published letters as one imr-case/1 document."""
 
 import copy
-import os
-from pathlib import Path
 
 import pytest
 
 from cases.published import published_letters_document
+from tests import paths
 
-LETTERS_DIR = Path(os.environ.get("IMR_LETTERS_DIR", "/work/shared/imr/letters/text"))
+LETTERS_DIR = paths.LETTERS_TEXT
 
 
 @pytest.fixture(scope="session")

@@ -389,3 +389,25 @@ def test_the_admin_action_asks_for_the_reviewer_first(admin_user, client, review
     assert response.status_code == 200
     assert response.templates[0].name == "cases/assignment_admin_action.html"
     assert Case.objects.get(pk=case.pk).status == Status.RECORDS_RECEIVED
+
+
+def test_reassignment_does_not_hand_the_previous_reviewers_draft_to_the_new_reviewer(
+    admin_user, reviewer, profile, other_reviewer, other_profile
+):
+    """A determination is one physician's own work: the old draft is kept as superseded, the new reviewer starts
+    a fresh version."""
+    from cases.determinations import start_or_get_draft
+    from cases.models import Determination
+
+    case = waiting_case()
+    assignment.offer_case(case, reviewer, by=admin_user)
+    assignment.accept_case(case, by=reviewer, attestation_text=assignment.attestation_text(case))
+    draft = start_or_get_draft(case, by=reviewer)
+    assignment.reassign_case(case, other_reviewer, by=admin_user, reason="Reviewer fell ill.")
+    assignment.accept_case(case, by=other_reviewer, attestation_text=assignment.attestation_text(case))
+
+    new_draft = start_or_get_draft(case, by=other_reviewer)
+
+    draft.refresh_from_db()
+    assert draft.state == Determination.State.SUPERSEDED
+    assert (new_draft.version, new_draft.author, new_draft.state) == (2, other_reviewer, Determination.State.DRAFT)

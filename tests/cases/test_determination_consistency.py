@@ -1,18 +1,16 @@
 """The pre-submit checks: every item decided, a basis or the explicit none, a rationale that agrees with the
 decision, a summary. The rationale check is run over every real published letter: no false alarm on any."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from cases import determinations
 from cases.determinations import consistency_problems, rationale_conclusion
 from cases.published import published_letters_document
+from tests import paths
 from tests.factories import case_in_review
 
-SEED_LETTER = Path(os.environ.get("IMR_SEED_LETTER", "/work/shared/imr/000_256f45eed01cbf6d.txt"))
-LETTERS_DIR = Path(os.environ.get("IMR_LETTERS_DIR", "/work/shared/imr/letters/text"))
+SEED_LETTER = paths.SEED_LETTER
+LETTERS_DIR = paths.LETTERS_TEXT
 BASIS = {
     "mtus": [{"chapter": "Chronic Pain Medical Treatment 2016", "sections": ["Physical Medicine"]}],
     "non_mtus": [],

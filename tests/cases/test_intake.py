@@ -115,7 +115,9 @@ def test_an_upload_that_is_not_a_pdf_is_refused_with_a_clear_message(admin_clien
     fake = io.BytesIO(b"<html>not a pdf</html>")
     fake.name = "records.pdf"
     response = admin_client.post(
-        reverse("cases:document_upload", args=[case.case_number]), {"kind": "medical_records", "file": fake}, follow=True
+        reverse("cases:document_upload", args=[case.case_number]),
+        {"kind": "medical_records", "file": fake},
+        follow=True,
     )
     assert "Document not added: records.pdf is not a PDF file (its content is not PDF, whatever its name)." in (
         response.content.decode()
@@ -128,7 +130,9 @@ def test_a_damaged_pdf_is_refused(admin_client):
     broken = io.BytesIO(b"%PDF-1.7\n garbage without objects")
     broken.name = "broken.pdf"
     response = admin_client.post(
-        reverse("cases:document_upload", args=[case.case_number]), {"kind": "medical_records", "file": broken}, follow=True
+        reverse("cases:document_upload", args=[case.case_number]),
+        {"kind": "medical_records", "file": broken},
+        follow=True,
     )
     assert "broken.pdf is damaged and cannot be read as a PDF" in response.content.decode()
     assert CaseDocument.objects.count() == 0
@@ -140,7 +144,9 @@ def test_an_oversized_upload_is_refused(admin_client, settings):
     upload = io.BytesIO(make_pdf())
     upload.name = "big.pdf"
     response = admin_client.post(
-        reverse("cases:document_upload", args=[case.case_number]), {"kind": "medical_records", "file": upload}, follow=True
+        reverse("cases:document_upload", args=[case.case_number]),
+        {"kind": "medical_records", "file": upload},
+        follow=True,
     )
     assert "Document not added: big.pdf is" in response.content.decode()
     assert "the limit is 0 MB" in response.content.decode()
@@ -176,7 +182,9 @@ def test_the_same_file_twice_on_one_case_is_refused(admin_client):
         upload = io.BytesIO(data)
         upload.name = "ur.pdf"
         response = admin_client.post(
-            reverse("cases:document_upload", args=[case.case_number]), {"kind": "ur_decision", "file": upload}, follow=True
+            reverse("cases:document_upload", args=[case.case_number]),
+            {"kind": "ur_decision", "file": upload},
+            follow=True,
         )
     assert f"ur.pdf is already on case {case.case_number}." in response.content.decode()
     assert CaseDocument.objects.count() == 1

@@ -1,14 +1,14 @@
 import json
 import re
-from pathlib import Path
 
 import pytest
 
 from cases.published import main, parse_published_letter, published_letters_document
+from tests import paths
 
-LETTERS = Path("/work/shared/imr/letters/text")
-SEED_LETTER = Path("/work/shared/imr/000_256f45eed01cbf6d.txt")
-CASE_FORMAT = Path("/work/shared/imr/CASE-FORMAT.md")
+LETTERS = paths.LETTERS_TEXT
+SEED_LETTER = paths.SEED_LETTER
+CASE_FORMAT = paths.CASE_FORMAT
 
 
 def letter(case_number: str) -> dict:

@@ -1,5 +1,4 @@
 import re
-from pathlib import Path
 
 import pytest
 
@@ -13,9 +12,10 @@ from guidelines.citations import (
     parse_basis,
     parse_guideline_line,
 )
+from tests import paths
 
-LETTERS = Path("/work/shared/imr/letters/text")
-SEED_LETTER = Path("/work/shared/imr/000_256f45eed01cbf6d.txt")
+LETTERS = paths.LETTERS_TEXT
+SEED_LETTER = paths.SEED_LETTER
 LABEL = re.compile(r"^[A-Z][A-Za-z0-9&.,'/ -]{0,80}? guideline:")
 
 

@@ -194,3 +194,39 @@ def test_the_load_command_reports_errors_with_their_path(tmp_path):
 
     with pytest.raises(CommandError, match=r"\$\.sources\[0\]: 'chapter' is a required property"):
         call_command("load_guidelines", str(path))
+
+
+# The MTUS chapters that DOMAIN.md lists as cited by real letters.
+DOMAIN_MTUS_CHAPTERS = [
+    "Chronic Pain Medical Treatment 2016",
+    "Low Back Complaints 2004",
+    "Shoulder Complaints 2004",
+    "Acupuncture Treatment 2007",
+    "Neck and Upper Back Complaints 2004",
+    "Knee Complaints 2004",
+    "Opioid Treatment 2016",
+    "General Approaches 2004",
+    "Elbow Disorders 2007",
+    "Forearm, Wrist, and Hand Complaints 2004",
+    "Postsurgical Treatment 2009",
+    "Ankle and Foot Complaints 2004",
+    "Stress Related Conditions 2004",
+]
+
+
+def test_after_migrate_the_database_holds_the_seeded_library():
+    labels = {source.label for source in GuidelineSource.objects.filter(family=GuidelineSource.Family.MTUS)}
+    section = GuidelineSection.objects.get(source__key="mtus-chronic-pain-2016", name="Physical medicine treatment")
+
+    assert set(DOMAIN_MTUS_CHAPTERS) <= labels
+    assert (section.version, section.versions.get().note, section.times_cited > 0) == (1, "Seeded library", True)
+    assert QuantityLimit.objects.filter(source__key="mtus-chronic-pain-2016", section=section).count() >= 2
+
+
+def test_loading_the_shipped_file_after_migrate_changes_nothing():
+    report = load_library(json.loads(LIBRARY_FILE.read_text(encoding="utf-8")))
+
+    assert (report.created, report.updated) == (
+        {"sources": 0, "sections": 0, "quantity_limits": 0},
+        {"sources": 0, "sections": 0, "quantity_limits": 0},
+    )

@@ -166,3 +166,9 @@ def test_a_chapter_no_longer_in_force_ranks_below_the_one_in_force(admin_user):
 
     assert [section.source.key for section in results] == ["t-2016", "t-2009"]
     assert results[1].rank == results[0].rank / 2
+
+
+def test_the_seeded_library_is_searchable_after_migrate():
+    results = search_sections("physical medicine treat", chapter="Chronic Pain Medical Treatment 2016")
+
+    assert results[0].name == "Physical medicine treatment"

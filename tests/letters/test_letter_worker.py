@@ -18,7 +18,13 @@ def test_a_real_worker_generates_and_registers_both_renditions(celery_worker_pro
     generate_letter.delay(case.pk)
     generate_letter.delay(case.pk)  # a doubled task makes no second letter
 
-    wait_for(lambda: Letter.objects.filter(case=case, state="signed").count() == 2, timeout=60)
+    try:
+        wait_for(lambda: Letter.objects.filter(case=case, state="signed").count() == 2, timeout=120)
+    except AssertionError:
+        celery_worker_process.terminate()
+        output = celery_worker_process.stdout.read().decode(errors="replace")[-3000:]
+        rows = list(Letter.objects.filter(case=case).values_list("rendition", "state", "error"))
+        raise AssertionError(f"letters: {rows}; worker output: {output}") from None
     wait_for(lambda: Case.objects.get(pk=case.pk).status == Status.LETTER_SIGNED, timeout=10)
     assert sorted(Letter.objects.filter(case=case).values_list("rendition", "version", "state")) == [
         ("parties", 1, "signed"),
