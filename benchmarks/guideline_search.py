@@ -158,7 +158,9 @@ WORDS_TEXT = (
 WORDS = WORDS_TEXT.split()
 
 
-LETTERS = Path("/work/shared/imr/letters/text")
+LETTERS = Path(
+    os.environ.get("IMR_LETTERS_DIR", Path(__file__).resolve().parents[2] / "shared" / "imr" / "letters" / "text")
+)
 
 
 def sentences() -> list[str]:

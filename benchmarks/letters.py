@@ -34,7 +34,9 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-LETTERS = Path("/work/shared/imr/letters/text")
+LETTERS = Path(
+    os.environ.get("IMR_LETTERS_DIR", Path(__file__).resolve().parents[2] / "shared" / "imr" / "letters" / "text")
+)
 
 
 def rss_mib() -> float:

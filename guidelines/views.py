@@ -143,6 +143,8 @@ def section_edit(request: HttpRequest, pk: int | None = None, key: str | None = 
 
 def _diff(before: str, after: str) -> str:
     """Word-level difference, as HTML with <del> and <ins>."""
+    if not before or not after:
+        return mark_safe(f"<del>{escape(before)}</del>" if before else f"<ins>{escape(after)}</ins>")  # noqa: S308
     old, new = before.split(" "), after.split(" ")
     parts = []
     for operation, old_start, old_end, new_start, new_end in difflib.SequenceMatcher(None, old, new).get_opcodes():
@@ -170,7 +172,7 @@ def section_history(request: HttpRequest, pk: int) -> HttpResponse:
         for field in GuidelineSection.VERSIONED_FIELDS:
             after = getattr(version, field)
             before = getattr(previous, field) if previous else ""
-            if previous is None or before != after:
+            if (previous is None and after) or (previous is not None and before != after):
                 changes.append(
                     {
                         "label": GuidelineSection._meta.get_field(field).verbose_name.capitalize(),

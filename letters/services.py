@@ -5,8 +5,6 @@ Locks: the case row first (``select_for_update``), then letter rows, always in t
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import hashlib
 import logging
 import re
@@ -38,17 +36,6 @@ SIGNATURE_LOCATION = "California"
 
 class LetterError(ValidationError):
     """A letter action refused; the message says why."""
-
-
-def _outside_event_loop(function, /, *args, **kwargs):
-    """Call ``function`` where ``asyncio.run`` works: pyHanko's synchronous API runs one, which fails in a thread
-    that already runs an event loop (Playwright's sync API in tests, an async server). Then a helper thread does it."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return function(*args, **kwargs)
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as executor:
-        return executor.submit(function, *args, **kwargs).result()
 
 
 # -- signing configuration ---------------------------------------------------------------------------------------
@@ -142,8 +129,7 @@ def sign_rendered(rendered, *, setup: SigningSetup | None = None) -> bytes:
     """Sign a rendered letter (visible field over its ``#signature-block``), with a timestamp if a TSA is set."""
     setup = setup or signing_setup()
     box = rendered.signature_box
-    return _outside_event_loop(
-        signing.sign_pdf,
+    return signing.sign_pdf(
         rendered.pdf,
         setup.signer,
         field_box=box.rect if box else None,
@@ -408,7 +394,7 @@ def verify_letter_bytes(data: bytes) -> Verdict:
     """
     digest = hashlib.sha256(data).hexdigest()
     setup = signing_setup()
-    result = _outside_event_loop(signing.verify_pdf, bytes(data), setup.trust_roots)
+    result = signing.verify_pdf(bytes(data), setup.trust_roots)
     letter = (
         Letter.objects.signed().filter(sha256=digest).select_related("case", "determination").order_by("pk").first()
     )

@@ -7,8 +7,11 @@ font enters the PDF/A file).
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime
 import fcntl
+import functools
 import hashlib
 import os
 from collections.abc import Iterable, Sequence
@@ -69,6 +72,22 @@ class SigningMaterial:
 
     def load_root_certificate(self) -> asn1_x509.Certificate:
         return load_cert_from_pemder(str(self.root_certificate_path))
+
+
+def _outside_event_loop(function):
+    """pyHanko's synchronous API calls ``asyncio.run``, which fails in a thread that already runs an event loop
+    (an async server, Playwright's sync API in tests). There, the call runs in a helper thread instead."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return function(*args, **kwargs)
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as executor:
+            return executor.submit(function, *args, **kwargs).result()
+
+    return wrapper
 
 
 def _name(organization: str, common_name: str) -> x509.Name:
@@ -278,6 +297,7 @@ def _drop_producer(writer: IncrementalPdfFileWriter) -> None:
         writer.mark_update(info_reference)
 
 
+@_outside_event_loop
 def sign_pdf(
     pdf: bytes,
     signer: signers.Signer,
@@ -382,6 +402,7 @@ def _failure(message: str, *, signed: bool = False) -> VerificationResult:
     )
 
 
+@_outside_event_loop
 def verify_pdf(pdf: bytes, trust_roots: Sequence[Certificate]) -> VerificationResult:
     """Check the last signature of ``pdf`` against ``trust_roots`` without going on the network.
 

@@ -1,14 +1,13 @@
 """Round trip on real letters: import a published determination (imr-case/1), render the public copy, read its text
 back with ``pdftotext -layout`` and compare with the published text, whitespace aside.
 
-The test renders a fixed sample of 20 of the 136 letters (render only, no signing) to stay fast;
-``python benchmarks/letters.py roundtrip`` runs all of them (results in benchmarks/RESULTS-letters.md).
+The test renders every real letter (render only, no signing: signing is tested elsewhere).
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -16,10 +15,10 @@ from cases.interchange.importer import import_document
 from cases.models import Case
 from cases.published import published_letters_document
 from letters import rendering
+from tests import paths
 
-LETTERS = Path("/work/shared/imr/letters")
+LETTERS = paths.LETTERS
 ALL_TEXTS = sorted((LETTERS / "text").glob("*.txt"))
-SAMPLE = ALL_TEXTS[::7][:20]
 
 
 def pdftotext(data: bytes) -> str:
@@ -28,27 +27,48 @@ def pdftotext(data: bytes) -> str:
     ).stdout.decode()
 
 
-def test_the_sample_covers_twenty_real_letters():
+# The standard heading of an item UR modified is "X was the original request. Y was authorized by the Claims
+# Administrator. The remaining IMR eligible portion of the original request, Z is: Upheld" (DOMAIN.md). A few
+# published letters word it otherwise ("... authorized Y, leaving the original request IMR eligible. The original
+# request, Z is:", or without the "is"). imr-case/1 keeps X, Y and Z, not the wording, so those headings come back
+# in the standard form: the only difference allowed, and only in letters that use such a variant.
+VARIANT_MODIFIED_HEADING = re.compile(
+    r"leaving the original request IMR eligible"
+    r"|remaining IMR eligible portion of the original request,(?:(?!\bis:)[^:])*: (?:Upheld|Overturned)"
+)
+
+
+def uses_variant_modified_heading(text: str) -> bool:
+    return bool(VARIANT_MODIFIED_HEADING.search(" ".join(text.split())))
+
+
+def test_the_round_trip_covers_every_real_letter():
     assert len(ALL_TEXTS) == 136
-    assert len(SAMPLE) == 20
 
 
 @pytest.mark.django_db
-def test_public_copies_of_real_letters_read_back_as_the_published_text():
-    import_document(published_letters_document(SAMPLE))
+def test_public_copies_of_every_real_letter_read_back_as_the_published_text(capsys):
+    import_document(published_letters_document(ALL_TEXTS))
     mismatches = {}
-    for path in SAMPLE:
+    for path in ALL_TEXTS:
         case = Case.objects.get(case_number=path.stem)
         assert case.status == "closed"
         rendered = rendering.render_letter_pdf(case, rendering.approved_determination(case), rendition="public")
         problems = rendering.published_differences(path.read_text(encoding="utf-8"), pdftotext(rendered.pdf))
         if problems:
-            mismatches[path.stem] = problems
-    # One known difference: where UR modified a request, this published letter writes "The remaining IMR eligible
-    # portion of the original request, X: Upheld" without the "is" that the other letters (and DOMAIN.md) have;
-    # imr-case/1 does not keep that wording, so the rendition prints "X is: Upheld".
-    assert {number: len(problems) for number, problems in mismatches.items()} == {"CM17-0016311": 1}
-    assert "lumbaris:Upheld" in mismatches["CM17-0016311"][0]
+            mismatches[path] = problems
+    variants = {path for path in ALL_TEXTS if uses_variant_modified_heading(path.read_text(encoding="utf-8"))}
+    with capsys.disabled():
+        print(
+            f"\nround trip: {len(ALL_TEXTS) - len(mismatches)} of {len(ALL_TEXTS)} real letters identical "
+            f"(whitespace aside); {len(variants)} use a variant wording of the modified-item heading"
+        )
+    # Every letter that differs is one with a variant heading, and differs only in the decisions section.
+    assert set(mismatches) <= variants
+    for problems in mismatches.values():
+        assert len(problems) == 1
+        assert problems[0].startswith("IMR ISSUES, DECISIONS AND RATIONALES: text differs")
+    assert len(mismatches) <= 4
 
 
 def test_a_changed_rationale_is_reported_as_a_difference():
