@@ -439,6 +439,7 @@ def submit_determination(determination: Determination, *, by) -> Determination:
     problems = consistency_problems(locked)
     if problems:
         raise IncompleteDetermination(problems)
+    _pin_citations(locked, by=by)
     now = timezone.now()
     locked.state = Determination.State.SUBMITTED
     locked.submitted_at = now
@@ -454,6 +455,15 @@ def submit_determination(determination: Determination, *, by) -> Determination:
     audit(by, "determination.submitted", locked, case=case.case_number, version=locked.version)
     determination.refresh_from_db()
     return determination
+
+
+def _pin_citations(determination: Determination, *, by) -> None:
+    """Pin each item's cited library sections to the versions the reviewer picked."""
+    from guidelines.services import cite_versions
+
+    for row in determination.decisions.all():
+        version_ids = [ref["version_id"] for ref in row.guideline_refs or [] if ref.get("version_id")]
+        row.citations.set(cite_versions(version_ids, by=by))
 
 
 def _copy(source: Determination, *, version: int, state: str, author, origin: str) -> Determination:
@@ -481,6 +491,10 @@ def _copy(source: Determination, *, version: int, state: str, author, origin: st
             for row in source.decisions.all()
         ]
     )
+    # The copy cites what its source cited (a QA wording edit does not re-pick guideline versions).
+    copied = {row.item_id: row for row in copy.decisions.all()}
+    for row in source.decisions.prefetch_related("citations"):
+        copied[row.item_id].citations.set(row.citations.all())
     return copy
 
 

@@ -397,6 +397,9 @@ class ItemDecision(models.Model):
     # The library sections cited, as picked ([{"id", "version_id", "chapter", "name", "pages"}]); the basis keeps
     # the printed citation whatever becomes of the library.
     guideline_refs = models.JSONField(default=list, blank=True)
+    # The library section versions cited, pinned when the determination is submitted: later edits of a section never
+    # change what a submitted or signed determination cited.
+    citations = models.ManyToManyField("guidelines.Citation", blank=True, related_name="item_decisions")
 
     class Meta:
         ordering = ["determination", "item__position", "item_id"]

@@ -110,6 +110,8 @@ SCHEMA: dict[str, Any] = {
                                 "total_max": _OPTIONAL_COUNT,
                                 "frequency": {"type": "string", "maxLength": 80},
                                 "quote": _TEXT,
+                                # True for a limit not yet checked against the guideline's own text.
+                                "unconfirmed": {"type": "boolean"},
                             },
                         },
                     },
@@ -227,6 +229,7 @@ def _limit_values(limit: dict) -> dict[str, Any]:
     for name in ("condition", "frequency", "quote"):
         values[name] = values[name] or ""
     values["unit"] = values["unit"] or "visits"
+    values["verified"] = not limit.get("unconfirmed", False)
     return values
 
 
@@ -322,6 +325,7 @@ def export_library() -> dict[str, Any]:
             {
                 **{name: getattr(limit, name) for name in LIMIT_FIELDS},
                 "section": limit.section.name if limit.section_id else None,
+                **({} if limit.verified else {"unconfirmed": True}),
             }
             for limit in sorted(source.quantity_limits.all(), key=lambda limit: (limit.treatment, limit.condition))
         ]

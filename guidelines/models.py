@@ -179,6 +179,10 @@ class QuantityLimit(models.Model):
     )
     frequency = models.CharField(max_length=80, blank=True, help_text="e.g. 1 to 3 times a week.")
     quote = models.TextField(blank=True, help_text="The guideline's words, as letters quote them.")
+    verified = models.BooleanField(
+        default=True,
+        help_text="Checked against the guideline's own text. Unverified limits are flagged as such in every check.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -212,6 +216,7 @@ class QuantityLimit(models.Model):
             unit=self.unit or "visits",
             frequency=self.frequency,
             source_family=self.source.family,
+            verified=self.verified,
         )
 
 

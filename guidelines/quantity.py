@@ -682,6 +682,8 @@ class QuantityLimit:
     unit: str = "visits"
     frequency: str = ""
     source_family: str = "MTUS"
+    # False for a limit entered from secondary sources and not yet checked against the guideline's own text.
+    verified: bool = True
 
     @property
     def kind(self) -> str | None:
@@ -780,6 +782,7 @@ class QuantityFinding:
             "source": self.limit.source_label,
             "treatment": self.limit.treatment,
             "condition": self.limit.condition,
+            "verified": self.limit.verified,
         }
 
 
@@ -873,6 +876,8 @@ def check_quantity(
         if bounds and request.frequency_per_week and request.frequency_per_week > bounds[1]:
             frequency_exceeds = True
             message += f"; {request.frequency_per_week} times a week is more often than that"
+        if not limit.verified:
+            message += " (this limit is not yet verified against the guideline's text)"
         trial = limit.initial_trial
         findings.append(
             QuantityFinding(

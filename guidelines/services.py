@@ -180,6 +180,29 @@ def cite(section: GuidelineSection, *, by=None, pages: str = "", text: str = "")
     )
 
 
+def cite_versions(version_ids, *, by=None) -> list[Citation]:
+    """Pin citations to the exact section versions a reviewer picked (ids sent by the search endpoint), even if
+    the section was edited since. Unknown ids are left out."""
+    versions = GuidelineSectionVersion.objects.select_related("section__source").in_bulk(
+        [int(pk) for pk in version_ids if str(pk).isdigit()]
+    )
+    citations = []
+    for pk in version_ids:
+        version = versions.get(int(pk)) if str(pk).isdigit() else None
+        if version is None:
+            continue
+        family = version.section.source.family
+        citations.append(
+            Citation.objects.create(
+                kind=Citation.Kind.MTUS if family == GuidelineSource.Family.MTUS else Citation.Kind.NON_MTUS,
+                section_version=version,
+                pages=version.pages or "",
+                created_by=by if by is not None and by.is_authenticated else None,
+            )
+        )
+    return citations
+
+
 def _words(text: str) -> set[str]:
     return {word for word in re.findall(r"[a-z0-9]+", text.lower()) if len(word) > 2}
 

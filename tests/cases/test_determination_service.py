@@ -272,3 +272,33 @@ def test_final_determination_of_the_whole_case():
     assert determinations.final_determination(["upheld", "upheld"]) == "Uphold"
     assert determinations.final_determination(["overturned", "overturned"]) == "Overturn"
     assert determinations.final_determination(["upheld", "overturned"]) == "Partial Overturn"
+
+
+def test_a_submitted_determination_keeps_citing_the_section_text_in_force_when_it_was_cited(reviewer, qa_user):
+    """Editing a library section after a reviewer cited it leaves the determination's citation on the old text."""
+    from guidelines.services import update_section
+    from tests.factories import GuidelineSectionFactory
+
+    section = GuidelineSectionFactory(name="Physical Medicine", recommendation="Allow 9-10 visits over 8 weeks.")
+    version = section.versions.get()
+    case = case_in_review(reviewer, items=1)
+    (item,) = case.items.all()
+    draft = determinations.start_or_get_draft(case, by=reviewer)
+    decisions = _decided(case)
+    decisions[item.pk]["guideline_refs"] = [{"id": section.pk, "version_id": version.pk, "name": section.name}]
+    determinations.save_draft(draft, by=reviewer, revision=0, summary="A 45 year old worker.", decisions=decisions)
+    determinations.submit_determination(draft, by=reviewer)
+
+    update_section(section, by=qa_user, recommendation="Allow 6 visits.", note="Updated guideline")
+
+    decision = draft.decisions.get()
+    cited = decision.citations.get().section_version
+    assert (cited.pk, cited.recommendation) == (version.pk, "Allow 9-10 visits over 8 weeks.")
+    assert section.versions.count() == 2
+    # A QA wording edit makes a new version: it still cites the version the reviewer picked.
+    (edited,) = [item.pk for item in case.items.all()]
+    approved = determinations.approve_determination(
+        draft, by=qa_user, edits={"rationales": {edited: "No improvement is shown. It is not medically necessary."}}
+    )
+    assert approved.version == 2
+    assert approved.decisions.get().citations.get().section_version.pk == version.pk

@@ -167,3 +167,18 @@ def test_the_limits_of_a_chapter_no_longer_in_force_are_not_used(physical_medici
     services.update_source(source, by=admin_user, effective_to=datetime.date(2016, 11, 30))
 
     assert [limit for limit in library_limits() if limit.source_chapter.startswith("Zorblat")] == []
+
+
+def test_a_finding_against_a_limit_not_yet_verified_says_so(client, reviewer):
+    """The shipped massage limit was entered without the guideline's text at hand: the check must not pass it off
+    as the guideline's word."""
+    from guidelines.models import QuantityLimit
+
+    massage = QuantityLimit.objects.get(source__key="mtus-chronic-pain-2016", treatment="massage")
+    assert massage.verified is False
+    client.force_login(reviewer)
+    response = client.get(reverse("guidelines:quantity_check"), {"text": "Massage therapy 2 times a week for 6 weeks"})
+    findings = response.json()["findings"]
+    assert [finding["verified"] for finding in findings] == [False]
+    assert findings[0]["message"].endswith("(this limit is not yet verified against the guideline's text)")
+    assert findings[0]["exceeds"] is True
