@@ -114,5 +114,7 @@ def queue_email(
     if email.status == OutboxEmail.Status.QUEUED:
         from core.tasks import send_outbox_email
 
-        transaction.on_commit(lambda: send_outbox_email.delay(email.pk))
+        # robust: with the broker down the e-mail stays queued (beat's outbox sweep sends it later) and the request
+        # that queued it still succeeds.
+        transaction.on_commit(lambda: send_outbox_email.delay(email.pk), robust=True)
     return email

@@ -151,6 +151,11 @@ CLOCK_REMINDER_DAYS = [int(day) for day in env_list("CLOCK_REMINDER_DAYS", ["5",
 CELERY_BEAT_SCHEDULE = {
     # The statutory clock: reminders, escalations and records chases. Each job is idempotent.
     "statutory-clock": {"task": "cases.tasks.run_statutory_clock", "schedule": env_int("CLOCK_INTERVAL_SECONDS", 900)},
+    # Letters of approved determinations that a Redis outage or a dead worker left unmade are queued again.
+    "letters-sweep": {
+        "task": "letters.tasks.generate_missing_letters",
+        "schedule": env_int("LETTER_SWEEP_SECONDS", 300),
+    },
     # Mail left queued by a dead worker or a Redis outage is picked up again.
     "outbox-sweep": {"task": "core.tasks.send_pending_outbox", "schedule": env_int("OUTBOX_SWEEP_SECONDS", 300)},
 }

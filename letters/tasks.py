@@ -48,6 +48,33 @@ def generate_letter(case_id: int) -> str:
     return ", ".join(f"{letter.rendition} v{letter.version} {letter.state}" for letter in letters)
 
 
+@shared_task(name="letters.tasks.generate_missing_letters")
+def generate_missing_letters(stale_after_minutes: int = 10) -> int:
+    """Beat: queue the letters of determined cases that still have none, e.g. because the broker was down when QA
+    approved, or a worker died mid-letter. Cases approved in the last minutes are left to their own task; a doubled
+    task does no harm (generation is idempotent). Returns how many cases were queued."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases.lifecycle import Status
+
+    cutoff = timezone.now() - timedelta(minutes=stale_after_minutes)
+    case_ids = list(
+        Case.objects.filter(
+            status=Status.DETERMINED, determinations__state="approved", determinations__qa_at__lte=cutoff
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+        .order_by("pk")
+    )
+    for case_id in case_ids:
+        generate_letter.delay(case_id)
+    if case_ids:
+        logger.info("Queued the letters of %d determined case(s) left without one", len(case_ids))
+    return len(case_ids)
+
+
 def letter_progress(case: Case) -> dict[str, Letter | None]:
     """The newest letter row per rendition, for the status partial on the case page."""
     rows = {}

@@ -213,7 +213,7 @@ def generate(request: HttpRequest, case_number: str) -> HttpResponse:
     case = get_visible_case_or_404(request.user, case_number)
     from letters.tasks import generate_letter
 
-    transaction.on_commit(lambda: generate_letter.delay(case.pk))
+    transaction.on_commit(lambda: generate_letter.delay(case.pk), robust=True)
     messages.info(request, f"Letter generation for {case.case_number} queued.")
     return redirect("letters:case_register", case.case_number)
 
