@@ -62,9 +62,7 @@ def _submitted_case(reviewer):
     return case, draft
 
 
-def test_an_approval_during_a_redis_outage_stands_and_the_sweep_makes_the_letter_later(
-    reviewer, qa_user, broker_down
-):
+def test_an_approval_during_a_redis_outage_stands_and_the_sweep_makes_the_letter_later(reviewer, qa_user, broker_down):
     case, draft = _submitted_case(reviewer)
 
     determinations.approve_determination(draft, by=qa_user)  # its letter task cannot be queued
