@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from cases.lifecycle import Status
 from cases.models import Case, CaseDocument, Category, DisputedItem, Priority
@@ -26,6 +27,10 @@ class CaseForm(forms.ModelForm):
     attorney_firm_name = PartyNameField(Party.Kind.LAW_FIRM, label="Employee attorney's firm")
     requesting_provider_name = PartyNameField(Party.Kind.PHYSICIAN, label="Requesting provider")
     provider_group_name = PartyNameField(Party.Kind.PROVIDER_GROUP, label="Provider group")
+
+    # The case's updated_at when the form was opened: a save over someone else's later save is refused (two tabs or
+    # two administrators), never a silent overwrite.
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     party_fields = {
         "employer_name": "employer",
@@ -73,6 +78,8 @@ class CaseForm(forms.ModelForm):
             if provider and provider.organization:
                 self.fields["provider_group_name"].initial = provider.organization.name
         self.fields["priority"].choices = Priority.choices
+        if self.instance.pk and not self.is_bound:
+            self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -101,6 +108,7 @@ class CaseForm(forms.ModelForm):
                 Row(Column("requesting_provider_name"), Column("provider_specialty"), Column("provider_group_name")),
             ),
             Fieldset("Diagnosis", Row(Column("diagnosis", css_class="col-md-8"), Column("icd10_code"))),
+            "loaded_version",
         )
 
     def clean_icd10_code(self) -> str:
@@ -108,6 +116,18 @@ class CaseForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        current_version = self.instance.updated_at.isoformat() if self.instance.pk else ""
+        if self.instance.pk and cleaned.get("loaded_version") != current_version:
+            # Saving again, after this warning, is a deliberate choice: the form now carries the current version.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("loaded_version")] = current_version
+            raise ValidationError(
+                "This case was changed by someone else (or in another tab) at %(when)s, after you opened this form. "
+                "Nothing was saved. Your entries are kept below: open the case in a new tab to see the other "
+                "changes, then save again here.",
+                params={"when": timezone.localtime(self.instance.updated_at).strftime("%m/%d/%Y %I:%M %p")},
+                code="stale",
+            )
         injury, ur, received = (
             cleaned.get("date_of_injury"),
             cleaned.get("ur_determination_date"),

@@ -240,7 +240,7 @@ def test_administrator_moves_a_case_through_intake_states_from_its_page(admin_cl
     admin_client.post(url, {"action": "eligible"})
     admin_client.post(url, {"action": "request_records", "on": "2026-11-02", "method": "mail"})
     response = admin_client.post(url, {"action": "withdraw", "note": ""}, follow=True)
-    assert "note: Give the reason." in response.content.decode()
+    assert "The case was not moved. Reason / note: Give the reason." in response.content.decode()
     case.refresh_from_db()
     assert case.status == Status.RECORDS_REQUESTED
     assert str(case.records_due_date) == "2026-11-17"
@@ -267,3 +267,40 @@ def test_anonymous_users_are_sent_to_log_in(client):
     response = client.get(reverse("cases:list"))
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_two_tabs_editing_one_case_get_a_clear_conflict_never_a_silent_overwrite(admin_client):
+    admin_client.post(reverse("cases:create"), intake_data())
+    case = Case.objects.get()
+    url = reverse("cases:edit", args=[case.case_number])
+
+    def opened_form() -> dict:
+        form = admin_client.get(url).context["form"]
+        return intake_data(
+            loaded_version=form["loaded_version"].value(),
+            **{
+                "items-INITIAL_FORMS": "1",
+                "items-0-id": str(case.items.get().pk),
+                "items-0-case": str(case.pk),
+            },
+        )
+
+    first_tab, second_tab = opened_form(), opened_form()
+    assert admin_client.post(url, {**first_tab, "claim_number": "FIRST-TAB"}).status_code == 302
+    response = admin_client.post(url, {**second_tab, "claim_number": "SECOND-TAB"})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "This case was changed by someone else (or in another tab)" in body
+    assert 'value="SECOND-TAB"' in body  # what the second tab typed is kept
+    case.refresh_from_db()
+    assert case.claim_number == "FIRST-TAB"  # nothing was overwritten
+    # Saving again after the warning is deliberate, and goes through.
+    again = {
+        **second_tab,
+        "claim_number": "SECOND-TAB",
+        "loaded_version": response.context["form"]["loaded_version"].value(),
+    }
+    assert admin_client.post(url, again).status_code == 302
+    case.refresh_from_db()
+    assert case.claim_number == "SECOND-TAB"
