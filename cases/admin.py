@@ -112,6 +112,25 @@ class ItemDecisionInline(admin.StackedInline):
     readonly_fields = ["item", "decision", "basis", "basis_none", "rationale", "qa_comment"]
 
 
+@admin.register(ItemDecision)
+class ItemDecisionAdmin(admin.ModelAdmin):
+    """Read-only, like determinations: decisions change only through the workspace and QA."""
+
+    list_display = ["determination", "item", "decision", "basis_none"]
+    list_filter = ["decision", "determination__state"]
+    search_fields = ["determination__case__case_number", "item__description"]
+    list_select_related = ["determination__case", "item"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Determination)
 class DeterminationAdmin(admin.ModelAdmin):
     list_display = ["case", "version", "state", "author", "submitted_at", "qa_at"]

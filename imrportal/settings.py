@@ -178,6 +178,7 @@ IMR_ORGANIZATION_NAME = env_str("IMR_ORGANIZATION_NAME", "MAXIMUS Federal Servic
 IMR_ORGANIZATION_SHORT_NAME = env_str("IMR_ORGANIZATION_SHORT_NAME", "MAXIMUS")
 IMR_ORGANIZATION_ADDRESS = env_str("IMR_ORGANIZATION_ADDRESS", "P.O. Box 138009, Sacramento, CA 95813-8009")
 IMR_MEDICAL_DIRECTOR = env_str("IMR_MEDICAL_DIRECTOR", "Medical Director")
+IMR_ORGANIZATION_LOGO = env_str("IMR_ORGANIZATION_LOGO", "")  # a PNG, JPEG or SVG file printed on the letterhead
 IMR_PUBLIC_BASE_URL = env_str("IMR_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 # Signing: a PKCS#12 file, or a PEM key with its certificate chain. Without either, development certificates are

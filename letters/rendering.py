@@ -7,12 +7,16 @@ The reviewer is described by credentials only: no template is given the reviewer
 
 from __future__ import annotations
 
+import base64
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -132,7 +136,7 @@ def letter_context(
         "organization_name": settings.IMR_ORGANIZATION_NAME,
         "organization_short_name": organization_short,
         "organization_address": settings.IMR_ORGANIZATION_ADDRESS,
-        "organization_logo": getattr(settings, "IMR_ORGANIZATION_LOGO", ""),
+        "organization_logo": organization_logo_data_uri(),
         "medical_director": settings.IMR_MEDICAL_DIRECTOR,
         "licensure": credentials.get("licensure") or [],
         "certifications": credentials.get("certifications") or [],
@@ -233,6 +237,28 @@ def _first_difference(expected: str, actual: str) -> str:
         index = min(len(expected), len(actual))
     start = max(0, index - 40)
     return f"published …{expected[start : index + 40]}… / rendered …{actual[start : index + 40]}…"
+
+
+_LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+
+
+@functools.lru_cache(maxsize=4)
+def _logo_data_uri(path: str) -> str:
+    file = Path(path)
+    media_type = _LOGO_TYPES.get(file.suffix.lower())
+    if media_type is None:
+        raise ImproperlyConfigured(f"IMR_ORGANIZATION_LOGO={path}: use a PNG, JPEG or SVG file.")
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise ImproperlyConfigured(f"IMR_ORGANIZATION_LOGO={path} cannot be read: {error}") from None
+    return f"data:{media_type};base64,{base64.b64encode(data).decode()}"
+
+
+def organization_logo_data_uri() -> str:
+    """The organization's logo from settings, inlined as a data: URI (the letter renderer fetches nothing else)."""
+    path = settings.IMR_ORGANIZATION_LOGO
+    return _logo_data_uri(path) if path else ""
 
 
 def published_differences(published_text: str, rendered_text: str) -> list[str]:

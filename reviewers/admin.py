@@ -66,3 +66,12 @@ class AffiliationAdmin(admin.ModelAdmin):
     search_fields = ["party__name", "profile__user__username", "profile__user__last_name"]
     autocomplete_fields = ["profile", "party"]
     list_select_related = ["profile__user", "party"]
+
+
+@admin.register(Licence)
+class LicenceAdmin(admin.ModelAdmin):
+    list_display = ["profile", "state", "number", "expires_on", "restricted"]
+    list_filter = ["state", "restricted", ("expires_on", admin.DateFieldListFilter)]
+    search_fields = ["number", "profile__user__username", "profile__user__last_name"]
+    list_select_related = ["profile__user"]
+    date_hierarchy = "expires_on"

@@ -295,3 +295,18 @@ def test_render_letter_command_signs_without_registering(case, letters, tmp_path
     call_command("render_letter", case.case_number, rendition="public", output=path)
     assert services.verify_letter_bytes(path.read_bytes()).kind == "unknown"
     assert Letter.objects.count() == 2
+
+
+def test_the_organizations_logo_from_settings_is_printed_on_the_letter(case, settings, tmp_path):
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (120, 40), (0, 70, 140)).save(logo)
+    settings.IMR_ORGANIZATION_LOGO = str(logo)
+    rendered = rendering.render_letter_pdf(case, rendering.approved_determination(case), rendition="parties")
+    listing = tmp_path / "letter.pdf"
+    listing.write_bytes(rendered.pdf)
+    images = subprocess.run(["pdfimages", "-list", str(listing)], capture_output=True, text=True, check=True).stdout
+    assert [line.split()[3:5] for line in images.splitlines()[2:] if line.split()[3:5] == ["120", "40"]] == [
+        ["120", "40"]
+    ]
