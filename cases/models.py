@@ -253,6 +253,8 @@ class CaseDocument(models.Model):
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
     page_count = models.PositiveIntegerField()
+    # The text of each page (index 0 = page 1), extracted on upload, for searching within the records.
+    page_texts = models.JSONField(default=list, blank=True, editable=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     uploaded_at = models.DateTimeField(default=timezone.now)
 

@@ -60,3 +60,32 @@ def state_counts(user) -> list[tuple[str, str, int]]:
     """(state, label, number of cases) for the states the user has cases in, in lifecycle order."""
     counts = dict(visible_cases(user).order_by().values_list("status").annotate(n=Count("pk")))
     return [(value, label, counts[value]) for value, label in Status.choices if value in counts]
+
+
+def search_records(case, query: str, *, limit: int = 50) -> list[dict]:
+    """Pages of the case's documents whose text holds every word of ``query`` (case-insensitive), in document and
+    page order, each with a snippet around the first word. The caller has checked access to ``case``."""
+    words = [word.lower() for word in query.split() if word.strip()]
+    if not words:
+        return []
+    hits = []
+    for document in case.documents.order_by("kind", "document_date", "pk").only(
+        "pk", "title", "original_name", "page_texts"
+    ):
+        for number, text in enumerate(document.page_texts or [], start=1):
+            lowered = text.lower()
+            if all(word in lowered for word in words):
+                at = lowered.index(words[0])
+                start = max(0, at - 80)
+                snippet = ("…" if start else "") + text[start : at + 120] + ("…" if at + 120 < len(text) else "")
+                hits.append(
+                    {
+                        "document_id": document.pk,
+                        "title": document.title or document.original_name,
+                        "page": number,
+                        "snippet": snippet,
+                    }
+                )
+                if len(hits) >= limit:
+                    return hits
+    return hits

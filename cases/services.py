@@ -115,6 +115,24 @@ def terminate(case: Case, *, by, reason: str = "The claims administrator authori
 # -- documents ---------------------------------------------------------------------------------------------------
 
 
+PAGE_TEXT_LIMIT = 20_000
+
+
+def page_texts(data: bytes) -> list[str]:
+    """The text of each page of a PDF (empty for a scanned page without a text layer)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    texts = []
+    for page in reader.pages:
+        try:
+            text = page.extract_text() or ""
+        except Exception:  # noqa: BLE001 - a page whose text cannot be read is searched as empty, not refused
+            text = ""
+        texts.append(" ".join(text.split())[:PAGE_TEXT_LIMIT])
+    return texts
+
+
 def inspect_pdf(data: bytes, *, name: str) -> int:
     """Check by content that ``data`` is a readable PDF within the size limit; return its page count."""
     from pypdf import PdfReader
@@ -167,6 +185,7 @@ def add_document(
         size=len(data),
         sha256=digest,
         page_count=pages,
+        page_texts=page_texts(data),
         uploaded_by=by if by is not None and by.is_authenticated else None,
     )
     document.file.save(document_upload_name(document), ContentFile(data), save=False)

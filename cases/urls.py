@@ -20,6 +20,7 @@ urlpatterns = [
     path("<str:case_number>/transition/", views.case_transition, name="transition"),
     path("<str:case_number>/documents/", views.document_upload, name="document_upload"),
     path("<str:case_number>/documents/<int:document_id>/", views.document_file, name="document"),
+    path("<str:case_number>/records/search/", views.records_search, name="records_search"),
     path("<str:case_number>/workspace/", workspace_views.workspace, name="workspace"),
     path("<str:case_number>/workspace/autosave/", workspace_views.autosave, name="autosave"),
     path("<str:case_number>/workspace/submit/", workspace_views.submit, name="submit_determination"),

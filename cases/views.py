@@ -1,9 +1,10 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
@@ -19,6 +20,15 @@ PAGE_SIZE = 50
 def _require_intake(request: HttpRequest) -> None:
     if not can_edit_intake(request.user):
         raise PermissionDenied
+
+
+def _form_problems(form) -> str:
+    """A form's errors as one sentence per field, each named by the label the page shows (not the field name)."""
+    parts = []
+    for name, errors in form.errors.items():
+        text = " ".join(errors)
+        parts.append(text if name == NON_FIELD_ERRORS or name not in form.fields else f"{form[name].label}: {text}")
+    return " ".join(parts)
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
@@ -125,8 +135,7 @@ def case_transition(request: HttpRequest, case_number: str) -> HttpResponse:
     case = get_visible_case_or_404(request.user, case_number)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            messages.error(request, f"{field}: {' '.join(errors)}")
+        messages.error(request, f"The case was not moved. {_form_problems(form)}")
         return redirect(case)
     action, on, note = form.cleaned_data["action"], form.cleaned_data["on"], form.cleaned_data["note"]
     try:
@@ -173,8 +182,7 @@ def document_upload(request: HttpRequest, case_number: str) -> HttpResponse:
         else:
             messages.success(request, f"{upload.name} added to {case.case_number}.")
     else:
-        for field, errors in form.errors.items():
-            messages.error(request, f"Document not added: {field}: {' '.join(errors)}")
+        messages.error(request, f"Document not added. {_form_problems(form)}")
     return redirect(case)
 
 
@@ -195,6 +203,26 @@ def document_file(request: HttpRequest, case_number: str, document_id: int) -> F
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def records_search(request: HttpRequest, case_number: str) -> JsonResponse:
+    """Search within the case's records: the pages holding every word, for the reviewer's viewer to jump to."""
+    case = get_visible_case_or_404(request.user, case_number)
+    query = (request.GET.get("q") or "").strip()[:200]
+    hits = selectors.search_records(case, query)
+    return JsonResponse(
+        {
+            "query": query,
+            "results": [
+                {
+                    **hit,
+                    "url": reverse("cases:document", args=[case.case_number, hit["document_id"]])
+                    + f"#page={hit['page']}",
+                }
+                for hit in hits
+            ],
+        }
+    )
 
 
 def my_cases(request: HttpRequest) -> HttpResponse:
