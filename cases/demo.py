@@ -1,5 +1,11 @@
-"""Demo data of this area for ``manage.py seed_demo``: the real published determinations, and a dozen open cases
-with made-up parties in every state of the lifecycle, some with each demo reviewer.
+"""Demo data of this area for ``manage.py seed_demo``: the real published determinations, and twenty-one demo cases
+with made-up parties in every state of the lifecycle, giving each demo reviewer a full working day.
+
+reviewer1 and reviewer2 each have a case offered, two in review (one just accepted, one with a half-written draft),
+one returned by QA with comments, one waiting for QA and one determined; expedited, at-risk and overdue clocks among
+them. Everything after intake goes through the services the pages call (``cases.assignment``,
+``cases.determinations``), so the demo obeys the same rules; the one exception is ``_approve_without_letter``.
+The letters of two determined cases are signed by ``letters.demo``, which runs after this.
 
 Idempotent: a published case already present is left alone; an open demo case is recognized by its claim number
 (``DEMO-…``) and not made twice.
@@ -12,14 +18,24 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cases import services
+from cases.assignment import accept_case, attestation_text, offer_case
+from cases.determinations import (
+    approve_determination,
+    return_determination,
+    save_draft,
+    start_or_get_draft,
+    submit_determination,
+)
 from cases.interchange import import_document
 from cases.lifecycle import Status
 from cases.models import Assignment, Case, CaseDocument, Determination, DisputedItem, ItemDecision
 from core.models import Party
-from core.services import get_or_create_party
+from core.services import audit, get_or_create_party
+from guidelines.models import GuidelineSection
 
 PUBLISHED_CASES = Path(__file__).with_name("data") / "published-cases.json"
 DEMO_CLAIM_PREFIX = "DEMO-"
@@ -80,9 +96,19 @@ class DemoCase:
     priority: str = "standard"
     attorney: str = ""
     law_firm: str = ""
-    reviewer: str = ""  # "reviewer1" / "reviewer2"
+    reviewer: str = ""  # a demo user ("reviewer1", "reviewer2") or another reviewer of the roster ("rev-delgado")
     summary: str = ""
     note: str = ""
+    # How far the reviewer got with a case in review: "accepted" (nothing written yet), "draft" (half written) or
+    # "returned" (submitted, then returned by QA with ``qa_comment`` and ``qa_item_comments`` by item position).
+    work: str = "draft"
+    qa_comment: str = ""
+    qa_item_comments: dict[int, str] = field(default_factory=dict)
+    # Days after the application that the records arrived (the clock starts then); None: the usual few days later.
+    records_days: int | None = None
+    # A determined case whose approval did not queue its letter (the letter worker was down): it waits in the
+    # letter center's list of cases to generate. See ``_approve_without_letter``.
+    letter_waits: bool = False
 
 
 _CHRONIC_PAIN = "Chronic Pain Medical Treatment 2016"
@@ -159,6 +185,43 @@ _PSYCH = DemoItem(
     mtus=[{"chapter": _CHRONIC_PAIN, "sections": ["Behavioral interventions"]}],
 )
 
+_NAPROXEN = DemoItem(
+    "Naproxen sodium 550 mg #60",
+    "Pharmaceuticals",
+    mtus=[{"chapter": _CHRONIC_PAIN, "sections": ["NSAIDs (non-steroidal anti-inflammatory drugs)"]}],
+    decision="overturned",
+    rationale="The MTUS recommends NSAIDs at the lowest dose for the shortest period for moderate to severe pain. "
+    "The records document a 3-point reduction in pain on the 10-point scale and a longer walking tolerance with "
+    "naproxen, and no gastrointestinal side effects. Therefore, the request for naproxen sodium 550 mg #60 is "
+    "medically necessary.",
+)
+_ARTHROSCOPY = DemoItem(
+    "Right shoulder arthroscopy with subacromial decompression",
+    "Surgery",
+    mtus=[{"chapter": "Shoulder Complaints 2004", "sections": ["Surgical Considerations"]}],
+    decision="overturned",
+    rationale="The MTUS supports surgical consultation and decompression when activity limitation persists for more "
+    "than four months despite a conservative program, with imaging evidence of a lesion shown to benefit from "
+    "repair. The records document five months of therapy and two subacromial injections with temporary relief, "
+    "and an MRI showing impingement with a type III acromion. Therefore, the request for right shoulder "
+    "arthroscopy with subacromial decompression is medically necessary.",
+)
+_KNEE_MRI = DemoItem(
+    "MRI of the right knee without contrast",
+    "Diagnostic Testing",
+    mtus=[{"chapter": "Knee Complaints 2004", "sections": ["Special Studies"]}],
+    decision="overturned",
+    rationale="The MTUS supports an MRI of the knee when a meniscal tear is suspected and surgery is being "
+    "considered. The examination documents joint line tenderness, a positive McMurray test and locking episodes "
+    "after six weeks of conservative care. Therefore, the request for an MRI of the right knee is medically "
+    "necessary.",
+)
+_KNEE_BRACE = DemoItem(
+    "Hinged knee brace, right",
+    "Durable Medical Equipment",
+    mtus=[{"chapter": "Knee Complaints 2004", "sections": ["Initial Care"]}],
+)
+
 _SPINE = {
     "diagnosis": "Lumbar disc displacement without myelopathy",
     "icd10": "M51.26",
@@ -179,6 +242,14 @@ _NECK = {
     "physician": "Casey Marlowe, DO",
     "specialty": "Pain Medicine",
     "provider_group": "Foothill Pain Management",
+}
+
+_KNEE = {
+    "diagnosis": "Tear of the medial meniscus of the right knee",
+    "icd10": "S83.241A",
+    "physician": "Morgan Tsai, MD",
+    "specialty": "Orthopedic Surgery",
+    "provider_group": "Inland Valley Orthopedics",
 }
 
 DEMO_CASES: list[DemoCase] = [
@@ -372,6 +443,152 @@ DEMO_CASES: list[DemoCase] = [
         note="The claims administrator authorized the injection after the application was filed.",
         **_SPINE,
     ),
+    # reviewer1's day, continued: an expedited case just accepted, one QA returned, one waiting for QA.
+    DemoCase(
+        "0014",
+        Status.IN_REVIEW,
+        2,
+        "Lucia Benavides",
+        "female",
+        33,
+        "Sierra Foothill Unified Schools",
+        "Harbor Claims Services",
+        "Lee Okafor",
+        items=[_NAPROXEN],
+        reviewer="reviewer1",
+        priority="expedited",
+        records_days=0,
+        work="accepted",
+        **_NECK,
+    ),
+    DemoCase(
+        "0015",
+        Status.IN_REVIEW,
+        41,
+        "Darnell Pruitt",
+        "male",
+        51,
+        "Delta Farm Labor Cooperative",
+        "Golden Poppy Insurance Co.",
+        "Pat Brennan",
+        items=[_PT, _ESI],
+        reviewer="reviewer1",
+        attorney="Jamie Castellan",
+        law_firm="Castellan Injury Law Group",
+        summary="The injured worker is a 51 year old male farm equipment operator with low back pain since "
+        "lifting an irrigation pipe. Treatment has included physical therapy, naproxen and a home exercise program.",
+        work="returned",
+        qa_comment="Please give the number of therapy visits already completed and the date of the last one, "
+        "and say what the records show about function after them.",
+        qa_item_comments={
+            1: "The rationale cites the guideline but does not address the L5-S1 injection the claims "
+            "administrator authorized; say why a second level is or is not needed."
+        },
+        **_SPINE,
+    ),
+    DemoCase(
+        "0016",
+        Status.QA,
+        30,
+        "Yusuf Haddad",
+        "male",
+        47,
+        "Pacific Crest Hospitality",
+        "Redwood Mutual Claims",
+        "Chris Abernathy",
+        items=[_FRP, _PSYCH],
+        reviewer="reviewer1",
+        summary="The injured worker is a 47 year old male hotel maintenance engineer with chronic low back pain "
+        "since a fall from a step ladder. He has not worked for ten months, reports poor sleep and low mood, and "
+        "completed 24 visits of physical therapy.",
+        **_SPINE,
+    ),
+    # reviewer2's day: an expedited offer, one case just accepted, one QA returned, one determined.
+    DemoCase(
+        "0017",
+        Status.ASSIGNED,
+        2,
+        "Greta Sorensen",
+        "female",
+        29,
+        "Bayside Logistics Inc.",
+        "Redwood Mutual Claims",
+        "Chris Abernathy",
+        items=[_KNEE_MRI],
+        reviewer="reviewer2",
+        priority="expedited",
+        records_days=0,
+        **_KNEE,
+    ),
+    DemoCase(
+        "0018",
+        Status.IN_REVIEW,
+        20,
+        "Tomas Iglesias",
+        "male",
+        44,
+        "Central Valley Packing Co.",
+        "Golden Poppy Insurance Co.",
+        "Pat Brennan",
+        items=[_MRI, _TENS],
+        reviewer="reviewer2",
+        attorney="Morgan Ellery",
+        law_firm="Ellery & Hart Workers' Law",
+        work="accepted",
+        **_SPINE,
+    ),
+    DemoCase(
+        "0019",
+        Status.IN_REVIEW,
+        37,
+        "Beatrice Odum",
+        "female",
+        56,
+        "Sierra Foothill Unified Schools",
+        "Harbor Claims Services",
+        "Lee Okafor",
+        items=[_TRAMADOL, _NAPROXEN],
+        reviewer="reviewer2",
+        summary="The injured worker is a 56 year old female school custodian with neck pain radiating to the "
+        "right shoulder since moving desks. She takes tramadol and naproxen and works modified duty.",
+        work="returned",
+        qa_comment="The summary should mention the urine drug screen of last month and the pain agreement on file.",
+        qa_item_comments={0: "Say whether the weaning schedule the claims administrator authorized is being followed."},
+        **_NECK,
+    ),
+    DemoCase(
+        "0020",
+        Status.DETERMINED,
+        33,
+        "Curtis Langley",
+        "male",
+        48,
+        "Pacific Crest Hospitality",
+        "Harbor Claims Services",
+        "Lee Okafor",
+        items=[_ARTHROSCOPY, _CONSULT],
+        reviewer="reviewer2",
+        summary="The injured worker is a 48 year old male banquet server with right shoulder pain since lifting a "
+        "tray stand overhead. Five months of physical therapy and two subacromial injections gave short relief; an "
+        "MRI showed impingement with a type III acromion.",
+        **_SHOULDER,
+    ),
+    # Decided late by a reviewer without a demo log-in; its letter is still to be generated.
+    DemoCase(
+        "0021",
+        Status.DETERMINED,
+        44,
+        "Mei-Ling Foster",
+        "female",
+        39,
+        "Central Valley Packing Co.",
+        "Golden Poppy Insurance Co.",
+        "Pat Brennan",
+        items=[_PT, _NAPROXEN],
+        reviewer="rev-delgado",
+        letter_waits=True,
+        **_SPINE,
+    ),
 ]
 
 # The road from received to each state, through the lifecycle's moves.
@@ -483,51 +700,25 @@ def _documents(case: Case, spec: DemoCase, *, by) -> None:
 
 def assign_demo_reviewer(case: Case, reviewer, *, by) -> None:
     """Offer the case through the assignment service: the same qualification and conflict rules as the pages."""
-    from cases.assignment import offer_case
-
     offer_case(case, reviewer, by=by, via="demo")
     case.refresh_from_db()
 
 
 def accept_demo_case(case: Case, reviewer) -> None:
-    from cases.assignment import accept_case
-
-    accept_case(
-        case,
-        by=reviewer,
-        attestation_text="I have no material professional, familial or financial affiliation with any party "
-        "to this case (Labor Code 139.5).",
-    )
+    accept_case(case, by=reviewer, attestation_text=attestation_text(case))
     case.refresh_from_db()
 
 
-def _determination(case: Case, spec: DemoCase, reviewer, *, state: str, qa=None) -> None:
-    """The reviewer's determination as it stands in the case's state: a draft half written, submitted, approved."""
-    now = timezone.now()
-    determination = Determination.objects.create(
-        case=case,
-        version=1,
-        state=state,
-        clinical_case_summary=spec.summary,
-        author=reviewer,
-        saved_by=reviewer,
-        revision=3,
-        submitted_at=now if state != Determination.State.DRAFT else None,
-        qa_by=qa if state == Determination.State.APPROVED else None,
-        qa_at=now if state == Determination.State.APPROVED else None,
+def _summary(spec: DemoCase) -> str:
+    if spec.summary:
+        return spec.summary
+    diagnosis = spec.diagnosis[:1].lower() + spec.diagnosis[1:]
+    requests = "; ".join(item.description.lower() for item in spec.items)
+    return (
+        f"The injured worker is a {spec.age} year old {spec.sex} with {diagnosis} ({spec.icd10}). Treatment to date "
+        "has included medication, physical therapy and a home exercise program. The requesting physician, "
+        f"{spec.physician}, asked for: {requests}."
     )
-    draft = state == Determination.State.DRAFT
-    for number, (item, item_spec) in enumerate(zip(case.items.all(), spec.items, strict=True)):
-        written = not draft or number == 0  # a draft: the first item written, the others still empty
-        basis = {"mtus": item_spec.mtus, "non_mtus": item_spec.non_mtus}
-        ItemDecision.objects.create(
-            determination=determination,
-            item=item,
-            decision=(item_spec.decision or "upheld") if written else "",
-            basis=basis if written else {},
-            basis_none=False,
-            rationale=(item_spec.rationale or _generic_rationale(item_spec)) if written else "",
-        )
 
 
 def _generic_rationale(item: DemoItem) -> str:
@@ -536,6 +727,95 @@ def _generic_rationale(item: DemoItem) -> str:
         f"improvement, which the records do not show. Therefore, the request for {item.description.lower()} is not "
         "medically necessary."
     )
+
+
+def _library_refs(mtus: list[dict]) -> list[dict]:
+    """The library sections a reviewer would pick in the workspace for these MTUS citations (those the seeded
+    library has), in the form the workspace's search sends: submission pins their current versions."""
+    refs = []
+    for citation in mtus:
+        chapter, _, year = citation["chapter"].rpartition(" ")
+        if not year.isdigit():
+            chapter, year = citation["chapter"], ""
+        sources = {"source__chapter": chapter, **({"source__year": int(year)} if year else {"source__year": None})}
+        for name in citation["sections"]:
+            section = GuidelineSection.objects.select_related("source").filter(name=name, **sources).first()
+            version = section.current_version if section is not None else None
+            if version is not None:
+                refs.append(
+                    {
+                        "id": section.pk,
+                        "version_id": version.pk,
+                        "chapter": section.source.label,
+                        "name": section.name,
+                        "pages": section.pages,
+                    }
+                )
+    return refs
+
+
+def _write_draft(case: Case, spec: DemoCase, reviewer, *, whole: bool) -> Determination:
+    """The reviewer's draft through the workspace's services: whole, or half written (the summary, the first item's
+    decision and basis, and the start of its rationale; the other items still empty)."""
+    draft = start_or_get_draft(case, by=reviewer)
+    decisions: dict[int, dict] = {}
+    for row in draft.decisions.select_related("item"):
+        item_spec = spec.items[row.item.position]
+        if not whole and row.item.position > 0:
+            continue
+        rationale = item_spec.rationale or _generic_rationale(item_spec)
+        if not whole:
+            rationale = rationale.split(". ")[0] + "."  # the first sentence: no conclusion yet
+        decisions[row.item_id] = {
+            "decision": item_spec.decision or ItemDecision.Decision.UPHELD,
+            "basis": {"mtus": item_spec.mtus, "non_mtus": item_spec.non_mtus},
+            "basis_none": False,
+            "rationale": rationale,
+            "guideline_refs": _library_refs(item_spec.mtus),
+        }
+    return save_draft(draft, by=reviewer, revision=draft.revision, summary=_summary(spec), decisions=decisions)
+
+
+def _submit(case: Case, spec: DemoCase, reviewer) -> Determination:
+    return submit_determination(_write_draft(case, spec, reviewer, whole=True), by=reviewer)
+
+
+def _approve_without_letter(determination: Determination, *, by, today: date) -> None:
+    """What ``approve_determination`` does, minus queueing the letter.
+
+    The service queues the letter after commit, and with tasks run in-process (the default without Redis) the letter
+    is signed at once: no case would stay "determined". This one case shows the state a case is in when the letter
+    worker was down: approved, decided, waiting in the letter center's list of cases to generate.
+    """
+    case = determination.case
+    Determination.objects.filter(pk=determination.pk, state=Determination.State.SUBMITTED).update(
+        state=Determination.State.APPROVED, qa_by=by, qa_at=timezone.now(), updated_at=timezone.now()
+    )
+    services.transition(
+        case,
+        Status.DETERMINED,
+        by=by,
+        note=f"Determination version {determination.version} approved by clinical QA.",
+        extra_fields={"decision_date": today},
+    )
+    Assignment.objects.filter(case=case, state=Assignment.State.ACCEPTED).update(
+        state=Assignment.State.COMPLETED, ended_at=timezone.now(), end_reason="Determination approved by clinical QA."
+    )
+    audit(
+        by, "determination.approved", determination, case=case.case_number, version=determination.version, edited=False
+    )
+
+
+def _records_on(spec: DemoCase, received: date, today: date) -> date:
+    if spec.records_days is not None:
+        return received + timedelta(days=spec.records_days)
+    return min(today, received + timedelta(days=min(spec.days_ago, 9)))
+
+
+def _reviewer(spec: DemoCase, users: dict):
+    if not spec.reviewer:
+        return None
+    return users.get(spec.reviewer) or get_user_model().objects.get(username=spec.reviewer)
 
 
 def _create_demo_case(spec: DemoCase, *, users: dict, today: date) -> Case:
@@ -575,9 +855,10 @@ def _create_demo_case(spec: DemoCase, *, users: dict, today: date) -> Case:
             claims_administrator_basis={"mtus": item.mtus, "non_mtus": item.non_mtus},
         )
     services.record_transition(case, Status.RECEIVED, by=admin, note="Application received at intake.", from_status="")
-    reviewer = users.get(spec.reviewer) if spec.reviewer else None
+    reviewer = _reviewer(spec, users)
     for step in _ROADS[spec.status]:
         _move(case, step, spec, users=users, reviewer=reviewer, today=today)
+        case.refresh_from_db()
     _documents(case, spec, by=admin)
     return case
 
@@ -585,52 +866,45 @@ def _create_demo_case(spec: DemoCase, *, users: dict, today: date) -> Case:
 def _move(case: Case, step: str, spec: DemoCase, *, users: dict, reviewer, today: date) -> None:
     admin, qa = users["admin"], users["qa"]
     received = case.application_received
+    records_on = _records_on(spec, received, today)
     if step == Status.ELIGIBLE:
         services.mark_eligible(case, by=admin, note="Signed, filed on time, UR decision attached.")
-        case.assigned_date = received + timedelta(days=1)
+        case.assigned_date = min(received + timedelta(days=1), today)
         case.save(update_fields=["assigned_date", "updated_at"])
     elif step == Status.INELIGIBLE:
         services.mark_ineligible(case, by=admin, reason=spec.note)
     elif step == Status.RECORDS_REQUESTED:
-        services.request_records(case, by=admin, on=received + timedelta(days=1))
+        services.request_records(case, by=admin, on=min(received + timedelta(days=1), records_on))
     elif step == Status.RECORDS_RECEIVED:
-        on = min(today, received + timedelta(days=min(spec.days_ago, 9)))
-        services.receive_records(case, by=admin, on=on)
+        services.receive_records(case, by=admin, on=records_on)
     elif step == Status.ASSIGNED:
         assign_demo_reviewer(case, reviewer, by=admin)
     elif step == Status.IN_REVIEW:
         accept_demo_case(case, reviewer)
-        if spec.status == Status.IN_REVIEW:
-            _determination(case, spec, reviewer, state=Determination.State.DRAFT)
+        if spec.status == Status.IN_REVIEW and spec.work == "draft":
+            _write_draft(case, spec, reviewer, whole=False)
+        elif spec.status == Status.IN_REVIEW and spec.work == "returned":
+            submitted = _submit(case, spec, reviewer)
+            positions = dict(case.items.values_list("position", "pk"))
+            return_determination(
+                submitted,
+                by=qa,
+                comment=spec.qa_comment,
+                item_comments={positions[position]: text for position, text in spec.qa_item_comments.items()},
+            )
     elif step == Status.QA:
-        state = Determination.State.SUBMITTED if spec.status == Status.QA else Determination.State.APPROVED
-        _determination(case, spec, reviewer, state=state, qa=qa)
-        services.transition(
-            case,
-            Status.QA,
-            by=reviewer,
-            note="Determination version 1 submitted to clinical QA.",
-            extra_fields={"reviewer_credentials": _credentials(spec)},
-        )
+        _submit(case, spec, reviewer)
     elif step == Status.DETERMINED:
-        services.transition(
-            case,
-            Status.DETERMINED,
-            by=qa,
-            note="Determination version 1 approved by clinical QA.",
-            extra_fields={"decision_date": today - timedelta(days=1)},
-        )
-        Assignment.objects.filter(case=case, state=Assignment.State.ACCEPTED).update(
-            state=Assignment.State.COMPLETED, ended_at=timezone.now(), end_reason="Determination approved."
-        )
+        submitted = case.determinations.get(state=Determination.State.SUBMITTED)
+        if spec.letter_waits:
+            _approve_without_letter(submitted, by=qa, today=today)
+        else:
+            # Queues the letter after commit (letters.tasks.generate_letter); letters.demo signs two of them first.
+            approve_determination(submitted, by=qa)
     elif step == Status.WITHDRAWN:
         services.withdraw(case, by=admin, reason=spec.note)
     elif step == Status.TERMINATED:
         services.terminate(case, by=admin, reason=spec.note)
-
-
-def _credentials(spec: DemoCase) -> dict[str, list[str]]:
-    return {"licensure": ["California"], "certifications": [spec.specialty]}
 
 
 def _physician(spec: DemoCase) -> Party:

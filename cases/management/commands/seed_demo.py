@@ -10,6 +10,7 @@ SEEDERS = [
     "guidelines.demo.seed",
     "reviewers.demo.seed",
     "cases.demo.seed",
+    "letters.demo.seed",
 ]
 
 
