@@ -1,16 +1,20 @@
-"""Benchmark: "assign the queue" for 2,000 waiting cases and 200 reviewers.
+"""Benchmark: "assign the queue" for 2,000 waiting cases and 200 reviewers, before and after load balancing.
 
 Builds a throwaway SQLite database (or PostgreSQL with ``--url``), migrates it, and fills it with a roster of 200
 reviewers (13 specialties, capacities 8-16, some with open cases already, 2 affiliations each, a few away or with an
 expired licence) and 2,000 waiting cases (1-3 disputed items each, 60 employers, 20 claims administrators, 150
-requesting physicians in 40 groups, 30 law firms). Then times, ``--runs`` times:
+requesting physicians in 40 groups, 30 law firms). Then times, ``--runs`` times each:
 
-- ``RosterSnapshot.load`` (every query matching needs), and
-- ``propose_bulk_assignment`` (in memory),
+- ``RosterSnapshot.load`` (every query matching needs),
+- "before": ``legacy_propose``, a frozen copy of the greedy proposal this replaced (most urgent case first, each to the
+  best score where 45 fit points outweigh 30 free-capacity points), and
+- "after": ``matching.plan_bulk_assignment`` (in memory),
 
-and prints the median of each, how many cases were proposed, and how balanced the loads came out (load as a share of
-capacity, per reviewer who can take cases: min / median / max, standard deviation, Gini coefficient), and checks that
-no proposed pair is conflicted or over capacity.
+and prints, for both, the median time, how many cases were proposed, how balanced the loads came out (load as a share
+of capacity, per qualified reviewer: min / median / max, standard deviation, Gini coefficient), how well the
+specialties fit (share of proposed cases given to a reviewer of the best fit tier any eligible reviewer with room had
+before the proposal; mean fit), and the hard-rule violations, checked pair by pair in decision order with
+``matching.blocking_reasons`` (qualification, conflict, specialty rule, capacity counting the pairs before): must be 0.
 
     .venv/bin/python benchmarks/bulk_assignment.py [--cases 2000] [--reviewers 200] [--runs 5] [--url DATABASE_URL]
 """
@@ -180,47 +184,111 @@ def build(cases: int, reviewers: int, seed: int = 7) -> None:
     Case.objects.bulk_create(open_cases, batch_size=500)
 
 
-def run(runs: int) -> dict:
+def legacy_propose(cases, snapshot) -> list:
+    """The proposal before load balancing (cases/matching.py until this change), kept verbatim for comparison."""
+    from datetime import date
+
     from cases import matching
-    from reviewers.qualification import conflict_party_ids
 
-    waiting = list(matching.waiting_cases())
-    load_times, propose_times = [], []
-    proposal, snapshot = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        snapshot = matching.RosterSnapshot.load()
-        loaded = time.perf_counter()
-        proposal = matching.propose_bulk_assignment(waiting, snapshot=snapshot)
-        done = time.perf_counter()
-        load_times.append(loaded - started)
-        propose_times.append(done - loaded)
+    fit_points, provider_points, load_points, speed_base, speed_pressure = 45, 10, 30, 5, 15
 
-    # Checks: no conflicted pair, no reviewer over capacity, no unqualified reviewer.
-    ties = conflict_party_ids([p.pk for p in snapshot.profiles])
-    conflicted = sum(1 for case, p in proposal if ties[p.pk] & matching.case_parties(case).keys())
+    def score(case, profile, categories, load, pressure) -> float:
+        weights = snapshot.weights.get(profile.pk, {})
+        fit = sum(weights.get(c, 0) for c in categories) / (100 * len(categories)) if categories else 0.5
+        points = fit_points * fit
+        if case.provider_specialty and snapshot.provider_match(profile, case.provider_specialty):
+            points += provider_points
+        free = max(profile.capacity - load, 0) / profile.capacity if profile.capacity else 0
+        points += load_points * free
+        median = snapshot.turnaround.get(profile.user_id)
+        speed = 0.5 if median is None else 1 / (1 + median / 7)
+        points += (speed_base + speed_pressure * pressure[0]) * speed
+        return round(points, 1)
+
+    def urgency_key(case) -> tuple:
+        return (0 if case.priority == "expedited" else 1, case.due_date or date.max, case.case_number)
+
     loads = dict(snapshot.loads)
-    for _, profile in proposal:
-        loads[profile.user_id] = loads.get(profile.user_id, 0) + 1
-    over = sum(
-        1
-        for p in snapshot.profiles
-        if loads.get(p.user_id, 0) > p.capacity and snapshot.loads.get(p.user_id, 0) <= p.capacity
-    )
-    unqualified = sum(1 for _, p in proposal if snapshot.problems[p.pk])
+    qualified = [p for p in snapshot.profiles if not snapshot.problems.get(p.pk)]
+    proposal = []
+    for case in sorted(cases, key=urgency_key):
+        party_ids = matching.case_parties(case).keys()
+        categories = matching.case_categories(case)
+        pressure = matching._pressure(case, snapshot.on)
+        best, best_profile = None, None
+        for profile in qualified:
+            load = loads.get(profile.user_id, 0)
+            if load >= profile.capacity or profile.user_id == case.reviewer_id:
+                continue
+            if not snapshot.conflicts.get(profile.pk, set()).isdisjoint(party_ids):
+                continue
+            weights = snapshot.weights.get(profile.pk, {})
+            if any(c in snapshot.ruled_categories and weights.get(c, 0) == 0 for c in categories):
+                continue
+            key = (score(case, profile, categories, load, pressure), -load)
+            if best is None or key > best:
+                best, best_profile = key, profile
+        if best_profile is not None:
+            proposal.append((case, best_profile))
+            loads[best_profile.user_id] = loads.get(best_profile.user_id, 0) + 1
+    return proposal
+
+
+def measure(waiting: list, proposal: list, snapshot) -> dict:
+    """Balance, fit and hard-rule checks of a proposal (pairs in decision order)."""
+    from cases import matching
+
     qualified = [p for p in snapshot.profiles if not snapshot.problems[p.pk]]
+    tier_rank = {tier: n for n, tier in enumerate(matching.TIERS)}
+    loads = dict(snapshot.loads)
+    violations = 0
+    best_tier_given = 0
+    fits = []
+    for case, profile in proposal:
+        load = loads.get(profile.user_id, 0)
+        if matching.blocking_reasons(case, profile, snapshot, load=load):
+            violations += 1
+        loads[profile.user_id] = load + 1
+        categories = matching.case_categories(case)
+        party_ids = matching.case_parties(case).keys()
+        fit, tier = matching.specialty_fit(snapshot.weights.get(profile.pk, {}), categories)
+        fits.append(fit)
+        possible = [
+            matching.specialty_fit(snapshot.weights.get(p.pk, {}), categories)[1]
+            for p in qualified
+            if snapshot.loads.get(p.user_id, 0) < p.capacity
+            and snapshot.conflicts.get(p.pk, set()).isdisjoint(party_ids)
+            and not any(
+                c in snapshot.ruled_categories and snapshot.weights.get(p.pk, {}).get(c, 0) == 0 for c in categories
+            )
+        ]
+        if tier_rank[tier] <= min(tier_rank[t] for t in possible):
+            best_tier_given += 1
+    duplicated = len(proposal) - len({case.pk for case, _ in proposal})
     shares = [loads.get(p.user_id, 0) / p.capacity for p in qualified]
     given = [sum(1 for _, q in proposal if q.pk == p.pk) for p in qualified]
+    # Why a qualified reviewer got nothing: a weak fit (or none) for every waiting case they may take, so a better fit
+    # with room always existed; or already at least as loaded (as a share of capacity) as the median after.
+    median_after = statistics.median(shares)
+    idle_weak = idle_busy = 0
+    for p, count in zip(qualified, given, strict=True):
+        if count:
+            continue
+        weights = snapshot.weights.get(p.pk, {})
+        well_fitting = any(
+            matching.specialty_fit(weights, matching.case_categories(case))[1] != "weak"
+            and snapshot.conflicts.get(p.pk, set()).isdisjoint(matching.case_parties(case).keys())
+            and not any(
+                c in snapshot.ruled_categories and weights.get(c, 0) == 0 for c in matching.case_categories(case)
+            )
+            for case in waiting
+        )
+        if not well_fitting:
+            idle_weak += 1
+        elif snapshot.loads.get(p.user_id, 0) / p.capacity >= median_after:
+            idle_busy += 1
     return {
-        "waiting": len(waiting),
-        "reviewers": len(snapshot.profiles),
-        "qualified": len(qualified),
-        "capacity_free": sum(max(p.capacity - snapshot.loads.get(p.user_id, 0), 0) for p in qualified),
         "proposed": len(proposal),
-        "load_median": statistics.median(load_times),
-        "propose_median": statistics.median(propose_times),
-        "total_median": statistics.median(a + b for a, b in zip(load_times, propose_times, strict=True)),
-        "runs": runs,
         "share_min": min(shares),
         "share_median": statistics.median(shares),
         "share_max": max(shares),
@@ -229,9 +297,48 @@ def run(runs: int) -> dict:
         "given_min": min(given),
         "given_max": max(given),
         "at_capacity": sum(1 for s in shares if s >= 1),
-        "conflicted": conflicted,
-        "over_capacity": over,
-        "unqualified": unqualified,
+        "idle": sum(1 for g in given if g == 0),
+        "idle_weak": idle_weak,
+        "idle_busy": idle_busy,
+        "best_tier": best_tier_given / len(proposal) if proposal else 0.0,
+        "mean_fit": statistics.mean(fits) if fits else 0.0,
+        "violations": violations + duplicated,
+    }
+
+
+def run(runs: int) -> dict:
+    from cases import matching
+
+    waiting = list(matching.waiting_cases())
+    load_times, before_times, after_times = [], [], []
+    before, after, snapshot = [], None, None
+    for _ in range(runs):
+        started = time.perf_counter()
+        snapshot = matching.RosterSnapshot.load()
+        loaded = time.perf_counter()
+        before = legacy_propose(waiting, snapshot)
+        middle = time.perf_counter()
+        plan = matching.plan_bulk_assignment(waiting, snapshot=snapshot)
+        done = time.perf_counter()
+        load_times.append(loaded - started)
+        before_times.append(middle - loaded)
+        after_times.append(done - middle)
+        if after is not None and [(c.pk, p.pk) for c, p in plan.pairs] != after:
+            raise SystemExit("The proposal changed between two runs on the same data.")
+        after = [(c.pk, p.pk) for c, p in plan.pairs]
+    qualified = [p for p in snapshot.profiles if not snapshot.problems[p.pk]]
+    return {
+        "waiting": len(waiting),
+        "reviewers": len(snapshot.profiles),
+        "qualified": len(qualified),
+        "capacity_free": sum(max(p.capacity - snapshot.loads.get(p.user_id, 0), 0) for p in qualified),
+        "runs": runs,
+        "load_median": statistics.median(load_times),
+        "before_median": statistics.median(before_times),
+        "after_median": statistics.median(after_times),
+        "before": measure(waiting, before, snapshot),
+        "after": measure(waiting, plan.pairs, snapshot),
+        "unplaced_reasons": sorted({reason for _, reason in plan.unplaced})[:5],
     }
 
 
@@ -261,24 +368,31 @@ def main() -> None:
         f"({connection.vendor})"
     )
     result = run(args.runs)
+    b, a = result["before"], result["after"]
     print(f"""
-| measure | value |
-| --- | --- |
-| waiting cases / reviewers (qualified) | {result["waiting"]} / {result["reviewers"]} ({result["qualified"]}) |
-| free capacity of qualified reviewers | {result["capacity_free"]} |
-| cases proposed | {result["proposed"]} |
-| RosterSnapshot.load, median of {result["runs"]} | {result["load_median"] * 1000:.0f} ms |
-| propose_bulk_assignment, median of {result["runs"]} | {result["propose_median"] * 1000:.0f} ms |
-| total, median | {result["total_median"] * 1000:.0f} ms |
-| load/capacity after, min / median / max | {result["share_min"]:.2f} / {result["share_median"]:.2f} / \
-{result["share_max"]:.2f} |
-| load/capacity standard deviation | {result["share_stdev"]:.3f} |
-| Gini of load/capacity | {result["gini"]:.3f} |
-| cases given per qualified reviewer, min / max | {result["given_min"]} / {result["given_max"]} |
-| qualified reviewers at capacity after | {result["at_capacity"]} |
-| conflicted / over-capacity / unqualified pairs | {result["conflicted"]} / {result["over_capacity"]} / \
-{result["unqualified"]} |
+{result["waiting"]} waiting cases, {result["reviewers"]} reviewers ({result["qualified"]} qualified), \
+{result["capacity_free"]} free places. Medians of {result["runs"]} runs.
+
+| measure | before | after |
+| --- | --- | --- |
+| RosterSnapshot.load (shared) | {result["load_median"] * 1000:.0f} ms | {result["load_median"] * 1000:.0f} ms |
+| proposal (in memory) | {result["before_median"] * 1000:.0f} ms | {result["after_median"] * 1000:.0f} ms |
+| cases proposed | {b["proposed"]} | {a["proposed"]} |
+| load/capacity after: min / median / max | {b["share_min"]:.2f} / {b["share_median"]:.2f} / {b["share_max"]:.2f} \
+| {a["share_min"]:.2f} / {a["share_median"]:.2f} / {a["share_max"]:.2f} |
+| standard deviation of load/capacity | {b["share_stdev"]:.3f} | {a["share_stdev"]:.3f} |
+| Gini of load/capacity | {b["gini"]:.3f} | {a["gini"]:.3f} |
+| cases given per qualified reviewer: min / max | {b["given_min"]} / {b["given_max"]} \
+| {a["given_min"]} / {a["given_max"]} |
+| qualified reviewers given nothing: all / only a weak fit / already above the median | \
+{b["idle"]} / {b["idle_weak"]} / {b["idle_busy"]} | {a["idle"]} / {a["idle_weak"]} / {a["idle_busy"]} |
+| qualified reviewers at capacity after | {b["at_capacity"]} | {a["at_capacity"]} |
+| share of proposed cases given to the best available fit tier | {b["best_tier"]:.1%} | {a["best_tier"]:.1%} |
+| mean specialty fit of the proposed pairs | {b["mean_fit"]:.1f}% | {a["mean_fit"]:.1f}% |
+| hard-rule violations | {b["violations"]} | {a["violations"]} |
 """)
+    for reason in result["unplaced_reasons"]:
+        print(f"unplaced (after), e.g.: {reason}")
 
 
 if __name__ == "__main__":

@@ -69,7 +69,8 @@ def assign_case(request: HttpRequest, case_number: str) -> HttpResponse:
 
 
 def assign_queue(request: HttpRequest) -> HttpResponse:
-    """Propose reviewers for every waiting case (load caps, no conflicts); apply the proposal on confirmation."""
+    """Propose reviewers for every waiting case (hard rules, balanced loads, best fit tier with room; see
+    ``matching.plan_bulk_assignment``), with the reason for each case left out; apply the proposal on confirmation."""
     _require_administrator(request)
     if request.method == "POST":
         pairs: list[tuple[int, int]] = []
@@ -88,8 +89,9 @@ def assign_queue(request: HttpRequest) -> HttpResponse:
         return redirect("cases:assign_queue")
     waiting = list(visible_cases(request.user, matching.waiting_cases())[:BULK_LIMIT])
     snapshot = matching.RosterSnapshot.load()
-    proposal = matching.propose_bulk_assignment(waiting, snapshot=snapshot)
-    proposed_ids = {case.pk for case, _ in proposal}
+    plan = matching.plan_bulk_assignment(waiting, snapshot=snapshot)
+    proposal = plan.pairs
+    why_unplaced = {case.pk: reason for case, reason in plan.unplaced}
     loads_after: dict[int, int] = dict(snapshot.loads)
     for _, profile in proposal:
         loads_after[profile.user_id] = loads_after.get(profile.user_id, 0) + 1
@@ -106,7 +108,9 @@ def assign_queue(request: HttpRequest) -> HttpResponse:
         "cases/assignment_queue.html",
         {
             "proposal": proposal,
-            "unmatched": [case for case in waiting if case.pk not in proposed_ids],
+            "rows": plan.rows,
+            "unmatched": [case for case in waiting if case.pk in why_unplaced],
+            "unplaced": [(case, why_unplaced[case.pk]) for case in waiting if case.pk in why_unplaced],
             "per_reviewer": per_reviewer,
             "waiting_count": len(waiting),
         },

@@ -5,8 +5,11 @@ to parties as sets of party ids, the specialty-to-category table, open-case load
 one case costs a handful of queries and proposing 2,000 cases for 200 reviewers runs in memory
 (benchmarks/RESULTS-bulk-assignment.md).
 
-The same ``blocking_reasons`` decides for the assignment page, the bulk proposal and ``assignment.offer_case``: a
-reviewer shown as eligible can be offered the case, and one shown as blocked cannot by any path.
+The same ``blocking_reasons`` decides for the assignment page and ``assignment.offer_case``, and the bulk proposal
+applies the same hard rules (tests/cases/test_matching_balance.py and the benchmark check every proposed pair against
+``blocking_reasons``): a reviewer shown as eligible can be offered the case, and one shown as blocked cannot by any
+path. One score ranks the reviewers of a case (``rank_reviewers``) and picks them in the bulk proposal
+(``plan_bulk_assignment``), so the page's first choice for a case alone is the proposal's.
 """
 
 from __future__ import annotations
@@ -39,12 +42,26 @@ from reviewers.qualification import (
 LOAD_STATES = (Status.ASSIGNED, Status.IN_REVIEW)
 TURNAROUND_WINDOW_DAYS = 90
 
-# Points of the score (out of about 105): specialty fit dominates, then free capacity, then speed when time is short.
-FIT_POINTS = 45
-PROVIDER_SPECIALTY_POINTS = 10
-LOAD_POINTS = 30
-SPEED_POINTS_BASE = 5
-SPEED_POINTS_PRESSURE = 15
+# Specialty fit is the mean, over the case's categories, of the reviewer's best weight (0-100) in each. It falls in
+# one of three tiers. A strong or good fit with room always beats a weak one; a strong fit beats a good one unless
+# the strong reviewer would be about half their capacity fuller (see the points below).
+STRONG_FIT = 80
+GOOD_FIT = 60
+TIERS = ("strong", "good", "weak")
+NEUTRAL_FIT = 50  # disputed items not categorized: every reviewer fits alike (counted as a good fit)
+
+# Points of the score (about 80 at most). The same score ranks the reviewers of one case and picks them in the bulk
+# proposal. The tier dominates; then the free capacity left *after* taking this case, so that loads even out as
+# shares of capacity; fit within the tier, the requesting provider's specialty and speed (weighted by due pressure)
+# break near-ties: 20 load points span a whole capacity, so 5 fit points are worth a quarter of it, 2 provider points
+# a tenth. Benchmark and the choice of these numbers: benchmarks/RESULTS-bulk-assignment.md.
+TIER_POINTS = {"strong": 50.0, "good": 40.0, "weak": 0.0}
+LOAD_POINTS = 20.0
+FIT_POINTS = 5.0
+PROVIDER_SPECIALTY_POINTS = 2.0
+SPEED_POINTS = 3.0
+# Passes of the bulk proposal's rebalancing (it usually settles in two or three).
+REBALANCE_PASSES = 8
 
 
 def reviewer_profiles() -> QuerySet:
@@ -176,6 +193,24 @@ class Candidate:
     reasons: list[str]
     load: int
     capacity: int
+    fit: int = 0  # percent, rounded
+    tier: str = ""
+
+
+def fit_tier(fit: float) -> str:
+    if fit >= STRONG_FIT:
+        return "strong"
+    if fit >= GOOD_FIT:
+        return "good"
+    return "weak"
+
+
+def specialty_fit(weights: dict[str, int], categories: tuple[str, ...]) -> tuple[float, str]:
+    """The reviewer's fit to the case's categories (0-100, the mean of their best weight in each) and its tier."""
+    if not categories:
+        return float(NEUTRAL_FIT), "good"
+    fit = sum(weights.get(c, 0) for c in categories) / len(categories)
+    return fit, fit_tier(fit)
 
 
 def _pressure(case: Case, on: date) -> tuple[float, str]:
@@ -190,6 +225,29 @@ def _pressure(case: Case, on: date) -> tuple[float, str]:
     if left <= 10:
         return 0.5, f"Due in {left} days"
     return 0.2, f"Due in {left} days"
+
+
+def _speed(snapshot: RosterSnapshot, profile: ReviewerProfile) -> tuple[float, float | None]:
+    """(0-1, 0.5 without history; the median turnaround in days or None)."""
+    median = snapshot.turnaround.get(profile.user_id)
+    return (0.5 if median is None else 1 / (1 + median / 7)), median
+
+
+def _case_points(fit: float, tier: str, provider_match: bool, urgency: float, speed: float) -> float:
+    """The part of the score that does not depend on the reviewer's load."""
+    return (
+        TIER_POINTS[tier]
+        + FIT_POINTS * fit / 100
+        + (PROVIDER_SPECIALTY_POINTS if provider_match else 0.0)
+        + SPEED_POINTS * urgency * speed
+    )
+
+
+def _load_points(load: int, capacity: int) -> float:
+    """Free capacity left once the reviewer takes this case (the bulk proposal inlines the same expression)."""
+    if capacity <= 0 or load >= capacity:
+        return 0.0
+    return LOAD_POINTS * (capacity - load - 1) / capacity
 
 
 def blocking_reasons(
@@ -219,6 +277,43 @@ def blocking_reasons(
     return reasons
 
 
+def _score(
+    case: Case,
+    profile: ReviewerProfile,
+    snapshot: RosterSnapshot,
+    *,
+    categories: tuple[str, ...],
+    load: int,
+    pressure: tuple[float, str] | None = None,
+    explain: bool = True,
+) -> tuple[float, float, str, list[str]]:
+    """(unrounded score, fit, tier, reasons)."""
+    weights = snapshot.weights.get(profile.pk, {})
+    fit, tier = specialty_fit(weights, categories)
+    provider_match = bool(case.provider_specialty) and snapshot.provider_match(profile, case.provider_specialty)
+    urgency, urgency_words = pressure or _pressure(case, snapshot.on)
+    speed, median = _speed(snapshot, profile)
+    score = _case_points(fit, tier, provider_match, urgency, speed) + _load_points(load, profile.capacity)
+    reasons: list[str] = []
+    if explain:
+        if categories:
+            best = ", ".join(f"{c} {weights.get(c, 0)}%" for c in categories)
+            reasons.append(f"Specialty fit {round(fit)}% ({best}): {tier}")
+        else:
+            reasons.append("Disputed items not categorized: specialty fit neutral")
+        if provider_match:
+            reasons.append(f"Same specialty as the requesting provider ({case.provider_specialty})")
+        after = round(100 * (load + 1) / profile.capacity) if profile.capacity else 100
+        reasons.append(f"Load {load} of {profile.capacity}: {after}% of capacity with this case")
+        reasons.append(
+            "No recent turnaround"
+            if median is None
+            else f"Median turnaround {median:.1f} days (last {TURNAROUND_WINDOW_DAYS} days)"
+        )
+        reasons.append(urgency_words)
+    return score, fit, tier, reasons
+
+
 def score_candidate(
     case: Case,
     profile: ReviewerProfile,
@@ -229,50 +324,30 @@ def score_candidate(
     pressure: tuple[float, str] | None = None,
     explain: bool = True,
 ) -> tuple[float, list[str]]:
-    """A score (higher is better) and, with ``explain``, the reasons for it in words an administrator reads (the
-    bulk proposal skips the words: it scores hundreds of thousands of pairs)."""
-    reasons: list[str] = []
-    weights = snapshot.weights.get(profile.pk, {})
-    if categories:
-        fit = sum(weights.get(c, 0) for c in categories) / (100 * len(categories))
-    else:
-        fit = 0.5
-    score = FIT_POINTS * fit
-    provider_match = bool(case.provider_specialty) and snapshot.provider_match(profile, case.provider_specialty)
-    if provider_match:
-        score += PROVIDER_SPECIALTY_POINTS
-    free = max(profile.capacity - load, 0) / profile.capacity if profile.capacity else 0
-    score += LOAD_POINTS * free
-    urgency, urgency_words = pressure or _pressure(case, snapshot.on)
-    median = snapshot.turnaround.get(profile.user_id)
-    speed = 0.5 if median is None else 1 / (1 + median / 7)
-    score += (SPEED_POINTS_BASE + SPEED_POINTS_PRESSURE * urgency) * speed
-    if explain:
-        if categories:
-            best = ", ".join(f"{c} {weights.get(c, 0)}%" for c in categories)
-            reasons.append(f"Specialty fit {round(fit * 100)}% ({best})")
-        else:
-            reasons.append("Disputed items not categorized: specialty fit neutral")
-        if provider_match:
-            reasons.append(f"Same specialty as the requesting provider ({case.provider_specialty})")
-        reasons.append(f"Load {load} of {profile.capacity}")
-        reasons.append(
-            "No recent turnaround"
-            if median is None
-            else f"Median turnaround {median:.1f} days (last {TURNAROUND_WINDOW_DAYS} days)"
-        )
-        reasons.append(urgency_words)
+    """A score (higher is better, rounded to a tenth) and, with ``explain``, the reasons for it in words an
+    administrator reads. The bulk proposal computes the very same score (``_case_points`` + ``_load_points``)."""
+    score, _, _, reasons = _score(
+        case, profile, snapshot, categories=categories, load=load, pressure=pressure, explain=explain
+    )
     return round(score, 1), reasons
+
+
+def _tie_break(profile: ReviewerProfile, load: int) -> tuple:
+    """Among equal scores: the emptier reviewer after this case, then by name, then by id (deterministic)."""
+    return ((load + 1) / profile.capacity if profile.capacity else 1.0, profile.display_name, profile.pk)
 
 
 def rank_reviewers(
     case: Case, snapshot: RosterSnapshot | None = None
 ) -> tuple[list[Candidate], list[tuple[ReviewerProfile, list[str]]]]:
-    """(eligible reviewers, best first, with score and reasons; blocked reviewers with the reasons)."""
+    """(eligible reviewers, best first, with score and reasons; blocked reviewers with the reasons).
+
+    The first eligible reviewer is the one the bulk proposal would pick for this case alone.
+    """
     snapshot = snapshot or RosterSnapshot.load()
     parties, categories = case_parties(case), case_categories(case)
     pressure = _pressure(case, snapshot.on)
-    eligible: list[Candidate] = []
+    ranked: list[tuple[float, tuple, Candidate]] = []
     blocked: list[tuple[ReviewerProfile, list[str]]] = []
     for profile in snapshot.profiles:
         load = snapshot.loads.get(profile.user_id, 0)
@@ -283,61 +358,244 @@ def rank_reviewers(
         if reasons:
             blocked.append((profile, reasons))
             continue
-        score, why = score_candidate(case, profile, snapshot, categories=categories, load=load, pressure=pressure)
-        eligible.append(Candidate(profile=profile, score=score, reasons=why, load=load, capacity=profile.capacity))
-    eligible.sort(key=lambda c: (-c.score, c.load, c.profile.display_name))
+        score, fit, tier, why = _score(case, profile, snapshot, categories=categories, load=load, pressure=pressure)
+        candidate = Candidate(
+            profile=profile,
+            score=round(score, 1),
+            reasons=why,
+            load=load,
+            capacity=profile.capacity,
+            fit=round(fit),
+            tier=tier,
+        )
+        ranked.append((-score, _tie_break(profile, load), candidate))
+    ranked.sort(key=lambda row: row[:2])
     blocked.sort(key=lambda pair: pair[0].display_name)
-    return eligible, blocked
+    return [candidate for _, _, candidate in ranked], blocked
 
 
-def _urgency_key(case: Case) -> tuple:
-    return (
-        0 if case.priority == "expedited" else 1,
-        case.due_date or date.max,
-        case.case_number,
+@dataclass(frozen=True)
+class ProposedPair:
+    case: Case
+    profile: ReviewerProfile
+    fit: int  # percent, rounded
+    tier: str
+    best_tier: str  # the best tier among the reviewers who could take the case, with room, before the proposal
+
+
+@dataclass
+class BulkProposal:
+    """What ``plan_bulk_assignment`` proposes: pairs in the order they were decided, and the cases left out, each with
+    the reason in words."""
+
+    rows: list[ProposedPair]
+    unplaced: list[tuple[Case, str]]
+
+    @property
+    def pairs(self) -> list[tuple[Case, ReviewerProfile]]:
+        return [(row.case, row.profile) for row in self.rows]
+
+
+def _is_urgent(case: Case, urgency: float) -> bool:
+    return case.priority == "expedited" or urgency >= 1.0
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def plan_bulk_assignment(
+    cases: Iterable[Case], profiles: Sequence[ReviewerProfile] | None = None, *, snapshot: RosterSnapshot | None = None
+) -> BulkProposal:
+    """A balanced proposal for many waiting cases, under the hard rules.
+
+    Hard rules (never broken): the reviewer is qualified, tied to no party of the case, has a certified specialty for
+    every category the table rules on, and stays within capacity counting the cases proposed so far. Within them:
+
+    - Order: urgent cases first (expedited, at risk or overdue), then the most constrained (fewest reviewers who
+      could take them with room), then the earliest due date, then the case number. Scarce specialists thus go to
+      the cases only they can take, and deadlines come before comfort.
+    - Pick: the eligible reviewer with room and the highest score, the same score ``rank_reviewers`` shows: fit tier
+      first (a strong or good fit with room always beats a weak one), then the free capacity left after this case
+      (so loads even out, as capacity shares, like HotCRP's and OpenReview's load balancing), then fit within the
+      tier, the requesting provider's specialty, and speed weighted by due pressure. Ties go to the emptier reviewer,
+      then by name and id: the same input gives the same proposal.
+    - Rebalance: a greedy pass, then moves of single cases to a reviewer they score higher with now (and placing any
+      case left out when a move frees room it can use), until no move helps. Moves only go up in score, so never to
+      a worse tier unless the better one is full or, strong against good, far busier.
+
+    In memory: O(cases × reviewers) per pass with every load-independent part precomputed (fit per distinct set of
+    categories, provider match per distinct specialty); 2,000 cases × 179 reviewers in under a second on the
+    shared development VM (benchmarks/RESULTS-bulk-assignment.md).
+    """
+    snapshot = snapshot or RosterSnapshot.load(profiles)
+    qualified = [p for p in snapshot.profiles if not snapshot.problems.get(p.pk)]
+    unqualified_count = len(snapshot.profiles) - len(qualified)
+    count = len(qualified)
+    capacity = [p.capacity for p in qualified]
+    start_load = [snapshot.loads.get(p.user_id, 0) for p in qualified]
+    load = list(start_load)
+    user_ids = [p.user_id for p in qualified]
+    conflicts = [snapshot.conflicts.get(p.pk, set()) for p in qualified]
+    speeds = [_speed(snapshot, p)[0] for p in qualified]
+    ruled = snapshot.ruled_categories
+    fit_table: dict[tuple[str, ...], list[tuple[float, str] | None]] = {}
+    provider_table: dict[str, list[bool]] = {}
+    tier_rank = {tier: n for n, tier in enumerate(TIERS)}
+
+    prepared: list[tuple] = []  # (order key, case, [(points, reviewer index)], fits, categories, best tier)
+    for case in cases:
+        categories = case_categories(case)
+        fits = fit_table.get(categories)
+        if fits is None:
+            fits = []
+            for profile in qualified:
+                weights = snapshot.weights.get(profile.pk, {})
+                if any(c in ruled and weights.get(c, 0) == 0 for c in categories):
+                    fits.append(None)  # no certified specialty for a ruled category: a hard block
+                else:
+                    fits.append(specialty_fit(weights, categories))
+            fit_table[categories] = fits
+        specialty = case.provider_specialty or ""
+        matches = provider_table.get(specialty)
+        if matches is None:
+            matches = [bool(specialty) and snapshot.provider_match(p, specialty) for p in qualified]
+            provider_table[specialty] = matches
+        party_ids = case_parties(case).keys()
+        urgency = _pressure(case, snapshot.on)[0]
+        eligible: list[tuple[float, int]] = []
+        for i in range(count):
+            fit = fits[i]
+            if fit is None or user_ids[i] == case.reviewer_id or not conflicts[i].isdisjoint(party_ids):
+                continue
+            eligible.append((_case_points(fit[0], fit[1], matches[i], urgency, speeds[i]), i))
+        with_room = [i for _, i in eligible if start_load[i] < capacity[i]]
+        best_tier = min((fits[i][1] for i in with_room), key=tier_rank.__getitem__, default="")
+        key = (0 if _is_urgent(case, urgency) else 1, len(with_room), case.due_date or date.max, case.case_number)
+        prepared.append((key, case, eligible, fits, categories, best_tier))
+    prepared.sort(key=lambda row: row[0])
+
+    def pick(eligible: list[tuple[float, int]], leaving: int = -1) -> tuple[int, float]:
+        """The best reviewer with room for a case (other than ``leaving``, who holds it), and the score there."""
+        best_i, best_score, best_tie = -1, 0.0, ()
+        for points, i in eligible:
+            current, cap = load[i], capacity[i]
+            if current >= cap or i == leaving:
+                continue
+            # The same expression as _load_points, so that the score equals score_candidate's to the last bit.
+            score = points + LOAD_POINTS * (cap - current - 1) / cap
+            if best_i < 0 or score > best_score:
+                best_i, best_score, best_tie = i, score, ()
+            elif score == best_score:
+                if not best_tie:
+                    best_tie = _tie_break(qualified[best_i], load[best_i])
+                tie = _tie_break(qualified[i], current)
+                if tie < best_tie:
+                    best_i, best_tie = i, tie
+        return best_i, best_score
+
+    holder: list[int] = []  # per prepared case: the reviewer index it is proposed to, or -1
+    for _, _, eligible, _, _, _ in prepared:
+        chosen, _ = pick(eligible)
+        holder.append(chosen)
+        if chosen >= 0:
+            load[chosen] += 1
+
+    # Rebalance: the greedy pass decided early cases against loads that later cases changed. Move a case to another
+    # reviewer whenever that scores higher given everyone's loads now, and place any case left out once a move frees
+    # room it can use. Each move raises the total of the scores (the load points are a convex cost of each load), so
+    # this ends; at the end no case would rank another reviewer with room above its own (what rank_reviewers shows).
+    for _ in range(REBALANCE_PASSES):
+        moved = False
+        for n, (_, _, eligible, _, _, _) in enumerate(prepared):
+            own = holder[n]
+            if own < 0:
+                chosen, _ = pick(eligible)
+                if chosen >= 0:
+                    holder[n], moved = chosen, True
+                    load[chosen] += 1
+                continue
+            points = next(p for p, i in eligible if i == own)
+            staying = points + LOAD_POINTS * (capacity[own] - load[own]) / capacity[own]
+            chosen, score = pick(eligible, leaving=own)
+            if chosen >= 0 and score > staying + 1e-9:
+                holder[n], moved = chosen, True
+                load[own] -= 1
+                load[chosen] += 1
+        if not moved:
+            break
+
+    rows: list[ProposedPair] = []
+    unplaced: list[tuple[Case, str]] = []
+    for (_, case, eligible, fits, categories, best_tier), chosen in zip(prepared, holder, strict=True):
+        if chosen < 0:
+            reason = _unplaced_reason(
+                case, eligible, start_load, capacity, categories, snapshot, qualified, unqualified_count
+            )
+            unplaced.append((case, reason))
+            continue
+        fit, tier = fits[chosen]
+        rows.append(ProposedPair(case, qualified[chosen], round(fit), tier, best_tier or tier))
+    return BulkProposal(rows=rows, unplaced=unplaced)
+
+
+def _unplaced_reason(
+    case: Case,
+    eligible: list[tuple[float, int]],
+    start_load: list[int],
+    capacity: list[int],
+    categories: tuple[str, ...],
+    snapshot: RosterSnapshot,
+    qualified: list[ReviewerProfile],
+    unqualified_count: int,
+) -> str:
+    if eligible:
+        full_before = sum(1 for _, i in eligible if start_load[i] >= capacity[i])
+        filled = len(eligible) - full_before
+        subject = (
+            "The only reviewer who could take it is"
+            if len(eligible) == 1
+            else f"All {len(eligible)} reviewers who could take it are"
+        )
+        if not filled:
+            return f"{subject} at capacity."
+        if not full_before:
+            return f"{subject} at capacity with cases of this proposal."
+        return f"{subject} at capacity ({full_before} already, {filled} with cases of this proposal)."
+    party_ids = case_parties(case).keys()
+    conflicted = sum(1 for p in qualified if not snapshot.conflicts.get(p.pk, set()).isdisjoint(party_ids))
+    unfit_categories = sorted(
+        {
+            c
+            for p in qualified
+            for c in categories
+            if c in snapshot.ruled_categories and snapshot.weights.get(p.pk, {}).get(c, 0) == 0
+        }
     )
+    unfit = sum(
+        1
+        for p in qualified
+        if any(c in snapshot.ruled_categories and snapshot.weights.get(p.pk, {}).get(c, 0) == 0 for c in categories)
+    )
+    parts = []
+    if unfit:
+        parts.append(f"{_count(unfit, 'has', 'have')} no certified specialty that fits {', '.join(unfit_categories)}")
+    if conflicted:
+        parts.append(f"{_count(conflicted, 'has a conflict', 'have a conflict')} of interest with a party")
+    if unqualified_count:
+        parts.append(f"{_count(unqualified_count, 'is', 'are')} not qualified now")
+    if case.reviewer_id is not None:
+        parts.append("the case's own reviewer is left out")
+    if not parts:
+        return "No reviewer on the roster."
+    return "No reviewer can take it: " + "; ".join(parts) + "."
 
 
 def propose_bulk_assignment(
     cases: Iterable[Case], profiles: Sequence[ReviewerProfile] | None = None, *, snapshot: RosterSnapshot | None = None
 ) -> list[tuple[Case, ReviewerProfile]]:
-    """A proposal for many waiting cases: each to the best-scoring eligible reviewer, most urgent case first.
-
-    Like HotCRP's and OpenReview's automatic assignment it balances load under hard caps: every pick counts against
-    the reviewer's capacity at once and lowers their score for the next case (the load term), conflicts and
-    qualification exclude outright, and a case no one can take is left out (the page lists it). Greedy, in memory:
-    O(cases × reviewers) score evaluations with the per-reviewer facts precomputed.
-    """
-    snapshot = snapshot or RosterSnapshot.load(profiles)
-    loads = dict(snapshot.loads)
-    qualified = [p for p in snapshot.profiles if not snapshot.problems.get(p.pk)]
-    proposal: list[tuple[Case, ReviewerProfile]] = []
-    for case in sorted(cases, key=_urgency_key):
-        parties = case_parties(case)
-        party_ids = parties.keys()
-        categories = case_categories(case)
-        pressure = _pressure(case, snapshot.on)
-        best: tuple[float, int, str] | None = None
-        best_profile: ReviewerProfile | None = None
-        for profile in qualified:
-            load = loads.get(profile.user_id, 0)
-            if load >= profile.capacity or profile.user_id == case.reviewer_id:
-                continue
-            if not snapshot.conflicts.get(profile.pk, set()).isdisjoint(party_ids):
-                continue
-            weights = snapshot.weights.get(profile.pk, {})
-            if any(c in snapshot.ruled_categories and weights.get(c, 0) == 0 for c in categories):
-                continue
-            score, _ = score_candidate(
-                case, profile, snapshot, categories=categories, load=load, pressure=pressure, explain=False
-            )
-            key = (score, -load, profile.display_name)
-            if best is None or key[:2] > best[:2]:
-                best, best_profile = key, profile
-        if best_profile is not None:
-            proposal.append((case, best_profile))
-            loads[best_profile.user_id] = loads.get(best_profile.user_id, 0) + 1
-    return proposal
+    """The (case, reviewer) pairs of ``plan_bulk_assignment``; the cases left out are those not in the list."""
+    return plan_bulk_assignment(cases, profiles, snapshot=snapshot).pairs
 
 
 def waiting_cases() -> QuerySet:
