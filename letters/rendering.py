@@ -117,13 +117,21 @@ def letter_context(
     verification_code: str = "",
     version: int = 1,
     signed_on: date | None = None,
+    preview: bool = False,
 ) -> dict[str, Any]:
-    """Everything a letter template prints. The reviewer appears by credentials only."""
+    """Everything a letter template prints. The reviewer appears by credentials only.
+
+    ``preview``: an unsigned draft shown to the reviewer or QA, marked as such on every page; the credentials are
+    the reviewer's as they stand (they are fixed on the case only when the determination is submitted)."""
     organization_short = settings.IMR_ORGANIZATION_SHORT_NAME
     rows = list(determination.decisions.select_related("item").order_by("item__position", "item_id"))
     items = [_item(row, organization_short) for row in rows]
     final = final_determination([row.decision for row in rows])
     credentials = case.reviewer_credentials or {}
+    if preview and not credentials and case.reviewer_id:
+        from reviewers.selectors import letter_credentials
+
+        credentials = letter_credentials(case.reviewer)
     url = verification_url(verification_code) if verification_code else ""
     parties = []
     if rendition == Rendition.PARTIES:
@@ -131,6 +139,7 @@ def letter_context(
     return {
         "case": case,
         "rendition": rendition,
+        "preview": preview,
         "determination": determination,
         "version": version,
         "organization_name": settings.IMR_ORGANIZATION_NAME,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:letter_id>/download/", views.download, name="download"),
     path("<int:letter_id>/service/", views.service, name="service"),
     path("case/<str:case_number>/", views.case_register, name="case_register"),
+    path("case/<str:case_number>/preview/", views.preview, name="preview"),
     path("case/<str:case_number>/correction/", views.correction, name="correction"),
     path("case/<str:case_number>/generate/", views.generate, name="generate"),
     path("verify/", views.verify, name="verify"),

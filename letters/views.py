@@ -19,7 +19,8 @@ from django.db.models.functions import TruncDate
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_POST
 
 from cases.lifecycle import Status
 from cases.permissions import get_visible_case_or_404, visible_cases
@@ -240,3 +241,32 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
         {"letter": letter, "latest": latest, "code": code, "form": VerifyForm()},
         status=200 if letter is not None else 404,
     )
+
+
+@require_GET
+@xframe_options_sameorigin
+def preview(request: HttpRequest, case_number: str) -> HttpResponse:
+    """The letter exactly as it will read (the same templates and PDF engine as the signed letter), from the latest
+    version of the determination, the current draft included; unsigned and marked as a preview on every page.
+
+    For the case's reviewer, QA and administrators (through the case access rule)."""
+    from letters import rendering
+    from letters.models import Rendition
+
+    case = get_visible_case_or_404(request.user, case_number)
+    if not (case.reviewer_id == request.user.pk or roles.is_qa(request.user) or roles.is_administrator(request.user)):
+        raise PermissionDenied
+    version = request.GET.get("version", "")
+    determinations = case.determinations.order_by("version")
+    determination = determinations.filter(version=version).first() if version.isdigit() else determinations.last()
+    if determination is None:
+        messages.info(request, "No determination has been started for this case yet.")
+        return redirect(case)
+    rendition = request.GET.get("rendition", Rendition.PARTIES)
+    if rendition not in Rendition.values:
+        rendition = Rendition.PARTIES
+    rendered = rendering.render_letter_pdf(case, determination, rendition=rendition, preview=True)
+    response = HttpResponse(rendered.pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.case_number}-preview-v{determination.version}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,75 @@
+"""The reviewer's and QA's preview: the letter exactly as the parties will read it, from the current draft."""
+
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from cases import determinations
+from letters.models import Letter
+from tests.factories import case_in_review
+
+pytestmark = pytest.mark.django_db
+
+BASIS = {
+    "mtus": [{"chapter": "Chronic Pain Medical Treatment 2016", "sections": ["Physical Medicine"]}],
+    "non_mtus": [],
+}
+
+
+def pdftotext(data: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+
+
+@pytest.fixture
+def drafted(reviewer):
+    case = case_in_review(reviewer, items=1)
+    (item,) = case.items.all()
+    draft = determinations.start_or_get_draft(case, by=reviewer)
+    determinations.save_draft(
+        draft,
+        by=reviewer,
+        revision=0,
+        summary="The injured worker is a 45 year old with low back pain.",
+        decisions={
+            item.pk: {
+                "decision": "upheld",
+                "basis": BASIS,
+                "rationale": "No functional improvement is documented. The request is not medically necessary.",
+            }
+        },
+    )
+    return case
+
+
+def test_the_reviewer_previews_the_draft_as_the_signed_letters_pdf_marked_as_a_preview(client, reviewer, drafted):
+    client.force_login(reviewer)
+    response = client.get(reverse("letters:preview", args=[drafted.case_number]))
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+    text = " ".join(pdftotext(response.content).split())
+    assert text.count("PREVIEW v1 (draft): NOT SIGNED") == 3  # on each of the 3 pages
+    assert "HOW THE IMR FINAL DETERMINATION WAS MADE" in text
+    assert "Physical therapy 2 visits: Upheld" in text
+    assert (
+        "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): Physical Medicine."
+    ) in text
+    assert "The injured worker is a 45 year old with low back pain." in text
+    assert reviewer.last_name not in text  # credentials only, never the reviewer's name
+    assert Letter.objects.count() == 0  # a preview registers nothing
+
+
+def test_the_public_copy_can_be_previewed_too(client, reviewer, drafted):
+    client.force_login(reviewer)
+    response = client.get(reverse("letters:preview", args=[drafted.case_number]), {"rendition": "public"})
+    text = " ".join(pdftotext(response.content).split())
+    assert "Case Number:" in text and drafted.employee_name not in text
+
+
+def test_only_the_cases_reviewer_qa_and_administrators_preview(client, drafted, other_reviewer, staff_user, qa_user):
+    url = reverse("letters:preview", args=[drafted.case_number])
+    client.force_login(other_reviewer)
+    assert client.get(url).status_code == 404
+    client.force_login(qa_user)
+    assert client.get(url).status_code == 200
