@@ -213,7 +213,7 @@ class TransitionForm(forms.Form):
     }
     action = forms.ChoiceField(choices=[(key, key) for key in ACTIONS])
     on = forms.DateField(required=False, widget=DATE_WIDGET, label="Date")
-    method = forms.ChoiceField(choices=Case.RecordsMethod.choices, required=False)
+    method = forms.ChoiceField(choices=Case.RecordsMethod.choices, required=False, label="Records request by")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason / note")
 
     def clean(self):

@@ -44,7 +44,7 @@ def _filter_choices() -> dict:
         return list(sections.exclude(**{field: ""}).values_list(field, flat=True).distinct().order_by(field))
 
     return {
-        "sources": GuidelineSource.objects.filter(active=True),
+        "filter_sources": GuidelineSource.objects.filter(active=True),
         "regions": distinct("body_region"),
         "categories": distinct("treatment_category"),
     }
@@ -53,7 +53,10 @@ def _filter_choices() -> dict:
 def library(request: HttpRequest) -> HttpResponse:
     """The library's front page: search, and the sources in the strength-of-evidence order."""
     _require(request, can_browse_library)
-    sources = GuidelineSource.objects.annotate(section_count=Count("sections"), limit_count=Count("quantity_limits"))
+    # distinct: counting over two joins would multiply each count by the other.
+    sources = GuidelineSource.objects.annotate(
+        section_count=Count("sections", distinct=True), limit_count=Count("quantity_limits", distinct=True)
+    )
     if not can_edit_library(request.user):
         sources = sources.filter(active=True)
     can_edit = can_edit_library(request.user)

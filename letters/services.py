@@ -382,7 +382,7 @@ def latest_version(letter: Letter) -> Letter:
 
 
 def _when(value: datetime | None) -> str:
-    return timezone.localtime(value).strftime("%m/%d/%Y %I:%M %p") if value else "an unknown date"
+    return timezone.localtime(value).strftime("%m/%d/%Y %I:%M %p %Z") if value else "an unknown date"
 
 
 def verify_letter_bytes(data: bytes) -> Verdict:

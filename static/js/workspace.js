@@ -227,7 +227,7 @@
     }
     const notice = document.getElementById("restore-notice");
     document.getElementById("restore-message").textContent =
-      "This browser holds text you typed at " + new Date(local.at).toLocaleString() +
+      "This browser holds text you typed at " + new Date(local.at).toLocaleString("en-US", { timeZone: "America/Los_Angeles", timeZoneName: "short" }) +
       " that was not saved: the draft was saved elsewhere since. Restore it over the saved version, or discard it.";
     notice.classList.remove("d-none");
     document.getElementById("restore-apply").addEventListener("click", function () {

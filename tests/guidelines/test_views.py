@@ -403,3 +403,15 @@ def test_the_library_page_shows_administrators_who_changed_what(admin_client, ad
 
 def test_reviewers_do_not_see_the_recent_changes(client, reviewer, section):
     assert login(client, reviewer).get(reverse("guidelines:library")).context["changes"] == []
+
+
+def test_the_library_page_counts_each_sources_sections_and_limits(admin_client):
+    source = GuidelineSourceFactory(key="count-test", chapter="Counting Complaints", year=2004)
+    for number in range(3):
+        GuidelineSectionFactory(source=source, name=f"Counted section {number}")
+    for number in range(2):
+        QuantityLimit.objects.create(source=source, treatment=f"therapy {number}", max_units=10)
+    response = admin_client.get(reverse("guidelines:library"))
+    (row,) = [row for row in response.context["sources"] if row.key == "count-test"]
+    assert (row.section_count, row.limit_count) == (3, 2)
+    assert "count-test" in [source.key for source in response.context["filter_sources"]]
