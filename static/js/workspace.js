@@ -43,6 +43,49 @@
     if (event.key === "Enter") { event.preventDefault(); showRecord(pageInput.value); }
   });
 
+  // Search within the records: the pages holding every word; a result opens the record at that page.
+  const recordsSearch = document.getElementById("records-search");
+  if (recordsSearch) recordsSearch.addEventListener("submit", function (event) {
+    event.preventDefault();
+    const query = document.getElementById("records-query").value.trim();
+    const results = document.getElementById("records-search-results");
+    const searchStatus = document.getElementById("records-search-status");
+    results.replaceChildren();
+    if (!query) { searchStatus.textContent = ""; return; }
+    searchStatus.textContent = "Searching…";
+    fetch(recordsSearch.dataset.url + "?q=" + encodeURIComponent(query), { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (data) {
+        searchStatus.textContent = data.results.length
+          ? data.results.length + " page" + (data.results.length === 1 ? "" : "s") + " found."
+          : "No page of the records holds all of these words.";
+        data.results.forEach(function (hit) {
+          const item = document.createElement("li");
+          const button = document.createElement("button");
+          button.type = "button";
+          button.className = "btn btn-link btn-sm p-0 text-start records-hit";
+          button.textContent = hit.title + ", page " + hit.page;
+          button.addEventListener("click", function () {
+            const record = document.querySelector('.record-link[data-url="' + hit.url.split("#")[0] + '"]');
+            if (!record) return;
+            currentRecord = record;
+            if (pageInput) pageInput.max = record.dataset.pages;
+            viewer.src = "about:blank";
+            showRecord(hit.page);
+          });
+          const snippet = document.createElement("div");
+          snippet.className = "text-muted";
+          snippet.textContent = hit.snippet;
+          item.append(button, snippet);
+          results.append(item);
+        });
+      })
+      .catch(function () { searchStatus.textContent = "The search did not answer; try again."; });
+  });
+
   const form = document.getElementById("determination-form");
   const editable = root.dataset.editable === "true" && form;
   if (!editable) return;
