@@ -11,6 +11,7 @@ from cases.models import (
     DisputedItem,
     ItemDecision,
 )
+from core.admin import ReadOnlyAdminMixin
 
 
 class DisputedItemInline(admin.StackedInline):
@@ -87,22 +88,13 @@ class CaseNumberSequenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: offers are made through ``cases.assignment`` (the conflict and qualification rules), never here."""
 
     list_display = ["case", "reviewer", "state", "offered_at", "responded_at"]
     list_filter = ["state"]
     search_fields = ["case__case_number", "reviewer__username"]
     list_select_related = ["case", "reviewer"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ItemDecisionInline(admin.StackedInline):
@@ -113,7 +105,7 @@ class ItemDecisionInline(admin.StackedInline):
 
 
 @admin.register(ItemDecision)
-class ItemDecisionAdmin(admin.ModelAdmin):
+class ItemDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only, like determinations: decisions change only through the workspace and QA."""
 
     list_display = ["determination", "item", "decision", "basis_none"]
@@ -121,18 +113,9 @@ class ItemDecisionAdmin(admin.ModelAdmin):
     search_fields = ["determination__case__case_number", "item__description"]
     list_select_related = ["determination__case", "item"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Determination)
-class DeterminationAdmin(admin.ModelAdmin):
+class DeterminationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["case", "version", "state", "author", "submitted_at", "qa_at"]
     list_filter = ["state"]
     search_fields = ["case__case_number"]
@@ -140,11 +123,3 @@ class DeterminationAdmin(admin.ModelAdmin):
     list_select_related = ["case", "author"]
 
     # Determinations change only through the workspace and QA (versions, locks, consistency checks).
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

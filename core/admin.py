@@ -37,3 +37,17 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     list_filter = ["status", "template_key"]
     search_fields = ["subject", "dedupe_key"]
     readonly_fields = ["created_at", "sent_at", "attempts", "last_error"]
+
+
+class ReadOnlyAdminMixin:
+    """For records that change only through services (versions, decisions, offers, logs): listed and readable in
+    the admin, never added, changed or deleted there."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

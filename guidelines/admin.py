@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from core.admin import ReadOnlyAdminMixin
 from guidelines import services
 from guidelines.models import Citation, GuidelineSection, GuidelineSectionVersion, GuidelineSource, QuantityLimit
 
@@ -96,20 +97,11 @@ class GuidelineSectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(GuidelineSectionVersion)
-class GuidelineSectionVersionAdmin(admin.ModelAdmin):
+class GuidelineSectionVersionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["section", "number", "changed_by", "changed_at", "note"]
     list_filter = ["section__source"]
     search_fields = ["name", "section__name"]
     list_select_related = ["section__source", "changed_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(QuantityLimit)
