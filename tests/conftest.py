@@ -32,8 +32,10 @@ def _private_storage(settings, tmp_path):
     settings.PRIVATE_DIR = tmp_path / "private"
 
 
-def _user_with_role(username: str, role: str | None):
-    user = factories.UserFactory(username=username)
+def _user_with_role(username: str, role: str | None, first_name: str, last_name: str):
+    # Fixed, unusual names: a test that looks for (or for the absence of) a name in a page or a letter must not
+    # depend on what Faker drew ("Small", "O'Brien" escaped as HTML, ...).
+    user = factories.UserFactory(username=username, first_name=first_name, last_name=last_name)
     if role:
         user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
@@ -41,27 +43,27 @@ def _user_with_role(username: str, role: str | None):
 
 @pytest.fixture
 def admin_user(db):
-    return _user_with_role("intake", roles.ADMINISTRATOR)
+    return _user_with_role("intake", roles.ADMINISTRATOR, "Alexa", "Intakeworth")
 
 
 @pytest.fixture
 def reviewer(db):
-    return _user_with_role("reviewer1", roles.REVIEWER)
+    return _user_with_role("reviewer1", roles.REVIEWER, "Riley", "Marchetti")
 
 
 @pytest.fixture
 def other_reviewer(db):
-    return _user_with_role("reviewer2", roles.REVIEWER)
+    return _user_with_role("reviewer2", roles.REVIEWER, "Robin", "Vandersloot")
 
 
 @pytest.fixture
 def qa_user(db):
-    return _user_with_role("qa", roles.QA)
+    return _user_with_role("qa", roles.QA, "Quinn", "Abernathy")
 
 
 @pytest.fixture
 def staff_user(db):
-    return _user_with_role("staff", roles.STAFF)
+    return _user_with_role("staff", roles.STAFF, "Sam", "Postlethwaite")
 
 
 @pytest.fixture

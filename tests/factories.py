@@ -3,10 +3,13 @@
 import datetime
 
 import factory
+import faker
 from django.contrib.auth import get_user_model
 
 from cases.models import Case, DisputedItem
 from core.models import Party
+
+_faker = faker.Faker()
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -15,8 +18,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
+    # Letters only: an apostrophe (O'Brien) is escaped in HTML and would make text assertions depend on the draw.
+    first_name = factory.LazyFunction(lambda: _faker.first_name().replace("'", ""))
+    last_name = factory.LazyFunction(lambda: _faker.last_name().replace("'", ""))
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.django.Password("demo-password")
 
@@ -39,7 +43,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     date_of_injury = datetime.date(2026, 1, 5)
     ur_determination_date = datetime.date(2026, 10, 1)
     application_received = datetime.date(2026, 10, 20)
-    employee_name = factory.Faker("name")
+    employee_name = factory.LazyFunction(lambda: _faker.name().replace("'", ""))
     employee_age = 45
     employer = factory.SubFactory(PartyFactory, kind=Party.Kind.EMPLOYER)
     claims_administrator = factory.SubFactory(PartyFactory, kind=Party.Kind.CLAIMS_ADMINISTRATOR)
