@@ -131,6 +131,8 @@ def celery_worker_process(transactional_db, settings):
     redis_url = settings.CELERY_BROKER_URL
     client = redis.Redis.from_url(redis_url)
     client.ping()  # fails loudly: the worker tests need a real Redis
+    # Start from an empty queue: a message left by an earlier, interrupted run would name rows of another database.
+    client.delete("celery", "unacked", "unacked_index")
     env = dict(os.environ)
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
