@@ -9,22 +9,8 @@ from tests import paths
 
 LETTERS = paths.LETTERS_TEXT
 
-# The MTUS chapters that DOMAIN.md lists, with their year.
-DOMAIN_MTUS_CHAPTERS = {
-    "Chronic Pain Medical Treatment 2016",
-    "Low Back Complaints 2004",
-    "Shoulder Complaints 2004",
-    "Acupuncture Treatment 2007",
-    "Neck and Upper Back Complaints 2004",
-    "Knee Complaints 2004",
-    "Opioid Treatment 2016",
-    "General Approaches 2004",
-    "Elbow Disorders 2007",
-    "Forearm, Wrist, and Hand Complaints 2004",
-    "Postsurgical Treatment 2009",
-    "Ankle and Foot Complaints 2004",
-    "Stress Related Conditions 2004",
-}
+# The MTUS chapters that DOMAIN.md lists, with their year, read from DOMAIN.md itself.
+DOMAIN_MTUS_CHAPTERS = paths.domain_mtus_chapters()
 
 
 def library():

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from guidelines.library_io import FORMAT, LIBRARY_FILE, LibraryError, export_library, load_library
 from guidelines.models import GuidelineSection, GuidelineSectionVersion, GuidelineSource, QuantityLimit
+from tests import paths
 
 pytestmark = pytest.mark.django_db
 
@@ -197,21 +198,7 @@ def test_the_load_command_reports_errors_with_their_path(tmp_path):
 
 
 # The MTUS chapters that DOMAIN.md lists as cited by real letters.
-DOMAIN_MTUS_CHAPTERS = [
-    "Chronic Pain Medical Treatment 2016",
-    "Low Back Complaints 2004",
-    "Shoulder Complaints 2004",
-    "Acupuncture Treatment 2007",
-    "Neck and Upper Back Complaints 2004",
-    "Knee Complaints 2004",
-    "Opioid Treatment 2016",
-    "General Approaches 2004",
-    "Elbow Disorders 2007",
-    "Forearm, Wrist, and Hand Complaints 2004",
-    "Postsurgical Treatment 2009",
-    "Ankle and Foot Complaints 2004",
-    "Stress Related Conditions 2004",
-]
+DOMAIN_MTUS_CHAPTERS = paths.domain_mtus_chapters()
 
 
 def test_after_migrate_the_database_holds_the_seeded_library():
