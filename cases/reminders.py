@@ -23,7 +23,6 @@ from core.models import EmailTemplate, OutboxEmail
 from core.notifications import queue_email
 
 # Days overdue after which the medical director (clinical QA) hears of the case too.
-MEDICAL_DIRECTOR_AFTER_DAYS = getattr(settings, "CLOCK_MEDICAL_DIRECTOR_AFTER_DAYS", 2)
 
 # The clock's e-mail templates, created on first use so that administrators can edit them like the others.
 TEMPLATES: dict[str, dict[str, str]] = {
@@ -151,7 +150,7 @@ def reviewer_reminders(today: date | None = None) -> int:
 
 def overdue_escalations(today: date | None = None) -> int:
     """Tell the administrator who took the case in (or every administrator) on the first day a case is overdue, and
-    the medical director once it is ``MEDICAL_DIRECTOR_AFTER_DAYS`` overdue."""
+    the medical director once it is ``settings.CLOCK_MEDICAL_DIRECTOR_AFTER_DAYS`` overdue."""
     today = today or timezone.localdate()
     cases = Case.objects.filter(status__in=CLOCK_RUNNING_STATES, due_date__lt=today).select_related(
         "reviewer", "created_by"
@@ -170,7 +169,7 @@ def overdue_escalations(today: date | None = None) -> int:
             to = everyone
         key = f"clock:overdue-administrator:case-{case.pk}:due-{due}"
         sent += _send("clock_overdue_administrator", to, context, dedupe_key=key, related=case)
-        if context["days_overdue"] >= MEDICAL_DIRECTOR_AFTER_DAYS:
+        if context["days_overdue"] >= settings.CLOCK_MEDICAL_DIRECTOR_AFTER_DAYS:
             directors = directors if directors is not None else _emails(medical_directors())
             key = f"clock:overdue-medical-director:case-{case.pk}:due-{due}"
             sent += _send("clock_overdue_medical_director", directors, context, dedupe_key=key, related=case)

@@ -148,6 +148,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = TIME_ZONE
 CLOCK_REMINDER_DAYS = [int(day) for day in env_list("CLOCK_REMINDER_DAYS", ["5", "2", "1"])]  # reviewer reminders
+# Overdue cases go to their administrator first, then this many days later to the medical director (clinical QA).
+CLOCK_MEDICAL_DIRECTOR_AFTER_DAYS = env_int("CLOCK_MEDICAL_DIRECTOR_AFTER_DAYS", 2)
 CELERY_BEAT_SCHEDULE = {
     # The statutory clock: reminders, escalations and records chases. Each job is idempotent.
     "statutory-clock": {"task": "cases.tasks.run_statutory_clock", "schedule": env_int("CLOCK_INTERVAL_SECONDS", 900)},
