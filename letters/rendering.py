@@ -135,7 +135,7 @@ def letter_context(
     url = verification_url(verification_code) if verification_code else ""
     parties = []
     if rendition == Rendition.PARTIES:
-        parties = _addressees(case)
+        parties = addressees(case)
     return {
         "case": case,
         "rendition": rendition,
@@ -164,21 +164,33 @@ def letter_context(
     }
 
 
-def _addressees(case: Case) -> list[dict[str, str]]:
-    """Who the parties' letter goes to (9792.10.7): employee, attorney, requesting physician, claims administrator,
-    employer. Missing parties are left out, not printed empty."""
+def addressees(case: Case) -> list[dict[str, str]]:
+    """Who the parties' letter goes to (9792.10.7) and where: employee, attorney, requesting physician, claims
+    administrator, employer, with the addresses kept on the case and its parties. Missing parties are left out, not
+    printed empty."""
+
+    def lines(*parts: str) -> str:
+        return "\n".join(part for part in parts if part)
+
     rows = []
     if case.employee_name:
         rows.append({"role": "Injured worker", "name": case.employee_name, "address": case.employee_address})
     if case.attorney_name or case.employee_attorney_id:
-        firm = str(case.employee_attorney) if case.employee_attorney_id else ""
-        rows.append({"role": "Attorney for the injured worker", "name": case.attorney_name or firm, "address": firm})
+        firm = case.employee_attorney
+        rows.append(
+            {
+                "role": "Attorney for the injured worker",
+                "name": case.attorney_name or str(firm),
+                "address": lines(str(firm) if firm and case.attorney_name else "", firm.address if firm else ""),
+            }
+        )
     if case.requesting_provider_id:
+        provider = case.requesting_provider
         rows.append(
             {
                 "role": "Requesting physician",
-                "name": str(case.requesting_provider),
-                "address": case.provider_specialty,
+                "name": str(provider),
+                "address": lines(case.provider_specialty, provider.address),
             }
         )
     if case.claims_administrator_id:
@@ -186,11 +198,13 @@ def _addressees(case: Case) -> list[dict[str, str]]:
             {
                 "role": "Claims administrator",
                 "name": str(case.claims_administrator),
-                "address": f"Attn: {case.adjuster_name}" if case.adjuster_name else "",
+                "address": lines(
+                    f"Attn: {case.adjuster_name}" if case.adjuster_name else "", case.claims_administrator.address
+                ),
             }
         )
     if case.employer_id:
-        rows.append({"role": "Employer", "name": str(case.employer), "address": ""})
+        rows.append({"role": "Employer", "name": str(case.employer), "address": case.employer.address})
     return rows
 
 

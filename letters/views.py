@@ -27,7 +27,8 @@ from cases.permissions import get_visible_case_or_404, visible_cases
 from core import roles
 from letters import services
 from letters.forms import CenterFilterForm, CorrectionForm, ServiceForm, VerifyForm
-from letters.models import Letter
+from letters.models import Letter, Rendition
+from letters.rendering import addressees
 
 PAGE_SIZE = 50
 ZIP_LIMIT = 200
@@ -69,7 +70,15 @@ def letter_center(request: HttpRequest) -> HttpResponse:
         letters = letters.filter(signed_at__date__lte=params["signed_to"])
     if params.get("case_number"):
         letters = letters.filter(case__case_number__icontains=params["case_number"].strip())
-    page = Paginator(letters, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(
+        letters.select_related(
+            "case__employer", "case__claims_administrator", "case__employee_attorney", "case__requesting_provider"
+        ),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    for letter in page:
+        # Whom to serve and where: the parties' letter goes to the parties; the public copy is published.
+        letter.addressees = addressees(letter.case) if letter.rendition == Rendition.PARTIES else []
     pending = (
         visible_cases(request.user)
         .filter(status=Status.DETERMINED)

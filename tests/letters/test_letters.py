@@ -310,3 +310,41 @@ def test_the_organizations_logo_from_settings_is_printed_on_the_letter(case, set
     assert [line.split()[3:5] for line in images.splitlines()[2:] if line.split()[3:5] == ["120", "40"]] == [
         ["120", "40"]
     ]
+
+
+def test_the_letter_center_says_whom_to_serve_and_where(case, letters, client, staff_user):
+    case.employer.address = "100 Harbor Way, Oakland, CA 94607"
+    case.employer.save()
+    case.employee_address = "12 Elm Street, Fresno, CA 93701"
+    case.save()
+    client.force_login(staff_user)
+
+    response = client.get(reverse("letters:center"))
+
+    parties_letter, public_copy = response.context["page"]
+    assert [(row["role"], row["name"], row["address"]) for row in parties_letter.addressees] == [
+        ("Injured worker", case.employee_name, "12 Elm Street, Fresno, CA 93701"),
+        ("Claims administrator", case.claims_administrator.name, ""),
+        ("Employer", case.employer.name, "100 Harbor Way, Oakland, CA 94607"),
+    ]
+    assert public_copy.addressees == []
+    assert "100 Harbor Way, Oakland, CA 94607" in response.content.decode()
+
+
+def test_the_letter_center_issues_the_same_number_of_queries_for_1_and_for_6_cases(
+    client, staff_user, qa_user, reviewer, organization_certificate
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("letters:center")).status_code == 200
+        return len(queries)
+
+    client.force_login(staff_user)
+    services.generate_letters(factories.determined_case(qa=qa_user, reviewer=reviewer))
+    one = count()
+    for _ in range(5):
+        services.generate_letters(factories.determined_case(qa=qa_user, reviewer=reviewer))
+    assert count() == one
