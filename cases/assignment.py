@@ -102,6 +102,17 @@ def _sync(case: Case, locked: Case) -> None:
     case._state.fields_cache.pop("reviewer", None)
 
 
+def _email_offer(case: Case, reviewer, assignment: Assignment) -> None:
+    """The "case offered" e-mail, once per offer (after commit, through the outbox)."""
+    queue_email(
+        "case_offered",
+        [reviewer.email],
+        _email_context(case, reviewer),
+        dedupe_key=f"case-offered:{assignment.pk}",
+        related=assignment,
+    )
+
+
 @transaction.atomic
 def offer_case(case: Case, reviewer, *, by, via: str = "page") -> Assignment:
     """Offer a waiting case to a reviewer: the case becomes "assigned", the offer is recorded and the reviewer is
@@ -126,13 +137,7 @@ def offer_case(case: Case, reviewer, *, by, via: str = "page") -> Assignment:
     assignment = Assignment.objects.create(
         case=locked, reviewer=reviewer, offered_by=by, previous_status=previous, via=via
     )
-    queue_email(
-        "case_offered",
-        [reviewer.email],
-        _email_context(locked, reviewer),
-        dedupe_key=f"case-offered:{assignment.pk}",
-        related=assignment,
-    )
+    _email_offer(locked, reviewer, assignment)
     audit(by, "case_offered", locked, assignment_id=assignment.pk, reviewer_id=reviewer.pk, via=via)
     _sync(case, locked)
     return assignment
@@ -279,13 +284,7 @@ def reassign_case(case: Case, new_reviewer, *, by, reason: str) -> Assignment:
         previous_status=current.previous_status,
         via="reassignment",
     )
-    queue_email(
-        "case_offered",
-        [new_reviewer.email],
-        _email_context(locked, new_reviewer),
-        dedupe_key=f"case-offered:{assignment.pk}",
-        related=assignment,
-    )
+    _email_offer(locked, new_reviewer, assignment)
     queue_email(
         "case_reassigned",
         [previous_reviewer.email],

@@ -66,21 +66,7 @@ class SectionForm(_CrispyForm, forms.ModelForm):
 class QuantityLimitForm(_CrispyForm, forms.ModelForm):
     class Meta:
         model = QuantityLimit
-        fields = [
-            "source",
-            "section",
-            "treatment",
-            "condition",
-            "min_units",
-            "max_units",
-            "unit",
-            "weeks_min",
-            "weeks_max",
-            "initial_trial",
-            "total_max",
-            "frequency",
-            "quote",
-        ]
+        fields = ["source", "section", *QuantityLimit.DATA_FIELDS]
         widgets = {"quote": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):

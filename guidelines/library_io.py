@@ -37,19 +37,7 @@ SOURCE_FIELDS = (
     "active",
 )
 SECTION_FIELDS = (*GuidelineSection.VERSIONED_FIELDS, "times_cited")
-LIMIT_FIELDS = (
-    "treatment",
-    "condition",
-    "min_units",
-    "max_units",
-    "unit",
-    "weeks_min",
-    "weeks_max",
-    "initial_trial",
-    "total_max",
-    "frequency",
-    "quote",
-)
+LIMIT_FIELDS = QuantityLimit.DATA_FIELDS
 
 _TEXT = {"type": "string"}
 _OPTIONAL_COUNT = {"type": ["integer", "null"], "minimum": 0}

@@ -162,6 +162,21 @@ class QuantityLimit(models.Model):
     """How much of a treatment a guideline allows for a condition, e.g. physical medicine 9-10 visits over 8 weeks for
     myalgia and myositis."""
 
+    # What a limit says, as the library file and the edit form carry it (the source and section are references).
+    DATA_FIELDS = (
+        "treatment",
+        "condition",
+        "min_units",
+        "max_units",
+        "unit",
+        "weeks_min",
+        "weeks_max",
+        "initial_trial",
+        "total_max",
+        "frequency",
+        "quote",
+    )
+
     source = models.ForeignKey(GuidelineSource, on_delete=models.PROTECT, related_name="quantity_limits")
     section = models.ForeignKey(
         GuidelineSection, null=True, blank=True, on_delete=models.SET_NULL, related_name="quantity_limits"
