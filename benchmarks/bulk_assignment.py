@@ -188,7 +188,7 @@ def legacy_propose(cases, snapshot) -> list:
     """The proposal before load balancing (cases/matching.py until this change), kept verbatim for comparison."""
     from datetime import date
 
-    from cases import matching
+    from cases.services import matching
 
     fit_points, provider_points, load_points, speed_base, speed_pressure = 45, 10, 30, 5, 15
 
@@ -236,7 +236,7 @@ def legacy_propose(cases, snapshot) -> list:
 
 def measure(waiting: list, proposal: list, snapshot) -> dict:
     """Balance, fit and hard-rule checks of a proposal (pairs in decision order)."""
-    from cases import matching
+    from cases.services import matching
 
     qualified = [p for p in snapshot.profiles if not snapshot.problems[p.pk]]
     tier_rank = {tier: n for n, tier in enumerate(matching.TIERS)}
@@ -307,7 +307,7 @@ def measure(waiting: list, proposal: list, snapshot) -> dict:
 
 
 def run(runs: int) -> dict:
-    from cases import matching
+    from cases.services import matching
 
     waiting = list(matching.waiting_cases())
     load_times, before_times, after_times = [], [], []

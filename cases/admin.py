@@ -1,6 +1,5 @@
 from django.contrib import admin
 
-from cases.assignment_views import offer_to_reviewer_action
 from cases.models import (
     Assignment,
     Case,
@@ -11,6 +10,7 @@ from cases.models import (
     DisputedItem,
     ItemDecision,
 )
+from cases.views.assignment import offer_to_reviewer_action
 from core.admin import ReadOnlyAdminMixin
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from cases.lifecycle import Status
 from cases.models import Case, CaseDocument, Category, DisputedItem, Priority
+from cases.services.intake import INTAKE_ACTIONS
 from core.models import Party
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -201,24 +202,17 @@ class DocumentForm(forms.Form):
 
 
 class TransitionForm(forms.Form):
-    """The administrator's moves on the case page; the lifecycle decides which are allowed."""
+    """The administrator's moves on the case page (``INTAKE_ACTIONS``); the lifecycle decides which are allowed."""
 
-    ACTIONS = {
-        "eligible": Status.ELIGIBLE,
-        "ineligible": Status.INELIGIBLE,
-        "request_records": Status.RECORDS_REQUESTED,
-        "receive_records": Status.RECORDS_RECEIVED,
-        "withdraw": Status.WITHDRAWN,
-        "terminate": Status.TERMINATED,
-    }
-    action = forms.ChoiceField(choices=[(key, key) for key in ACTIONS])
+    action = forms.ChoiceField(choices=[(key, action.label) for key, action in INTAKE_ACTIONS.items()])
     on = forms.DateField(required=False, widget=DATE_WIDGET, label="Date")
     method = forms.ChoiceField(choices=Case.RecordsMethod.choices, required=False, label="Records request by")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason / note")
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("action") in {"ineligible", "withdraw"} and not (cleaned.get("note") or "").strip():
+        action = INTAKE_ACTIONS.get(cleaned.get("action"))
+        if action is not None and action.note_required and not (cleaned.get("note") or "").strip():
             self.add_error("note", "Give the reason.")
         return cleaned
 

@@ -1,7 +1,11 @@
 """Who may see which case: one rule, used by every page, list, search, count, download and export.
 
-A user who may not see a case gets a 404 from ``get_visible_case_or_404``, never a hint that it exists.
+A user who may not see a case gets a 404 from ``get_visible_case_or_404`` (and from every view decorated with
+``case_view``), never a hint that it exists. What a user may *do* with a case they see is in ``cases/rules.py``.
 """
+
+from collections.abc import Callable
+from functools import wraps
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -9,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from cases.lifecycle import Status
 from cases.models import Case
 from core import roles
+from core.permissions import check_permission
 
 # Clinical QA reads what reviewers wrote; correspondence staff handle decided cases and their letters.
 QA_STATES = (Status.IN_REVIEW, Status.QA, Status.DETERMINED, Status.LETTER_SIGNED, Status.SERVED, Status.CLOSED)
@@ -37,13 +42,25 @@ def visible_cases(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset if rule is None else queryset.filter(rule)
 
 
-def can_view_case(user, case: Case) -> bool:
-    return visible_cases(user).filter(pk=case.pk).exists()
-
-
 def get_visible_case_or_404(user, case_number: str, queryset: QuerySet | None = None) -> Case:
     return get_object_or_404(visible_cases(user, queryset), case_number=case_number)
 
 
-def can_edit_intake(user) -> bool:
-    return roles.is_administrator(user)
+def case_view(permission: str | None = None, *, queryset: Callable[[], QuerySet] | None = None) -> Callable:
+    """View decorator for every page about one case (URL parameter ``case_number``).
+
+    Loads the case through the visibility rule (404 for a case the user may not see), then checks ``permission`` on
+    it (403; ``None`` when seeing the case is enough), and calls the view with the case in place of its number.
+    ``queryset`` makes the queryset the case is loaded from (``select_related`` and the like)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request, case_number: str, *args, **kwargs):
+            case = get_visible_case_or_404(request.user, case_number, queryset() if queryset else None)
+            if permission is not None:
+                check_permission(request.user, permission, case)
+            return view(request, case, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from cases import assignment, reminders
+from cases.services import assignment, reminders
 
 logger = logging.getLogger(__name__)
 

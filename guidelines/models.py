@@ -12,18 +12,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 
-from core import roles
 from guidelines import quantity
-
-
-def can_browse_library(user) -> bool:
-    """Administrators, reviewers and clinical QA read the library; correspondence staff have no use for it."""
-    return roles.is_administrator(user) or roles.is_reviewer(user) or roles.is_qa(user)
-
-
-def can_edit_library(user) -> bool:
-    """Only administrators keep the library up to date."""
-    return roles.is_administrator(user)
 
 
 class GuidelineSource(models.Model):

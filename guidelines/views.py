@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime
 import difflib
 import json
-from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,23 +17,17 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from core.models import AuditEvent
+from core.permissions import allowed, check_permission, permission_required
 from guidelines import library_io, quantity_check, services
 from guidelines.forms import LibraryImportForm, QuantityLimitForm, SectionForm, SourceForm
 from guidelines.models import (
     GuidelineSection,
     GuidelineSource,
     QuantityLimit,
-    can_browse_library,
-    can_edit_library,
 )
 from guidelines.search import MAX_LIMIT, search_sections
 
 RECENT_CHANGES = 15
-
-
-def _require(request: HttpRequest, rule: Callable) -> None:
-    if not rule(request.user):
-        raise PermissionDenied
 
 
 def _filter_choices() -> dict:
@@ -50,16 +43,16 @@ def _filter_choices() -> dict:
     }
 
 
+@permission_required("guidelines.browse_library")
 def library(request: HttpRequest) -> HttpResponse:
     """The library's front page: search, and the sources in the strength-of-evidence order."""
-    _require(request, can_browse_library)
     # distinct: counting over two joins would multiply each count by the other.
     sources = GuidelineSource.objects.annotate(
         section_count=Count("sections", distinct=True), limit_count=Count("quantity_limits", distinct=True)
     )
-    if not can_edit_library(request.user):
+    if not allowed(request.user, "guidelines.edit_library"):
         sources = sources.filter(active=True)
-    can_edit = can_edit_library(request.user)
+    can_edit = allowed(request.user, "guidelines.edit_library")
     events = AuditEvent.objects.filter(action__startswith="guidelines.").select_related("actor")
     changes = [(event, services.describe_change(event)) for event in events[:RECENT_CHANGES]] if can_edit else []
     return render(
@@ -69,11 +62,11 @@ def library(request: HttpRequest) -> HttpResponse:
     )
 
 
+@permission_required("guidelines.browse_library")
 def source_detail(request: HttpRequest, key: str) -> HttpResponse:
-    _require(request, can_browse_library)
     source = get_object_or_404(GuidelineSource, key=key)
-    if not source.active and not can_edit_library(request.user):
-        raise PermissionDenied
+    if not source.active:  # a withdrawn source stays readable for the library's editors only
+        check_permission(request.user, "guidelines.edit_library")
     return render(
         request,
         "guidelines/source_detail.html",
@@ -81,13 +74,13 @@ def source_detail(request: HttpRequest, key: str) -> HttpResponse:
             "source": source,
             "sections": source.sections.order_by("-times_cited", "name"),
             "limits": source.quantity_limits.select_related("section"),
-            "can_edit": can_edit_library(request.user),
+            "can_edit": allowed(request.user, "guidelines.edit_library"),
         },
     )
 
 
+@permission_required("guidelines.edit_library")
 def source_edit(request: HttpRequest, key: str | None = None) -> HttpResponse:
-    _require(request, can_edit_library)
     source = get_object_or_404(GuidelineSource, key=key) if key else None
     form = SourceForm(request.POST or None, instance=source)
     if request.method == "POST" and form.is_valid():
@@ -103,11 +96,11 @@ def source_edit(request: HttpRequest, key: str | None = None) -> HttpResponse:
     return render(request, "guidelines/source_form.html", {"form": form, "source": source})
 
 
+@permission_required("guidelines.browse_library")
 def section_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request, can_browse_library)
     section = get_object_or_404(GuidelineSection.objects.select_related("source"), pk=pk)
-    if not section.source.active and not can_edit_library(request.user):
-        raise PermissionDenied
+    if not section.source.active:
+        check_permission(request.user, "guidelines.edit_library")
     return render(
         request,
         "guidelines/section_detail.html",
@@ -115,14 +108,14 @@ def section_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "section": section,
             "limits": section.quantity_limits.all(),
             "version_count": section.versions.count(),
-            "can_edit": can_edit_library(request.user),
+            "can_edit": allowed(request.user, "guidelines.edit_library"),
         },
     )
 
 
+@permission_required("guidelines.edit_library")
 def section_edit(request: HttpRequest, pk: int | None = None, key: str | None = None) -> HttpResponse:
     """Add a section to a source, or change one: either way a new version is made and the old ones stay."""
-    _require(request, can_edit_library)
     section = get_object_or_404(GuidelineSection.objects.select_related("source"), pk=pk) if pk else None
     source = section.source if section else get_object_or_404(GuidelineSource, key=key)
     form = SectionForm(request.POST or None, instance=section, source=source)
@@ -161,9 +154,9 @@ def _diff(before: str, after: str) -> str:
     return mark_safe(" ".join(parts))  # noqa: S308 - every piece of text is escaped above
 
 
+@permission_required("guidelines.browse_library")
 def section_history(request: HttpRequest, pk: int) -> HttpResponse:
     """Every version of a section, newest first: who changed it, when, why, and what changed from the version before."""
-    _require(request, can_browse_library)
     section = get_object_or_404(GuidelineSection.objects.select_related("source"), pk=pk)
     versions = list(
         section.versions.select_related("changed_by").annotate(citation_count=Count("citations")).order_by("number")
@@ -188,18 +181,22 @@ def section_history(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "guidelines/section_history.html",
-        {"section": section, "entries": entries, "can_edit": can_edit_library(request.user)},
+        {"section": section, "entries": entries, "can_edit": allowed(request.user, "guidelines.edit_library")},
     )
 
 
+@permission_required("guidelines.browse_library")
 def limit_list(request: HttpRequest) -> HttpResponse:
-    _require(request, can_browse_library)
     limits = QuantityLimit.objects.select_related("source", "section").order_by("treatment", "source", "condition")
-    return render(request, "guidelines/limit_list.html", {"limits": limits, "can_edit": can_edit_library(request.user)})
+    return render(
+        request,
+        "guidelines/limit_list.html",
+        {"limits": limits, "can_edit": allowed(request.user, "guidelines.edit_library")},
+    )
 
 
+@permission_required("guidelines.edit_library")
 def limit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require(request, can_edit_library)
     limit = get_object_or_404(QuantityLimit, pk=pk) if pk else None
     form = QuantityLimitForm(request.POST or None, instance=limit)
     if request.method == "POST" and form.is_valid():
@@ -213,9 +210,9 @@ def limit_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "guidelines/limit_form.html", {"form": form, "limit": limit})
 
 
+@permission_required("guidelines.edit_library")
 def library_import(request: HttpRequest) -> HttpResponse:
     """Load a library file (e.g. the organization's licensed ODG content). All or nothing; errors name their place."""
-    _require(request, can_edit_library)
     form = LibraryImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -234,8 +231,8 @@ def library_import(request: HttpRequest) -> HttpResponse:
     return render(request, "guidelines/library_import.html", {"form": form, "errors": errors})
 
 
+@permission_required("guidelines.edit_library")
 def library_export(request: HttpRequest) -> HttpResponse:
-    _require(request, can_edit_library)
     response = JsonResponse(library_io.export_library(), json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Disposition"] = f'attachment; filename="guideline-library-{datetime.date.today():%Y-%m-%d}.json"'
     return response
@@ -245,9 +242,9 @@ def library_export(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@permission_required("guidelines.browse_library")
 def search(request: HttpRequest) -> JsonResponse:
     """``?q=&chapter=&region=&category=&limit=`` → ranked sections of the library."""
-    _require(request, can_browse_library)
     try:
         limit = int(request.GET.get("limit", 20))
     except ValueError:
@@ -289,10 +286,10 @@ def search(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+@permission_required("guidelines.browse_library")
 def quantity_check_view(request: HttpRequest) -> JsonResponse:
     """``?text=<disputed item as requested>[&diagnosis=]`` → what was requested and how it compares with the library's
     limits: {"request": {...}, "findings": [{"message", "exceeds", ...}], "exceeds": bool}."""
-    _require(request, can_browse_library)
     text = request.GET.get("text", "").strip()[:1000]
     if not text:
         return JsonResponse({"error": "text is required: the disputed item as requested."}, status=400)

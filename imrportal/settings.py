@@ -34,12 +34,16 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "rules.apps.AutodiscoverRulesConfig",  # loads each app's rules.py: the permission vocabulary
     "core",
     "guidelines",
     "reviewers",
     "cases",
     "letters",
 ]
+# Demo data and development tools (seed_demo): never installed in production, and no running app imports them.
+if not PRODUCTION:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -83,6 +87,7 @@ DATABASES = {
 if test_name := env_str("DATABASE_TEST_NAME", ""):
     DATABASES["default"]["TEST"] = {"NAME": test_name}
 elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Writers queue for the lock at BEGIN instead of failing when two transactions upgrade at once.

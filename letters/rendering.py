@@ -21,8 +21,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.determinations import final_determination, item_heading
 from cases.models import Case, Determination, DisputedItem, ItemDecision
+from cases.wording import final_determination, item_heading
 from guidelines.citations import CLAIMS_ADMINISTRATOR, REVIEWER, Basis, format_guideline_line
 from letters import pdf
 from letters.models import Rendition

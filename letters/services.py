@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from cases.lifecycle import Status
 from cases.models import Case, Determination
-from cases.services import transition
+from cases.services.intake import transition
 from core.services import audit
 from letters import rendering, signing
 from letters.models import Letter, LetterDownload, Rendition, Service

@@ -11,7 +11,7 @@ import zipfile
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Max, Q
@@ -23,8 +23,9 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.lifecycle import Status
-from cases.permissions import get_visible_case_or_404, visible_cases
-from core import roles
+from cases.models import Case
+from cases.permissions import case_view, visible_cases
+from core.permissions import allowed, permission_required
 from letters import services
 from letters.forms import CenterFilterForm, CorrectionForm, ServiceForm, VerifyForm
 from letters.models import Letter, Rendition
@@ -32,11 +33,6 @@ from letters.rendering import addressees
 
 PAGE_SIZE = 50
 ZIP_LIMIT = 200
-
-
-def _require_correspondence(request: HttpRequest) -> None:
-    if not (roles.is_staff_member(request.user) or roles.is_administrator(request.user)):
-        raise PermissionDenied
 
 
 def _visible_letters(user):
@@ -47,9 +43,9 @@ def _client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+@permission_required("letters.serve")
 def letter_center(request: HttpRequest) -> HttpResponse:
     """Signed letters to serve, with filters; download one or many; record service."""
-    _require_correspondence(request)
     form = CenterFilterForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
     letters = (
@@ -110,9 +106,9 @@ def download(request: HttpRequest, letter_id: int) -> FileResponse:
 
 
 @require_POST
+@permission_required("letters.serve")
 def download_zip(request: HttpRequest) -> HttpResponse:
     """The selected letters in one ZIP; each letter's download is logged."""
-    _require_correspondence(request)
     try:
         ids = sorted({int(value) for value in request.POST.getlist("letter")})
     except ValueError:
@@ -142,8 +138,8 @@ def download_zip(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@permission_required("letters.serve")
 def service(request: HttpRequest, letter_id: int) -> HttpResponse:
-    _require_correspondence(request)
     letter = get_object_or_404(_visible_letters(request.user).signed(), pk=letter_id)
     form = ServiceForm(request.POST)
     target = request.POST.get("next") or "letters:center"
@@ -171,9 +167,9 @@ def service(request: HttpRequest, letter_id: int) -> HttpResponse:
     return redirect(target)
 
 
-def case_register(request: HttpRequest, case_number: str) -> HttpResponse:
+@case_view()
+def case_register(request: HttpRequest, case: Case) -> HttpResponse:
     """Every version of every rendition of a case's letter, with downloads and service."""
-    case = get_visible_case_or_404(request.user, case_number)
     letters = (
         case.letters.select_related("approved_by", "supersedes", "created_by")
         .prefetch_related("services", "downloads__by")
@@ -187,17 +183,15 @@ def case_register(request: HttpRequest, case_number: str) -> HttpResponse:
             "letters": letters,
             "service_form": ServiceForm(),
             "correction_form": CorrectionForm(),
-            "can_serve": roles.is_staff_member(request.user) or roles.is_administrator(request.user),
-            "can_correct": roles.is_administrator(request.user) or roles.is_qa(request.user),
+            "can_serve": allowed(request.user, "letters.serve"),
+            "can_correct": allowed(request.user, "letters.correct"),
         },
     )
 
 
 @require_POST
-def correction(request: HttpRequest, case_number: str) -> HttpResponse:
-    if not (roles.is_administrator(request.user) or roles.is_qa(request.user)):
-        raise PermissionDenied
-    case = get_visible_case_or_404(request.user, case_number)
+@case_view("letters.correct")
+def correction(request: HttpRequest, case: Case) -> HttpResponse:
     form = CorrectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Say why the letter is corrected.")
@@ -216,11 +210,9 @@ def correction(request: HttpRequest, case_number: str) -> HttpResponse:
 
 
 @require_POST
-def generate(request: HttpRequest, case_number: str) -> HttpResponse:
+@case_view("letters.generate")
+def generate(request: HttpRequest, case: Case) -> HttpResponse:
     """Queue the letter task again (after a failure, or for an imported case)."""
-    if not roles.is_administrator(request.user):
-        raise PermissionDenied
-    case = get_visible_case_or_404(request.user, case_number)
     from letters.tasks import generate_letter
 
     transaction.on_commit(lambda: generate_letter.delay(case.pk), robust=True)
@@ -254,7 +246,8 @@ def verify_code(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_GET
 @xframe_options_sameorigin
-def preview(request: HttpRequest, case_number: str) -> HttpResponse:
+@case_view("letters.preview")
+def preview(request: HttpRequest, case: Case) -> HttpResponse:
     """The letter exactly as it will read (the same templates and PDF engine as the signed letter), from the latest
     version of the determination, the current draft included; unsigned and marked as a preview on every page.
 
@@ -262,9 +255,6 @@ def preview(request: HttpRequest, case_number: str) -> HttpResponse:
     from letters import rendering
     from letters.models import Rendition
 
-    case = get_visible_case_or_404(request.user, case_number)
-    if not (case.reviewer_id == request.user.pk or roles.is_qa(request.user) or roles.is_administrator(request.user)):
-        raise PermissionDenied
     version = request.GET.get("version", "")
     determinations = case.determinations.order_by("version")
     determination = determinations.filter(version=version).first() if version.isdigit() else determinations.last()

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,20 +10,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core import roles
+from core.permissions import permission_required
 from reviewers import services
 from reviewers.forms import AffiliationForm, AvailabilityForm, LicenceFormSet, ProfileForm
 from reviewers.models import ReviewerProfile
 from reviewers.qualification import qualification_problems, roster
 
 
-def _require_administrator(request: HttpRequest) -> None:
-    if not roles.is_administrator(request.user):
-        raise PermissionDenied
-
-
+@permission_required("reviewers.manage_roster")
 def roster_list(request: HttpRequest) -> HttpResponse:
     """Every reviewer with their credentials and, for those who cannot take a case today, why not."""
-    _require_administrator(request)
     today = timezone.localdate()
     profiles = list(roster().prefetch_related("affiliations__party"))
     rows = [(profile, qualification_problems(profile, today)) for profile in profiles]
@@ -71,15 +67,15 @@ def _edit(request: HttpRequest, profile: ReviewerProfile, *, is_new: bool) -> Ht
     )
 
 
+@permission_required("reviewers.manage_roster")
 def profile_edit(request: HttpRequest, profile_id: int) -> HttpResponse:
-    _require_administrator(request)
     profile = get_object_or_404(ReviewerProfile.objects.select_related("user"), pk=profile_id)
     return _edit(request, profile, is_new=False)
 
 
+@permission_required("reviewers.manage_roster")
 def profile_create(request: HttpRequest, user_id: int) -> HttpResponse:
     """A profile for a user of the Reviewers group who has none yet."""
-    _require_administrator(request)
     user = get_object_or_404(get_user_model(), pk=user_id, groups__name=roles.REVIEWER)
     existing = ReviewerProfile.objects.filter(user=user).first()
     if existing:
@@ -88,8 +84,8 @@ def profile_create(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @require_POST
+@permission_required("reviewers.manage_roster")
 def affiliation_add(request: HttpRequest, profile_id: int) -> HttpResponse:
-    _require_administrator(request)
     profile = get_object_or_404(ReviewerProfile, pk=profile_id)
     _record_affiliation(request, profile, declared_by_reviewer=False)
     return redirect(reverse("reviewers:edit", args=[profile.pk]) + "#affiliations")
@@ -114,10 +110,9 @@ def _record_affiliation(request: HttpRequest, profile: ReviewerProfile, *, decla
     return True
 
 
+@permission_required("reviewers.edit_own_profile")
 def my_profile(request: HttpRequest) -> HttpResponse:
     """A reviewer's own credentials and ties; they declare affiliations and absences here."""
-    if not roles.is_reviewer(request.user):
-        raise PermissionDenied
     profile = ReviewerProfile.objects.filter(user=request.user).first()
     if profile is None:
         return render(request, "reviewers/my_profile.html", {"profile": None})

@@ -10,8 +10,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from cases import determinations
 from cases.lifecycle import Status
+from cases.services import determinations
 from core.models import OutboxEmail
 from core.notifications import queue_email
 from core.tasks import send_pending_outbox

@@ -25,8 +25,8 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 
-from cases import assignment
-from cases.services import add_document
+from cases.services import assignment
+from cases.services.intake import add_document
 from core import roles
 from tests.factories import (
     UserFactory,

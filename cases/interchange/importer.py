@@ -19,9 +19,9 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import ProtectedError
 
-from cases import services
 from cases.lifecycle import DECIDED_STATES, Status
 from cases.models import Case, Determination, DisputedItem, ItemDecision, validate_icd10
+from cases.services import intake as services
 from core.models import Party
 from core.services import audit, get_or_create_party
 

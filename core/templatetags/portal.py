@@ -1,6 +1,7 @@
 from django import template
 
 from core import roles
+from core.permissions import allowed
 
 register = template.Library()
 
@@ -17,7 +18,7 @@ def actor(person, viewer) -> str:
     name = person.get_full_name() or person.get_username()
     if viewer is not None and getattr(viewer, "pk", None) == person.pk:
         return f"{name} (you)"
-    if roles.is_administrator(viewer) or roles.is_qa(viewer):
+    if allowed(viewer, "core.see_reviewer_names"):
         return name
     if roles.is_reviewer(person):
         return "an expert reviewer"

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import assignment
 from cases.lifecycle import Status
 from cases.models import Assignment, Case
+from cases.services import assignment
 from core import roles
 from core.models import AuditEvent, OutboxEmail, Party
 from reviewers.models import Licence
@@ -396,8 +396,8 @@ def test_reassignment_does_not_hand_the_previous_reviewers_draft_to_the_new_revi
 ):
     """A determination is one physician's own work: the old draft is kept as superseded, the new reviewer starts
     a fresh version."""
-    from cases.determinations import start_or_get_draft
     from cases.models import Determination
+    from cases.services.determinations import start_or_get_draft
 
     case = waiting_case()
     assignment.offer_case(case, reviewer, by=admin_user)

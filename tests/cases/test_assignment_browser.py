@@ -2,8 +2,8 @@
 
 import pytest
 
-from cases import assignment
 from cases.models import Assignment, Case
+from cases.services import assignment
 from tests.conftest import log_in
 from tests.factories import reviewer_profile, specialty_fit, waiting_case
 

@@ -4,8 +4,8 @@ import time
 import pytest
 from django.db import close_old_connections, connection, transaction
 
-from cases import services
 from cases.models import CASE_NUMBER_RE, CaseNumberSequence
+from cases.services import intake
 
 
 @pytest.mark.django_db(transaction=True)
@@ -18,7 +18,7 @@ def test_two_concurrent_intakes_get_consecutive_numbers_without_duplicates():
     def first():
         try:
             with transaction.atomic():
-                results["first"] = services.next_case_number(2026)
+                results["first"] = intake.next_case_number(2026)
                 first_has_number.set()
                 time.sleep(0.5)  # hold the transaction open while the second one tries
         except BaseException as error:  # noqa: BLE001 - reported by the main thread
@@ -33,7 +33,7 @@ def test_two_concurrent_intakes_get_consecutive_numbers_without_duplicates():
         try:
             started = time.monotonic()
             with transaction.atomic():
-                results["second"] = services.next_case_number(2026)
+                results["second"] = intake.next_case_number(2026)
             results["waited"] = f"{time.monotonic() - started:.2f}"
         except BaseException as error:  # noqa: BLE001
             errors.append(error)
@@ -60,7 +60,7 @@ def test_many_concurrent_intakes_never_duplicate_or_skip_a_number():
         try:
             for _ in range(5):
                 with transaction.atomic():
-                    number = services.next_case_number(2026)
+                    number = intake.next_case_number(2026)
                 with lock:
                     numbers.append(number)
         finally:
@@ -77,17 +77,17 @@ def test_many_concurrent_intakes_never_duplicate_or_skip_a_number():
 @pytest.mark.django_db
 def test_a_rolled_back_intake_gives_its_number_back():
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.next_case_number(2026)
+        intake.next_case_number(2026)
         raise RuntimeError("intake failed")
     with transaction.atomic():
-        assert services.next_case_number(2026) == "CM26-0000001"
+        assert intake.next_case_number(2026) == "CM26-0000001"
 
 
 @pytest.mark.django_db
 def test_an_imported_number_moves_the_sequence_past_it():
-    services.note_external_case_number("CM26-0000040")
-    assert services.next_case_number(2026) == "CM26-0000041"
-    services.note_external_case_number("CM26-0000007")  # an older number does not move it back
+    intake.note_external_case_number("CM26-0000040")
+    assert intake.next_case_number(2026) == "CM26-0000041"
+    intake.note_external_case_number("CM26-0000007")  # an older number does not move it back
     assert CaseNumberSequence.objects.get(year=26).last_value == 41
 
 

@@ -3,9 +3,9 @@ decision, a summary. The rationale check is run over every real published letter
 
 import pytest
 
-from cases import determinations
-from cases.determinations import consistency_problems, rationale_conclusion
+from cases.consistency import consistency_problems, decision_agrees_with_rationale, rationale_conclusion
 from cases.published import published_letters_document
+from cases.services import determinations
 from tests import paths
 from tests.factories import case_in_review
 
@@ -32,7 +32,7 @@ def test_every_real_letter_rationale_agrees_with_its_decision():
     disagreements = [
         case_number
         for case_number, decision, rationale in rationales
-        if determinations.decision_agrees_with_rationale(decision, rationale) is not True
+        if decision_agrees_with_rationale(decision, rationale) is not True
     ]
     assert len(rationales) >= 280
     assert disagreements == []

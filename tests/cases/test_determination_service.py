@@ -6,10 +6,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from cases import determinations
 from cases.lifecycle import Status
 from cases.models import Assignment, Determination
+from cases.services import determinations
+from cases.wording import final_determination
 from core.models import AuditEvent
+from letters.models import Rendition
+from letters.rendering import letter_context
 from tests.factories import case_in_review
 
 pytestmark = pytest.mark.django_db
@@ -252,16 +255,16 @@ def test_the_letter_context_reads_as_the_letter(reviewer):
     item.save()
     draft = determinations.start_or_get_draft(case, by=reviewer)
     determinations.save_draft(draft, by=reviewer, revision=0, decisions=_decided(case))
-    context = determinations.letter_context(draft)
+    context = letter_context(case, draft, rendition=Rendition.PARTIES, preview=True)
     (line,) = context["items"]
-    assert line["heading"] == (
+    assert line.heading_text == (
         "PT x 12 was the original request. PT x 6 was authorized by the Claims Administrator. The remaining IMR "
         "eligible portion of the original request, PT x 6 more is: Upheld"
     )
-    assert line["reviewer_line"] == (
+    assert " ".join(line.reviewer_line) == (
         "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): Physical Medicine."
     )
-    assert line["claims_administrator_line"] == (
+    assert " ".join(line.claims_administrator_line) == (
         "Claims Administrator guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): "
         "Physical Medicine."
     )
@@ -269,9 +272,9 @@ def test_the_letter_context_reads_as_the_letter(reviewer):
 
 
 def test_final_determination_of_the_whole_case():
-    assert determinations.final_determination(["upheld", "upheld"]) == "Uphold"
-    assert determinations.final_determination(["overturned", "overturned"]) == "Overturn"
-    assert determinations.final_determination(["upheld", "overturned"]) == "Partial Overturn"
+    assert final_determination(["upheld", "upheld"]) == "Uphold"
+    assert final_determination(["overturned", "overturned"]) == "Overturn"
+    assert final_determination(["upheld", "overturned"]) == "Partial Overturn"
 
 
 def test_a_submitted_determination_keeps_citing_the_section_text_in_force_when_it_was_cited(reviewer, qa_user):

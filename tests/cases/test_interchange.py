@@ -8,10 +8,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import services
 from cases.interchange import InterchangeError, export_document, import_document, schema
 from cases.lifecycle import Status
 from cases.models import Case, CaseTransition, Category, Determination, DisputedItem, ItemDecision
+from cases.services import intake
 from core.models import Party
 from tests.factories import CaseFactory
 
@@ -158,7 +158,7 @@ def test_an_imported_case_number_moves_the_number_sequence_past_it():
     from django.db import transaction
 
     with transaction.atomic():
-        assert services.next_case_number(2016) == "CM16-0230549"
+        assert intake.next_case_number(2016) == "CM16-0230549"
 
 
 def test_an_open_case_without_a_number_gets_the_next_one_and_starts_received(admin_user):

@@ -1,9 +1,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from cases import services
 from cases.lifecycle import TRANSITIONS, Status, can_move
 from cases.models import CaseTransition
+from cases.services import intake
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ REFUSED = [(source, target) for source in Status.values for target in Status.val
 @pytest.mark.parametrize(("source", "target"), ALLOWED)
 def test_every_allowed_transition_moves_the_case_and_records_who_and_when(source, target, admin_user):
     case = CaseFactory(status=source)
-    services.transition(case, target, by=admin_user, note="because")
+    intake.transition(case, target, by=admin_user, note="because")
     case.refresh_from_db()
     assert case.status == target
     step = CaseTransition.objects.get(case=case)
@@ -25,8 +25,8 @@ def test_every_allowed_transition_moves_the_case_and_records_who_and_when(source
 @pytest.mark.parametrize(("source", "target"), REFUSED)
 def test_every_refused_transition_leaves_the_case_as_it_was(source, target, admin_user):
     case = CaseFactory(status=source)
-    with pytest.raises(services.TransitionError):
-        services.transition(case, target, by=admin_user)
+    with pytest.raises(intake.TransitionError):
+        intake.transition(case, target, by=admin_user)
     case.refresh_from_db()
     assert case.status == source
     assert CaseTransition.objects.filter(case=case).count() == 0
@@ -40,7 +40,7 @@ def test_final_states_have_no_way_out():
 def test_ineligible_needs_a_reason(admin_user):
     case = CaseFactory(status=Status.RECEIVED)
     with pytest.raises(ValidationError) as error:
-        services.mark_ineligible(case, by=admin_user, reason="  ")
+        intake.mark_ineligible(case, by=admin_user, reason="  ")
     assert error.value.message_dict == {"reason": ["Say why the application is ineligible (8 CCR 9792.10.3)."]}
     case.refresh_from_db()
     assert case.status == Status.RECEIVED
@@ -51,7 +51,7 @@ def test_receiving_records_starts_the_statutory_clock(admin_user):
 
     case = CaseFactory(status=Status.RECORDS_REQUESTED, application_received=datetime.date(2026, 10, 20))
     assert case.due_date is None
-    services.receive_records(case, by=admin_user, on=datetime.date(2026, 10, 25))
+    intake.receive_records(case, by=admin_user, on=datetime.date(2026, 10, 25))
     case.refresh_from_db()
     assert case.records_received == datetime.date(2026, 10, 25)
     assert case.due_date == datetime.date(2026, 11, 24)

@@ -7,10 +7,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases import determinations
 from cases.lifecycle import Status
 from cases.models import Determination
+from cases.services import determinations
 from tests.factories import CaseFactory, case_in_review
+from tests.pdftext import pdftotext
 
 pytestmark = pytest.mark.django_db
 
@@ -225,15 +226,18 @@ def test_the_letter_preview_reads_as_the_letter_from_the_current_draft(client, r
         decisions={item.pk: {"decision": "upheld", "basis": BASIS, "rationale": NOT_NECESSARY}},
     )
     client.force_login(reviewer)
-    html = client.get(reverse("cases:letter_preview", args=[case.case_number])).content.decode()
-    assert "HOW THE IMR FINAL DETERMINATION WAS MADE" in html
-    assert "<strong>Physical therapy 2 visits: Upheld</strong>" in html
+    page = client.get(reverse("cases:workspace", args=[case.case_number])).content.decode()
+    preview_url = reverse("letters:preview", args=[case.case_number])
+    assert f'href="{preview_url}"' in page  # the workspace offers the one preview, the letters app's
+    text = " ".join(pdftotext(client.get(preview_url).content).split())
+    assert "HOW THE IMR FINAL DETERMINATION WAS MADE" in text
+    assert "Physical therapy 2 visits: Upheld" in text
     assert (
         "MAXIMUS guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): Physical Medicine."
-    ) in html
-    assert "The injured worker is a 45 year old." in html
+    ) in text
+    assert "The injured worker is a 45 year old." in text
     client.force_login(other_reviewer)
-    assert client.get(reverse("cases:letter_preview", args=[case.case_number])).status_code == 404
+    assert client.get(preview_url).status_code == 404
 
 
 def test_the_case_page_links_the_reviewer_to_the_workspace(client, reviewer, admin_user):

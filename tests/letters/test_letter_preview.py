@@ -1,13 +1,12 @@
 """The reviewer's and QA's preview: the letter exactly as the parties will read it, from the current draft."""
 
-import subprocess
-
 import pytest
 from django.urls import reverse
 
-from cases import determinations
+from cases.services import determinations
 from letters.models import Letter
 from tests.factories import case_in_review
+from tests.pdftext import pdftotext
 
 pytestmark = pytest.mark.django_db
 
@@ -15,12 +14,6 @@ BASIS = {
     "mtus": [{"chapter": "Chronic Pain Medical Treatment 2016", "sections": ["Physical Medicine"]}],
     "non_mtus": [],
 }
-
-
-def pdftotext(data: bytes) -> str:
-    return subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
-    ).stdout.decode()
 
 
 @pytest.fixture

@@ -8,18 +8,18 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from cases import determinations
+from cases.consistency import Problem, consistency_problems
 from cases.lifecycle import Status
 from cases.models import Case, Determination, ItemDecision
-from cases.permissions import get_visible_case_or_404
-from core import roles
+from cases.permissions import case_view
+from cases.services import determinations
 
 # The library's endpoints (the guidelines app): the page works without them, the picker and the support panel
 # simply stay empty.
@@ -123,18 +123,14 @@ def item_form(row: ItemDecision, data=None) -> ItemDecisionForm:
 # -- helpers -----------------------------------------------------------------------------------------------------
 
 
-def _workspace_case(request: HttpRequest, case_number: str) -> Case:
-    """The case, if the user may see it (404 otherwise) and is its reviewer (403 otherwise)."""
-    case = get_visible_case_or_404(
-        request.user,
-        case_number,
-        Case.objects.select_related(
-            "employer", "claims_administrator", "requesting_provider", "employee_attorney"
-        ).prefetch_related("items", "documents"),
-    )
-    if case.reviewer_id != request.user.pk:
-        raise PermissionDenied
-    return case
+def _workspace_queryset():
+    return Case.objects.select_related(
+        "employer", "claims_administrator", "requesting_provider", "employee_attorney"
+    ).prefetch_related("items", "documents")
+
+
+# The case, if the user may see it (404 otherwise) and is its reviewer (403 otherwise).
+workspace_case = case_view("cases.write_determination", queryset=_workspace_queryset)
 
 
 def _with_rows(determination: Determination, case: Case) -> Determination:
@@ -148,7 +144,7 @@ def _with_rows(determination: Determination, case: Case) -> Determination:
     return determination
 
 
-def problem_dicts(problems: list[determinations.Problem]) -> list[dict]:
+def problem_dicts(problems: list[Problem]) -> list[dict]:
     return [
         {
             "item_id": problem.item_id,
@@ -186,9 +182,9 @@ def _panels(determination: Determination, case: Case, post=None) -> list[dict]:
 
 
 @require_GET
-def workspace(request: HttpRequest, case_number: str) -> HttpResponse:
+@workspace_case
+def workspace(request: HttpRequest, case: Case) -> HttpResponse:
     """One screen: the clock and the facts on top, the records on one side, the determination on the other."""
-    case = _workspace_case(request, case_number)
     if case.status == Status.IN_REVIEW:
         try:
             determination = determinations.start_or_get_draft(case, by=request.user)
@@ -212,7 +208,7 @@ def workspace(request: HttpRequest, case_number: str) -> HttpResponse:
             "summary_form": SummaryForm(initial={"summary": determination.clinical_case_summary}),
             "panels": _panels(determination, case),
             "documents": case.documents.all(),
-            "problems": problem_dicts(determinations.consistency_problems(determination)) if editable else [],
+            "problems": problem_dicts(consistency_problems(determination)) if editable else [],
             "returned": determination.based_on if determination.origin == Determination.Origin.REVISION else None,
             "search_url": optional_url(GUIDELINE_SEARCH_URL),
             "quantity_url": optional_url(GUIDELINE_QUANTITY_URL),
@@ -233,9 +229,9 @@ def _read_payload(request: HttpRequest) -> dict:
 
 
 @require_POST
-def autosave(request: HttpRequest, case_number: str) -> JsonResponse:
+@workspace_case
+def autosave(request: HttpRequest, case: Case) -> JsonResponse:
     """Save the draft: 200 with the new revision, 409 when another tab saved first or the version is locked."""
-    case = _workspace_case(request, case_number)
     determination = case.determinations.filter(state=Determination.State.DRAFT).first()
     try:
         payload = _read_payload(request)
@@ -276,15 +272,15 @@ def autosave(request: HttpRequest, case_number: str) -> JsonResponse:
             "status": "saved",
             "revision": saved.revision,
             "saved_at": saved.updated_at.isoformat(),
-            "problems": problem_dicts(determinations.consistency_problems(saved)),
+            "problems": problem_dicts(consistency_problems(saved)),
         }
     )
 
 
 @require_POST
-def submit(request: HttpRequest, case_number: str) -> HttpResponse:
+@workspace_case
+def submit(request: HttpRequest, case: Case) -> HttpResponse:
     """Save what the form holds (same revision rule as autosave), then submit to QA if nothing is missing."""
-    case = _workspace_case(request, case_number)
     determination = case.determinations.filter(state=Determination.State.DRAFT).first()
     if determination is None:
         messages.error(request, "There is no draft to submit: the determination was submitted already.")
@@ -319,24 +315,3 @@ def submit(request: HttpRequest, case_number: str) -> HttpResponse:
         )
         return redirect(case)
     return redirect("cases:workspace", case.case_number)
-
-
-def can_preview(user, case: Case) -> bool:
-    return case.reviewer_id == user.pk or roles.is_qa(user) or roles.is_administrator(user)
-
-
-@require_GET
-def letter_preview(request: HttpRequest, case_number: str) -> HttpResponse:
-    """The letter as it will read, from the latest version (the current draft included)."""
-    case = get_visible_case_or_404(request.user, case_number, Case.objects.prefetch_related("items", "documents"))
-    if not can_preview(request.user, case):
-        raise PermissionDenied
-    version = request.GET.get("version")
-    queryset = case.determinations.all()
-    determination = queryset.filter(version=version).first() if version and version.isdigit() else queryset.last()
-    if determination is None:
-        messages.info(request, "No determination has been started for this case yet.")
-        return redirect(case)
-    determination.case = case
-    context = determinations.letter_context(determination)
-    return render(request, "cases/workspace_preview.html", context)

@@ -5,7 +5,7 @@ reviewer1 and reviewer2 each have a case offered, two in review (one just accept
 one returned by QA with comments, one waiting for QA and one determined; expedited, at-risk and overdue clocks among
 them. Everything after intake goes through the services the pages call (``cases.assignment``,
 ``cases.determinations``), so the demo obeys the same rules; the one exception is ``_approve_without_letter``.
-The letters of two determined cases are signed by ``letters.demo``, which runs after this.
+The letters of two determined cases are signed by ``devtools.demo.letters``, which runs after this.
 
 Idempotent: a published case already present is left alone; an open demo case is recognized by its claim number
 (``DEMO-…``) and not made twice.
@@ -21,18 +21,18 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from cases import services
-from cases.assignment import accept_case, attestation_text, offer_case
-from cases.determinations import (
+from cases.interchange import import_document
+from cases.lifecycle import Status
+from cases.models import Assignment, Case, CaseDocument, Determination, DisputedItem, ItemDecision
+from cases.services import intake
+from cases.services.assignment import accept_case, attestation_text, offer_case
+from cases.services.determinations import (
     approve_determination,
     return_determination,
     save_draft,
     start_or_get_draft,
     submit_determination,
 )
-from cases.interchange import import_document
-from cases.lifecycle import Status
-from cases.models import Assignment, Case, CaseDocument, Determination, DisputedItem, ItemDecision
 from core.models import Party
 from core.services import audit, get_or_create_party
 from guidelines.models import GuidelineSection
@@ -45,7 +45,7 @@ DEMO_CLAIM_PREFIX = "DEMO-"
 
 
 def seed_published(*, by, log) -> int:
-    """Import the published letters of cases/data/published-cases.json (made by ``python -m cases.published``)
+    """Import the published letters of devtools/demo/data/published-cases.json (made by ``python -m cases.published``)
     that are not in the portal yet. Returns how many were imported."""
     document = json.loads(PUBLISHED_CASES.read_text(encoding="utf-8"))
     existing = set(
@@ -646,7 +646,7 @@ def demo_pdf(title: str, lines: list[str]) -> bytes:
 def _documents(case: Case, spec: DemoCase, *, by) -> None:
     received = case.application_received
     items = [item.description for item in spec.items]
-    services.add_document(
+    intake.add_document(
         case,
         data=demo_pdf(
             "Application for Independent Medical Review (DWC Form IMR)",
@@ -658,7 +658,7 @@ def _documents(case: Case, spec: DemoCase, *, by) -> None:
         author=spec.employee,
         document_date=received,
     )
-    services.add_document(
+    intake.add_document(
         case,
         data=demo_pdf(
             "Utilization Review Determination",
@@ -678,7 +678,7 @@ def _documents(case: Case, spec: DemoCase, *, by) -> None:
         document_date=case.ur_determination_date,
     )
     if case.records_received:
-        services.add_document(
+        intake.add_document(
             case,
             data=demo_pdf(
                 "Primary Treating Physician's Progress Report (PR-2)",
@@ -791,7 +791,7 @@ def _approve_without_letter(determination: Determination, *, by, today: date) ->
     Determination.objects.filter(pk=determination.pk, state=Determination.State.SUBMITTED).update(
         state=Determination.State.APPROVED, qa_by=by, qa_at=timezone.now(), updated_at=timezone.now()
     )
-    services.transition(
+    intake.transition(
         case,
         Status.DETERMINED,
         by=by,
@@ -822,7 +822,7 @@ def _create_demo_case(spec: DemoCase, *, users: dict, today: date) -> Case:
     admin = users["admin"]
     received = today - timedelta(days=spec.days_ago)
     case = Case.objects.create(
-        case_number=services.next_case_number(),
+        case_number=intake.next_case_number(),
         priority=spec.priority,
         claim_number=f"{DEMO_CLAIM_PREFIX}{spec.key}",
         date_of_injury=received - timedelta(days=400 + 17 * int(spec.key)),
@@ -854,7 +854,7 @@ def _create_demo_case(spec: DemoCase, *, users: dict, today: date) -> Case:
             authorized=item.authorized,
             claims_administrator_basis={"mtus": item.mtus, "non_mtus": item.non_mtus},
         )
-    services.record_transition(case, Status.RECEIVED, by=admin, note="Application received at intake.", from_status="")
+    intake.record_transition(case, Status.RECEIVED, by=admin, note="Application received at intake.", from_status="")
     reviewer = _reviewer(spec, users)
     for step in _ROADS[spec.status]:
         _move(case, step, spec, users=users, reviewer=reviewer, today=today)
@@ -868,15 +868,15 @@ def _move(case: Case, step: str, spec: DemoCase, *, users: dict, reviewer, today
     received = case.application_received
     records_on = _records_on(spec, received, today)
     if step == Status.ELIGIBLE:
-        services.mark_eligible(case, by=admin, note="Signed, filed on time, UR decision attached.")
+        intake.mark_eligible(case, by=admin, note="Signed, filed on time, UR decision attached.")
         case.assigned_date = min(received + timedelta(days=1), today)
         case.save(update_fields=["assigned_date", "updated_at"])
     elif step == Status.INELIGIBLE:
-        services.mark_ineligible(case, by=admin, reason=spec.note)
+        intake.mark_ineligible(case, by=admin, reason=spec.note)
     elif step == Status.RECORDS_REQUESTED:
-        services.request_records(case, by=admin, on=min(received + timedelta(days=1), records_on))
+        intake.request_records(case, by=admin, on=min(received + timedelta(days=1), records_on))
     elif step == Status.RECORDS_RECEIVED:
-        services.receive_records(case, by=admin, on=records_on)
+        intake.receive_records(case, by=admin, on=records_on)
     elif step == Status.ASSIGNED:
         assign_demo_reviewer(case, reviewer, by=admin)
     elif step == Status.IN_REVIEW:
@@ -899,12 +899,12 @@ def _move(case: Case, step: str, spec: DemoCase, *, users: dict, reviewer, today
         if spec.letter_waits:
             _approve_without_letter(submitted, by=qa, today=today)
         else:
-            # Queues the letter after commit (letters.tasks.generate_letter); letters.demo signs two of them first.
+            # Queues the letter after commit (letters.tasks.generate_letter); devtools.demo.letters signs two of them first.
             approve_determination(submitted, by=qa)
     elif step == Status.WITHDRAWN:
-        services.withdraw(case, by=admin, reason=spec.note)
+        intake.withdraw(case, by=admin, reason=spec.note)
     elif step == Status.TERMINATED:
-        services.terminate(case, by=admin, reason=spec.note)
+        intake.terminate(case, by=admin, reason=spec.note)
 
 
 def _physician(spec: DemoCase) -> Party:

@@ -1,4 +1,4 @@
-"""The demo's letters (letters/demo.py, run by ``manage.py seed_demo``): what the correspondence staff finds."""
+"""The demo's letters (devtools/demo/letters.py, run by ``manage.py seed_demo``): what the correspondence staff finds."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from cases.demo import DEMO_CLAIM_PREFIX
 from cases.lifecycle import Status
 from cases.models import Case
-from letters import demo
+from devtools.demo.cases import DEMO_CLAIM_PREFIX
+from devtools.demo import letters as demo
 from letters.models import Letter, LetterDownload, Service
 
 pytestmark = pytest.mark.django_db

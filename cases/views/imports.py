@@ -12,7 +12,7 @@ from cases import selectors
 from cases.forms import CaseFilterForm
 from cases.interchange import InterchangeError, export_document, import_document, load_document
 from cases.permissions import visible_cases
-from cases.views import _require_intake
+from core.permissions import permission_required
 from core.services import audit
 
 
@@ -38,9 +38,9 @@ class ImportForm(forms.Form):
         return upload
 
 
+@permission_required("cases.edit_intake")
 def case_import(request: HttpRequest) -> HttpResponse:
     """Upload an imr-case/1 document: all of it is imported, or nothing and every error with its JSON path."""
-    _require_intake(request)
     errors: list[str] = []
     result = None
     if request.method == "POST":
@@ -64,9 +64,9 @@ def case_import(request: HttpRequest) -> HttpResponse:
     )
 
 
+@permission_required("cases.edit_intake")
 def case_export(request: HttpRequest) -> HttpResponse:
     """Download the cases the user may see (narrowed by the case list's filters) as an imr-case/1 document."""
-    _require_intake(request)
     filter_form = CaseFilterForm(request.GET or None)
     params = filter_form.cleaned_data if filter_form.is_valid() else {}
     queryset = selectors.filter_cases(visible_cases(request.user), params)

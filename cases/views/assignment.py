@@ -2,25 +2,21 @@
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from cases import assignment, matching
 from cases.lifecycle import ASSIGNABLE_STATES, Status
 from cases.models import Assignment, Case, Determination
-from cases.permissions import get_visible_case_or_404, visible_cases
+from cases.permissions import case_view, visible_cases
+from cases.services import assignment, matching
 from core import roles
+from core.permissions import allowed, check_permission, permission_required
 
 BULK_LIMIT = 2000
-
-
-def _require_administrator(request: HttpRequest) -> None:
-    if not roles.is_administrator(request.user):
-        raise PermissionDenied
 
 
 def _reviewer_from_post(request: HttpRequest):
@@ -31,10 +27,9 @@ def _reviewer_from_post(request: HttpRequest):
     return get_user_model().objects.filter(pk=user_id, groups__name=roles.REVIEWER).first()
 
 
-def assign_case(request: HttpRequest, case_number: str) -> HttpResponse:
+@case_view("cases.assign", queryset=matching.case_queryset)
+def assign_case(request: HttpRequest, case: Case) -> HttpResponse:
     """Who can take this case, ranked with the reasons, who cannot and why; one click offers it (POST)."""
-    _require_administrator(request)
-    case = get_visible_case_or_404(request.user, case_number, matching.case_queryset())
     if request.method == "POST":
         reviewer = _reviewer_from_post(request)
         action = request.POST.get("action", "offer")
@@ -68,10 +63,10 @@ def assign_case(request: HttpRequest, case_number: str) -> HttpResponse:
     )
 
 
+@permission_required("cases.assign")
 def assign_queue(request: HttpRequest) -> HttpResponse:
     """Propose reviewers for every waiting case (hard rules, balanced loads, best fit tier with room; see
     ``matching.plan_bulk_assignment``), with the reason for each case left out; apply the proposal on confirmation."""
-    _require_administrator(request)
     if request.method == "POST":
         pairs: list[tuple[int, int]] = []
         for value in request.POST.getlist("pair")[:BULK_LIMIT]:
@@ -122,17 +117,16 @@ def _section(case: Case, latest: Determination | None) -> str:
         return "offered"
     if case.status == Status.IN_REVIEW:
         returned = latest is not None and (
-            latest.state == Determination.State.RETURNED or getattr(latest, "origin", "") == "revision"
+            latest.state == Determination.State.RETURNED or latest.origin == Determination.Origin.REVISION
         )
         return "returned" if returned else "in_review"
     return "done"
 
 
+@permission_required("cases.view_own_cases")
 def my_cases(request: HttpRequest) -> HttpResponse:
     """The reviewer's home: offers to accept or decline, cases in review, cases QA returned, and done, each with the
     statutory clock, most urgent first."""
-    if not roles.is_reviewer(request.user):
-        raise PermissionDenied
     cases = (
         visible_cases(request.user)
         .filter(reviewer=request.user)
@@ -180,9 +174,10 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def accept(request: HttpRequest, case_number: str) -> HttpResponse:
-    """Accept an offered case with the conflict-of-interest attestation (the box must be ticked)."""
-    case = get_visible_case_or_404(request.user, case_number)
+@case_view()
+def accept(request: HttpRequest, case: Case) -> HttpResponse:
+    """Accept an offered case with the conflict-of-interest attestation (the box must be ticked); the service checks
+    that the offer is the user's."""
     if request.POST.get("attest") != "yes":
         messages.error(request, f"To accept {case.case_number}, tick the box to attest that you have no conflict.")
         return redirect(reverse("cases:my_cases") + f"#case-{case.case_number}")
@@ -196,16 +191,17 @@ def accept(request: HttpRequest, case_number: str) -> HttpResponse:
 
 
 @require_POST
-def decline(request: HttpRequest, case_number: str) -> HttpResponse:
-    """Decline an offered case with a reason; it goes back to the assignment queue."""
-    case = get_visible_case_or_404(request.user, case_number)
+@case_view()
+def decline(request: HttpRequest, case: Case) -> HttpResponse:
+    """Decline an offered case with a reason; it goes back to the assignment queue (the service checks whose offer
+    it is)."""
     try:
         assignment.decline_case(case, by=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, f"You declined case {case.case_number}; it goes back to the assignment team.")
-    if roles.is_administrator(request.user):
+    if allowed(request.user, "cases.assign"):
         return redirect(case)
     return redirect("cases:my_cases")
 
@@ -214,8 +210,7 @@ def decline(request: HttpRequest, case_number: str) -> HttpResponse:
 def offer_to_reviewer_action(modeladmin, request: HttpRequest, queryset) -> HttpResponse | None:
     """Django admin action on cases: choose a reviewer on an intermediate page, then offer each selected case through
     ``offer_case`` (so the admin site obeys the same rules as the assignment page)."""
-    if not roles.is_administrator(request.user):
-        raise PermissionDenied
+    check_permission(request.user, "cases.assign")
     reviewers = list(matching.reviewer_profiles())
     if request.POST.get("apply") == "yes":
         reviewer = _reviewer_from_post(request)

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -8,18 +8,14 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from cases import selectors, services
+from cases import selectors
 from cases.forms import CaseFilterForm, CaseForm, DocumentForm, ItemFormSet, TransitionForm
-from cases.lifecycle import TRANSITIONS, Status
 from cases.models import Case
-from cases.permissions import can_edit_intake, get_visible_case_or_404, visible_cases
+from cases.permissions import case_view
+from cases.services import intake
+from core.permissions import allowed, permission_required
 
 PAGE_SIZE = 50
-
-
-def _require_intake(request: HttpRequest) -> None:
-    if not can_edit_intake(request.user):
-        raise PermissionDenied
 
 
 def _form_problems(form) -> str:
@@ -49,16 +45,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def case_detail(request: HttpRequest, case_number: str) -> HttpResponse:
-    case = get_visible_case_or_404(
-        request.user,
-        case_number,
-        Case.objects.select_related(
-            "employer", "claims_administrator", "employee_attorney", "requesting_provider__organization"
-        ),
+def _case_page_queryset():
+    return Case.objects.select_related(
+        "employer", "claims_administrator", "employee_attorney", "requesting_provider__organization"
     )
-    allowed = TRANSITIONS.get(case.status, ())
-    actions = [key for key, target in TransitionForm.ACTIONS.items() if target in allowed]
+
+
+@case_view(queryset=_case_page_queryset)
+def case_detail(request: HttpRequest, case: Case) -> HttpResponse:
+    can_edit = allowed(request.user, "cases.edit_intake")
     return render(
         request,
         "cases/case_detail.html",
@@ -67,16 +62,15 @@ def case_detail(request: HttpRequest, case_number: str) -> HttpResponse:
             "items": case.items.all(),
             "documents": case.documents.all(),
             "transitions": case.transitions.select_related("by").prefetch_related("by__groups"),
-            "can_edit": can_edit_intake(request.user),
-            "actions": actions if can_edit_intake(request.user) else [],
+            "can_edit": can_edit,
+            "actions": intake.allowed_intake_actions(case) if can_edit else [],
             "transition_form": TransitionForm(),
-            "document_form": DocumentForm() if can_edit_intake(request.user) else None,
+            "document_form": DocumentForm() if can_edit else None,
         },
     )
 
 
 def _intake(request: HttpRequest, case: Case | None) -> HttpResponse:
-    _require_intake(request)
     instance = case or Case()
     if request.method == "POST":
         form = CaseForm(request.POST, instance=instance)
@@ -96,7 +90,7 @@ def _intake(request: HttpRequest, case: Case | None) -> HttpResponse:
                     "document_date": document_form.cleaned_data["document_date"],
                 }
             try:
-                saved = services.save_intake(form, formset, by=request.user, document=document)
+                saved = intake.save_intake(form, formset, by=request.user, document=document)
             except ValidationError as error:
                 document_form.add_error("file", error.messages)
             else:
@@ -119,38 +113,32 @@ def _intake(request: HttpRequest, case: Case | None) -> HttpResponse:
     )
 
 
+@permission_required("cases.edit_intake")
 def case_create(request: HttpRequest) -> HttpResponse:
     return _intake(request, None)
 
 
-def case_edit(request: HttpRequest, case_number: str) -> HttpResponse:
-    _require_intake(request)
-    case = get_visible_case_or_404(request.user, case_number)
+@case_view("cases.edit_intake")
+def case_edit(request: HttpRequest, case: Case) -> HttpResponse:
     return _intake(request, case)
 
 
 @require_POST
-def case_transition(request: HttpRequest, case_number: str) -> HttpResponse:
-    _require_intake(request)
-    case = get_visible_case_or_404(request.user, case_number)
+@case_view("cases.edit_intake")
+def case_transition(request: HttpRequest, case: Case) -> HttpResponse:
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, f"The case was not moved. {_form_problems(form)}")
         return redirect(case)
-    action, on, note = form.cleaned_data["action"], form.cleaned_data["on"], form.cleaned_data["note"]
+    action = intake.INTAKE_ACTIONS[form.cleaned_data["action"]]
     try:
-        if action == "eligible":
-            services.mark_eligible(case, by=request.user, note=note)
-        elif action == "ineligible":
-            services.mark_ineligible(case, by=request.user, reason=note)
-        elif action == "request_records":
-            services.request_records(case, by=request.user, on=on, method=form.cleaned_data["method"] or "electronic")
-        elif action == "receive_records":
-            services.receive_records(case, by=request.user, on=on)
-        elif action == "withdraw":
-            services.withdraw(case, by=request.user, reason=note)
-        elif action == "terminate":
-            services.terminate(case, by=request.user, **({"reason": note} if note else {}))
+        action.run(
+            case,
+            by=request.user,
+            on=form.cleaned_data["on"],
+            method=form.cleaned_data["method"],
+            note=form.cleaned_data["note"],
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -159,15 +147,14 @@ def case_transition(request: HttpRequest, case_number: str) -> HttpResponse:
 
 
 @require_POST
-def document_upload(request: HttpRequest, case_number: str) -> HttpResponse:
-    _require_intake(request)
-    case = get_visible_case_or_404(request.user, case_number)
+@case_view("cases.edit_intake")
+def document_upload(request: HttpRequest, case: Case) -> HttpResponse:
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             with transaction.atomic():
-                services.add_document(
+                intake.add_document(
                     case,
                     data=upload.read(),
                     name=upload.name,
@@ -187,9 +174,9 @@ def document_upload(request: HttpRequest, case_number: str) -> HttpResponse:
 
 
 @xframe_options_sameorigin
-def document_file(request: HttpRequest, case_number: str, document_id: int) -> FileResponse:
+@case_view()
+def document_file(request: HttpRequest, case: Case, document_id: int) -> FileResponse:
     """A case document, only through the case access rule. Shown inline (the PDF viewer) or downloaded."""
-    case = get_visible_case_or_404(request.user, case_number)
     document = get_object_or_404(case.documents, pk=document_id)
     try:
         handle = document.file.open("rb")
@@ -205,9 +192,9 @@ def document_file(request: HttpRequest, case_number: str, document_id: int) -> F
     return response
 
 
-def records_search(request: HttpRequest, case_number: str) -> JsonResponse:
+@case_view()
+def records_search(request: HttpRequest, case: Case) -> JsonResponse:
     """Search within the case's records: the pages holding every word, for the reviewer's viewer to jump to."""
-    case = get_visible_case_or_404(request.user, case_number)
     query = (request.GET.get("q") or "").strip()[:200]
     hits = selectors.search_records(case, query)
     return JsonResponse(
@@ -223,15 +210,3 @@ def records_search(request: HttpRequest, case_number: str) -> JsonResponse:
             ],
         }
     )
-
-
-def my_cases(request: HttpRequest) -> HttpResponse:
-    """The reviewer's home: the cases assigned to them, most urgent first."""
-    cases = selectors.case_list(request.user, {}).filter(reviewer=request.user).exclude(status__in=[Status.CLOSED])
-    return render(request, "cases/my_cases.html", {"cases": cases})
-
-
-def qa_queue(request: HttpRequest) -> HttpResponse:
-    """Determinations waiting for clinical QA, oldest first."""
-    cases = visible_cases(request.user).filter(status=Status.QA).order_by("updated_at")
-    return render(request, "cases/qa_queue.html", {"cases": cases})

@@ -1,7 +1,7 @@
 """Demo data of this area for ``manage.py seed_demo``: the signed letters of two determined demo cases, one of them
 served, so that the correspondence staff's letter center has work in it.
 
-Runs after ``cases.demo.seed``. The letters are made by the real service (rendered, signed with the development
+Runs after ``devtools.demo.cases.seed``. The letters are made by the real service (rendered, signed with the development
 certificate in-process, registered), exactly as the letter task makes them after a QA approval.
 
 Idempotent: ``generate_letter`` returns the signed letter a case already has, and the service is recorded only on a
@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from cases.demo import DEMO_CLAIM_PREFIX
 from cases.lifecycle import Status
 from cases.models import Case
+from devtools.demo.cases import DEMO_CLAIM_PREFIX
 from letters import services
 from letters.models import Rendition, Service
 

@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.lifecycle import ASSIGNABLE_STATES, Status, can_move
-from cases.matching import RosterSnapshot, blocking_reasons, case_parties, case_queryset
 from cases.models import Assignment, Case, Determination
-from cases.services import transition
+from cases.services.intake import transition
+from cases.services.matching import RosterSnapshot, blocking_reasons, case_parties, case_queryset
 from core import roles
 from core.models import OutboxEmail
 from core.notifications import queue_email

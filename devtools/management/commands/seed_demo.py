@@ -3,15 +3,11 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils.module_loading import import_string
+
+from devtools.demo import cases, core, guidelines, letters, reviewers
 
 # Each area seeds its own demo data, in this order. Each seeder is idempotent and takes the demo users.
-SEEDERS = [
-    "guidelines.demo.seed",
-    "reviewers.demo.seed",
-    "cases.demo.seed",
-    "letters.demo.seed",
-]
+SEEDERS = [guidelines.seed, reviewers.seed, cases.seed, letters.seed]
 
 
 class Command(BaseCommand):
@@ -21,12 +17,10 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("seed_demo is refused under production settings (IMR_ENV=production).")
         password = os.environ.get("DEMO_PASSWORD") or "demo"
-        from core import demo
-
         with transaction.atomic():
-            users = demo.seed(password=password, log=self.stdout.write)
-            for path in SEEDERS:
-                import_string(path)(users=users, log=self.stdout.write)
+            users = core.seed(password=password, log=self.stdout.write)
+            for seed in SEEDERS:
+                seed(users=users, log=self.stdout.write)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000/accounts/login/ as:"))
-        for username, *_ in demo.DEMO_USERS:
+        for username, *_ in core.DEMO_USERS:
             self.stdout.write(f"  {username:<10} password: {password}")

@@ -1,45 +1,37 @@
-"""The reviewer's determination: drafts, the consistency checks, submission and clinical QA.
+"""The reviewer's determination: drafts, submission and clinical QA.
 
 Every version of a determination is kept. A reviewer writes a draft (saved as they type, with a revision number so
 that two tabs never overwrite each other silently), submits it (the version is locked and the case goes to QA), QA
 returns it (a new draft version is copied from it for the reviewer) or approves it (QA may edit the wording: the
-edit is a new version authored by QA, so the diff shows who changed what and when).
+edit is a new version authored by QA, so the diff shows who changed what and when). What a determination must hold
+before it is submitted is ``cases/consistency.py``.
 
-Approval queues the letter. ``cases`` must not import ``letters`` (letters → cases, never back), so the letter task
-is looked up by its dotted path inside the ``on_commit`` callback (``LETTER_TASK``): no signal, no import at module
-level, and a clear error in the log if the letters app does not provide it.
+Approval asks for the letter through ``cases.hooks.request_letter``: ``cases`` never imports ``letters`` (letters →
+cases, never back); the letters app registers the letter task there when it starts, and a system check fails if
+nothing is registered.
 """
 
 from __future__ import annotations
 
-import logging
-import re
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from cases import hooks
+from cases.consistency import Problem, consistency_problems
 from cases.lifecycle import Status
-from cases.models import Assignment, Case, Determination, DisputedItem, ItemDecision
-from cases.services import transition
-from core import roles
+from cases.models import Assignment, Case, Determination, ItemDecision
+from cases.services.intake import transition
+from core.permissions import allowed
 from core.services import audit
-from guidelines.citations import CLAIMS_ADMINISTRATOR, REVIEWER, Basis, format_guideline_line
-
-logger = logging.getLogger(__name__)
-
-# The Celery task that renders, signs and stores the letter of an approved case; called as ``.delay(case_id)``.
-LETTER_TASK = "letters.tasks.generate_letter"
+from guidelines.services import cite_versions
+from reviewers.selectors import letter_credentials
 
 DECISIONS = tuple(ItemDecision.Decision.values)
-NECESSARY = "necessary"
-NOT_NECESSARY = "not_necessary"
 
 
 # -- errors ------------------------------------------------------------------------------------------------------
@@ -69,26 +61,10 @@ class DraftConflict(DeterminationError):
         )
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing to fix before submitting: the item (None for the whole determination), the field, what to do."""
-
-    item_id: int | None
-    field: str
-    message: str
-
-
 class IncompleteDetermination(DeterminationError):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__([problem.message for problem in problems], code="incomplete")
-
-
-# -- reading -----------------------------------------------------------------------------------------------------
-
-
-def latest_determination(case: Case) -> Determination | None:
-    return case.determinations.order_by("-version").first()
 
 
 def _name(user) -> str:
@@ -98,12 +74,12 @@ def _name(user) -> str:
 
 
 def _check_reviewer(case: Case, user) -> None:
-    if user is None or case.reviewer_id != user.pk:
+    if user is None or not allowed(user, "cases.write_determination", case):
         raise PermissionDenied("Only the reviewer the case is assigned to writes its determination.")
 
 
 def _check_qa(user) -> None:
-    if user is None or not roles.is_qa(user):
+    if user is None or not allowed(user, "cases.review_determination"):
         raise PermissionDenied("Only clinical QA reviews determinations.")
 
 
@@ -280,145 +256,7 @@ def save_draft(
     return determination
 
 
-# -- consistency -------------------------------------------------------------------------------------------------
-
-# The conclusion of a rationale, in the forms of the real letters: "is (not) medically necessary", "is determined
-# to (not) be medically necessary", "is not medically necessary and appropriate", "is not a medical necessity",
-# "is not medically appropriate". "The medical necessity of ..." is not a conclusion (the opioid disclaimer).
-_CONCLUSION_RE = re.compile(
-    r"\bmedically[\s-]+(?P<un>un)?(?:necessary|appropriate|reasonable|indicated|warranted)\b|\ba\s+medical\s+necessity\b",
-    re.IGNORECASE,
-)
-# Without "medically": "the request is not necessary" (a verb shortly before; "if necessary" is no conclusion).
-_BARE_CONCLUSION_RE = re.compile(
-    r"\b(?:is|are|was|were|be)\b(?:\s+[\w-]+){0,3}?\s+(?P<phrase>(?P<un>un)?necessary)\b", re.IGNORECASE
-)
-# The finite verb that carries the conclusion ("the request IS not ..."); the negation sits between it and the phrase.
-_VERB_RE = re.compile(r"\b(?:is|are|was|were|remains?|seems?|appears?)\b", re.IGNORECASE)
-_NEGATION_RE = re.compile(r"\b(?:not|no\s+longer|never|cannot)\b|n't\b", re.IGNORECASE)
-_SENTENCE_END_RE = re.compile(r"[.!?;](?=\s|$)")
-
-
-def rationale_conclusion(rationale: str) -> str | None:
-    """What the rationale concludes: ``"necessary"``, ``"not_necessary"``, or None when it concludes nothing.
-
-    The conclusion is the last "medically necessary"-type phrase; it is negative when a negation stands between
-    the verb that carries it and the phrase ("is not medically necessary", "is determined to not be medically
-    necessary", "is not supported ... as being medically necessary"), or when the phrase is "unnecessary".
-    """
-    matches = list(_CONCLUSION_RE.finditer(rationale or "")) or list(_BARE_CONCLUSION_RE.finditer(rationale or ""))
-    if not matches:
-        return None
-    match = matches[-1]
-    if match.group("un"):
-        return NOT_NECESSARY
-    before = rationale[: match.start("phrase") if "phrase" in match.re.groupindex else match.start()]
-    sentence_ends = list(_SENTENCE_END_RE.finditer(before))
-    sentence = before[sentence_ends[-1].end() :] if sentence_ends else before
-    verbs = list(_VERB_RE.finditer(sentence))
-    scope = sentence[verbs[-1].start() :] if verbs else sentence
-    return NOT_NECESSARY if _NEGATION_RE.search(scope) else NECESSARY
-
-
-def decision_agrees_with_rationale(decision: str, rationale: str) -> bool | None:
-    """True or False for a rationale that concludes; None when it concludes nothing."""
-    conclusion = rationale_conclusion(rationale)
-    if conclusion is None:
-        return None
-    expected = NOT_NECESSARY if decision == ItemDecision.Decision.UPHELD else NECESSARY
-    return conclusion == expected
-
-
-def consistency_problems(determination: Determination) -> list[Problem]:
-    """Everything that stops the determination from being submitted, in the order of the page."""
-    problems: list[Problem] = []
-    if not determination.clinical_case_summary.strip():
-        problems.append(Problem(None, "summary", "Write the clinical case summary."))
-    decisions = {row.item_id: row for row in determination.decisions.all()}
-    for number, item in enumerate(determination.case.items.all(), start=1):
-        label = f"Item {number} ({_short(item.description)})"
-        row = decisions.get(item.pk)
-        if row is None or not row.decision:
-            problems.append(Problem(item.pk, "decision", f"{label}: decide Upheld or Overturned."))
-        basis = Basis.from_dict(row.basis) if row is not None and row.basis else Basis()
-        basis_none = row is not None and row.basis_none
-        if basis.is_empty and not basis_none:
-            problems.append(
-                Problem(item.pk, "basis", f"{label}: cite the guideline basis, or tick 'no medical evidence cited'.")
-            )
-        if not basis.is_empty and basis_none:
-            problems.append(
-                Problem(
-                    item.pk,
-                    "basis",
-                    f"{label}: sources are cited and 'no medical evidence cited' is ticked; keep one of the two.",
-                )
-            )
-        rationale = row.rationale if row is not None else ""
-        if not rationale.strip():
-            problems.append(Problem(item.pk, "rationale", f"{label}: write the decision rationale."))
-            continue
-        conclusion = rationale_conclusion(rationale)
-        if conclusion is None:
-            problems.append(
-                Problem(
-                    item.pk,
-                    "rationale",
-                    f"{label}: the rationale should end by concluding that the request is (not) medically necessary.",
-                )
-            )
-        elif row is not None and row.decision:
-            if row.decision == ItemDecision.Decision.UPHELD and conclusion == NECESSARY:
-                problems.append(
-                    Problem(
-                        item.pk,
-                        "rationale",
-                        f"{label} is Upheld, but its rationale concludes that the request is medically necessary.",
-                    )
-                )
-            if row.decision == ItemDecision.Decision.OVERTURNED and conclusion == NOT_NECESSARY:
-                problems.append(
-                    Problem(
-                        item.pk,
-                        "rationale",
-                        f"{label} is Overturned, but its rationale concludes that the request is not medically "
-                        "necessary.",
-                    )
-                )
-    return problems
-
-
-def _short(text: str, limit: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 # -- submission and QA -------------------------------------------------------------------------------------------
-
-
-def reviewer_credentials(user) -> dict[str, list[str]]:
-    """The credentials a letter prints for the reviewer, from the roster's profile when the reviewers app has one.
-
-    The roster is optional here: until it exists (or for a user with no profile) this returns ``{}``.
-    """
-    try:
-        from reviewers import selectors as reviewer_selectors  # noqa: PLC0415 (the roster may not provide it yet)
-
-        credentials_for = reviewer_selectors.letter_credentials
-    except (ImportError, AttributeError):
-        credentials_for = None
-    if credentials_for is not None:
-        return dict(credentials_for(user) or {})
-    profile = getattr(user, "reviewer_profile", None) if user is not None else None
-    if profile is None:
-        return {}
-    if hasattr(profile, "letter_credentials"):
-        value = profile.letter_credentials
-        return dict(value() if callable(value) else value)
-    return {
-        "licensure": list(getattr(profile, "licensure", None) or []),
-        "certifications": list(getattr(profile, "certifications", None) or []),
-    }
 
 
 @transaction.atomic
@@ -444,7 +282,7 @@ def submit_determination(determination: Determination, *, by) -> Determination:
     locked.state = Determination.State.SUBMITTED
     locked.submitted_at = now
     locked.save(update_fields=["state", "submitted_at", "updated_at"])
-    credentials = reviewer_credentials(by) or case.reviewer_credentials
+    credentials = letter_credentials(by) or case.reviewer_credentials
     transition(
         case,
         Status.QA,
@@ -459,8 +297,6 @@ def submit_determination(determination: Determination, *, by) -> Determination:
 
 def _pin_citations(determination: Determination, *, by) -> None:
     """Pin each item's cited library sections to the versions the reviewer picked."""
-    from guidelines.services import cite_versions
-
     for row in determination.decisions.all():
         version_ids = [ref["version_id"] for ref in row.guideline_refs or [] if ref.get("version_id")]
         row.citations.set(cite_versions(version_ids, by=by))
@@ -547,15 +383,6 @@ def return_determination(
     return draft
 
 
-def _queue_letter(case_id: int) -> None:
-    try:
-        task = import_string(LETTER_TASK)
-    except ImportError:
-        logger.error("Case %s approved, but %s does not exist: no letter was queued.", case_id, LETTER_TASK)
-        return
-    task.delay(case_id)
-
-
 @transaction.atomic
 def approve_determination(determination: Determination, *, by, edits: dict | None = None) -> Determination:
     """QA approves: the case is determined (decision date today) and its letter is queued after commit.
@@ -615,67 +442,8 @@ def approve_determination(determination: Determination, *, by, edits: dict | Non
     )
     audit(by, "determination.approved", approved, case=case.case_number, version=approved.version, edited=changed)
     case_id = case.pk
-    # robust: the approval stands even if queueing the letter fails; the failure is logged.
-    transaction.on_commit(lambda: _queue_letter(case_id), robust=True)
+    # robust: the approval stands even if queueing the letter fails (the broker is down): the failure is logged, and
+    # beat's sweep (letters.tasks.generate_missing_letters) makes the letter later.
+    transaction.on_commit(lambda: hooks.request_letter(case_id), robust=True)
     determination.refresh_from_db()
     return approved
-
-
-# -- the letter as it will read ----------------------------------------------------------------------------------
-
-
-def final_determination(decisions: list[str]) -> str:
-    """The whole case: Uphold (every item upheld), Overturn (every item overturned) or Partial Overturn."""
-    decided = [decision for decision in decisions if decision]
-    if decided and all(decision == ItemDecision.Decision.OVERTURNED for decision in decided):
-        return "Overturn"
-    if any(decision == ItemDecision.Decision.OVERTURNED for decision in decided):
-        return "Partial Overturn"
-    return "Uphold"
-
-
-def item_heading(item: DisputedItem, decision: str) -> str:
-    """The item's heading as letters print it, with the modified-request form where UR modified the request."""
-    label = dict(ItemDecision.Decision.choices).get(decision, "(not decided)")
-    if item.ur_outcome == DisputedItem.UrOutcome.MODIFIED:
-        return (
-            f"{item.original_request} was the original request. {item.authorized} was authorized by the Claims "
-            f"Administrator. The remaining IMR eligible portion of the original request, {item.description} is: "
-            f"{label}"
-        )
-    return f"{item.description}: {label}"
-
-
-def letter_context(determination: Determination) -> dict[str, Any]:
-    """What the letter template needs, from any version of the determination (a draft included)."""
-    case = determination.case
-    organization = settings.IMR_ORGANIZATION_SHORT_NAME
-    credentials = case.reviewer_credentials or reviewer_credentials(case.reviewer)
-    rows = list(determination.decisions.select_related("item").all())
-    items = []
-    for row in rows:
-        basis = Basis() if row.basis_none else Basis.from_dict(row.basis or {})
-        items.append(
-            {
-                "heading": item_heading(row.item, row.decision),
-                "claims_administrator_line": format_guideline_line(
-                    Basis.from_dict(row.item.claims_administrator_basis or {}), party=CLAIMS_ADMINISTRATOR
-                ),
-                "reviewer_line": format_guideline_line(basis, party=REVIEWER, organization=organization),
-                "rationale": row.rationale,
-                "decision": row.decision,
-            }
-        )
-    return {
-        "case": case,
-        "determination": determination,
-        "organization_name": settings.IMR_ORGANIZATION_NAME,
-        "organization_short_name": organization,
-        "medical_director": settings.IMR_MEDICAL_DIRECTOR,
-        "licensure": credentials.get("licensure", []),
-        "certifications": credentials.get("certifications", []),
-        "items": items,
-        "final_determination": final_determination([row.decision for row in rows]),
-        "documents": list(case.documents.all()),
-        "decision_date": case.decision_date or timezone.localdate(),
-    }

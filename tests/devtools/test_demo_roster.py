@@ -1,7 +1,7 @@
 import pytest
 
-from core import demo as core_demo
-from reviewers import demo
+from devtools.demo import core as core_demo
+from devtools.demo import reviewers as demo
 from reviewers.models import ReviewerProfile, SpecialtyCategoryFit
 from reviewers.qualification import qualification_problems, roster
 

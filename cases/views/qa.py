@@ -6,29 +6,25 @@ from __future__ import annotations
 import difflib
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import determinations
 from cases.lifecycle import Status
 from cases.models import Case, Determination, ItemDecision
-from cases.permissions import get_visible_case_or_404, visible_cases
-from core import roles
+from cases.permissions import case_view, visible_cases
+from cases.services import determinations
+from cases.wording import item_heading
+from core.permissions import permission_required
 from guidelines.citations import REVIEWER, Basis, format_guideline_line
 
 
-def _require_qa(request: HttpRequest) -> None:
-    if not roles.is_qa(request.user):
-        raise PermissionDenied
-
-
 @require_GET
+@permission_required("cases.review_determination")
 def qa_queue(request: HttpRequest) -> HttpResponse:
     """Determinations waiting for clinical QA, oldest submission first."""
-    _require_qa(request)
     submitted = Determination.objects.filter(state=Determination.State.SUBMITTED).select_related("author")
     cases = (
         visible_cases(request.user)
@@ -54,7 +50,7 @@ def version_text(determination: Determination) -> list[str]:
     for row in determination.decisions.all():
         basis = Basis() if row.basis_none else Basis.from_dict(row.basis or {})
         lines += [
-            determinations.item_heading(row.item, row.decision),
+            item_heading(row.item, row.decision),
             format_guideline_line(basis, party=REVIEWER),
             "Decision rationale:",
             *row.rationale.splitlines(),
@@ -80,11 +76,14 @@ def version_diff(older: Determination, newer: Determination) -> str:
     )
 
 
+def _qa_queryset():
+    return Case.objects.prefetch_related("items", "documents")
+
+
 @require_http_methods(["GET", "POST"])
-def qa_review(request: HttpRequest, case_number: str) -> HttpResponse:
+@case_view("cases.review_determination", queryset=_qa_queryset)
+def qa_review(request: HttpRequest, case: Case) -> HttpResponse:
     """The submitted determination beside the records; QA returns it with comments or approves it."""
-    _require_qa(request)
-    case = get_visible_case_or_404(request.user, case_number, Case.objects.prefetch_related("items", "documents"))
     versions = _versions(case)
     submitted = next((v for v in versions if v.state == Determination.State.SUBMITTED), None)
     if request.method == "POST":

@@ -1,7 +1,7 @@
 """Demo data of this area for ``manage.py seed_demo``: specialties and the specialty-to-category table, real profiles
 for reviewer1 and reviewer2, and eight more reviewers (no log-in) showing each reason a reviewer cannot be assigned.
 
-Runs before ``cases.demo.seed``. Idempotent: every row is found by a natural key and updated.
+Runs before ``devtools.demo.cases.seed``. Idempotent: every row is found by a natural key and updated.
 """
 
 from datetime import date, timedelta

@@ -6,11 +6,11 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from cases import demo
 from cases.interchange import export_document
 from cases.lifecycle import Status
 from cases.models import Assignment, Case, Determination, DisputedItem
-from core import demo as core_demo
+from devtools.demo import core as core_demo
+from devtools.demo import cases as demo
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def seed_demo(capture_on_commit) -> None:
 
 def seed_cases() -> dict:
     """The users, the roster the cases are assigned from, then the cases (as seed_demo orders them)."""
-    from reviewers import demo as reviewers_demo
+    from devtools.demo import reviewers as reviewers_demo
 
     users = core_demo.seed(password="demo-password", log=lambda message: None)
     reviewers_demo.seed(users=users, log=lambda message: None)
@@ -126,7 +126,7 @@ def test_each_demo_reviewer_has_a_full_day_on_the_home_page(client, django_captu
 def check_reviewer_day(sections: dict[str, list], done: list[str]) -> None:
     """Offered 1; in review 2 (one just accepted, one half written); returned by QA 1, with QA's comments;
     "submitted and done" 2: one in QA, one determined (its letter signed or served)."""
-    from cases.determinations import consistency_problems
+    from cases.consistency import consistency_problems
 
     assert {key: sorted(case.status for case in cases) for key, cases in sections.items()} == {
         "offered": [Status.ASSIGNED],

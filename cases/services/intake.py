@@ -2,6 +2,8 @@
 
 import hashlib
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -11,7 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cases.lifecycle import Status, can_move
+from cases.lifecycle import TRANSITIONS, Status, can_move
 from cases.models import Case, CaseDocument, CaseNumberSequence, CaseTransition
 
 
@@ -82,7 +84,7 @@ def mark_ineligible(case: Case, *, by, reason: str) -> Case:
     return transition(case, Status.INELIGIBLE, by=by, note=reason, extra_fields={"ineligible_reason": reason})
 
 
-def request_records(case: Case, *, by, on: date | None = None, method: str = "electronic") -> Case:
+def request_records(case: Case, *, by, on: date | None = None, method: str = Case.RecordsMethod.ELECTRONIC) -> Case:
     on = on or timezone.localdate()
     return transition(
         case,
@@ -110,6 +112,72 @@ def withdraw(case: Case, *, by, reason: str) -> Case:
 
 def terminate(case: Case, *, by, reason: str = "The claims administrator authorized the treatment.") -> Case:
     return transition(case, Status.TERMINATED, by=by, note=reason)
+
+
+@dataclass(frozen=True)
+class IntakeAction:
+    """One of the administrator's moves on the case page: where it takes the case, the service that makes it, and
+    what the form must give it."""
+
+    key: str
+    label: str
+    target: str
+    run: Callable[..., Case]  # run(case, by=, on=, method=, note=)
+    note_required: bool = False
+
+
+# The intake moves, once: the case page lists those the lifecycle allows, the form validates against them and the
+# view runs them.
+INTAKE_ACTIONS: dict[str, IntakeAction] = {
+    action.key: action
+    for action in (
+        IntakeAction(
+            "eligible",
+            "Mark eligible",
+            Status.ELIGIBLE,
+            lambda case, *, by, on, method, note: mark_eligible(case, by=by, note=note),
+        ),
+        IntakeAction(
+            "ineligible",
+            "Mark ineligible",
+            Status.INELIGIBLE,
+            lambda case, *, by, on, method, note: mark_ineligible(case, by=by, reason=note),
+            note_required=True,
+        ),
+        IntakeAction(
+            "request_records",
+            "Request records",
+            Status.RECORDS_REQUESTED,
+            lambda case, *, by, on, method, note: request_records(
+                case, by=by, on=on, method=method or Case.RecordsMethod.ELECTRONIC
+            ),
+        ),
+        IntakeAction(
+            "receive_records",
+            "Records received",
+            Status.RECORDS_RECEIVED,
+            lambda case, *, by, on, method, note: receive_records(case, by=by, on=on),
+        ),
+        IntakeAction(
+            "withdraw",
+            "Withdrawn by the employee",
+            Status.WITHDRAWN,
+            lambda case, *, by, on, method, note: withdraw(case, by=by, reason=note),
+            note_required=True,
+        ),
+        IntakeAction(
+            "terminate",
+            "Terminate (treatment authorized)",
+            Status.TERMINATED,
+            lambda case, *, by, on, method, note: terminate(case, by=by, **({"reason": note} if note else {})),
+        ),
+    )
+}
+
+
+def allowed_intake_actions(case: Case) -> list[IntakeAction]:
+    allowed = TRANSITIONS.get(case.status, ())
+    return [action for action in INTAKE_ACTIONS.values() if action.target in allowed]
 
 
 # -- documents ---------------------------------------------------------------------------------------------------
