@@ -1,4 +1,4 @@
-"""The demo's letters (devtools/demo/letters.py, run by ``manage.py seed_demo``): what the correspondence staff finds."""
+"""The demo's letters (devtools/demo/letters.py, run by ``seed_demo``): what the correspondence staff finds."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from cases.lifecycle import Status
 from cases.models import Case
-from devtools.demo.cases import DEMO_CLAIM_PREFIX
 from devtools.demo import letters as demo
+from devtools.demo.cases import DEMO_CLAIM_PREFIX
 from letters.models import Letter, LetterDownload, Service
 
 pytestmark = pytest.mark.django_db

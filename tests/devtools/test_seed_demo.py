@@ -9,8 +9,8 @@ from django.urls import reverse
 from cases.interchange import export_document
 from cases.lifecycle import Status
 from cases.models import Assignment, Case, Determination, DisputedItem
-from devtools.demo import core as core_demo
 from devtools.demo import cases as demo
+from devtools.demo import core as core_demo
 
 pytestmark = pytest.mark.django_db
 
