@@ -8,12 +8,26 @@ and within 24 hours for an expedited review.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db import models
 from django.utils import timezone
+
+
+class Priority(models.TextChoices):
+    STANDARD = "standard", "Standard"
+    EXPEDITED = "expedited", "Expedited"
+
+
+class RecordsMethod(models.TextChoices):
+    """How the notice asking the claims administrator for the records was sent; it sets when they are due."""
+
+    MAIL = "mail", "Mail (15 days)"
+    ELECTRONIC = "electronic", "Electronic (12 days)"
+
 
 STANDARD_DAYS = 30
 EXPEDITED_DAYS = 3
-AT_RISK_DAYS = {"standard": 5, "expedited": 1}
-RECORDS_DAYS = {"mail": 15, "electronic": 12}
+AT_RISK_DAYS = {Priority.STANDARD: 5, Priority.EXPEDITED: 1}
+RECORDS_DAYS = {RecordsMethod.MAIL: 15, RecordsMethod.ELECTRONIC: 12}
 RECORDS_DAYS_EXPEDITED = 1
 
 
@@ -27,13 +41,17 @@ def due_date(priority: str, application_received: date | None, records_received:
     start = clock_start(application_received, records_received)
     if start is None:
         return None
-    return start + timedelta(days=EXPEDITED_DAYS if priority == "expedited" else STANDARD_DAYS)
+    return start + timedelta(days=EXPEDITED_DAYS if priority == Priority.EXPEDITED else STANDARD_DAYS)
 
 
 def records_due_date(priority: str, records_requested: date | None, method: str) -> date | None:
     if records_requested is None:
         return None
-    days = RECORDS_DAYS_EXPEDITED if priority == "expedited" else RECORDS_DAYS.get(method, RECORDS_DAYS["mail"])
+    days = (
+        RECORDS_DAYS_EXPEDITED
+        if priority == Priority.EXPEDITED
+        else RECORDS_DAYS.get(method, RECORDS_DAYS[RecordsMethod.MAIL])
+    )
     return records_requested + timedelta(days=days)
 
 

@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import clock
+from cases.clock import Priority, RecordsMethod
 from cases.lifecycle import CLOCK_RUNNING_STATES, DECIDED_STATES, Status
+from core.categories import Category
 from core.models import Party
 
 CASE_NUMBER_RE = re.compile(r"^CM\d{2}-\d{7}$")
@@ -32,28 +34,6 @@ def validate_icd10(value: str) -> None:
         raise ValidationError("%(value)s is not an ICD-10-CM code (e.g. M51.26 or S16.1XXA).", params={"value": value})
 
 
-class Priority(models.TextChoices):
-    STANDARD = "standard", "Standard"
-    EXPEDITED = "expedited", "Expedited"
-
-
-class Category(models.TextChoices):
-    """Treatment categories of disputed items, after the DWC's IMR reporting categories."""
-
-    PHARMACEUTICALS = "Pharmaceuticals", "Pharmaceuticals"
-    DIAGNOSTIC = "Diagnostic Testing", "Diagnostic testing (imaging, labs, studies)"
-    DME = "Durable Medical Equipment", "Durable medical equipment"
-    EVALUATION = "Evaluation and Management", "Evaluation and management (consults, visits)"
-    INJECTIONS = "Injections", "Injections"
-    SURGERY = "Surgery", "Surgery"
-    THERAPIES = "Therapies", "Therapies (physical, occupational, chiropractic, acupuncture)"
-    PROGRAMS = "Programs", "Programs (functional restoration, weight loss, pain programs)"
-    PSYCHOLOGICAL = "Psychological Services", "Psychological services"
-    HOME_HEALTH = "Home Health Services", "Home health services"
-    TRANSPORTATION = "Transportation", "Transportation"
-    OTHER = "Other", "Other"
-
-
 class CaseNumberSequence(models.Model):
     """The last case number handed out per two-digit year. Taken under a row lock, so numbers have no gaps or
     duplicates even when two intakes commit at once."""
@@ -76,9 +56,7 @@ class Case(models.Model):
         FEMALE = "female", "Female"
         OTHER = "other", "Other / not stated"
 
-    class RecordsMethod(models.TextChoices):
-        MAIL = "mail", "Mail (15 days)"
-        ELECTRONIC = "electronic", "Electronic (12 days)"
+    RecordsMethod = RecordsMethod
 
     case_number = models.CharField(max_length=12, unique=True, validators=[validate_case_number])
     priority = models.CharField(max_length=16, choices=Priority.choices, default=Priority.STANDARD)

@@ -12,8 +12,9 @@ from cases.permissions import visible_cases
 
 
 def _at_risk_q(today: date) -> Q:
-    return Q(priority="standard", due_date__lte=today + timedelta(days=clock.AT_RISK_DAYS["standard"])) | Q(
-        priority="expedited", due_date__lte=today + timedelta(days=clock.AT_RISK_DAYS["expedited"])
+    standard, expedited = clock.Priority.STANDARD, clock.Priority.EXPEDITED
+    return Q(priority=standard, due_date__lte=today + timedelta(days=clock.AT_RISK_DAYS[standard])) | Q(
+        priority=expedited, due_date__lte=today + timedelta(days=clock.AT_RISK_DAYS[expedited])
     )
 
 

@@ -8,9 +8,8 @@ from celery import shared_task
 from celery.signals import worker_process_init
 from django.db import OperationalError
 
-from cases.models import Case
+from cases.models import Case, Determination
 from letters import pdf
-from letters.models import Letter, Rendition
 from letters.rendering import LetterNotReady
 
 logger = logging.getLogger(__name__)
@@ -62,7 +61,9 @@ def generate_missing_letters(stale_after_minutes: int = 10) -> int:
     cutoff = timezone.now() - timedelta(minutes=stale_after_minutes)
     case_ids = list(
         Case.objects.filter(
-            status=Status.DETERMINED, determinations__state="approved", determinations__qa_at__lte=cutoff
+            status=Status.DETERMINED,
+            determinations__state=Determination.State.APPROVED,
+            determinations__qa_at__lte=cutoff,
         )
         .values_list("pk", flat=True)
         .distinct()
@@ -73,11 +74,3 @@ def generate_missing_letters(stale_after_minutes: int = 10) -> int:
     if case_ids:
         logger.info("Queued the letters of %d determined case(s) left without one", len(case_ids))
     return len(case_ids)
-
-
-def letter_progress(case: Case) -> dict[str, Letter | None]:
-    """The newest letter row per rendition, for the status partial on the case page."""
-    rows = {}
-    for rendition in Rendition.values:
-        rows[rendition] = Letter.objects.filter(case=case, rendition=rendition).order_by("-version").first()
-    return rows

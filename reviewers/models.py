@@ -11,24 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from core.categories import Category
 from core.models import Party
-
-# The treatment categories of disputed items. The same values as ``cases.models.Category`` (the roster may not import
-# cases); tests/reviewers/test_models.py checks that the two lists stay equal.
-TREATMENT_CATEGORIES = [
-    ("Pharmaceuticals", "Pharmaceuticals"),
-    ("Diagnostic Testing", "Diagnostic testing (imaging, labs, studies)"),
-    ("Durable Medical Equipment", "Durable medical equipment"),
-    ("Evaluation and Management", "Evaluation and management (consults, visits)"),
-    ("Injections", "Injections"),
-    ("Surgery", "Surgery"),
-    ("Therapies", "Therapies (physical, occupational, chiropractic, acupuncture)"),
-    ("Programs", "Programs (functional restoration, weight loss, pain programs)"),
-    ("Psychological Services", "Psychological services"),
-    ("Home Health Services", "Home health services"),
-    ("Transportation", "Transportation"),
-    ("Other", "Other"),
-]
 
 US_STATES = [
     ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"), ("CA", "California"),
@@ -198,7 +182,7 @@ class SpecialtyCategoryFit(models.Model):
     """
 
     specialty = models.ForeignKey(Specialty, on_delete=models.CASCADE, related_name="category_fits")
-    category = models.CharField(max_length=40, choices=TREATMENT_CATEGORIES)
+    category = models.CharField(max_length=40, choices=Category.choices)
     weight = models.PositiveSmallIntegerField(default=100, help_text="0 (does not fit) to 100 (the specialty).")
 
     class Meta:

@@ -83,10 +83,6 @@ def qualification_problems(profile: ReviewerProfile, on: date | None = None) -> 
     return problems
 
 
-def is_qualified(profile: ReviewerProfile, on: date | None = None) -> bool:
-    return not qualification_problems(profile, on)
-
-
 def _live_affiliation_q(on: date) -> Q:
     return Q(until__isnull=True) | Q(until__gte=on - timedelta(days=CONFLICT_LOOKBACK_DAYS))
 

@@ -69,13 +69,6 @@ def _profile(reviewer, *, lock: bool) -> ReviewerProfile:
     return profile
 
 
-def assignment_problems(case: Case, reviewer) -> list[str]:
-    """Why ``reviewer`` cannot be offered ``case`` now (the same rules as the assignment page); empty if they can."""
-    profile = _profile(reviewer, lock=False)
-    snapshot = RosterSnapshot.load([profile])
-    return blocking_reasons(case, profile, snapshot)
-
-
 def _refuse(case: Case, reviewer, problems: list[str]) -> AssignmentError:
     name = reviewer.get_full_name() or reviewer.username
     return AssignmentError(
@@ -141,10 +134,6 @@ def offer_case(case: Case, reviewer, *, by, via: str = "page") -> Assignment:
     audit(by, "case_offered", locked, assignment_id=assignment.pk, reviewer_id=reviewer.pk, via=via)
     _sync(case, locked)
     return assignment
-
-
-def live_assignment(case: Case) -> Assignment | None:
-    return Assignment.objects.filter(case=case, state__in=[Assignment.State.OFFERED, Assignment.State.ACCEPTED]).first()
 
 
 @transaction.atomic

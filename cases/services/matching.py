@@ -19,7 +19,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
@@ -591,19 +590,8 @@ def _unplaced_reason(
     return "No reviewer can take it: " + "; ".join(parts) + "."
 
 
-def propose_bulk_assignment(
-    cases: Iterable[Case], profiles: Sequence[ReviewerProfile] | None = None, *, snapshot: RosterSnapshot | None = None
-) -> list[tuple[Case, ReviewerProfile]]:
-    """The (case, reviewer) pairs of ``plan_bulk_assignment``; the cases left out are those not in the list."""
-    return plan_bulk_assignment(cases, profiles, snapshot=snapshot).pairs
-
-
 def waiting_cases() -> QuerySet:
     """The assignment queue: cases waiting for a reviewer."""
     from cases.lifecycle import ASSIGNABLE_STATES
 
     return case_queryset().filter(status__in=ASSIGNABLE_STATES, reviewer__isnull=True)
-
-
-def reviewer_users() -> QuerySet:
-    return get_user_model().objects.filter(groups__name=roles.REVIEWER)

@@ -248,12 +248,6 @@ def test_the_proposal_is_the_same_when_run_twice_and_whatever_the_roster_order()
     assert first.unplaced == second.unplaced == third.unplaced == []
 
 
-def test_propose_bulk_assignment_returns_the_pairs_of_the_plan():
-    cases = _mixed_queue()
-
-    assert matching.propose_bulk_assignment(cases) == matching.plan_bulk_assignment(cases).pairs
-
-
 def test_a_case_decided_early_moves_to_the_reviewer_later_cases_left_emptier():
     specialty_fit()
     specialty_fit(category="Pharmaceuticals")

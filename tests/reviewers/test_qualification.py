@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cases.models import Category
 from core.models import Party
-from reviewers.models import TREATMENT_CATEGORIES, Licence
+from reviewers.models import Licence, SpecialtyCategoryFit
 from reviewers.qualification import conflicting_parties, qualification_problems
 from reviewers.selectors import letter_credentials
 from tests.factories import PartyFactory, ReviewerProfileFactory, SpecialtyFactory, affiliate
@@ -88,7 +88,8 @@ def test_conflicting_parties_lists_current_and_recent_ties_only():
 
 
 def test_the_roster_knows_the_same_treatment_categories_as_cases():
-    assert list(Category.choices) == TREATMENT_CATEGORIES
+    field = SpecialtyCategoryFit._meta.get_field("category")
+    assert list(field.choices) == list(Category.choices)
 
 
 def test_letter_credentials_print_states_in_force_and_certifications_then_subspecialties():

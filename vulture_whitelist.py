@@ -1,0 +1,24 @@
+"""Names vulture (``.ci/run``) reports as unused that are used, each with where from.
+
+Django reaches much by name (settings strings, templates); pyproject's ``[tool.vulture]`` ignores its conventions
+(admin options, form hooks, commands, decorators of routed views). What is left is listed here.
+"""
+
+from cases.consistency import decision_agrees_with_rationale
+from cases.services.matching import score_candidate
+from core.context_processors import portal
+from guidelines.services import basis_from_citations, cite, cite_non_mtus
+from letters.rendering import published_differences
+from reviewers.admin import ReviewerProfileAdmin
+
+portal  # settings.TEMPLATES context_processors, by dotted path
+ReviewerProfileAdmin.save_formset  # Django admin hook
+# Public API of their modules used by tests and tools, not by a view: each is the reference the tests check the
+# running code against (the real letters' rationales, the ranked page's score against the bulk proposal's, the
+# library's citation model, the round trip over the published letters).
+decision_agrees_with_rationale
+score_candidate
+cite
+cite_non_mtus
+basis_from_citations
+published_differences
