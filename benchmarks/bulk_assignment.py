@@ -8,7 +8,7 @@ requesting physicians in 40 groups, 30 law firms). Then times, ``--runs`` times 
 - ``RosterSnapshot.load`` (every query matching needs),
 - "before": ``legacy_propose``, a frozen copy of the greedy proposal this replaced (most urgent case first, each to the
   best score where 45 fit points outweigh 30 free-capacity points), and
-- "after": ``matching.plan_bulk_assignment`` (in memory),
+- "after": ``bulk_assignment.plan_bulk_assignment`` (in memory),
 
 and prints, for both, the median time, how many cases were proposed, how balanced the loads came out (load as a share
 of capacity, per qualified reviewer: min / median / max, standard deviation, Gini coefficient), how well the
@@ -307,7 +307,7 @@ def measure(waiting: list, proposal: list, snapshot) -> dict:
 
 
 def run(runs: int) -> dict:
-    from cases.services import matching
+    from cases.services import bulk_assignment, matching
 
     waiting = list(matching.waiting_cases())
     load_times, before_times, after_times = [], [], []
@@ -318,7 +318,7 @@ def run(runs: int) -> dict:
         loaded = time.perf_counter()
         before = legacy_propose(waiting, snapshot)
         middle = time.perf_counter()
-        plan = matching.plan_bulk_assignment(waiting, snapshot=snapshot)
+        plan = bulk_assignment.plan_bulk_assignment(waiting, snapshot=snapshot)
         done = time.perf_counter()
         load_times.append(loaded - started)
         before_times.append(middle - loaded)

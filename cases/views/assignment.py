@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from cases.lifecycle import ASSIGNABLE_STATES, Status
 from cases.models import Assignment, Case, Determination
 from cases.permissions import case_view, visible_cases
-from cases.services import assignment, matching
+from cases.services import assignment, bulk_assignment, matching
 from core import roles
 from core.permissions import allowed, check_permission, permission_required
 
@@ -66,7 +66,8 @@ def assign_case(request: HttpRequest, case: Case) -> HttpResponse:
 @permission_required("cases.assign")
 def assign_queue(request: HttpRequest) -> HttpResponse:
     """Propose reviewers for every waiting case (hard rules, balanced loads, best fit tier with room; see
-    ``matching.plan_bulk_assignment``), with the reason for each case left out; apply the proposal on confirmation."""
+    ``bulk_assignment.plan_bulk_assignment``), with the reason for each case left out; apply the proposal on
+    confirmation."""
     if request.method == "POST":
         pairs: list[tuple[int, int]] = []
         for value in request.POST.getlist("pair")[:BULK_LIMIT]:
@@ -84,7 +85,7 @@ def assign_queue(request: HttpRequest) -> HttpResponse:
         return redirect("cases:assign_queue")
     waiting = list(visible_cases(request.user, matching.waiting_cases())[:BULK_LIMIT])
     snapshot = matching.RosterSnapshot.load()
-    plan = matching.plan_bulk_assignment(waiting, snapshot=snapshot)
+    plan = bulk_assignment.plan_bulk_assignment(waiting, snapshot=snapshot)
     proposal = plan.pairs
     why_unplaced = {case.pk: reason for case, reason in plan.unplaced}
     loads_after: dict[int, int] = dict(snapshot.loads)

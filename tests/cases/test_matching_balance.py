@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.services import matching
+from cases.services import bulk_assignment, matching
 from core import roles
 from tests.factories import CaseFactory, UserFactory, affiliate, reviewer_profile, specialty_fit, waiting_case
 
@@ -28,7 +28,7 @@ def _received(days_ago: int) -> dict:
     return {"application_received": timezone.localdate() - datetime.timedelta(days=days_ago)}
 
 
-def _given(plan: matching.BulkProposal) -> dict[str, int]:
+def _given(plan: bulk_assignment.BulkProposal) -> dict[str, int]:
     given: dict[str, int] = {}
     for _, profile in plan.pairs:
         given[profile.user.username] = given.get(profile.user.username, 0) + 1
@@ -41,7 +41,7 @@ def test_reviewers_of_equal_fit_end_with_loads_that_differ_by_at_most_one_case()
         _reviewer(name, capacity=10)
     cases = [waiting_case() for _ in range(13)]
 
-    plan = matching.plan_bulk_assignment(cases)
+    plan = bulk_assignment.plan_bulk_assignment(cases)
 
     assert sorted(_given(plan).values()) == [3, 3, 3, 4]
     assert plan.unplaced == []
@@ -54,7 +54,7 @@ def test_open_cases_count_so_the_busier_reviewer_gets_fewer_new_ones():
     _reviewer("cleo", capacity=10)
     cases = [waiting_case() for _ in range(7)]
 
-    plan = matching.plan_bulk_assignment(cases)
+    plan = bulk_assignment.plan_bulk_assignment(cases)
 
     assert _given(plan) == {"ana": 1, "ben": 3, "cleo": 3}  # 3 open cases each afterwards
 
@@ -65,7 +65,7 @@ def test_loads_even_out_as_shares_of_capacity():
     _reviewer("ben", capacity=8)
     cases = [waiting_case() for _ in range(6)]
 
-    plan = matching.plan_bulk_assignment(cases)
+    plan = bulk_assignment.plan_bulk_assignment(cases)
 
     assert _given(plan) == {"ana": 2, "ben": 4}  # half of each capacity
 
@@ -77,7 +77,7 @@ def test_a_conflicted_reviewer_is_never_proposed_even_when_the_only_one_with_roo
     case = waiting_case()
     affiliate(tied, case.employer, "Former employee")
 
-    plan = matching.plan_bulk_assignment([case])
+    plan = bulk_assignment.plan_bulk_assignment([case])
 
     assert plan.pairs == []
     assert plan.unplaced == [(case, "The only reviewer who could take it is at capacity.")]
@@ -90,7 +90,7 @@ def test_a_conflict_with_any_party_moves_the_case_to_another_reviewer():
     cases = [waiting_case() for _ in range(3)]
     affiliate(tied, cases[1].claims_administrator, "Consultant")
 
-    plan = matching.plan_bulk_assignment(cases)
+    plan = bulk_assignment.plan_bulk_assignment(cases)
 
     assert [(case.pk, profile.pk) for case, profile in plan.pairs if case.pk == cases[1].pk] == [(cases[1].pk, free.pk)]
     assert (cases[1], tied) not in plan.pairs
@@ -105,7 +105,7 @@ def test_caps_are_never_exceeded_and_every_pair_passes_the_offer_rules():
     cases = [waiting_case() for _ in range(8)]
     snapshot = matching.RosterSnapshot.load()
 
-    plan = matching.plan_bulk_assignment(cases, snapshot=snapshot)
+    plan = bulk_assignment.plan_bulk_assignment(cases, snapshot=snapshot)
 
     assert _given(plan) == {"ana": 1, "ben": 2, "cleo": 3}
     loads = dict(snapshot.loads)
@@ -126,7 +126,7 @@ def test_a_case_no_reviewer_can_take_is_listed_as_unplaced_with_the_reason():
     case = waiting_case(category="Surgery")
     affiliate(surgeon, case.employer)
 
-    plan = matching.plan_bulk_assignment([case])
+    plan = bulk_assignment.plan_bulk_assignment([case])
 
     assert plan.pairs == []
     assert plan.unplaced == [
@@ -160,7 +160,7 @@ def test_a_better_fitting_reviewer_with_room_wins_over_a_poorer_fit_even_when_bu
     _reviewer("ben", capacity=5, certifications=["Chiropractor"])
     case = waiting_case()
 
-    plan = matching.plan_bulk_assignment([case])
+    plan = bulk_assignment.plan_bulk_assignment([case])
     eligible, _ = matching.rank_reviewers(case)
 
     assert plan.pairs == [(case, specialist)]
@@ -176,7 +176,7 @@ def test_a_poorer_fit_takes_the_case_once_every_better_fit_is_full():
     chiropractor = _reviewer("ben", capacity=5, certifications=["Chiropractor"])
     cases = [waiting_case() for _ in range(2)]
 
-    plan = matching.plan_bulk_assignment(cases)
+    plan = bulk_assignment.plan_bulk_assignment(cases)
 
     assert [(row.profile.user.username, row.tier) for row in plan.rows] == [("ana", "strong"), ("ben", "weak")]
     assert plan.rows[1].profile == chiropractor
@@ -192,7 +192,7 @@ def test_the_case_only_one_reviewer_can_take_is_decided_before_an_earlier_one_ot
     therapy = waiting_case(**_received(20))
     surgery = waiting_case(category="Surgery", **_received(5))
 
-    plan = matching.plan_bulk_assignment([therapy, surgery])
+    plan = bulk_assignment.plan_bulk_assignment([therapy, surgery])
 
     assert plan.pairs == [(surgery, surgeon), (therapy, chiropractor)]
     assert plan.unplaced == []
@@ -208,7 +208,7 @@ def test_the_one_case_ranking_puts_first_the_reviewer_the_bulk_proposal_picks_fo
     snapshot = matching.RosterSnapshot.load()
 
     eligible, _ = matching.rank_reviewers(case, snapshot)
-    plan = matching.plan_bulk_assignment([case], snapshot=snapshot)
+    plan = bulk_assignment.plan_bulk_assignment([case], snapshot=snapshot)
 
     assert [candidate.profile.user.username for candidate in eligible] == ["ben", "cleo", "ana"]
     assert plan.pairs == [(case, eligible[0].profile)]
@@ -236,10 +236,10 @@ def _mixed_queue() -> list:
 def test_the_proposal_is_the_same_when_run_twice_and_whatever_the_roster_order():
     cases = _mixed_queue()
 
-    first = matching.plan_bulk_assignment(cases)
-    second = matching.plan_bulk_assignment(list(reversed(cases)))
+    first = bulk_assignment.plan_bulk_assignment(cases)
+    second = bulk_assignment.plan_bulk_assignment(list(reversed(cases)))
     profiles = list(reversed(matching.reviewer_profiles().order_by("pk")))
-    third = matching.plan_bulk_assignment(cases, snapshot=matching.RosterSnapshot.load(profiles))
+    third = bulk_assignment.plan_bulk_assignment(cases, snapshot=matching.RosterSnapshot.load(profiles))
 
     pairs = [(case.pk, profile.pk) for case, profile in first.pairs]
     assert len(pairs) == 13
@@ -257,7 +257,7 @@ def test_a_case_decided_early_moves_to_the_reviewer_later_cases_left_emptier():
     overdue = [waiting_case(category="Pharmaceuticals", **_received(40)) for _ in range(2)]
     later = [waiting_case(**_received(2)) for _ in range(4)]
 
-    plan = matching.plan_bulk_assignment(overdue + later)
+    plan = bulk_assignment.plan_bulk_assignment(overdue + later)
 
     # The overdue cases go first and split one each; the four therapy cases can only go to ana, so the pharmaceutical
     # case ana took first moves to psy: 4 and 2 rather than 5 and 1.
