@@ -2,7 +2,7 @@
 
 import pytest
 
-from guidelines.extract_library import letter_text
+from tools.extract_library import letter_text
 from guidelines.quantity import (
     QuantityLimit,
     check_quantity,
@@ -14,7 +14,7 @@ from guidelines.quantity import (
     remaining_portion,
     unread_numbers,
 )
-from guidelines.quantity_report import item_headings, letter_files
+from tools.quantity_report import item_headings, letter_files
 from tests import paths
 
 LETTERS = paths.LETTERS_TEXT

@@ -1,6 +1,6 @@
 """Build the seeded guideline library (format "imr-guidelines/1") from published IMR letters.
 
-    python -m guidelines.extract_library /work/shared/imr/letters/text -o guidelines/data/library.json
+    python -m tools.extract_library /work/shared/imr/letters/text -o guidelines/data/library.json
 
 Every "<label> guideline:" line of every letter (the claims administrator's and the review organization's) is read
 with `guidelines.citations.parse_guideline_line`. MTUS citations give the chapter and its sections (2016 letters) or
