@@ -68,9 +68,9 @@ def _region_applies(limit: QuantityLimit, region: str | None) -> bool:
 def applicable_limits(
     request: QuantityRequest, limits: Iterable[QuantityLimit], *, diagnosis: str | None = None
 ) -> list[QuantityLimit]:
-    """The limits that apply to `request` (see the module docstring). For each body region of the request, the
-    limits come from the highest-ranked guideline family that has any for it: the MTUS first, ACOEM and ODG where the
-    MTUS is silent (MTUS manipulation limits cover the low back; the neck's come from the ODG)."""
+    """The limits that apply to `request` (see the `guidelines.quantity` docstring). For each body region of the
+    request, the limits come from the highest-ranked guideline family that has any for it: the MTUS first, ACOEM and
+    ODG where the MTUS is silent (MTUS manipulation limits cover the low back; the neck's come from the ODG)."""
     if request.treatment not in THERAPY_KINDS:
         return []
     candidates = [limit for limit in _kind_candidates(request, limits) if limit.postoperative == request.postoperative]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-# --- what is requested ------------------------------------------------------------------------------------------------
-
 # Treatment kinds, tried in order; the first that matches names the request. Physical therapy comes before
 # occupational therapy so that "PT/OT" is physical therapy; "hand therapy" is occupational therapy.
 TREATMENT_PATTERNS: tuple[tuple[str, str], ...] = (

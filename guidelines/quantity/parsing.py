@@ -134,7 +134,8 @@ def _blank_exclusions(scanner: _Scanner) -> None:
 
 
 def parse_request(text: str) -> QuantityRequest:
-    """Read the treatment, body region and quantity that a disputed item asks for (see the module docstring).
+    """Read the treatment, body region and quantity that a disputed item asks for (see the `guidelines.quantity`
+    docstring).
 
     For an item UR modified, the remaining portion is read (`remaining_portion`); `text` and `span` of the result
     refer to it."""
