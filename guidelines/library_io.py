@@ -221,6 +221,75 @@ def _limit_values(limit: dict) -> dict[str, Any]:
     return values
 
 
+def _load_source(source_data: dict, report: LoadReport, touched_sections: list[int]) -> GuidelineSource:
+    """Create or update one source; an update touches its sections (their search vectors carry the source's words)."""
+    values = _source_values(source_data)
+    source = GuidelineSource.objects.filter(key=source_data["key"]).first()
+    if source is None:
+        source = GuidelineSource.objects.create(key=source_data["key"], **values)
+        report.created["sources"] += 1
+    elif any(getattr(source, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(source, name, value)
+        source.save()
+        touched_sections.extend(source.sections.values_list("pk", flat=True))
+        report.updated["sources"] += 1
+    else:
+        report.unchanged["sources"] += 1
+    return source
+
+
+def _load_sections(
+    source: GuidelineSource, source_data: dict, report: LoadReport, touched_sections: list[int], *, by, note: str
+) -> dict[str, GuidelineSection]:
+    """Create or update the sections of one source (a new text is a new version); the source's sections by name."""
+    existing = {section.name: section for section in source.sections.all()}
+    for section_data in source_data.get("sections", []):
+        values = _section_values(section_data)
+        section = existing.get(section_data["name"])
+        if section is None:
+            section = GuidelineSection.objects.create(source=source, **values)
+            services._new_version(section, by=by, note=note)
+            existing[section.name] = section
+            touched_sections.append(section.pk)
+            report.created["sections"] += 1
+        elif any(getattr(section, name) != value for name, value in values.items()):
+            text_changed = any(getattr(section, name) != values[name] for name in GuidelineSection.VERSIONED_FIELDS)
+            for name, value in values.items():
+                setattr(section, name, value)
+            section.save()
+            if text_changed:
+                services._new_version(section, by=by, note=note)
+                touched_sections.append(section.pk)
+            report.updated["sections"] += 1
+        else:
+            report.unchanged["sections"] += 1
+    return existing
+
+
+def _load_limits(
+    source: GuidelineSource, source_data: dict, sections: dict[str, GuidelineSection], report: LoadReport
+) -> None:
+    """Create or update the quantity limits of one source (a limit is known by its treatment and condition)."""
+    for limit_data in source_data.get("quantity_limits", []):
+        values = _limit_values(limit_data)
+        section_name = limit_data.get("section")
+        values["section"] = sections.get(section_name) if section_name else None
+        limit = QuantityLimit.objects.filter(
+            source=source, treatment=values["treatment"], condition=values["condition"]
+        ).first()
+        if limit is None:
+            QuantityLimit.objects.create(source=source, **values)
+            report.created["quantity_limits"] += 1
+        elif any(getattr(limit, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(limit, name, value)
+            limit.save()
+            report.updated["quantity_limits"] += 1
+        else:
+            report.unchanged["quantity_limits"] += 1
+
+
 @transaction.atomic
 def load_library(data: Any, *, by=None, note: str = "Imported") -> LoadReport:
     """Upsert the library in ``data`` (format "imr-guidelines/1"). Raises LibraryError, with nothing saved, when the
@@ -231,57 +300,9 @@ def load_library(data: Any, *, by=None, note: str = "Imported") -> LoadReport:
     report = LoadReport()
     touched_sections: list[int] = []
     for source_data in data["sources"]:
-        values = _source_values(source_data)
-        source = GuidelineSource.objects.filter(key=source_data["key"]).first()
-        if source is None:
-            source = GuidelineSource.objects.create(key=source_data["key"], **values)
-            report.created["sources"] += 1
-        elif any(getattr(source, name) != value for name, value in values.items()):
-            for name, value in values.items():
-                setattr(source, name, value)
-            source.save()
-            touched_sections.extend(source.sections.values_list("pk", flat=True))
-            report.updated["sources"] += 1
-        else:
-            report.unchanged["sources"] += 1
-        existing = {section.name: section for section in source.sections.all()}
-        for section_data in source_data.get("sections", []):
-            values = _section_values(section_data)
-            section = existing.get(section_data["name"])
-            if section is None:
-                section = GuidelineSection.objects.create(source=source, **values)
-                services._new_version(section, by=by, note=note)
-                existing[section.name] = section
-                touched_sections.append(section.pk)
-                report.created["sections"] += 1
-            elif any(getattr(section, name) != value for name, value in values.items()):
-                text_changed = any(getattr(section, name) != values[name] for name in GuidelineSection.VERSIONED_FIELDS)
-                for name, value in values.items():
-                    setattr(section, name, value)
-                section.save()
-                if text_changed:
-                    services._new_version(section, by=by, note=note)
-                    touched_sections.append(section.pk)
-                report.updated["sections"] += 1
-            else:
-                report.unchanged["sections"] += 1
-        for limit_data in source_data.get("quantity_limits", []):
-            values = _limit_values(limit_data)
-            section_name = limit_data.get("section")
-            values["section"] = existing.get(section_name) if section_name else None
-            limit = QuantityLimit.objects.filter(
-                source=source, treatment=values["treatment"], condition=values["condition"]
-            ).first()
-            if limit is None:
-                QuantityLimit.objects.create(source=source, **values)
-                report.created["quantity_limits"] += 1
-            elif any(getattr(limit, name) != value for name, value in values.items()):
-                for name, value in values.items():
-                    setattr(limit, name, value)
-                limit.save()
-                report.updated["quantity_limits"] += 1
-            else:
-                report.unchanged["quantity_limits"] += 1
+        source = _load_source(source_data, report, touched_sections)
+        sections = _load_sections(source, source_data, report, touched_sections, by=by, note=note)
+        _load_limits(source, source_data, sections, report)
     services.refresh_search_vectors(section_ids=touched_sections)
     if by is not None or any(report.created.values()) or any(report.updated.values()):
         AuditEvent.objects.create(

@@ -3,9 +3,9 @@
 import json
 from collections import Counter
 
-from guidelines.extract_library import build_library, extract, letter_paths
 from guidelines.quantity import LIBRARY_FILE, limits_from_library
 from tests import paths
+from tools.extract_library import build_library, extract, letter_paths
 
 LETTERS = paths.LETTERS_TEXT
 

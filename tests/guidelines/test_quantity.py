@@ -2,7 +2,6 @@
 
 import pytest
 
-from guidelines.extract_library import letter_text
 from guidelines.quantity import (
     QuantityLimit,
     check_quantity,
@@ -14,8 +13,9 @@ from guidelines.quantity import (
     remaining_portion,
     unread_numbers,
 )
-from guidelines.quantity_report import item_headings, letter_files
 from tests import paths
+from tools.extract_library import letter_text
+from tools.quantity_report import item_headings, letter_files
 
 LETTERS = paths.LETTERS_TEXT
 SEED_LETTER = paths.SEED_LETTER

@@ -1,0 +1,48 @@
+"""The limits of an "imr-guidelines/1" library document (guidelines/data/library.json, or an import)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from guidelines.quantity.limits import QuantityLimit
+
+LIBRARY_FILE = Path(__file__).resolve().parent.parent / "data" / "library.json"
+
+
+def limit_from_library(limit: dict[str, Any], source: dict[str, Any]) -> QuantityLimit:
+    """A `QuantityLimit` from one "quantity_limits" entry of an "imr-guidelines/1" source (the loader's field names:
+    min_units, max_units, weeks_min, weeks_max, initial_trial, total_max, frequency, quote, section)."""
+    chapter = source["chapter"] + (f" {source['year']}" if source.get("year") else "")
+    return QuantityLimit(
+        treatment=limit["treatment"],
+        condition=limit.get("condition") or "",
+        min_visits=limit.get("min_units"),
+        max_visits=limit["max_units"],
+        weeks=limit.get("weeks_max"),
+        initial_trial=limit.get("initial_trial"),
+        total_with_improvement=limit.get("total_max"),
+        source_chapter=chapter,
+        source_section=limit.get("section"),
+        note=limit.get("quote") or "",
+        min_weeks=limit.get("weeks_min"),
+        unit=limit.get("unit") or "visits",
+        frequency=limit.get("frequency") or "",
+        source_family=source.get("family", "MTUS"),
+    )
+
+
+def limits_from_library(document: dict[str, Any]) -> list[QuantityLimit]:
+    """Every quantity limit of an "imr-guidelines/1" document, but those of a source marked inactive."""
+    return [
+        limit_from_library(limit, source)
+        for source in document.get("sources", [])
+        if source.get("active", True)
+        for limit in source.get("quantity_limits", [])
+    ]
+
+
+def default_limits(path: Path = LIBRARY_FILE) -> list[QuantityLimit]:
+    """The limits of the seeded library file (guidelines/data/library.json)."""
+    return limits_from_library(json.loads(path.read_text(encoding="utf-8")))
