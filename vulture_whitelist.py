@@ -7,6 +7,7 @@ Django reaches much by name (settings strings, templates); pyproject's ``[tool.v
 from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
 from core.context_processors import portal
+from guidelines.quantity_check import check_item
 from guidelines.services import basis_from_citations, cite, cite_non_mtus
 from letters.rendering import published_differences
 from reviewers.admin import ReviewerProfileAdmin
@@ -22,3 +23,4 @@ cite
 cite_non_mtus
 basis_from_citations
 published_differences
+check_item

@@ -224,13 +224,8 @@ def decline_case(case: Case, *, by, reason: str) -> Assignment:
 
 
 @transaction.atomic
-def reassign_case(case: Case, new_reviewer, *, by, reason: str) -> Assignment:
-    """Give an offered or accepted case to another reviewer: the live offer ends as withdrawn (kept, with the
-    reason), a new offer starts, both reviewers are e-mailed. The new reviewer must pass every rule of an offer."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise AssignmentError("Say why the case is reassigned.", code="no_reason")
-    locked = _lock_case(case)
+def _live_assignment_for_reassignment(locked: Case) -> Assignment:
+    """The case's live (offered or accepted) assignment, locked; refused when there is none to hand on."""
     current = (
         Assignment.objects.select_for_update()
         .filter(case=locked, state__in=[Assignment.State.OFFERED, Assignment.State.ACCEPTED])
@@ -242,6 +237,17 @@ def reassign_case(case: Case, new_reviewer, *, by, reason: str) -> Assignment:
             "can be reassigned; offer a waiting case instead.",
             code="not_assigned",
         )
+    return current
+
+
+def reassign_case(case: Case, new_reviewer, *, by, reason: str) -> Assignment:
+    """Give an offered or accepted case to another reviewer: the live offer ends as withdrawn (kept, with the
+    reason), a new offer starts, both reviewers are e-mailed. The new reviewer must pass every rule of an offer."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise AssignmentError("Say why the case is reassigned.", code="no_reason")
+    locked = _lock_case(case)
+    current = _live_assignment_for_reassignment(locked)
     if current.reviewer_id == new_reviewer.pk:
         raise AssignmentError("The case is already with this reviewer.", code="same_reviewer")
     profile = _profile(new_reviewer, lock=True)

@@ -383,6 +383,34 @@ def return_determination(
     return draft
 
 
+def _approve_as_qa_edit(
+    locked: Determination, *, by, now, summary: str | None, rationales: dict[int, str]
+) -> Determination:
+    """QA's wording edits become a new, approved version authored by QA; the submitted one is superseded. The edited
+    version must still pass the consistency checks."""
+    locked.state = Determination.State.SUPERSEDED
+    locked.save(update_fields=["state", "qa_by", "qa_at", "updated_at"])
+    approved = _copy(
+        locked,
+        version=locked.version + 1,
+        state=Determination.State.APPROVED,
+        author=by,
+        origin=Determination.Origin.QA_EDIT,
+    )
+    if summary is not None:
+        approved.clinical_case_summary = summary
+    approved.qa_by, approved.qa_at, approved.submitted_at = by, now, locked.submitted_at
+    approved.save(update_fields=["clinical_case_summary", "qa_by", "qa_at", "submitted_at"])
+    edited = [row for row in approved.decisions.all() if row.item_id in rationales]
+    for row in edited:
+        row.rationale = _clean_text(rationales[row.item_id], where=f"rationales[{row.item_id}]")
+    ItemDecision.objects.bulk_update(edited, ["rationale"])
+    problems = consistency_problems(approved)
+    if problems:
+        raise IncompleteDetermination(problems)
+    return approved
+
+
 @transaction.atomic
 def approve_determination(determination: Determination, *, by, edits: dict | None = None) -> Determination:
     """QA approves: the case is determined (decision date today) and its letter is queued after commit.
@@ -407,26 +435,7 @@ def approve_determination(determination: Determination, *, by, edits: dict | Non
     )
     locked.qa_by, locked.qa_at = by, now
     if changed:
-        locked.state = Determination.State.SUPERSEDED
-        locked.save(update_fields=["state", "qa_by", "qa_at", "updated_at"])
-        approved = _copy(
-            locked,
-            version=locked.version + 1,
-            state=Determination.State.APPROVED,
-            author=by,
-            origin=Determination.Origin.QA_EDIT,
-        )
-        if summary is not None:
-            approved.clinical_case_summary = summary
-        approved.qa_by, approved.qa_at, approved.submitted_at = by, now, locked.submitted_at
-        approved.save(update_fields=["clinical_case_summary", "qa_by", "qa_at", "submitted_at"])
-        edited = [row for row in approved.decisions.all() if row.item_id in rationales]
-        for row in edited:
-            row.rationale = _clean_text(rationales[row.item_id], where=f"rationales[{row.item_id}]")
-        ItemDecision.objects.bulk_update(edited, ["rationale"])
-        problems = consistency_problems(approved)
-        if problems:
-            raise IncompleteDetermination(problems)
+        approved = _approve_as_qa_edit(locked, by=by, now=now, summary=summary, rationales=rationales)
     else:
         locked.state = Determination.State.APPROVED
         locked.save(update_fields=["state", "qa_by", "qa_at", "updated_at"])
