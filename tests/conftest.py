@@ -12,7 +12,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.fixture(autouse=True)
 def _tasks_in_process(settings):
-    """Tasks run in-process in tests unless a test starts a real worker (the ``celery_worker`` tests: tests/core/test_outbox_worker.py, tests/letters/test_letter_worker.py)."""
+    """Tasks run in-process in tests unless a test starts a real worker (tests/core/test_outbox_worker.py,
+    tests/letters/test_letter_worker.py)."""
     from imrportal.celery import app
 
     settings.CELERY_TASK_ALWAYS_EAGER = True
