@@ -236,3 +236,12 @@ def test_the_qa_nurse_reads_the_records_in_the_same_viewer(page, reviewer, qa_us
     page.get_by_role("button", name="PR-2, page 2").click()
     expect(page.locator("#record-viewer .textLayer mark.record-hit")).to_have_count(2)
     assert page.locator("#cite-page").count() == 0
+
+
+def test_a_record_whose_file_is_gone_says_so_in_the_viewer(page, reviewer):
+    case = _open_workspace(page, reviewer, 1280)
+    document = case.documents.get()
+    document.file.delete(save=False)
+    page.get_by_role("button", name="PR-2").click()
+    expect(page.locator("#record-viewer .viewer-message")).to_have_text("This record is no longer on the case.")
+    expect(page.locator("#record-viewer canvas")).to_have_count(0)
