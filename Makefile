@@ -10,14 +10,14 @@ PIP_VERSION := 26.3
 # Debian packages the portal loads at run time or its tests drive.
 APT_PACKAGES := chromium poppler-utils qpdf libnss3-tools libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
 
-.PHONY: run test system venv redis migrate seed lint check-deploy worker beat benchmarks clean
+.PHONY: run test system venv static redis migrate seed lint check-deploy worker beat benchmarks clean
 
-run: system venv migrate
+run: system venv static migrate
 	$(PY) manage.py seed_demo
 	@echo "IMR Portal on http://127.0.0.1:8000 - log in with the demo users listed above."
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: system venv redis
+test: system venv static redis
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Some tests start a real Celery worker: they need a Redis. Use the one at REDIS_URL (or 127.0.0.1:6379), else start
@@ -54,6 +54,25 @@ $(VENV)/.installed: requirements.txt build-constraints.txt
 
 venv: $(VENV)/.installed
 
+# Browser libraries the portal serves itself (never a CDN): PDF.js for the records viewer, from the npm registry at the
+# versions of package-lock.json, copied into static/vendor/ (gitignored; collectstatic picks it up like any static file).
+PDFJS_VENDOR := static/vendor/pdfjs
+static: $(PDFJS_VENDOR)/.installed
+
+$(PDFJS_VENDOR)/.installed: package.json package-lock.json
+	@if ! command -v npm >/dev/null; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm; \
+		else echo "The records viewer needs npm to install PDF.js: install nodejs and npm"; exit 1; fi; \
+	fi
+	npm ci --omit=optional --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(PDFJS_VENDOR) && mkdir -p $(PDFJS_VENDOR)
+	cp node_modules/pdfjs-dist/build/pdf.min.mjs node_modules/pdfjs-dist/build/pdf.worker.min.mjs \
+		node_modules/pdfjs-dist/LICENSE $(PDFJS_VENDOR)/
+	cp -r node_modules/pdfjs-dist/wasm node_modules/pdfjs-dist/standard_fonts $(PDFJS_VENDOR)/
+	rm -f $(PDFJS_VENDOR)/wasm/quickjs-eval.* $(PDFJS_VENDOR)/wasm/LICENSE*QUICKJS  # PDF scripting: never enabled
+	touch $@
+
 migrate: venv
 	$(PY) manage.py migrate --noinput
 
@@ -77,4 +96,4 @@ beat: venv
 	$(VENV)/bin/celery -A imrportal beat -l info --schedule var/celerybeat-schedule
 
 clean:
-	rm -rf $(VENV) db.sqlite3 var staticfiles
+	rm -rf $(VENV) db.sqlite3 var staticfiles node_modules static/vendor

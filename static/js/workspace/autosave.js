@@ -1,0 +1,205 @@
+/* Autosave: every change is kept in localStorage at once and sent to the server after a short pause with the
+ * revision it was based on. 200 → "Saved"; 409 → "Not saved — conflict" (another tab saved first) and the local copy
+ * is kept and offered again after reloading; a lost connection retries and loses nothing. The server's answer
+ * refreshes the "Before you submit" checklist. */
+
+export function readJson(input) {
+  try { return JSON.parse(input.value || "[]"); } catch (error) { return []; }
+}
+
+export function initAutosave(root, form, { onApply }) {
+  const status = document.getElementById("save-status");
+  const revisionInput = document.getElementById("id_revision");
+  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const storageKey = "imr-draft-" + root.dataset.determinationId;
+  const serverSavedAt = Date.parse(root.dataset.savedAt) || 0;
+  let revision = Number(root.dataset.revision);
+  let timer = null;
+  let inflight = null;
+  let changeCount = 0;
+  let savedCount = 0;
+  let conflict = false;
+  let submitting = false;
+
+  function setStatus(text, kind) {
+    status.textContent = text;
+    status.className = "badge save-status " + (kind ? "is-" + kind : "text-bg-light");
+  }
+
+  function panelState(panel) {
+    const checked = panel.querySelector('[data-field="decision"]:checked');
+    return {
+      decision: checked ? checked.value : "",
+      basis: {
+        mtus: readJson(panel.querySelector('[data-field="mtus"]')),
+        non_mtus: panel.querySelector('[data-field="non_mtus"]').value.split("\n"),
+      },
+      basis_none: panel.querySelector('[data-field="basis_none"]').checked,
+      rationale: panel.querySelector('[data-field="rationale"]').value,
+      guideline_refs: readJson(panel.querySelector('[data-field="refs"]')),
+    };
+  }
+
+  function collect() {
+    const decisions = {};
+    document.querySelectorAll(".item-panel").forEach(function (panel) {
+      decisions[panel.dataset.itemId] = panelState(panel);
+    });
+    return { summary: document.getElementById("id_summary").value, decisions: decisions };
+  }
+
+  function apply(state) {
+    document.getElementById("id_summary").value = state.summary || "";
+    document.querySelectorAll(".item-panel").forEach(function (panel) {
+      const values = (state.decisions || {})[panel.dataset.itemId];
+      if (!values) return;
+      panel.querySelectorAll('[data-field="decision"]').forEach(function (radio) {
+        radio.checked = radio.value === values.decision;
+      });
+      panel.querySelector('[data-field="mtus"]').value = JSON.stringify((values.basis || {}).mtus || []);
+      panel.querySelector('[data-field="refs"]').value = JSON.stringify(values.guideline_refs || []);
+      panel.querySelector('[data-field="non_mtus"]').value = ((values.basis || {}).non_mtus || []).join("\n");
+      panel.querySelector('[data-field="basis_none"]').checked = !!values.basis_none;
+      panel.querySelector('[data-field="rationale"]').value = values.rationale || "";
+      onApply(panel);
+    });
+  }
+
+  function keepLocally() {
+    try {
+      localStorage.setItem(storageKey, JSON.stringify({ base: revision, at: Date.now(), state: collect() }));
+    } catch (error) { /* storage full or disabled: the server copy still saves */ }
+  }
+
+  function forgetLocally() {
+    try { localStorage.removeItem(storageKey); } catch (error) { /* ignore */ }
+  }
+
+  function changed() {
+    if (submitting) return;
+    changeCount += 1;
+    keepLocally();
+    if (conflict) return;
+    setStatus("Saving…", "saving");
+    clearTimeout(timer);
+    timer = setTimeout(save, 700);
+  }
+
+  function payload() {
+    return Object.assign({ revision: revision }, collect());
+  }
+
+  function save() {
+    if (conflict || submitting) return Promise.resolve();
+    if (inflight) { clearTimeout(timer); timer = setTimeout(save, 300); return inflight; }
+    const sentCount = changeCount;
+    inflight = fetch(root.dataset.autosaveUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify(payload()),
+      credentials: "same-origin",
+    }).then(function (response) {
+      return response.json().then(function (data) { return { response: response, data: data }; });
+    }).then(function (result) {
+      const data = result.data;
+      if (result.response.ok) {
+        revision = data.revision;
+        revisionInput.value = revision;
+        savedCount = sentCount;
+        renderChecklist(data.problems || []);
+        if (changeCount === savedCount) {
+          forgetLocally();
+          setStatus("Saved", "saved");
+        } else {
+          keepLocally();
+        }
+      } else if (result.response.status === 409) {
+        conflict = true;
+        setStatus("Not saved — conflict", "error");
+        document.getElementById("conflict-message").textContent = data.error;
+        document.getElementById("conflict-alert").classList.remove("d-none");
+      } else {
+        setStatus("Not saved — " + (data.error || "error"), "error");
+      }
+    }).catch(function () {
+      setStatus("Not saved — offline; kept in this browser, retrying", "error");
+      clearTimeout(timer);
+      timer = setTimeout(save, 5000);
+    }).finally(function () { inflight = null; });
+    return inflight;
+  }
+
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+
+  // A closing tab sends what is not saved yet; localStorage keeps it too.
+  window.addEventListener("pagehide", function () {
+    if (submitting || conflict || changeCount === savedCount || !navigator.sendBeacon) return;
+    const data = new FormData();
+    data.append("csrfmiddlewaretoken", csrf);
+    data.append("payload", JSON.stringify(payload()));
+    navigator.sendBeacon(root.dataset.autosaveUrl, data);
+  });
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(timer);
+    submitting = true;
+    Promise.resolve(inflight).then(function () {
+      revisionInput.value = revision;
+      forgetLocally();
+      form.submit();
+    });
+  });
+
+  document.getElementById("conflict-reload").addEventListener("click", function () { window.location.reload(); });
+
+  // An unsaved local copy: applied at once when it was based on the saved revision, else offered.
+  function restore() {
+    let local = null;
+    try { local = JSON.parse(localStorage.getItem(storageKey) || "null"); } catch (error) { local = null; }
+    if (!local || !local.state || local.at <= serverSavedAt) { forgetLocally(); return; }
+    if (local.base === revision) {
+      apply(local.state);
+      changed();
+      return;
+    }
+    const notice = document.getElementById("restore-notice");
+    document.getElementById("restore-message").textContent =
+      "This browser holds text you typed at " + new Date(local.at).toLocaleString("en-US", { timeZone: "America/Los_Angeles", timeZoneName: "short" }) +
+      " that was not saved: the draft was saved elsewhere since. Restore it over the saved version, or discard it.";
+    notice.classList.remove("d-none");
+    document.getElementById("restore-apply").addEventListener("click", function () {
+      apply(local.state);
+      notice.classList.add("d-none");
+      changed();
+    });
+    document.getElementById("restore-discard").addEventListener("click", function () {
+      forgetLocally();
+      notice.classList.add("d-none");
+    });
+  }
+
+  return { changed: changed, restore: restore };
+}
+
+function renderChecklist(problems) {
+  const list = document.getElementById("checklist");
+  if (!list) return;
+  list.replaceChildren();
+  if (!problems.length) {
+    const done = document.createElement("li");
+    done.className = "text-success";
+    done.textContent = "Every item is decided, based and reasoned; the summary is written.";
+    list.appendChild(done);
+    return;
+  }
+  problems.forEach(function (problem) {
+    const item = document.createElement("li");
+    const link = document.createElement("a");
+    link.href = "#" + problem.anchor;
+    link.textContent = problem.message;
+    item.appendChild(link);
+    list.appendChild(item);
+  });
+}

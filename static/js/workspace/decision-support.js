@@ -1,0 +1,57 @@
+/* Decision support beside each item: the quantity check of the request against the guideline limits, and the
+ * library sections matching the item's category (else its first words), each one click from the basis. */
+import { resultButton, searchLibrary } from "./basis-picker.js";
+
+function quantityCheck(root, aside) {
+  const quantity = aside.querySelector(".support-quantity");
+  if (!root.dataset.quantityUrl) { quantity.textContent = "Quantity check unavailable."; return; }
+  const url = new URL(root.dataset.quantityUrl, window.location.origin);
+  url.searchParams.set("text", aside.dataset.description);
+  fetch(url, { credentials: "same-origin" }).then(function (response) {
+    return response.ok ? response.json() : { findings: [] };
+  }).then(function (data) {
+    quantity.replaceChildren();
+    const findings = data.findings || [];
+    if (!findings.length) {
+      quantity.textContent = "Quantity check: no guideline limit found for this request.";
+      return;
+    }
+    findings.forEach(function (finding) {
+      const line = document.createElement("p");
+      line.className = "mb-1 " + (finding.exceeds ? "text-danger fw-semibold" : "text-success");
+      line.textContent = (finding.exceeds ? "Exceeds: " : "Within: ") + finding.message;
+      quantity.appendChild(line);
+    });
+  }).catch(function () { quantity.textContent = "Quantity check unavailable."; });
+}
+
+function matchingSections(root, panel, aside) {
+  const sections = aside.querySelector(".support-sections");
+  if (!root.dataset.searchUrl) { sections.replaceChildren(); return; }
+  const words = aside.dataset.description.split(/\s+/).slice(0, 2).join(" ");
+  searchLibrary({ category: aside.dataset.category, limit: 5 }).then(function (found) {
+    return found.length ? found : searchLibrary({ q: words, limit: 5 });
+  }).then(function (found) {
+    sections.replaceChildren();
+    if (!found.length) {
+      const none = document.createElement("li");
+      none.className = "text-muted";
+      none.textContent = "No matching section in the library.";
+      sections.appendChild(none);
+    }
+    found.forEach(function (result) {
+      const item = document.createElement("li");
+      item.appendChild(resultButton(panel, result, true));
+      sections.appendChild(item);
+    });
+  });
+}
+
+export function initDecisionSupport(root) {
+  document.querySelectorAll(".item-panel").forEach(function (panel) {
+    const aside = panel.querySelector(".decision-support");
+    if (!aside) return;
+    quantityCheck(root, aside);
+    matchingSections(root, panel, aside);
+  });
+}
