@@ -65,7 +65,7 @@ def test_the_reviewers_pages_have_no_serious_accessibility_violation(axe_page, r
     case = factories.case_in_review(reviewer, documents=1)
     log_in(axe_page, reviewer.username)
     problems = []
-    for path in ["/cases/mine/", f"/cases/{case.case_number}/workspace/", f"/cases/{case.case_number}/letter-preview/"]:
+    for path in ["/cases/mine/", f"/cases/{case.case_number}/workspace/", f"/cases/{case.case_number}/"]:
         problems += blocking_violations(axe_page, path)
     assert problems == []
 

@@ -11,7 +11,7 @@ import pytest
 import weasyprint
 from playwright.sync_api import expect
 
-from cases import services
+from cases.services.intake import add_document
 from tests.conftest import log_in
 from tests.factories import case_in_review
 
@@ -49,7 +49,7 @@ def _record_pdf() -> bytes:
 
 def _open_workspace(page, reviewer, width: int):
     case = case_in_review(reviewer, items=1)
-    services.add_document(case, data=_record_pdf(), name="pr2.pdf", kind="medical_records", title="PR-2")
+    add_document(case, data=_record_pdf(), name="pr2.pdf", kind="medical_records", title="PR-2")
     page.set_viewport_size({"width": width, "height": 900})
     # Every HTML page and script is served with the strict policy; a violation is recorded in window.cspViolations.
     page.add_init_script(
@@ -225,7 +225,7 @@ def test_the_divider_gives_the_records_more_room_by_key_and_by_drag_and_the_page
 
 def test_the_qa_nurse_reads_the_records_in_the_same_viewer(page, reviewer, qa_user):
     case = case_in_review(reviewer, items=1)
-    services.add_document(case, data=_record_pdf(), name="pr2.pdf", kind="medical_records", title="PR-2")
+    add_document(case, data=_record_pdf(), name="pr2.pdf", kind="medical_records", title="PR-2")
     page.set_viewport_size({"width": 1280, "height": 900})
     log_in(page, qa_user.username)
     page.goto(f"/cases/{case.case_number}/qa/")
