@@ -33,7 +33,7 @@ class MailServer:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         self.attempts += 1
         if self.mode == "550":
-            return "550 5.1.1 <%s>: mailbox unavailable" % address
+            return f"550 5.1.1 <{address}>: mailbox unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -128,7 +128,7 @@ def test_a_refusal_550_fails_at_once_and_the_administrator_sees_it_and_sends_it_
     assert "nobody@example.org" in page
     assert "reviewer1@example.org" not in page
     assert "Failed (not retried)" in page
-    assert "<td class=\"field-smtp_code\">550</td>" in page
+    assert '<td class="field-smtp_code">550</td>' in page
 
     # The address is fixed (here: the server accepts it now); the administrator sends it again.
     response = client.post(
