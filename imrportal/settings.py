@@ -10,6 +10,7 @@ import dj_database_url
 import xstatic.pkg.bootstrap
 
 from imrportal.env import env_bool, env_int, env_list, env_str
+from imrportal.storage import s3_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -143,23 +144,15 @@ IMR_STORAGE = env_str("IMR_STORAGE", "local")
 if IMR_STORAGE not in {"local", "s3"}:
     raise ValueError(f"IMR_STORAGE={IMR_STORAGE!r}: use local or s3.")
 if IMR_STORAGE == "s3":
-    _S3_OPTIONS = {
-        "bucket_name": env_str("AWS_STORAGE_BUCKET_NAME"),
-        "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
-        "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
-        "access_key": env_str("AWS_ACCESS_KEY_ID", "") or None,
-        "secret_key": env_str("AWS_SECRET_ACCESS_KEY", "") or None,
-        "addressing_style": env_str("AWS_S3_ADDRESSING_STYLE", "") or None,
-        "default_acl": None,  # the bucket's own policy: private
-        "querystring_auth": True,  # never an unsigned public URL
-        "file_overwrite": False,  # a signed letter is never replaced in place
-        "object_parameters": {"ServerSideEncryption": "AES256"} if env_bool("AWS_S3_ENCRYPTION", False) else {},
-    }
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_S3_OPTIONS, "location": "media"}}
-    STORAGES["letters"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {**_S3_OPTIONS, "location": "letters"},
-    }
+    STORAGES |= s3_storages(
+        bucket=env_str("AWS_STORAGE_BUCKET_NAME"),
+        endpoint_url=env_str("AWS_S3_ENDPOINT_URL", ""),
+        region=env_str("AWS_S3_REGION_NAME", ""),
+        access_key=env_str("AWS_ACCESS_KEY_ID", ""),
+        secret_key=env_str("AWS_SECRET_ACCESS_KEY", ""),
+        addressing_style=env_str("AWS_S3_ADDRESSING_STYLE", ""),
+        encryption=env_bool("AWS_S3_ENCRYPTION", False),
+    )
 else:
     STORAGES["letters"] = {"BACKEND": "letters.models.PrivateLetterStorage"}
 # -- end storage --

@@ -195,3 +195,67 @@ def gunicorn(env: dict[str, str], log: Path, port: int, *, workers: int = 2, thr
         env,
         log,
     )
+
+
+class S3Server:
+    """A local S3 endpoint: moto in server mode on 127.0.0.1 (its own thread and port), with one private bucket."""
+
+    def __init__(self, bucket: str = "") -> None:
+        import uuid
+
+        self.port = free_port()
+        # moto keeps its buckets per process: a new name for every server.
+        self.bucket = bucket or f"imr-test-{uuid.uuid4().hex[:12]}"
+        self.endpoint_url = f"http://127.0.0.1:{self.port}"
+        self.server = None
+
+    def start(self) -> S3Server:
+        from moto.server import ThreadedMotoServer
+
+        self.server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        self.server.start()
+        self.client().create_bucket(Bucket=self.bucket, CreateBucketConfiguration={"LocationConstraint": "us-west-1"})
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+    def client(self):
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint_url,
+            region_name="us-west-1",
+            aws_access_key_id="imr-test",
+            aws_secret_access_key="imr-test-secret",
+        )
+
+    def storages(self) -> dict:
+        from imrportal.storage import s3_storages
+
+        return s3_storages(
+            bucket=self.bucket,
+            endpoint_url=self.endpoint_url,
+            region="us-west-1",
+            access_key="imr-test",
+            secret_key="imr-test-secret",
+        )
+
+    def env(self) -> dict[str, str]:
+        """The environment that puts a portal process on this bucket."""
+        return {
+            "IMR_STORAGE": "s3",
+            "AWS_STORAGE_BUCKET_NAME": self.bucket,
+            "AWS_S3_ENDPOINT_URL": self.endpoint_url,
+            "AWS_S3_REGION_NAME": "us-west-1",
+            "AWS_ACCESS_KEY_ID": "imr-test",
+            "AWS_SECRET_ACCESS_KEY": "imr-test-secret",
+        }
+
+    def objects(self) -> dict[str, bytes]:
+        client = self.client()
+        listing = client.list_objects_v2(Bucket=self.bucket).get("Contents", [])
+        return {item["Key"]: client.get_object(Bucket=self.bucket, Key=item["Key"])["Body"].read() for item in listing}
