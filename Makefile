@@ -12,6 +12,8 @@ APT_PACKAGES := chromium poppler-utils qpdf libnss3-tools libpango-1.0-0 libpang
 	redis-server postgresql-15 postgresql-client-15
 # Another process (unattended upgrades, a parallel install) may hold the dpkg lock: wait for it, up to 10 minutes.
 APT_GET := apt-get -o DPkg::Lock::Timeout=600
+# `apt-get update` holds the lists lock, which older apt versions do not wait for: try again for up to 10 minutes.
+APT_UPDATE := for try in $$(seq 60); do $(APT_GET) update -qq && break; echo "apt-get update failed (lock busy?): again in 10 s"; sleep 10; done
 
 .PHONY: run test test-faults system venv redis migrate seed lint check-deploy worker beat benchmarks clean
 
@@ -34,7 +36,7 @@ redis:
 	if (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then exit 0; fi; \
 	if ! command -v redis-server >/dev/null; then \
 		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-			$(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq --no-install-recommends redis-server; \
+			$(APT_UPDATE); DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq --no-install-recommends redis-server; \
 		else echo "The worker tests need Redis: install redis-server or set REDIS_URL"; exit 1; fi; \
 	fi; \
 	mkdir -p var/redis && redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
@@ -47,7 +49,7 @@ system:
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 			echo "Installing system packages:$$missing"; \
-			$(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq --no-install-recommends $$missing; \
+			$(APT_UPDATE); DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq --no-install-recommends $$missing; \
 		else \
 			echo "Missing system packages:$$missing (run as root, or install them: apt-get install$$missing)"; exit 1; \
 		fi; \

@@ -35,15 +35,23 @@ def _batch(qa_user) -> list:
     return cases
 
 
-def _mid_signing() -> Letter:
+def _kill_mid_signing(kill, attempts: int = 5) -> Letter:
     """Wait until a letter is claimed and being rendered and signed, with at least one letter signed before it (the
-    worker is well into the batch)."""
-    return wait_until(
-        lambda: Letter.objects.signed().exists() and Letter.objects.filter(state=Letter.State.GENERATING).first(),
-        timeout=180,
-        interval=0.01,
-        what="a letter in the middle of signing",
-    )
+    worker is well into the batch), and ``kill()`` at once. The killed process cannot change the row any more: if it
+    is still "generating", the kill landed mid-signing; if the signature was committed in the instant between the
+    look and the kill, try again on a later letter (``kill`` prepares the next try)."""
+    for _ in range(attempts):
+        claimed = wait_until(
+            lambda: Letter.objects.signed().exists() and Letter.objects.filter(state=Letter.State.GENERATING).first(),
+            timeout=180,
+            interval=0.005,
+            what="a letter in the middle of signing",
+        )
+        kill()
+        claimed.refresh_from_db()
+        if claimed.state == Letter.State.GENERATING:
+            return claimed
+    raise AssertionError(f"no kill landed mid-signing in {attempts} tries")
 
 
 def _all_signed(cases) -> bool:
@@ -54,14 +62,16 @@ def test_the_pool_process_killed_mid_signing_its_task_runs_again_and_every_lette
     worker_env, processes, qa_user, settings, tmp_path
 ):
     worker = processes.worker(worker_env, tmp_path / "worker.log", concurrency=1)
+    pool = [wait_until(lambda: worker.children(), 60, what="the pool process")[0]]
     cases = _batch(qa_user)
-    wait_until(lambda: worker.children(), 60, what="the pool process")
 
-    interrupted = _mid_signing()
-    (child,) = worker.children()
-    os.kill(child, signal.SIGKILL)
+    def kill_pool_process() -> None:
+        os.kill(pool[0], signal.SIGKILL)
+        # The worker's main process starts a new pool process (for a retry, should this kill have come too late).
+        pool[0] = wait_until(lambda: [pid for pid in worker.children() if pid != pool[0]], 60, what="a new pool")[0]
 
-    assert Letter.objects.get(pk=interrupted.pk).state == Letter.State.GENERATING  # killed before it was signed
+    interrupted = _kill_mid_signing(kill_pool_process)
+
     try:
         wait_until(lambda: _all_signed(cases), timeout=240, what="every letter signed")
     except AssertionError:
@@ -75,13 +85,16 @@ def test_the_pool_process_killed_mid_signing_its_task_runs_again_and_every_lette
 def test_the_whole_worker_killed_mid_signing_a_restart_and_the_sweep_finish_every_letter_once(
     worker_env, processes, qa_user, settings, tmp_path
 ):
-    worker = processes.worker(worker_env, tmp_path / "worker.log", concurrency=1)
+    workers = [processes.worker(worker_env, tmp_path / "worker.log", concurrency=1)]
     cases = _batch(qa_user)
 
-    interrupted = _mid_signing()
-    worker.kill()  # SIGKILL to the main process and its pool at once: nothing is acknowledged or put back
+    def kill_whole_worker() -> None:
+        workers[-1].kill()  # SIGKILL to the main process and its pool at once: nothing is acknowledged or put back
+        if Letter.objects.filter(state=Letter.State.GENERATING).exists():
+            return
+        workers.append(processes.worker(worker_env, tmp_path / f"worker-{len(workers)}.log", concurrency=1))
 
-    assert Letter.objects.get(pk=interrupted.pk).state == Letter.State.GENERATING
+    interrupted = _kill_mid_signing(kill_whole_worker)
     assert not _all_signed(cases)
 
     # Later: the grace period of the letter sweep is over; a new worker and beat start.
