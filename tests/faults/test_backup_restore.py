@@ -96,3 +96,29 @@ def test_a_backup_restored_into_an_empty_database_has_every_case_document_and_si
     assert again.returncode == 1
     assert "restore into an empty database" in again.stderr
     assert _inventory(target) == before
+
+
+def test_a_local_backup_restored_onto_an_s3_bucket_serves_the_same_bytes(postgres, tmp_path):
+    """The same scripts move a portal from its local folders to an S3-compatible bucket (moto's server): every file
+    lands in the bucket under its own name and matches the register."""
+    from tests.faults.servers import S3Server
+
+    source = _env(postgres.create_database("imr_local"), tmp_path / "source")
+    manage("migrate", "--noinput", env=source)
+    manage("shell", "-c", "from tests.faults.backup_data import make; make(2, 1)", env=source)
+    before = _inventory(source)
+    assert (len(before["documents"]), len(before["letters"])) == (4, 3)
+    _script("backup.sh", tmp_path / "backup", source)
+
+    s3 = S3Server().start()
+    try:
+        target = {**_env(postgres.create_database("imr_on_s3"), tmp_path / "empty"), **s3.env()}
+        _script("restore.sh", tmp_path / "backup", target)
+        assert _inventory(target) == before
+        objects = s3.objects()
+        assert len(objects) == 7
+        hashes = {hashlib.sha256(data).hexdigest() for data in objects.values()}
+        assert hashes == set(before["documents"].values()) | set(before["letters"].values())
+        assert not (tmp_path / "empty").exists()  # nothing was written to local folders
+    finally:
+        s3.stop()
