@@ -8,9 +8,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP_VERSION := 26.3
 # Debian packages the portal loads at run time or its tests drive.
-APT_PACKAGES := chromium poppler-utils qpdf libnss3-tools libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
+APT_PACKAGES := chromium poppler-utils qpdf libnss3-tools libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
+	redis-server postgresql-15 postgresql-client-15
+# Another process (unattended upgrades, a parallel install) may hold the dpkg lock: wait for it, up to 10 minutes.
+APT_GET := apt-get -o DPkg::Lock::Timeout=600
+# `apt-get update` holds the lists lock, which older apt versions do not wait for: try again for up to 10 minutes.
+APT_UPDATE := for try in $$(seq 60); do $(APT_GET) update -qq && break; echo "apt-get update failed (lock busy?): again in 10 s"; sleep 10; done
 
-.PHONY: run test system venv static redis migrate seed lint check-deploy worker beat benchmarks clean
+.PHONY: run test test-faults system venv static redis migrate seed lint check-deploy worker beat benchmarks clean
 
 run: system venv static migrate
 	$(PY) manage.py seed_demo
@@ -20,6 +25,10 @@ run: system venv static migrate
 test: system venv static redis
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The fault tests start their own PostgreSQL, Redis, SMTP and S3 servers on free ports, kill and restart them.
+test-faults: system venv
+	$(PY) -m pytest -m faults tests/faults $(PYTEST_ARGS)
+
 # Some tests start a real Celery worker: they need a Redis. Use the one at REDIS_URL (or 127.0.0.1:6379), else start
 # a throwaway one here (installed with apt-get when root).
 redis:
@@ -27,7 +36,7 @@ redis:
 	if (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; then exit 0; fi; \
 	if ! command -v redis-server >/dev/null; then \
 		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server; \
+			$(APT_UPDATE); DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq --no-install-recommends redis-server; \
 		else echo "The worker tests need Redis: install redis-server or set REDIS_URL"; exit 1; fi; \
 	fi; \
 	mkdir -p var/redis && redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
@@ -40,7 +49,7 @@ system:
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
 			echo "Installing system packages:$$missing"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+			$(APT_UPDATE); DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq --no-install-recommends $$missing; \
 		else \
 			echo "Missing system packages:$$missing (run as root, or install them: apt-get install$$missing)"; exit 1; \
 		fi; \
@@ -62,7 +71,7 @@ static: $(PDFJS_VENDOR)/.installed
 $(PDFJS_VENDOR)/.installed: package.json package-lock.json
 	@if ! command -v npm >/dev/null; then \
 		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm; \
+			$(APT_UPDATE) && DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -qq --no-install-recommends nodejs npm; \
 		else echo "The records viewer needs npm to install PDF.js: install nodejs and npm"; exit 1; fi; \
 	fi
 	npm ci --omit=optional --ignore-scripts --no-audit --no-fund --loglevel=error

@@ -9,10 +9,12 @@ from cases.services.matching import score_candidate
 from core.context_processors import portal
 from guidelines.quantity_check import check_item
 from guidelines.services import basis_from_citations, cite, cite_non_mtus
+from letters.models import PrivateLetterStorage
 from letters.rendering import published_differences
 from reviewers.admin import ReviewerProfileAdmin
 
 portal  # settings.TEMPLATES context_processors, by dotted path
+PrivateLetterStorage  # settings.STORAGES["letters"], by dotted path
 ReviewerProfileAdmin.save_formset  # Django admin hook
 # Public API of their modules used by tests and tools, not by a view: each is the reference the tests check the
 # running code against (the real letters' rationales, the ranked page's score against the bulk proposal's, the

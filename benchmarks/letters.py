@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/letters.py roundtrip              # all 136 published letters
     .venv/bin/python benchmarks/letters.py sign --iterations 500  # render + sign a 3-page letter in a warm process
     .venv/bin/python benchmarks/letters.py workers --cases 40     # 2 prefork Celery workers against Redis
+    .venv/bin/python benchmarks/letters.py scaling --cases 30 --rounds 3  # 1 worker process, then 2, letters/s each
 
 Each run works in a database of its own (a temporary SQLite file, or ``DATABASE_URL`` when set; its tables are
 created by ``migrate``) and a temporary ``PRIVATE_DIR``; nothing is left behind.
@@ -195,6 +196,111 @@ def workers(cases: int) -> None:
         process.wait(timeout=30)
 
 
+LOG_DIR = Path(os.environ["BENCH_LOG_DIR"]) if os.environ.get("BENCH_LOG_DIR") else None  # worker logs (-l info)
+
+
+def _start_workers(count: int, env: dict, queue: str) -> list[subprocess.Popen]:
+    """``count`` separate worker processes (one prefork child each), as on ``count`` machines."""
+    return [
+        subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "imrportal", "worker", "-c", "1", "--pool", "prefork"]
+            + ["-n", f"bench{index}-{os.getpid()}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"]
+            + ["-l", "info" if LOG_DIR else "warning", "-Q", queue],
+            env=env,
+            cwd=ROOT,
+            stdout=open(LOG_DIR / f"worker-{count}-{index}.log", "a") if LOG_DIR else None,  # noqa: SIM115
+            stderr=subprocess.STDOUT if LOG_DIR else None,
+        )
+        for index in range(count)
+    ]
+
+
+def _cpu_seconds(processes: list[subprocess.Popen]) -> float:
+    """User + system CPU time of the worker processes and their pool children so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [process.pid for process in processes]
+    for process in processes:
+        found = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()
+        pids.extend(int(pid) for pid in found)
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def _letters_per_second(count: int, cases: int, env: dict, queue: str) -> tuple[int, float, float]:
+    from imrportal.celery import app
+    from letters.models import Letter
+    from letters.tasks import generate_letter
+
+    warm = [_three_page_case().pk for _ in range(2 * count)]
+    ids = [_three_page_case().pk for _ in range(cases)]
+    processes = _start_workers(count, env, queue)
+    try:
+        deadline = time.monotonic() + 120
+        while len(app.control.ping(timeout=1.0)) < count:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{count} worker(s) did not answer within 120 s")
+        for case_id in warm:  # every worker has rendered and signed before the clock starts
+            generate_letter.apply_async(args=[case_id], queue=queue)
+        while Letter.objects.signed().filter(case_id__in=warm).count() < 2 * len(warm):
+            time.sleep(0.05)
+        cpu_before = _cpu_seconds(processes)
+        started = time.perf_counter()
+        for case_id in ids:
+            generate_letter.apply_async(args=[case_id], queue=queue)
+        deadline = time.monotonic() + 900
+        while Letter.objects.signed().filter(case_id__in=ids).count() < 2 * cases and time.monotonic() < deadline:
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - started
+        cpu = _cpu_seconds(processes) - cpu_before
+        return Letter.objects.signed().filter(case_id__in=ids).count(), elapsed, cpu
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+
+
+def scaling(cases: int, rounds: int) -> None:
+    """Letters/s with one worker process, then two, alternately for ``rounds`` rounds: medians and their ratio."""
+    import redis
+
+    from imrportal.celery import app
+
+    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    redis.Redis.from_url(redis_url).ping()
+    queue = f"letters-scaling-{os.getpid()}"
+    env = dict(os.environ, REDIS_URL=redis_url, CELERY_TASK_ALWAYS_EAGER="false")
+    app.conf.broker_url = redis_url
+    app.conf.task_always_eager = False
+    rates: dict[int, list[float]] = {1: [], 2: []}
+    cpu_per_letter: dict[int, list[float]] = {1: [], 2: []}
+    print(f"cores: {os.cpu_count()}")
+    print("| round | worker processes | letters | seconds | letters/s | worker CPU s/letter | CPU busy | load avg |")
+    print("|---|---|---|---|---|---|---|---|")
+    for round_number in range(1, rounds + 1):
+        for count in (1, 2):
+            done, elapsed, cpu = _letters_per_second(count, cases, env, queue)
+            if done != 2 * cases:
+                raise RuntimeError(f"only {done} of {2 * cases} letters signed with {count} worker(s)")
+            rates[count].append(done / elapsed)
+            cpu_per_letter[count].append(cpu / done)
+            print(
+                f"| {round_number} | {count} | {done} | {elapsed:.1f} | {done / elapsed:.2f} | {cpu / done:.3f} "
+                f"| {cpu / elapsed:.2f} cores | {os.getloadavg()[0]:.1f} |",
+                flush=True,
+            )
+    one, two = statistics.median(rates[1]), statistics.median(rates[2])
+    print(f"\nmedian letters/s: 1 worker {one:.2f}, 2 workers {two:.2f}; ratio {two / one:.2f}x (target >= 1.9x)")
+    cpu_one, cpu_two = statistics.median(cpu_per_letter[1]), statistics.median(cpu_per_letter[2])
+    print(f"median worker CPU per letter: 1 worker {cpu_one:.3f} s, 2 workers {cpu_two:.3f} s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -203,12 +309,17 @@ def main() -> None:
     sign_parser.add_argument("--iterations", type=int, default=500)
     workers_parser = sub.add_parser("workers")
     workers_parser.add_argument("--cases", type=int, default=40)
+    scaling_parser = sub.add_parser("scaling")
+    scaling_parser.add_argument("--cases", type=int, default=30)
+    scaling_parser.add_argument("--rounds", type=int, default=3)
     arguments = parser.parse_args()
     call_command("migrate", verbosity=0)
     if arguments.command == "roundtrip":
         roundtrip()
     elif arguments.command == "sign":
         sign(arguments.iterations)
+    elif arguments.command == "scaling":
+        scaling(arguments.cases, arguments.rounds)
     else:
         workers(arguments.cases)
 

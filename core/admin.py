@@ -33,10 +33,36 @@ class EmailTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "subject", "status", "attempts", "sent_at"]
-    list_filter = ["status", "template_key"]
-    search_fields = ["subject", "dedupe_key"]
-    readonly_fields = ["created_at", "sent_at", "attempts", "last_error"]
+    """The outbox: what was sent, what waits for another attempt, and what the mail server refused for good
+    (filter "Failed (not retried)"; fix the address, then "Send again")."""
+
+    list_display = ["created_at", "subject", "recipients", "status", "attempts", "smtp_code", "next_attempt_at"]
+    list_filter = ["status", "smtp_code", "template_key"]
+    search_fields = ["subject", "dedupe_key", "last_error"]
+    readonly_fields = ["created_at", "sent_at", "attempts", "smtp_code", "last_error", "next_attempt_at"]
+    actions = ["send_again"]
+
+    @admin.display(description="To")
+    def recipients(self, email: OutboxEmail) -> str:
+        return ", ".join(email.to)
+
+    @admin.action(description="Send again (failed or waiting e-mails)")
+    def send_again(self, request, queryset):
+        from django.db import transaction
+
+        from core.tasks import send_outbox_email
+
+        ids = list(
+            queryset.filter(status__in=[OutboxEmail.Status.FAILED, OutboxEmail.Status.QUEUED])
+            .exclude(to=[])
+            .values_list("pk", flat=True)
+        )
+        OutboxEmail.objects.filter(pk__in=ids).update(
+            status=OutboxEmail.Status.QUEUED, attempts=0, next_attempt_at=None
+        )
+        for email_id in ids:
+            transaction.on_commit(lambda email_id=email_id: send_outbox_email.delay(email_id), robust=True)
+        self.message_user(request, f"{len(ids)} e-mail(s) queued again.")
 
 
 class ReadOnlyAdminMixin:

@@ -85,7 +85,7 @@ class OutboxEmail(models.Model):
         QUEUED = "queued", "Queued"
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        FAILED = "failed", "Failed (not retried)"
 
     template_key = models.CharField(max_length=64, blank=True)
     to = models.JSONField(default=list)
@@ -94,6 +94,9 @@ class OutboxEmail(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    # The mail server's reply code to the last failed attempt (421 try later, 550 refused...); empty when the server
+    # could not be reached at all.
+    smtp_code = models.PositiveSmallIntegerField(null=True, blank=True)
     # Makes a reminder idempotent: one row per (purpose) key, e.g. "reminder:case:12:due-in-2".
     dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
     related_object_type = models.CharField(max_length=64, blank=True)
@@ -104,6 +107,7 @@ class OutboxEmail(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_status_due")]
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"

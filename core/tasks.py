@@ -1,6 +1,7 @@
 """Sending the outbox. Each task takes ids, reloads the rows, and is safe to run twice."""
 
 import logging
+import smtplib
 from datetime import timedelta
 
 from celery import shared_task
@@ -26,6 +27,22 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(minutes=BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1])
 
 
+def smtp_code(error: BaseException) -> int | None:
+    """The mail server's reply code in an ``smtplib`` error (the lowest of the refused recipients'), if it gave one."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return min(codes) if codes else None
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code
+    return None
+
+
+def is_permanent(error: BaseException, code: int | None) -> bool:
+    """5xx is permanent (RFC 5321), except a refused log-in: that is the portal's configuration, fixed once for all
+    mail, so those are kept and retried."""
+    return code is not None and 500 <= code < 600 and not isinstance(error, smtplib.SMTPAuthenticationError)
+
+
 @shared_task(name="core.tasks.send_outbox_email")
 def send_outbox_email(email_id: int) -> str:
     """Send one queued e-mail. Claims the row with a conditional UPDATE (queued → sending), so two workers given the
@@ -42,16 +59,20 @@ def send_outbox_email(email_id: int) -> str:
     try:
         EmailMessage(subject=email.subject, body=email.body, from_email=settings.DEFAULT_FROM_EMAIL, to=email.to).send()
     except Exception as error:  # noqa: BLE001 - any failure of the mail server is recorded and retried
-        final = email.attempts >= MAX_ATTEMPTS
+        code = smtp_code(error)
+        # A permanent refusal (5xx: no such mailbox, rejected as spam...) fails at once; a temporary one (4xx, the
+        # server down or unreachable) waits and is tried again, up to MAX_ATTEMPTS.
+        final = email.attempts >= MAX_ATTEMPTS or is_permanent(error, code)
         OutboxEmail.objects.filter(pk=email.pk, status=OutboxEmail.Status.SENDING).update(
             status=OutboxEmail.Status.FAILED if final else OutboxEmail.Status.QUEUED,
             last_error=f"{type(error).__name__}: {error}"[:2000],
+            smtp_code=code,
             next_attempt_at=None if final else timezone.now() + _backoff(email.attempts),
         )
-        logger.warning("E-mail %s not sent (attempt %s): %s", email.pk, email.attempts, error)
+        logger.warning("E-mail %s not sent (attempt %s, %s): %s", email.pk, email.attempts, code, error)
         return "failed" if final else "retry"
     OutboxEmail.objects.filter(pk=email.pk, status=OutboxEmail.Status.SENDING).update(
-        status=OutboxEmail.Status.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error=""
+        status=OutboxEmail.Status.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error="", smtp_code=None
     )
     return "sent"
 

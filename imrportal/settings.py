@@ -10,6 +10,7 @@ import dj_database_url
 import xstatic.pkg.bootstrap
 
 from imrportal.env import env_bool, env_int, env_list, env_str
+from imrportal.storage import s3_storages
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -89,6 +90,13 @@ if test_name := env_str("DATABASE_TEST_NAME", ""):
 elif DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}
+# -- database health (infra) --
+# A connection kept between requests is checked before reuse, so a restarted PostgreSQL costs the requests in flight
+# at the restart and nothing after; a database that does not answer fails a request in seconds, not minutes.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DATABASE_CONN_HEALTH_CHECKS", True)
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
+# -- end database health --
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Writers queue for the lock at BEGIN instead of failing when two transactions upgrade at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
@@ -132,6 +140,27 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "/no-public-media/"
 PRIVATE_DIR = Path(env_str("PRIVATE_DIR", str(BASE_DIR / "var")))
+# -- storage (infra) --
+# Where case documents ("default") and signed letters ("letters") are kept. IMR_STORAGE=local (the default): files
+# under MEDIA_ROOT and PRIVATE_DIR/letters on this machine. IMR_STORAGE=s3: an S3-compatible bucket through
+# django-storages, shared by every web and worker machine. Either way nothing is served by URL: the bucket is private
+# (no ACL, no public URL) and files leave only through the views that check access.
+IMR_STORAGE = env_str("IMR_STORAGE", "local")
+if IMR_STORAGE not in {"local", "s3"}:
+    raise ValueError(f"IMR_STORAGE={IMR_STORAGE!r}: use local or s3.")
+if IMR_STORAGE == "s3":
+    STORAGES |= s3_storages(
+        bucket=env_str("AWS_STORAGE_BUCKET_NAME"),
+        endpoint_url=env_str("AWS_S3_ENDPOINT_URL", ""),
+        region=env_str("AWS_S3_REGION_NAME", ""),
+        access_key=env_str("AWS_ACCESS_KEY_ID", ""),
+        secret_key=env_str("AWS_SECRET_ACCESS_KEY", ""),
+        addressing_style=env_str("AWS_S3_ADDRESSING_STYLE", ""),
+        encryption=env_bool("AWS_S3_ENCRYPTION", False),
+    )
+else:
+    STORAGES["letters"] = {"BACKEND": "letters.models.PrivateLetterStorage"}
+# -- end storage --
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 CASE_DOCUMENT_MAX_BYTES = env_int("CASE_DOCUMENT_MAX_BYTES", 25 * 1024 * 1024)
@@ -179,6 +208,9 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "imr-portal@localhost")
+# -- outbox (infra) --
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # a mail server that hangs fails the attempt (retried later)
+# -- end outbox --
 
 # The review organization, as it appears on letters and in the portal.
 IMR_ORGANIZATION_NAME = env_str("IMR_ORGANIZATION_NAME", "MAXIMUS Federal Services")

@@ -11,9 +11,12 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
+from django.core.signals import setting_changed
 from django.db import models
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 
 
 class PrivateLetterStorage(FileSystemStorage):
@@ -31,8 +34,25 @@ class PrivateLetterStorage(FileSystemStorage):
         return os.path.abspath(self.base_location)
 
 
-def private_letter_storage() -> PrivateLetterStorage:
-    return PrivateLetterStorage()
+class _LetterStorage(LazyObject):
+    """The ``letters`` storage of ``settings.STORAGES`` (local folder or S3), looked up when first used and again
+    after a change of the settings (tests)."""
+
+    def _setup(self) -> None:
+        self._wrapped = storages["letters"]
+
+
+_letter_storage = _LetterStorage()
+
+
+@receiver(setting_changed)
+def _reset_letter_storage(*, setting, **_kwargs) -> None:
+    if setting in ("STORAGES", "PRIVATE_DIR"):
+        _letter_storage._wrapped = empty
+
+
+def private_letter_storage():
+    return _letter_storage
 
 
 def letter_upload_to(instance: Letter, filename: str) -> str:

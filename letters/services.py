@@ -231,6 +231,10 @@ def generate_letter(case: Case, *, rendition: str, by=None, reason: str = "") ->
         now = timezone.now()
         if fresh.supersedes_id:
             Letter.objects.filter(pk=fresh.supersedes_id, superseded_at__isnull=True).update(superseded_at=now)
+        # A worker killed after writing this row's file but before its commit left the file behind: replace it.
+        name = fresh.file.field.generate_filename(fresh, letter_upload_name(fresh))
+        if fresh.file.storage.exists(name):
+            fresh.file.storage.delete(name)
         fresh.file.save(letter_upload_name(fresh), ContentFile(data), save=False)
         fresh.sha256 = hashlib.sha256(data).hexdigest()
         fresh.size = len(data)
