@@ -3,6 +3,11 @@
 Plain functions, no Django. The letter's HTML draws the signature block itself; the signature field either is
 invisible or has a rectangle over that block with an empty appearance (pyHanko draws nothing, so no non-embedded
 font enters the PDF/A file).
+
+The signing key decides the PDF/A part (:func:`pdf_variant_for`): an RSA signature is part of PDF 1.7, so the letter
+is PDF/A-3b; an ECDSA or EdDSA signature is declared by pyHanko as the ISO/TS 32002 extension of PDF 2.0 (catalog
+``/Version /2.0`` and ``/Extensions``), so the letter is rendered as PDF/A-4 (PDF 2.0) from the start.
+:func:`sign_pdf` refuses to turn a PDF 1.7 file into a PDF 2.0 one.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from pathlib import Path
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 from pyhanko.keys import load_cert_from_pemder, load_certs_from_pemder, load_private_key_from_pemder
 from pyhanko.pdf_utils.generic import Reference
@@ -44,6 +49,12 @@ SIGNER_CERTIFICATE_FILE = "signer.pem"
 SIGNER_KEY_FILE = "signer-key.pem"
 ROOT_VALIDITY = datetime.timedelta(days=3650)
 SIGNER_VALIDITY = datetime.timedelta(days=730)
+# What commercial CAs issue for document signing (AATL members): RSA, 3072 bits (NIST SP 800-57 for use past 2030).
+RSA_KEY_SIZE = 3072
+KEY_TYPES = ("rsa", "ec")
+# The PDF/A variants of letters.pdf (kept as strings here: this module does not import the renderer).
+PDF_A_3B = "pdf/a-3b"
+PDF_A_4 = "pdf/a-4"
 
 Certificate = asn1_x509.Certificate | x509.Certificate | bytes
 
@@ -114,15 +125,23 @@ def _write_public(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
+def _pem_key(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> bytes:
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
 
 
-def _generate(folder: Path, organization: str) -> None:
+def _new_key(key_type: str) -> ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey:
+    if key_type == "rsa":
+        return rsa.generate_private_key(public_exponent=65537, key_size=RSA_KEY_SIZE)
+    if key_type == "ec":
+        return ec.generate_private_key(ec.SECP256R1())
+    raise ValueError(f"key_type must be one of {', '.join(KEY_TYPES)}, not {key_type!r}")
+
+
+def _generate(folder: Path, organization: str, key_type: str) -> None:
     now = datetime.datetime.now(datetime.UTC)
-    root_key = ec.generate_private_key(ec.SECP256R1())
+    root_key = _new_key(key_type)
     root_name = _name(organization, f"{organization} Development Root CA")
     root = (
         x509.CertificateBuilder()
@@ -150,7 +169,7 @@ def _generate(folder: Path, organization: str) -> None:
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(root_key.public_key()), critical=False)
         .sign(root_key, hashes.SHA256())
     )
-    signer_key = ec.generate_private_key(ec.SECP256R1())
+    signer_key = _new_key(key_type)
     signer = (
         x509.CertificateBuilder()
         .subject_name(_name(organization, f"{organization} Letter Signing (development)"))
@@ -185,13 +204,14 @@ def _generate(folder: Path, organization: str) -> None:
     _write_public(folder / ROOT_CERTIFICATE_FILE, root.public_bytes(serialization.Encoding.PEM))
 
 
-def ensure_development_certificates(folder: Path, organization: str) -> SigningMaterial:
+def ensure_development_certificates(folder: Path, organization: str, *, key_type: str = "rsa") -> SigningMaterial:
     """Return the development CA and signer in ``folder``, generating them on first use.
 
-    EC P-256 keys; the signer certificate has digitalSignature and nonRepudiation. The files are reused as they are
-    afterwards (whatever ``organization`` says then); delete the folder to start over. Keys are written with mode
-    0600, unencrypted: for development and tests only, in a folder kept out of git. Safe to call from several
-    processes at once (a lock file serializes the first generation).
+    RSA 3072-bit keys by default, as production document-signing certificates are (``key_type="ec"``: P-256, for
+    tests of the PDF/A-4 path); the signer certificate has digitalSignature and nonRepudiation. The files are reused
+    as they are afterwards (whatever ``organization`` or ``key_type`` say then); delete the folder to start over.
+    Keys are written with mode 0600, unencrypted: for development and tests only, in a folder kept out of git. Safe
+    to call from several processes at once (a lock file serializes the first generation).
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -209,7 +229,7 @@ def ensure_development_certificates(folder: Path, organization: str) -> SigningM
         fcntl.flock(lock, fcntl.LOCK_EX)
         if all(path.exists() for path in paths):
             return material
-        _generate(folder, organization)
+        _generate(folder, organization, key_type)
     return SigningMaterial(**{**material.__dict__, "created": True})
 
 
@@ -282,6 +302,17 @@ def load_signer(
 # --- signing ------------------------------------------------------------------------------------------------------
 
 
+def pdf_variant_for(signer: signers.Signer) -> str:
+    """The PDF/A variant a letter signed by ``signer`` must be rendered in: PDF/A-3b for an RSA key, PDF/A-4 for
+    any other (ECDSA, EdDSA), whose signature pyHanko declares as an extension of PDF 2.0."""
+    algorithm = signer.signing_cert.public_key.algorithm
+    return PDF_A_3B if algorithm in ("rsa", "rsassa_pss") else PDF_A_4
+
+
+class PdfVersionConflict(SigningConfigurationError):
+    """The signature would need a newer PDF version than the file's PDF/A part allows."""
+
+
 def _drop_producer(writer: IncrementalPdfFileWriter) -> None:
     # pyHanko appends itself to Info's /Producer ("WeasyPrint 70.0; pyHanko ...") but writes only its own name into
     # the XMP pdf:Producer; PDF/A wants the two to agree. Without Info's entry, pyHanko writes the same in both.
@@ -337,6 +368,12 @@ def sign_pdf(
     # NoOpStampStyle: keep that empty appearance; the letter's HTML already draws the signature block.
     pdf_signer = signers.PdfSigner(metadata, signer, timestamper=timestamper, stamp_style=NoOpStampStyle())
     output = pdf_signer.sign_pdf(writer, existing_fields_only=True)
+    if pdf.startswith(b"%PDF-1.") and writer.output_version >= (2, 0):
+        # pyHanko bumped the catalog to PDF 2.0 (an ECDSA/EdDSA key): a PDF/A-3b file would contradict its claim.
+        raise PdfVersionConflict(
+            "This signing key needs PDF 2.0 (ISO/TS 32002): render the letter as PDF/A-4 (see pdf_variant_for), "
+            "not as a PDF 1.7 file."
+        )
     return output.getvalue()
 
 
