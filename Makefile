@@ -8,10 +8,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP_VERSION := 26.3
 # Debian packages the portal loads at run time or its tests drive.
-APT_PACKAGES := chromium poppler-utils qpdf libnss3-tools libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
+APT_PACKAGES := chromium poppler-utils qpdf libnss3-tools libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
+	zbar-tools
 
 .PHONY: run test system venv redis migrate seed lint check-deploy worker beat benchmarks clean
 
+# The demo's medical director (letters print the name over the title); set IMR_MEDICAL_DIRECTOR_NAME to override.
+run: export IMR_MEDICAL_DIRECTOR_NAME ?= Dana R. Whitfield, MD
 run: system venv migrate
 	$(PY) manage.py seed_demo
 	@echo "IMR Portal on http://127.0.0.1:8000 - log in with the demo users listed above."
