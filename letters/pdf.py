@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import atexit
 import gc
-import html
 import os
 import re
 import threading
 from dataclasses import dataclass
+from html import escape as escape_html
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -259,4 +259,4 @@ def qr_code_svg(url: str) -> str:
     svg = image.to_string(encoding="unicode")
     # The <title> becomes the /Alt text of the figure in the tagged PDF.
     opening_end = svg.index(">") + 1
-    return f"{svg[:opening_end]}<title>QR code of {html.escape(url)}</title>{svg[opening_end:]}"
+    return f"{svg[:opening_end]}<title>QR code of {escape_html(url)}</title>{svg[opening_end:]}"

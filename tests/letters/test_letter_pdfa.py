@@ -13,6 +13,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.stamp import NoOpStampStyle
@@ -187,8 +188,6 @@ def test_the_check_reports_a_missing_font_javascript_and_an_annotation_without_a
     # A hand-made PDF/A-3b claim with the three faults a letter must never have.
     rendered = pdf.render_pdf('<p>Text</p><a href="javascript:alert(1)">x</a>', pdf_variant=pdf.PDF_A_3B)
     writer = IncrementalPdfFileWriter(BytesIO(rendered.pdf))
-    from pyhanko.pdf_utils import generic
-
     page = writer.root["/Pages"]["/Kids"][0].get_object()
     font = writer.add_object(
         generic.DictionaryObject(
@@ -230,6 +229,13 @@ def test_the_check_reports_a_missing_font_javascript_and_an_annotation_without_a
         "A /Square annotation on page 1 has no appearance (/AP /N).",
         "Fonts not embedded: /Courier.",
     ]
+
+
+def test_an_unknown_pdf_variant_is_refused_before_rendering():
+    with pytest.raises(ValueError) as refused:
+        pdf.render_pdf("<p>x</p>", pdf_variant="pdf/a-2b")
+
+    assert str(refused.value) == "pdf_variant must be one of pdf/a-3b, pdf/a-4, not 'pdf/a-2b'"
 
 
 # --- signed letters, through the service, for each key type ------------------------------------------------------
