@@ -20,7 +20,7 @@ from pyhanko.stamp import NoOpStampStyle
 from pypdf import PdfReader
 
 from cases.models import DisputedItem
-from letters import pdf, rendering, services
+from letters import pdf, rendering, services, signing
 from letters.models import Rendition
 from letters.signing import PdfVersionConflict, SigningMaterial, pdf_variant_for, sign_pdf
 from tests import factories
@@ -229,6 +229,10 @@ def test_the_check_reports_a_missing_font_javascript_and_an_annotation_without_a
         "A /Square annotation on page 1 has no appearance (/AP /N).",
         "Fonts not embedded: /Courier.",
     ]
+
+
+def test_the_signing_module_names_the_renderers_variants():
+    assert (signing.PDF_A_3B, signing.PDF_A_4) == (pdf.PDF_A_3B, pdf.PDF_A_4) == pdf.PDF_VARIANTS
 
 
 def test_an_unknown_pdf_variant_is_refused_before_rendering():
