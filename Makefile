@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 PIP_VERSION := 26.3
 # Debian packages the portal loads at run time or its tests drive.
 APT_PACKAGES := chromium poppler-utils qpdf libnss3-tools libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
-	redis-server postgresql-15 postgresql-client-15
+	redis-server postgresql-15 postgresql-client-15 zbar-tools
 # Another process (unattended upgrades, a parallel install) may hold the dpkg lock: wait for it, up to 10 minutes.
 APT_GET := apt-get -o DPkg::Lock::Timeout=600
 # `apt-get update` holds the lists lock, which older apt versions do not wait for: try again for up to 10 minutes.
@@ -17,6 +17,8 @@ APT_UPDATE := for try in $$(seq 60); do $(APT_GET) update -qq && break; echo "ap
 
 .PHONY: run test test-faults system venv static redis migrate seed lint check-deploy worker beat benchmarks clean
 
+# The demo's medical director (letters print the name over the title); set IMR_MEDICAL_DIRECTOR_NAME to override.
+run: export IMR_MEDICAL_DIRECTOR_NAME ?= Dana R. Whitfield, MD
 run: system venv static migrate
 	$(PY) manage.py seed_demo
 	@echo "IMR Portal on http://127.0.0.1:8000 - log in with the demo users listed above."

@@ -216,7 +216,11 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # a mail server that hangs fails t
 IMR_ORGANIZATION_NAME = env_str("IMR_ORGANIZATION_NAME", "MAXIMUS Federal Services")
 IMR_ORGANIZATION_SHORT_NAME = env_str("IMR_ORGANIZATION_SHORT_NAME", "MAXIMUS")
 IMR_ORGANIZATION_ADDRESS = env_str("IMR_ORGANIZATION_ADDRESS", "P.O. Box 138009, Sacramento, CA 95813-8009")
-IMR_MEDICAL_DIRECTOR = env_str("IMR_MEDICAL_DIRECTOR", "Medical Director")
+# Who signs the letters: the medical director's name (printed above the title; empty prints the title alone) and title.
+IMR_MEDICAL_DIRECTOR_NAME = env_str("IMR_MEDICAL_DIRECTOR_NAME", "")
+IMR_MEDICAL_DIRECTOR_TITLE = env_str("IMR_MEDICAL_DIRECTOR_TITLE", "Medical Director")
+# One line for the code that prints a single signer: the name, or the title when no name is set.
+IMR_MEDICAL_DIRECTOR = IMR_MEDICAL_DIRECTOR_NAME or IMR_MEDICAL_DIRECTOR_TITLE
 IMR_ORGANIZATION_LOGO = env_str("IMR_ORGANIZATION_LOGO", "")  # a PNG, JPEG or SVG file printed on the letterhead
 IMR_PUBLIC_BASE_URL = env_str("IMR_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 

@@ -1,6 +1,10 @@
-"""HTML to PDF/A-3b for determination letters, with WeasyPrint.
+"""HTML to tagged PDF/A for determination letters, with WeasyPrint.
 
 Plain functions, no Django: the letters app renders its template to a string and calls :func:`render_pdf`.
+
+- Two PDF/A parts, chosen by the caller (see :data:`PDF_VARIANTS`): PDF/A-3b (PDF 1.7), the default, and PDF/A-4
+  (PDF 2.0) for letters signed with an elliptic-curve key, whose signature pyHanko declares as an ISO/TS 32002
+  extension of PDF 2.0. Both are tagged (structure tree, ``/Lang`` from ``<html lang>``, reading order).
 
 - Every letter gets ``static_pdf/letter.css`` first (fonts shipped in ``fonts/``, US Letter, 1 in margins,
   "Page N of M" and the running case number).
@@ -16,8 +20,10 @@ from __future__ import annotations
 import atexit
 import gc
 import os
+import re
 import threading
 from dataclasses import dataclass
+from html import escape as escape_html
 from pathlib import Path
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
@@ -36,7 +42,13 @@ STYLESHEET_PATH = STATIC_PDF_DIR / "letter.css"
 # Folders every letter may read files from, whatever its base_url. Not the whole package: nothing but fonts and
 # letter assets should ever be embeddable (WeasyPrint embeds any file a <a rel="attachment"> points at).
 ASSET_FOLDERS = (FONTS_DIR, STATIC_PDF_DIR)
-PDF_VARIANT = "pdf/a-3b"
+PDF_A_3B = "pdf/a-3b"
+PDF_A_4 = "pdf/a-4"
+PDF_VARIANTS = (PDF_A_3B, PDF_A_4)
+PDF_VARIANT = PDF_A_3B  # the default
+# WeasyPrint 70 has no plain "pdf/a-4": its "pdf/a-4u" writes PDF 2.0 with pdfaid:part 4 and rev 2020, but also
+# pdfaid:conformance "U", which PDF/A-4 does not define (its levels are none, E and F). _plain_pdf_a_4 removes it.
+_WEASYPRINT_VARIANTS = {PDF_A_3B: "pdf/a-3b", PDF_A_4: "pdf/a-4u"}
 SIGNATURE_BLOCK_ID = "signature-block"
 # WeasyPrint lays out in CSS pixels; at zoom 1 one CSS px is 0.75 PDF point (96 px = 72 pt = 1 in).
 POINTS_PER_CSS_PIXEL = 0.75
@@ -190,22 +202,41 @@ def _find_signature_box(document: Document) -> SignatureBox | None:
     return None
 
 
-def render_pdf(html: str, *, base_url: str | None = None) -> RenderedPdf:
-    """Render a letter's HTML to PDF/A-3b bytes, with fonts embedded and subset.
+def _plain_pdf_a_4(document: Document, pdf) -> None:
+    """WeasyPrint finisher: drop the ``pdfaid:conformance="U"`` that its pdf/a-4u variant writes."""
+    reference = pdf.catalog["Metadata"]
+    metadata = pdf.objects[int(reference.split()[0])]
+    content = b"".join(metadata.stream)
+    cleaned = re.sub(rb'\s+pdfaid:conformance="[^"]*"', b"", content)
+    if cleaned == content:
+        raise LetterRenderError("WeasyPrint's PDF/A-4 metadata changed: no pdfaid:conformance to remove.")
+    metadata.stream = [cleaned]
+
+
+def render_pdf(html: str, *, base_url: str | None = None, pdf_variant: str = PDF_VARIANT) -> RenderedPdf:
+    """Render a letter's HTML to tagged PDF/A bytes (``pdf_variant``: one of :data:`PDF_VARIANTS`), with fonts
+    embedded and subset.
 
     ``base_url`` resolves relative URLs; ``file:`` resources are allowed under its folder, ``fonts/`` and
     ``static_pdf/``: give it the folder of the letter's assets, not the project root.
     Raises :class:`ResourceRefused` for any other resource, :class:`LetterRenderError` when an allowed one is broken.
     """
+    if pdf_variant not in PDF_VARIANTS:
+        raise ValueError(f"pdf_variant must be one of {', '.join(PDF_VARIANTS)}, not {pdf_variant!r}")
+    weasyprint_variant = _WEASYPRINT_VARIANTS[pdf_variant]
+    finisher = _plain_pdf_a_4 if pdf_variant == PDF_A_4 else None
     engine = _engine()
     fetcher = LocalOnlyURLFetcher(_allowed_folders(base_url))
     with engine.lock:
         try:
             document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-                font_config=engine.font_config, stylesheets=[engine.stylesheet], pdf_variant=PDF_VARIANT
+                font_config=engine.font_config,
+                stylesheets=[engine.stylesheet],
+                pdf_variant=weasyprint_variant,
+                pdf_tags=True,
             )
             signature_box = _find_signature_box(document)
-            pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+            pdf = document.write_pdf(pdf_variant=weasyprint_variant, pdf_tags=True, finisher=finisher)
         except FatalURLFetchingError as error:
             # WeasyPrint wraps the fetcher's exception in a BaseException; give callers an ordinary one.
             cause = error.__cause__
@@ -218,10 +249,14 @@ def render_pdf(html: str, *, base_url: str | None = None) -> RenderedPdf:
 def qr_code_svg(url: str) -> str:
     """An inline ``<svg>`` QR code of ``url`` (error correction M, 4-module quiet zone), sized by CSS.
 
-    Put it inside an element with class ``verification-qr``; letter.css gives that box its size.
+    Put it inside an element with class ``verification-qr``; letter.css gives that box its size. Its ``<title>``
+    names the URL: the alternate text of the figure in the tagged PDF.
     """
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
     code.add_data(url)
     code.make(fit=True)
     image = code.make_image(image_factory=qrcode.image.svg.SvgPathImage)
-    return image.to_string(encoding="unicode")
+    svg = image.to_string(encoding="unicode")
+    # The <title> becomes the /Alt text of the figure in the tagged PDF.
+    opening_end = svg.index(">") + 1
+    return f"{svg[:opening_end]}<title>QR code of {escape_html(url)}</title>{svg[opening_end:]}"

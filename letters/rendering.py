@@ -147,6 +147,8 @@ def letter_context(
         "organization_address": settings.IMR_ORGANIZATION_ADDRESS,
         "organization_logo": organization_logo_data_uri(),
         "medical_director": settings.IMR_MEDICAL_DIRECTOR,
+        "medical_director_name": settings.IMR_MEDICAL_DIRECTOR_NAME,
+        "medical_director_title": settings.IMR_MEDICAL_DIRECTOR_TITLE,
         "licensure": credentials.get("licensure") or [],
         "certifications": credentials.get("certifications") or [],
         "summary_paragraphs": paragraphs(determination.clinical_case_summary),
@@ -214,10 +216,12 @@ def render_letter_html(case: Case, determination: Determination, *, rendition: s
     return render_to_string(TEMPLATES[rendition], letter_context(case, determination, rendition=rendition, **options))
 
 
-def render_letter_pdf(case: Case, determination: Determination, *, rendition: str, **options: Any) -> pdf.RenderedPdf:
-    """The unsigned PDF/A-3b of one rendition."""
+def render_letter_pdf(
+    case: Case, determination: Determination, *, rendition: str, pdf_variant: str = pdf.PDF_VARIANT, **options: Any
+) -> pdf.RenderedPdf:
+    """The unsigned, tagged PDF/A of one rendition (``pdf_variant``: the signer's, see ``signing.pdf_variant_for``)."""
     html = render_letter_html(case, determination, rendition=rendition, **options)
-    return pdf.render_pdf(html, base_url=str(settings.BASE_DIR))
+    return pdf.render_pdf(html, base_url=str(settings.BASE_DIR), pdf_variant=pdf_variant)
 
 
 # -- checking a rendition against a published letter --------------------------------------------------------------

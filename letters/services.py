@@ -47,6 +47,7 @@ class SigningSetup:
     trust_roots: tuple
     fingerprint: str
     development: bool
+    pdf_variant: str = signing.PDF_A_3B  # the PDF/A part the signer's key allows (signing.pdf_variant_for)
 
 
 _setup_cache: dict[tuple, SigningSetup] = {}
@@ -122,11 +123,21 @@ def _load_setup() -> SigningSetup:
         trust_roots=tuple(roots),
         fingerprint=signing.certificate_fingerprint(signer.signing_cert),
         development=development,
+        pdf_variant=signing.pdf_variant_for(signer),
     )
 
 
+def signer_name() -> str:
+    """The signature's /Name: "Name, Title, Organization", or "Title, Organization" when no name is set."""
+    parts = (settings.IMR_MEDICAL_DIRECTOR_NAME, settings.IMR_MEDICAL_DIRECTOR_TITLE, settings.IMR_ORGANIZATION_NAME)
+    return ", ".join(part.strip() for part in parts if part and part.strip())
+
+
 def sign_rendered(rendered, *, setup: SigningSetup | None = None) -> bytes:
-    """Sign a rendered letter (visible field over its ``#signature-block``), with a timestamp if a TSA is set."""
+    """Sign a rendered letter (visible field over its ``#signature-block``), with a timestamp if a TSA is set.
+
+    Render it in ``setup.pdf_variant``: a PDF/A-3b file cannot take an EC signature
+    (:class:`signing.PdfVersionConflict`)."""
     setup = setup or signing_setup()
     box = rendered.signature_box
     return signing.sign_pdf(
@@ -136,7 +147,7 @@ def sign_rendered(rendered, *, setup: SigningSetup | None = None) -> bytes:
         page=box.page_index if box else -1,
         reason=SIGNATURE_REASON,
         location=SIGNATURE_LOCATION,
-        name=f"{settings.IMR_MEDICAL_DIRECTOR}, {settings.IMR_ORGANIZATION_NAME}",
+        name=signer_name(),
         timestamp_url=settings.TIMESTAMP_URL or None,
     )
 
@@ -215,6 +226,7 @@ def generate_letter(case: Case, *, rendition: str, by=None, reason: str = "") ->
             verification_code=letter.verification_code,
             version=letter.version,
             signed_on=signed_on,
+            pdf_variant=setup.pdf_variant,
         )
         data = sign_rendered(rendered, setup=setup)
     except Exception as error:

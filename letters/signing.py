@@ -3,6 +3,11 @@
 Plain functions, no Django. The letter's HTML draws the signature block itself; the signature field either is
 invisible or has a rectangle over that block with an empty appearance (pyHanko draws nothing, so no non-embedded
 font enters the PDF/A file).
+
+The signing key decides the PDF/A part (:func:`pdf_variant_for`): an RSA signature is part of PDF 1.7, so the letter
+is PDF/A-3b; an ECDSA or EdDSA signature is declared by pyHanko as the ISO/TS 32002 extension of PDF 2.0 (catalog
+``/Version /2.0`` and ``/Extensions``), so the letter is rendered as PDF/A-4 (PDF 2.0) from the start.
+:func:`sign_pdf` refuses to turn a PDF 1.7 file into a PDF 2.0 one.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from pathlib import Path
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 from pyhanko.keys import load_cert_from_pemder, load_certs_from_pemder, load_private_key_from_pemder
 from pyhanko.pdf_utils.generic import Reference
@@ -34,6 +39,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.stamp import NoOpStampStyle
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_params
 
 SIGNATURE_FIELD_NAME = "Signature1"
 TIMESTAMP_TIMEOUT_SECONDS = 10
@@ -44,6 +50,12 @@ SIGNER_CERTIFICATE_FILE = "signer.pem"
 SIGNER_KEY_FILE = "signer-key.pem"
 ROOT_VALIDITY = datetime.timedelta(days=3650)
 SIGNER_VALIDITY = datetime.timedelta(days=730)
+# What commercial CAs issue for document signing (AATL members): RSA, 3072 bits (NIST SP 800-57 for use past 2030).
+RSA_KEY_SIZE = 3072
+KEY_TYPES = ("rsa", "ec")
+# The PDF/A variants of letters.pdf (kept as strings here: this module does not import the renderer).
+PDF_A_3B = "pdf/a-3b"
+PDF_A_4 = "pdf/a-4"
 
 Certificate = asn1_x509.Certificate | x509.Certificate | bytes
 
@@ -114,15 +126,23 @@ def _write_public(path: Path, data: bytes) -> None:
     os.replace(temporary, path)
 
 
-def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
+def _pem_key(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> bytes:
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
 
 
-def _generate(folder: Path, organization: str) -> None:
+def _new_key(key_type: str) -> ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey:
+    if key_type == "rsa":
+        return rsa.generate_private_key(public_exponent=65537, key_size=RSA_KEY_SIZE)
+    if key_type == "ec":
+        return ec.generate_private_key(ec.SECP256R1())
+    raise ValueError(f"key_type must be one of {', '.join(KEY_TYPES)}, not {key_type!r}")
+
+
+def _generate(folder: Path, organization: str, key_type: str) -> None:
     now = datetime.datetime.now(datetime.UTC)
-    root_key = ec.generate_private_key(ec.SECP256R1())
+    root_key = _new_key(key_type)
     root_name = _name(organization, f"{organization} Development Root CA")
     root = (
         x509.CertificateBuilder()
@@ -150,7 +170,7 @@ def _generate(folder: Path, organization: str) -> None:
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(root_key.public_key()), critical=False)
         .sign(root_key, hashes.SHA256())
     )
-    signer_key = ec.generate_private_key(ec.SECP256R1())
+    signer_key = _new_key(key_type)
     signer = (
         x509.CertificateBuilder()
         .subject_name(_name(organization, f"{organization} Letter Signing (development)"))
@@ -185,13 +205,14 @@ def _generate(folder: Path, organization: str) -> None:
     _write_public(folder / ROOT_CERTIFICATE_FILE, root.public_bytes(serialization.Encoding.PEM))
 
 
-def ensure_development_certificates(folder: Path, organization: str) -> SigningMaterial:
+def ensure_development_certificates(folder: Path, organization: str, *, key_type: str = "rsa") -> SigningMaterial:
     """Return the development CA and signer in ``folder``, generating them on first use.
 
-    EC P-256 keys; the signer certificate has digitalSignature and nonRepudiation. The files are reused as they are
-    afterwards (whatever ``organization`` says then); delete the folder to start over. Keys are written with mode
-    0600, unencrypted: for development and tests only, in a folder kept out of git. Safe to call from several
-    processes at once (a lock file serializes the first generation).
+    RSA 3072-bit keys by default, as production document-signing certificates are (``key_type="ec"``: P-256, for
+    tests of the PDF/A-4 path); the signer certificate has digitalSignature and nonRepudiation. The files are reused
+    as they are afterwards (whatever ``organization`` or ``key_type`` say then); delete the folder to start over.
+    Keys are written with mode 0600, unencrypted: for development and tests only, in a folder kept out of git. Safe
+    to call from several processes at once (a lock file serializes the first generation).
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -209,11 +230,44 @@ def ensure_development_certificates(folder: Path, organization: str) -> SigningM
         fcntl.flock(lock, fcntl.LOCK_EX)
         if all(path.exists() for path in paths):
             return material
-        _generate(folder, organization)
+        _generate(folder, organization, key_type)
     return SigningMaterial(**{**material.__dict__, "created": True})
 
 
 # --- loading a signer ---------------------------------------------------------------------------------------------
+
+
+class CachedKeySigner(signers.SimpleSigner):
+    """A :class:`~pyhanko.sign.signers.SimpleSigner` that parses its private key once.
+
+    pyHanko's parses the DER key on every signature, and ``cryptography`` checks an RSA private key's consistency
+    each time it loads one: about 100 ms for a 3072-bit key on a quiet machine (several times that under load), for
+    every letter. RSA (PKCS#1 v1.5 and PSS) and ECDSA use the parsed key; anything else goes to pyHanko's code.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._private_key = serialization.load_der_private_key(self.signing_key.dump(), password=None)
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        try:
+            algorithm = mechanism.signature_algo  # "rsassa_pkcs1v15" for sha256_rsa, "ecdsa" for sha256_ecdsa...
+        except ValueError:
+            algorithm = mechanism["algorithm"].native
+        key = self._private_key
+        if algorithm == "rsassa_pkcs1v15" and isinstance(key, rsa.RSAPrivateKey):
+            return key.sign(data, padding.PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+        if algorithm == "rsassa_pss" and isinstance(key, rsa.RSAPrivateKey):
+            pss_padding, hash_algorithm = process_pss_params(mechanism["parameters"])
+            return key.sign(data, pss_padding, hash_algorithm)
+        if algorithm == "ecdsa" and isinstance(key, ec.EllipticCurvePrivateKey):
+            return key.sign(data, ec.ECDSA(get_pyca_cryptography_hash(digest_algorithm)))
+        return super().sign_raw(data, digest_algorithm)
+
+    @classmethod
+    def from_simple_signer(cls, signer: signers.SimpleSigner) -> CachedKeySigner:
+        return cls(signing_cert=signer.signing_cert, signing_key=signer.signing_key, cert_registry=signer.cert_registry)
 
 
 def _password(value: str | bytes | None) -> bytes | None:
@@ -253,7 +307,10 @@ def load_signer(
         except OSError as error:
             raise SigningConfigurationError(f"Cannot read the PKCS#12 file {pkcs12_path}: {error}") from error
         try:
-            return signers.SimpleSigner.load_pkcs12_data(data, other_certs=chain, passphrase=_password(pkcs12_password))
+            loaded = signers.SimpleSigner.load_pkcs12_data(
+                data, other_certs=chain, passphrase=_password(pkcs12_password)
+            )
+            return CachedKeySigner.from_simple_signer(loaded)
         except ValueError as error:
             raise SigningConfigurationError(
                 f"Cannot open the PKCS#12 file {pkcs12_path}: wrong password or not a PKCS#12 file."
@@ -274,12 +331,23 @@ def load_signer(
     )
     if public_key != certificate.public_key.dump():
         raise SigningConfigurationError(f"The private key {key_path} does not belong to the certificate {cert_path}.")
-    return signers.SimpleSigner(
+    return CachedKeySigner(
         signing_cert=certificate, signing_key=key, cert_registry=SimpleCertificateStore.from_certs(chain)
     )
 
 
 # --- signing ------------------------------------------------------------------------------------------------------
+
+
+def pdf_variant_for(signer: signers.Signer) -> str:
+    """The PDF/A variant a letter signed by ``signer`` must be rendered in: PDF/A-3b for an RSA key, PDF/A-4 for
+    any other (ECDSA, EdDSA), whose signature pyHanko declares as an extension of PDF 2.0."""
+    algorithm = signer.signing_cert.public_key.algorithm
+    return PDF_A_3B if algorithm in ("rsa", "rsassa_pss") else PDF_A_4
+
+
+class PdfVersionConflict(SigningConfigurationError):
+    """The signature would need a newer PDF version than the file's PDF/A part allows."""
 
 
 def _drop_producer(writer: IncrementalPdfFileWriter) -> None:
@@ -337,6 +405,12 @@ def sign_pdf(
     # NoOpStampStyle: keep that empty appearance; the letter's HTML already draws the signature block.
     pdf_signer = signers.PdfSigner(metadata, signer, timestamper=timestamper, stamp_style=NoOpStampStyle())
     output = pdf_signer.sign_pdf(writer, existing_fields_only=True)
+    if pdf.startswith(b"%PDF-1.") and writer.output_version >= (2, 0):
+        # pyHanko bumped the catalog to PDF 2.0 (an ECDSA/EdDSA key): a PDF/A-3b file would contradict its claim.
+        raise PdfVersionConflict(
+            "This signing key needs PDF 2.0 (ISO/TS 32002): render the letter as PDF/A-4 (see pdf_variant_for), "
+            "not as a PDF 1.7 file."
+        )
     return output.getvalue()
 
 

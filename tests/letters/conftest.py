@@ -112,6 +112,12 @@ def development_material(tmp_path_factory: pytest.TempPathFactory) -> SigningMat
 
 
 @pytest.fixture(scope="session")
+def ec_material(tmp_path_factory: pytest.TempPathFactory) -> SigningMaterial:
+    """A development CA and signer with EC P-256 keys (the default is RSA): letters signed with it are PDF/A-4."""
+    return ensure_development_certificates(tmp_path_factory.mktemp("signing-ec"), ORGANIZATION, key_type="ec")
+
+
+@pytest.fixture(scope="session")
 def root_certificate(development_material: SigningMaterial) -> asn1_x509.Certificate:
     return development_material.load_root_certificate()
 
@@ -132,27 +138,30 @@ def signed_letter(rendered_letter: RenderedPdf, development_material: SigningMat
 
 
 @pytest.fixture(scope="session")
-def nss_database(tmp_path_factory: pytest.TempPathFactory, development_material: SigningMaterial) -> str:
-    """An NSS certificate database that trusts the test root, as ``sql:DIR`` for ``pdfsig -nssdir``."""
+def nss_database(
+    tmp_path_factory: pytest.TempPathFactory, development_material: SigningMaterial, ec_material: SigningMaterial
+) -> str:
+    """An NSS certificate database that trusts the test roots (RSA and EC), as ``sql:DIR`` for ``pdfsig -nssdir``."""
     folder = tmp_path_factory.mktemp("nss")
     database = f"sql:{folder}"
     subprocess.run(["certutil", "-N", "-d", database, "--empty-password"], check=True, capture_output=True)
-    subprocess.run(
-        [
-            "certutil",
-            "-A",
-            "-d",
-            database,
-            "-n",
-            "imr-test-root",
-            "-t",
-            "CT,C,C",
-            "-i",
-            str(development_material.root_certificate_path),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    for nickname, material in (("imr-test-root", development_material), ("imr-test-root-ec", ec_material)):
+        subprocess.run(
+            [
+                "certutil",
+                "-A",
+                "-d",
+                database,
+                "-n",
+                nickname,
+                "-t",
+                "CT,C,C",
+                "-i",
+                str(material.root_certificate_path),
+            ],
+            check=True,
+            capture_output=True,
+        )
     return database
 
 

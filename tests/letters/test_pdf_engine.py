@@ -21,6 +21,7 @@ import pytest
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from pyhanko.pdf_utils.generic import pdf_string
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -491,14 +492,17 @@ def test_development_certificates_are_generated_once_and_then_reused(tmp_path: P
     assert stat.S_IMODE(os.stat(second.root_key_path).st_mode) == 0o600
 
 
-def test_development_signer_is_ec_p256_for_digital_signature_and_non_repudiation(
+def test_development_signer_is_rsa_3072_for_digital_signature_and_non_repudiation(
     development_material: SigningMaterial,
 ) -> None:
     certificate = x509.load_pem_x509_certificate(development_material.certificate_path.read_bytes())
     usage = certificate.extensions.get_extension_for_class(x509.KeyUsage)
     root = x509.load_pem_x509_certificate(development_material.root_certificate_path.read_bytes())
 
-    assert certificate.public_key().curve.name == "secp256r1"
+    # What commercial CAs issue for document signing; an RSA signature keeps the letter a PDF 1.7 (PDF/A-3b) file.
+    assert isinstance(certificate.public_key(), rsa.RSAPublicKey)
+    assert certificate.public_key().key_size == 3072
+    assert root.public_key().key_size == 3072
     assert (usage.critical, usage.value.digital_signature, usage.value.content_commitment) == (True, True, True)
     assert usage.value.key_cert_sign is False
     assert certificate.issuer == root.subject

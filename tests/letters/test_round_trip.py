@@ -50,19 +50,30 @@ def test_the_round_trip_covers_every_real_letter():
 def test_public_copies_of_every_real_letter_read_back_as_the_published_text(capsys):
     import_document(published_letters_document(ALL_TEXTS))
     mismatches = {}
+    split_headings = []
     for path in ALL_TEXTS:
         case = Case.objects.get(case_number=path.stem)
         assert case.status == "closed"
-        rendered = rendering.render_letter_pdf(case, rendering.approved_determination(case), rendition="public")
-        problems = rendering.published_differences(path.read_text(encoding="utf-8"), pdftotext(rendered.pdf))
+        determination = rendering.approved_determination(case)
+        rendered = rendering.render_letter_pdf(case, determination, rendition="public")
+        text = pdftotext(rendered.pdf)
+        problems = rendering.published_differences(path.read_text(encoding="utf-8"), text)
         if problems:
             mismatches[path] = problems
+        # Every item heading is printed whole on one page, followed there by its first guideline line.
+        pages = [re.sub(r"\s+", "", page) for page in text.split("\f")]
+        for row in determination.decisions.select_related("item"):
+            heading = rendering.item_heading(row.item, row.decision)
+            whole = re.sub(r"\s+", "", heading + "Claims Administrator guideline:")
+            if not any(whole in page for page in pages):
+                split_headings.append(f"{case.case_number}: {heading[:60]}")
     variants = {path for path in ALL_TEXTS if uses_variant_modified_heading(path.read_text(encoding="utf-8"))}
     with capsys.disabled():
         print(
             f"\nround trip: {len(ALL_TEXTS) - len(mismatches)} of {len(ALL_TEXTS)} real letters identical "
             f"(whitespace aside); {len(variants)} use a variant wording of the modified-item heading"
         )
+    assert split_headings == []
     # Every letter that differs is one with a variant heading, and differs only in the decisions section.
     assert set(mismatches) <= variants
     for problems in mismatches.values():

@@ -28,9 +28,14 @@ class Command(BaseCommand):
             determination = rendering.approved_determination(case)
         except rendering.LetterNotReady as error:
             raise CommandError(str(error)) from None
-        rendered = rendering.render_letter_pdf(case, determination, rendition=rendition)
         try:
-            data = rendered.pdf if unsigned else services.sign_rendered(rendered)
+            setup = None if unsigned else services.signing_setup()
+        except ValueError as error:
+            raise CommandError(f"Cannot sign: {error}") from None
+        variant = setup.pdf_variant if setup else rendering.pdf.PDF_VARIANT
+        rendered = rendering.render_letter_pdf(case, determination, rendition=rendition, pdf_variant=variant)
+        try:
+            data = rendered.pdf if unsigned else services.sign_rendered(rendered, setup=setup)
         except ValueError as error:
             raise CommandError(f"Cannot sign: {error}") from None
         try:
