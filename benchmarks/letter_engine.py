@@ -21,8 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from letters.development_ca import ensure_development_certificates  # noqa: E402
 from letters.pdf import render_pdf  # noqa: E402
-from letters.signing import ensure_development_certificates, sign_pdf, verify_pdf  # noqa: E402
+from letters.signing import sign_pdf, verify_pdf  # noqa: E402
 from tests.letters.conftest import ORGANIZATION, sample_letter_html  # noqa: E402
 
 WARM_UP_LETTERS = 5

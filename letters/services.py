@@ -25,7 +25,7 @@ from cases.lifecycle import Status
 from cases.models import Case, Determination
 from cases.services.intake import transition
 from core.services import audit
-from letters import rendering, signing
+from letters import development_ca, rendering, signing
 from letters.models import Letter, LetterDownload, Rendition, Service
 
 logger = logging.getLogger(__name__)
@@ -98,7 +98,7 @@ def _load_setup() -> SigningSetup:
                 "No signing certificate is configured: set SIGNING_PKCS12_PATH, or SIGNING_KEY_PATH and "
                 "SIGNING_CERT_PATH (development certificates are never used in production)."
             )
-        material = signing.ensure_development_certificates(development_folder(), settings.IMR_ORGANIZATION_NAME)
+        material = development_ca.ensure_development_certificates(development_folder(), settings.IMR_ORGANIZATION_NAME)
         signer = material.load_signer()
         roots.append(material.load_root_certificate())
     else:
@@ -216,16 +216,22 @@ def generate_letter(case: Case, *, rendition: str, by=None, reason: str = "") ->
         letter, done = _claim(case, rendition, determination, by=by, reason=reason)
     if done:
         return letter
+    rendered, data, setup = _render_and_sign(case, determination, letter, rendition)
+    return _store_signed(case, determination, letter, rendered, data, setup, by=by)
+
+
+def _render_and_sign(case: Case, determination, letter: Letter, rendition: str):
+    """The letter's PDF, rendered and signed. A failure is recorded on the letter row (FAILED, with the error) and
+    raised again."""
     try:
         setup = signing_setup()
-        signed_on = timezone.localdate()
         rendered = rendering.render_letter_pdf(
             case,
             determination,
             rendition=rendition,
             verification_code=letter.verification_code,
             version=letter.version,
-            signed_on=signed_on,
+            signed_on=timezone.localdate(),
             pdf_variant=setup.pdf_variant,
         )
         data = sign_rendered(rendered, setup=setup)
@@ -235,39 +241,44 @@ def generate_letter(case: Case, *, rendition: str, by=None, reason: str = "") ->
         )
         logger.exception("Letter %s of case %s failed", rendition, case.case_number)
         raise
-    with transaction.atomic():
-        Case.objects.select_for_update().get(pk=case.pk)
-        fresh = Letter.objects.select_for_update().get(pk=letter.pk)
-        if fresh.state == Letter.State.SIGNED:
-            return fresh  # another worker finished this very row first
-        now = timezone.now()
-        if fresh.supersedes_id:
-            Letter.objects.filter(pk=fresh.supersedes_id, superseded_at__isnull=True).update(superseded_at=now)
-        # A worker killed after writing this row's file but before its commit left the file behind: replace it.
-        name = fresh.file.field.generate_filename(fresh, letter_upload_name(fresh))
-        if fresh.file.storage.exists(name):
-            fresh.file.storage.delete(name)
-        fresh.file.save(letter_upload_name(fresh), ContentFile(data), save=False)
-        fresh.sha256 = hashlib.sha256(data).hexdigest()
-        fresh.size = len(data)
-        fresh.page_count = rendered.page_count
-        fresh.certificate_fingerprint = setup.fingerprint
-        fresh.signed_at = now
-        fresh.timestamped = bool(settings.TIMESTAMP_URL)
-        fresh.state = Letter.State.SIGNED
-        fresh.error = ""
-        fresh.save()
-        audit(
-            by,
-            "letter.signed",
-            fresh,
-            case=case.case_number,
-            rendition=rendition,
-            version=fresh.version,
-            sha256=fresh.sha256,
-        )
-        # The letter of an approval is signed in the name of the QA who approved it (the task has no user).
-        _maybe_mark_signed(case, by=by or determination.qa_by)
+    return rendered, data, setup
+
+
+@transaction.atomic
+def _store_signed(case: Case, determination, letter: Letter, rendered, data: bytes, setup, *, by) -> Letter:
+    """Register the signed PDF on its claimed row (under the case's lock), unless another worker finished it first."""
+    Case.objects.select_for_update().get(pk=case.pk)
+    fresh = Letter.objects.select_for_update().get(pk=letter.pk)
+    if fresh.state == Letter.State.SIGNED:
+        return fresh  # another worker finished this very row first
+    now = timezone.now()
+    if fresh.supersedes_id:
+        Letter.objects.filter(pk=fresh.supersedes_id, superseded_at__isnull=True).update(superseded_at=now)
+    # A worker killed after writing this row's file but before its commit left the file behind: replace it.
+    name = fresh.file.field.generate_filename(fresh, letter_upload_name(fresh))
+    if fresh.file.storage.exists(name):
+        fresh.file.storage.delete(name)
+    fresh.file.save(letter_upload_name(fresh), ContentFile(data), save=False)
+    fresh.sha256 = hashlib.sha256(data).hexdigest()
+    fresh.size = len(data)
+    fresh.page_count = rendered.page_count
+    fresh.certificate_fingerprint = setup.fingerprint
+    fresh.signed_at = now
+    fresh.timestamped = bool(settings.TIMESTAMP_URL)
+    fresh.state = Letter.State.SIGNED
+    fresh.error = ""
+    fresh.save()
+    audit(
+        by,
+        "letter.signed",
+        fresh,
+        case=case.case_number,
+        rendition=fresh.rendition,
+        version=fresh.version,
+        sha256=fresh.sha256,
+    )
+    # The letter of an approval is signed in the name of the QA who approved it (the task has no user).
+    _maybe_mark_signed(case, by=by or determination.qa_by)
     return fresh
 
 

@@ -1,4 +1,5 @@
-"""PAdES signatures on rendered letters, with pyHanko; development certificates; verification.
+"""PAdES signatures on rendered letters, with pyHanko, and their verification (development certificates:
+``letters/development_ca.py``).
 
 Plain functions, no Django. The letter's HTML draws the signature block itself; the signature field either is
 invisible or has a rectangle over that block with an empty appearance (pyHanko draws nothing, so no non-embedded
@@ -15,10 +16,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import datetime
-import fcntl
 import functools
 import hashlib
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
@@ -26,9 +25,8 @@ from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.x509.oid import NameOID
 from pyhanko.keys import load_cert_from_pemder, load_certs_from_pemder, load_private_key_from_pemder
 from pyhanko.pdf_utils.generic import Reference
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -44,15 +42,6 @@ from pyhanko_certvalidator.util import get_pyca_cryptography_hash, process_pss_p
 SIGNATURE_FIELD_NAME = "Signature1"
 TIMESTAMP_TIMEOUT_SECONDS = 10
 
-ROOT_CERTIFICATE_FILE = "root-ca.pem"
-ROOT_KEY_FILE = "root-ca-key.pem"
-SIGNER_CERTIFICATE_FILE = "signer.pem"
-SIGNER_KEY_FILE = "signer-key.pem"
-ROOT_VALIDITY = datetime.timedelta(days=3650)
-SIGNER_VALIDITY = datetime.timedelta(days=730)
-# What commercial CAs issue for document signing (AATL members): RSA, 3072 bits (NIST SP 800-57 for use past 2030).
-RSA_KEY_SIZE = 3072
-KEY_TYPES = ("rsa", "ec")
 # The PDF/A variants of letters.pdf (kept as strings here: this module does not import the renderer).
 PDF_A_3B = "pdf/a-3b"
 PDF_A_4 = "pdf/a-4"
@@ -62,28 +51,6 @@ Certificate = asn1_x509.Certificate | x509.Certificate | bytes
 
 class SigningConfigurationError(ValueError):
     """The signing key or certificates could not be loaded: a message that names the file and the problem."""
-
-
-# --- development certificates -------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SigningMaterial:
-    """PEM files of a development CA and signer, as written by :func:`ensure_development_certificates`."""
-
-    root_certificate_path: Path
-    root_key_path: Path
-    certificate_path: Path
-    key_path: Path
-    created: bool  # True when this call generated the files, False when it reused them
-
-    def load_signer(self) -> signers.SimpleSigner:
-        return load_signer(
-            key_path=self.key_path, cert_path=self.certificate_path, chain_paths=(self.root_certificate_path,)
-        )
-
-    def load_root_certificate(self) -> asn1_x509.Certificate:
-        return load_cert_from_pemder(str(self.root_certificate_path))
 
 
 def _outside_event_loop(function):
@@ -100,138 +67,6 @@ def _outside_event_loop(function):
             return executor.submit(function, *args, **kwargs).result()
 
     return wrapper
-
-
-def _name(organization: str, common_name: str) -> x509.Name:
-    return x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "US"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
-        ]
-    )
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
-    os.replace(temporary, path)
-
-
-def _write_public(path: Path, data: bytes) -> None:
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
-
-
-def _pem_key(key: ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey) -> bytes:
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-
-
-def _new_key(key_type: str) -> ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey:
-    if key_type == "rsa":
-        return rsa.generate_private_key(public_exponent=65537, key_size=RSA_KEY_SIZE)
-    if key_type == "ec":
-        return ec.generate_private_key(ec.SECP256R1())
-    raise ValueError(f"key_type must be one of {', '.join(KEY_TYPES)}, not {key_type!r}")
-
-
-def _generate(folder: Path, organization: str, key_type: str) -> None:
-    now = datetime.datetime.now(datetime.UTC)
-    root_key = _new_key(key_type)
-    root_name = _name(organization, f"{organization} Development Root CA")
-    root = (
-        x509.CertificateBuilder()
-        .subject_name(root_name)
-        .issuer_name(root_name)
-        .public_key(root_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + ROOT_VALIDITY)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(root_key.public_key()), critical=False)
-        .sign(root_key, hashes.SHA256())
-    )
-    signer_key = _new_key(key_type)
-    signer = (
-        x509.CertificateBuilder()
-        .subject_name(_name(organization, f"{organization} Letter Signing (development)"))
-        .issuer_name(root_name)
-        .public_key(signer_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + SIGNER_VALIDITY)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,  # nonRepudiation, which pyHanko's validator requires by default
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(signer_key.public_key()), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(root_key.public_key()), critical=False)
-        .sign(root_key, hashes.SHA256())
-    )
-    # Keys first and the root certificate last: a folder with the root certificate in it is a complete one.
-    _write_private(folder / ROOT_KEY_FILE, _pem_key(root_key))
-    _write_private(folder / SIGNER_KEY_FILE, _pem_key(signer_key))
-    _write_public(folder / SIGNER_CERTIFICATE_FILE, signer.public_bytes(serialization.Encoding.PEM))
-    _write_public(folder / ROOT_CERTIFICATE_FILE, root.public_bytes(serialization.Encoding.PEM))
-
-
-def ensure_development_certificates(folder: Path, organization: str, *, key_type: str = "rsa") -> SigningMaterial:
-    """Return the development CA and signer in ``folder``, generating them on first use.
-
-    RSA 3072-bit keys by default, as production document-signing certificates are (``key_type="ec"``: P-256, for
-    tests of the PDF/A-4 path); the signer certificate has digitalSignature and nonRepudiation. The files are reused
-    as they are afterwards (whatever ``organization`` or ``key_type`` say then); delete the folder to start over.
-    Keys are written with mode 0600, unencrypted: for development and tests only, in a folder kept out of git. Safe
-    to call from several processes at once (a lock file serializes the first generation).
-    """
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    material = SigningMaterial(
-        root_certificate_path=folder / ROOT_CERTIFICATE_FILE,
-        root_key_path=folder / ROOT_KEY_FILE,
-        certificate_path=folder / SIGNER_CERTIFICATE_FILE,
-        key_path=folder / SIGNER_KEY_FILE,
-        created=False,
-    )
-    paths = (material.root_certificate_path, material.root_key_path, material.certificate_path, material.key_path)
-    if all(path.exists() for path in paths):
-        return material
-    with open(folder / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if all(path.exists() for path in paths):
-            return material
-        _generate(folder, organization, key_type)
-    return SigningMaterial(**{**material.__dict__, "created": True})
 
 
 # --- loading a signer ---------------------------------------------------------------------------------------------

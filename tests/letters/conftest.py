@@ -20,8 +20,9 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from pyhanko.sign.timestamps import DummyTimeStamper
 
+from letters.development_ca import SigningMaterial, ensure_development_certificates
 from letters.pdf import RenderedPdf, qr_code_svg, render_pdf
-from letters.signing import SigningMaterial, ensure_development_certificates, sign_pdf
+from letters.signing import sign_pdf
 
 ORGANIZATION = "Example Review Organization"
 CASE_NUMBER = "CM16-0999999"

@@ -21,8 +21,9 @@ from pypdf import PdfReader
 
 from cases.models import DisputedItem
 from letters import pdf, rendering, services, signing
+from letters.development_ca import SigningMaterial
 from letters.models import Rendition
-from letters.signing import PdfVersionConflict, SigningMaterial, pdf_variant_for, sign_pdf
+from letters.signing import PdfVersionConflict, pdf_variant_for, sign_pdf
 from tests import factories
 from tests.letters.conftest import sample_letter_html
 from tests.letters.pdfa_check import pdfa_problems

@@ -29,12 +29,11 @@ from pyhanko.version import __version__ as pyhanko_version
 from pypdf import PdfReader
 
 from letters import pdf as pdf_module
+from letters.development_ca import SigningMaterial, ensure_development_certificates
 from letters.pdf import LetterRenderError, RenderedPdf, ResourceRefused, qr_code_svg, render_pdf
 from letters.signing import (
     SigningConfigurationError,
-    SigningMaterial,
     certificate_fingerprint,
-    ensure_development_certificates,
     load_signer,
     sign_pdf,
     verify_pdf,
