@@ -23,7 +23,7 @@ from cases.models import DisputedItem
 from letters import pdf, rendering, services, signing
 from letters.development_ca import SigningMaterial
 from letters.models import Rendition
-from letters.signing import PdfVersionConflict, pdf_variant_for, sign_pdf
+from letters.signing import PdfVersionConflict, _outside_event_loop, pdf_variant_for, sign_pdf
 from tests import factories
 from tests.letters.conftest import sample_letter_html
 from tests.letters.pdfa_check import pdfa_problems
@@ -148,6 +148,7 @@ def figure_alternate_texts(data: bytes) -> list[str]:
 # --- the check itself, on what the old signing path made --------------------------------------------------------
 
 
+@_outside_event_loop  # pyHanko's sync API runs asyncio.run: not in a thread where Playwright's loop runs
 def sign_the_old_way(data: bytes, signer) -> bytes:
     """What letters.signing.sign_pdf did before issue 14: pyHanko's PAdES signature on whatever file it is given."""
     writer = IncrementalPdfFileWriter(BytesIO(data))
