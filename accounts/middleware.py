@@ -13,9 +13,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from accounts import security
-from accounts.signals import LOGIN_AT_KEY
-
-LAST_SEEN_KEY = "imr_last_seen"
+from accounts.signals import LAST_SEEN_KEY, LOGIN_AT_KEY
 
 
 class IdleSessionMiddleware:

@@ -12,7 +12,7 @@ from accounts.models import UserSession
 @receiver(user_logged_in)
 def _remember_session(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
-        request.session[LOGIN_AT_KEY] = _now()
+        request.session[LOGIN_AT_KEY] = request.session[LAST_SEEN_KEY] = _now()
         security.record_session(request, user)
 
 
@@ -30,6 +30,7 @@ def _end_sessions_of_inactive_user(sender, instance, created, **kwargs):
 
 
 LOGIN_AT_KEY = "imr_login_at"
+LAST_SEEN_KEY = "imr_last_seen"
 
 
 def _now() -> int:
