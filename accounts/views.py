@@ -116,10 +116,12 @@ def _check_code(user, token: str):
             devices = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True)
         else:
             devices = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True)
+        devices = list(devices)
+        # Throttled before this try (a wrong code came less than 1, 2, 4... seconds ago): say so, not "wrong".
+        wait = next((message for device in devices if (message := _wait_message(device))), "")
         for device in devices:
             if device.verify_token(token):
                 return device, ""
-        wait = next((message for device in devices if (message := _wait_message(device))), "")
     return None, wait
 
 
