@@ -291,5 +291,6 @@ LOGGING = {
         # WeasyPrint and fontTools narrate every render at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # every log-in at INFO otherwise; lock-outs are logged at WARNING
     },
 }
