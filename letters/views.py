@@ -242,21 +242,21 @@ def verify(request: HttpRequest) -> HttpResponse:
     (refused from Content-Length before the body is read), and the PDF read in a child process limited to
     ``IMR_VERIFY_CPU_SECONDS`` of CPU (``letters.verify_guard``)."""
     if request.method == "POST":
+        refusal = None
         if not rate_limit("verify", client_ip(request), limit=settings.IMR_VERIFY_PER_MINUTE, window=60):
-            form = VerifyForm()
-            form.add_error(
-                None,
+            refusal = (
                 f"Too many letters checked from your address: at most {settings.IMR_VERIFY_PER_MINUTE} a minute. "
                 "Wait a minute and try again.",
+                429,
             )
-            return render(request, "letters/verify.html", {"form": form, "verdict": None}, status=429)
-        if int(request.META.get("CONTENT_LENGTH") or 0) > settings.IMR_VERIFY_MAX_BYTES + 64 * 1024:
-            form = VerifyForm()
-            form.add_error(
-                "file",
+        elif int(request.META.get("CONTENT_LENGTH") or 0) > settings.IMR_VERIFY_MAX_BYTES + 64 * 1024:
+            refusal = (
                 f"The file is larger than {settings.IMR_VERIFY_MAX_BYTES / 1_048_576:.0f} MB; a letter is far smaller.",
+                413,
             )
-            return render(request, "letters/verify.html", {"form": form, "verdict": None}, status=413)
+        if refusal:
+            context = {"form": VerifyForm(), "verdict": None, "refusal": refusal[0]}
+            return render(request, "letters/verify.html", context, status=refusal[1])
     verdict = None
     form = VerifyForm(request.POST or None, request.FILES or None)
     status = 200
