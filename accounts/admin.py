@@ -40,3 +40,9 @@ class UserSessionAdmin(admin.ModelAdmin):
         """Deleting a row logs that session out."""
         import_module(settings.SESSION_ENGINE).SessionStore(session_key=obj.session_key).delete()
         super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        for key in queryset.values_list("session_key", flat=True):
+            store(session_key=key).delete()
+        super().delete_queryset(request, queryset)

@@ -129,9 +129,11 @@ def page(browser, live_server):
     page = context.new_page()
     page.on(
         "console",
-        lambda message: violations.append("console: " + message.text)
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append("console: " + message.text)
+            if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+            else None
+        ),
     )
     page.csp_violations = violations
     yield page

@@ -69,8 +69,7 @@ def test_the_policy_blocks_an_injected_inline_script_and_the_fixture_sees_it(pag
     event, console = sorted(page.csp_violations, key=lambda text: text.startswith("console: "))
     assert event == "script-src-elem | inline |  | 1 | /cases/mine/"
     assert console.startswith(
-        "console: Executing inline script violates the following Content Security Policy directive 'script-src "
-        "'self''."
+        "console: Executing inline script violates the following Content Security Policy directive 'script-src 'self''."
     )
     assert wait_for(lambda: CspReport.objects.filter(directive="script-src-elem").first(), timeout=10).count == 1
     page.csp_violations.clear()  # seen: the fixture would fail the test otherwise
