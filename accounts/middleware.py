@@ -88,9 +88,9 @@ class SecondFactorMiddleware:
         if not getattr(view_func, "login_required", True):  # public pages (@login_not_required)
             return None
         view_name = request.resolver_match.view_name if request.resolver_match else ""
-        if view_name in self.ALWAYS_OPEN or not security.second_factor_required(user):
+        if view_name in self.ALWAYS_OPEN or not security.second_factor_required(user, request.session):
             return None
-        if security.has_second_factor(user):
+        if request.session.get(security.HAS_SECOND_FACTOR_KEY):
             return redirect_to_login(request.get_full_path(), reverse("accounts:second_factor"))
         if view_name in self.OPEN_UNTIL_SET_UP:
             return None

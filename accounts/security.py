@@ -42,14 +42,29 @@ def rate_limit(scope: str, key: str, *, limit: int, window: int) -> bool:
     return count <= limit
 
 
-def second_factor_required(user) -> bool:
+HAS_SECOND_FACTOR_KEY = "imr_has_second_factor"
+
+
+def second_factor_required(user, session=None) -> bool:
     """Must this user pass a second factor? Users of ``IMR_OTP_REQUIRED_ROLES`` when ``IMR_OTP_ENFORCED`` (always in
-    production); anyone who has set one up."""
+    production); anyone who has set one up.
+
+    With ``session``, whether the user has one is read from the session (written at log-in and when it is set up or
+    removed; setting one up logs out the user's other sessions), so a request costs no query for it."""
     if not user.is_authenticated:
         return False
     if settings.IMR_OTP_ENFORCED and role_requires_second_factor(user):
         return True
+    if session is not None:
+        if HAS_SECOND_FACTOR_KEY not in session:
+            session[HAS_SECOND_FACTOR_KEY] = has_second_factor(user)
+        return session[HAS_SECOND_FACTOR_KEY]
     return has_second_factor(user)
+
+
+def remember_second_factor(request: HttpRequest, present: bool) -> None:
+    request.session[HAS_SECOND_FACTOR_KEY] = present
+    request.user._has_totp = present
 
 
 def role_requires_second_factor(user) -> bool:

@@ -13,6 +13,7 @@ from accounts.models import UserSession
 def _remember_session(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         request.session[LOGIN_AT_KEY] = request.session[LAST_SEEN_KEY] = _now()
+        request.session[security.HAS_SECOND_FACTOR_KEY] = security.has_second_factor(user)
         security.record_session(request, user)
 
 

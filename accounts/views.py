@@ -129,7 +129,8 @@ def _check_code(user, token: str):
 def second_factor(request: HttpRequest) -> HttpResponse:
     """After the password: the code from the authenticator app, or a recovery code."""
     user = request.user
-    if not security.has_second_factor(user):
+    if not security.has_second_factor(user):  # an administrator reset it: set up a new one if the role needs it
+        security.remember_second_factor(request, False)
         return redirect("accounts:security")
     if user.is_verified():
         return redirect(_safe_next(request))
@@ -194,9 +195,11 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
                 codes = _new_recovery_codes(user)
-            user._has_totp = True
+            security.remember_second_factor(request, True)
             otp_login(request, device)
             security.rotate_session(request)
+            # Sessions opened with the password alone do not stay open past the new factor.
+            security.end_all_sessions(user, except_key=request.session.session_key)
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "first_time": True})
         form.add_error("token", "That code does not match. Check the time on your phone and type the code shown now.")
     return render(
@@ -264,7 +267,7 @@ def totp_remove(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:security")
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    user._has_totp = False
+    security.remember_second_factor(request, False)
     messages.success(request, "The second factor is removed; log-in asks for your password only.")
     return redirect("accounts:security")
 

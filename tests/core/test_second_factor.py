@@ -236,3 +236,36 @@ def test_production_settings_must_keep_the_second_factor_for_administrators_and_
             "and clinical QA.",
         )
     ]
+
+
+def test_setting_up_the_authenticator_logs_out_the_sessions_opened_with_the_password_alone(reviewer):
+    from django.test import Client
+
+    here, elsewhere = Client(), Client()
+    log_in(here, reviewer.username)
+    log_in(elsewhere, reviewer.username)
+    here.get(reverse("accounts:totp_setup"))
+    device = TOTPDevice.objects.get(user=reviewer)
+
+    here.post(reverse("accounts:totp_setup"), {"token": code_for(device)})
+
+    assert here.get(reverse("cases:my_cases")).status_code == 200
+    assert elsewhere.get(reverse("cases:my_cases"))["Location"] == reverse("login") + "?next=/cases/mine/"
+    log_in(elsewhere, reviewer.username)
+    assert elsewhere.get(reverse("cases:my_cases"))["Location"].startswith(reverse("accounts:second_factor"))
+
+
+def test_after_an_administrator_resets_a_lost_authenticator_an_enforced_user_sets_up_a_new_one(
+    client, qa_user, enforced
+):
+    device = confirmed_device(qa_user)
+    log_in(client, qa_user.username)
+    device.delete()  # Admin > TOTP devices > delete
+
+    asked = client.get(reverse("cases:qa_queue"), follow=True)
+
+    assert [url for url, _ in asked.redirect_chain] == [
+        reverse("accounts:second_factor") + "?next=/cases/qa/",
+        reverse("accounts:security"),
+    ]
+    assert "Your role requires one: set it up to go on." in asked.content.decode()
