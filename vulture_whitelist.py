@@ -4,6 +4,8 @@ Django reaches much by name (settings strings, templates); pyproject's ``[tool.v
 (admin options, form hooks, commands, decorators of routed views). What is left is listed here.
 """
 
+from accounts.middleware import IdleSessionMiddleware, SecondFactorMiddleware, SecurityHeadersMiddleware
+from accounts.views import locked_out
 from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
 from core.context_processors import portal
@@ -14,6 +16,10 @@ from letters.rendering import published_differences
 from reviewers.admin import ReviewerProfileAdmin
 
 portal  # settings.TEMPLATES context_processors, by dotted path
+IdleSessionMiddleware  # settings.MIDDLEWARE
+SecurityHeadersMiddleware  # settings.MIDDLEWARE
+SecondFactorMiddleware  # settings.MIDDLEWARE
+locked_out  # settings.AXES_LOCKOUT_CALLABLE
 PrivateLetterStorage  # settings.STORAGES["letters"], by dotted path
 ReviewerProfileAdmin.save_formset  # Django admin hook
 # Public API of their modules used by tests and tools, not by a view: each is the reference the tests check the

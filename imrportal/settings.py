@@ -4,10 +4,12 @@ Embedded defaults run a new clone with no services: SQLite, tasks run in-process
 Set ``IMR_ENV=production`` and the URLs of PostgreSQL and Redis for a real deployment (see README).
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.bootstrap
+from csp.constants import NONE, SELF
 
 from imrportal.env import env_bool, env_int, env_list, env_str
 from imrportal.storage import s3_storages
@@ -36,7 +38,13 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",  # loads each app's rules.py: the permission vocabulary
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
     "core",
+    "accounts",
     "guidelines",
     "reviewers",
     "cases",
@@ -53,9 +61,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "accounts.middleware.SecurityHeadersMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+    # Last: turns a lock-out signalled during authentication into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "imrportal.urls"
@@ -72,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.portal",
+                "accounts.context_processors.security",
             ],
         },
     },
@@ -108,6 +124,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    # Counts failed log-ins and refuses a locked-out user name or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -235,7 +256,63 @@ SIGNING_KEY_PASSWORD = env_str("SIGNING_KEY_PASSWORD", "")
 SIGNING_TRUST_ROOTS = env_list("SIGNING_TRUST_ROOTS", [])
 TIMESTAMP_URL = env_str("TIMESTAMP_URL", "")
 
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+# -- Log-in, sessions, second factor, lock-out, Content-Security-Policy (accounts app; README "Running in production")
+# A session ends after this many seconds without a request, and in any case this long after log-in.
+IMR_SESSION_IDLE_SECONDS = env_int("IMR_SESSION_IDLE_SECONDS", 30 * 60)
+IMR_SESSION_MAX_SECONDS = env_int("IMR_SESSION_MAX_SECONDS", 12 * 3600)
+SESSION_COOKIE_AGE = IMR_SESSION_IDLE_SECONDS  # renewed by accounts.middleware.IdleSessionMiddleware while in use
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Second factor (TOTP with recovery codes, django-otp). Users of these roles must pass it before anything else;
+# every user may set it up on the Security page, and whoever has set it up is asked for it. Always on in production.
+IMR_OTP_REQUIRED_ROLES = env_list("IMR_OTP_REQUIRED_ROLES", ["Administrators", "Clinical QA"])
+IMR_OTP_ENFORCED = True if PRODUCTION else env_bool("IMR_OTP_ENFORCED", False)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "IMR Portal")
+OTP_TOTP_THROTTLE_FACTOR = 1  # each wrong code doubles the wait before the next is accepted
+
+# Lock-out (django-axes): after this many failures for a user name, or from an address, log-in is refused for the
+# cool-off time; an administrator unlocks earlier (Security page > Locked log-ins, or the admin).
+AXES_FAILURE_LIMIT = env_int("IMR_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("IMR_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Behind a TLS proxy: how many proxies append to X-Forwarded-For (0: the client is REMOTE_ADDR).
+IMR_TRUSTED_PROXY_COUNT = env_int("IMR_TRUSTED_PROXY_COUNT", 0)
+# Password-reset mail: at most this many requests per hour from one address and for one e-mail address.
+IMR_PASSWORD_RESET_PER_HOUR = env_int("IMR_PASSWORD_RESET_PER_HOUR", 5)
+# Public letter verification: uploads per address per minute, the largest file, and the CPU seconds one check may use.
+IMR_VERIFY_PER_MINUTE = env_int("IMR_VERIFY_PER_MINUTE", 10)
+IMR_VERIFY_MAX_BYTES = env_int("IMR_VERIFY_MAX_BYTES", 5 * 1024 * 1024)
+IMR_VERIFY_CPU_SECONDS = env_int("IMR_VERIFY_CPU_SECONDS", 5)
+
+# Content-Security-Policy (django-csp): nothing inline, nothing from another origin. Views whose response is framed
+# by our own pages (record files, letter previews: X-Frame-Options SAMEORIGIN) get frame-ancestors 'self'.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Bootstrap's icons are data: SVGs in its CSS; the letterhead logo is inlined
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "worker-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": "/security/csp-report/",
+    }
+}
+IMR_CSP_REPORTS_PER_MINUTE = env_int("IMR_CSP_REPORTS_PER_MINUTE", 60)  # per address
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -255,5 +332,6 @@ LOGGING = {
         # WeasyPrint and fontTools narrate every render at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # every log-in at INFO otherwise; lock-outs are logged at WARNING
     },
 }

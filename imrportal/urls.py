@@ -1,11 +1,24 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.generic import RedirectView
 
+from accounts import views as account_views
 from core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    # One log-in for the portal and the admin: with the lock-out and the second factor.
+    path("accounts/login/", account_views.PortalLoginView.as_view(), name="login"),
+    path("accounts/password_reset/", account_views.ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("security/csp-report/", account_views.csp_report, name="csp_report"),
+    path(
+        "admin/login/",
+        login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
+        name="admin_login_redirect",
+    ),
     path("admin/", admin.site.urls),
     path("cases/", include("cases.urls")),
     path("guidelines/", include("guidelines.urls")),

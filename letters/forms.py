@@ -1,9 +1,8 @@
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from letters.models import Rendition, Service
-
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 class CenterFilterForm(forms.Form):
@@ -47,7 +46,23 @@ class VerifyForm(forms.Form):
     file = forms.FileField(label="Letter (PDF file)")
 
     def clean_file(self):
+        """Cheap checks before any parsing: the size (``IMR_VERIFY_MAX_BYTES``), a PDF header at the start and an
+        end-of-file marker at the end (a truncated download fails here, with a message saying so)."""
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"The file is {upload.size / 1_048_576:.1f} MB; letters are far smaller.")
+        limit = settings.IMR_VERIFY_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1_048_576:.1f} MB; a letter is far smaller (at most "
+                f"{limit / 1_048_576:.0f} MB is checked)."
+            )
+        if upload.size == 0:
+            raise forms.ValidationError("The file is empty.")
+        upload.seek(0)
+        head = upload.read(1024)
+        if b"%PDF-" not in head:
+            raise forms.ValidationError("This is not a PDF file (it does not start with %PDF-).")
+        upload.seek(max(0, upload.size - 2048))
+        if b"%%EOF" not in upload.read(2048):
+            raise forms.ValidationError("The PDF file is incomplete (it has no end-of-file marker): download it again.")
+        upload.seek(0)
         return upload

@@ -412,16 +412,21 @@ def _when(value: datetime | None) -> str:
     return timezone.localtime(value).strftime("%m/%d/%Y %I:%M %p %Z") if value else "an unknown date"
 
 
-def verify_letter_bytes(data: bytes) -> Verdict:
+def verify_letter_bytes(
+    data: bytes, *, checked: tuple[signing.VerificationResult, str | None] | None = None
+) -> Verdict:
     """Is this file a letter the organization signed, unchanged, and still the current version?
 
     The register's SHA-256 decides "ours, byte for byte"; the PAdES signature (``verify_pdf`` against the trust
     roots) tells a changed file from a foreign one; the verification code the file carries names the letter it
-    claims to be.
+    claims to be. ``checked``: the signature result and claimed code, already read by a bounded worker
+    (``letters.verify_guard``).
     """
     digest = hashlib.sha256(data).hexdigest()
     setup = signing_setup()
-    result = signing.verify_pdf(bytes(data), setup.trust_roots)
+    if checked is None:
+        checked = signing.verify_pdf(bytes(data), setup.trust_roots), _claimed_code(data)
+    result, code = checked
     letter = (
         Letter.objects.signed().filter(sha256=digest).select_related("case", "determination").order_by("pk").first()
     )
@@ -446,7 +451,6 @@ def verify_letter_bytes(data: bytes) -> Verdict:
             signature_message=result.message,
             sha256=digest,
         )
-    code = _claimed_code(data)
     claimed = Letter.objects.select_related("case").filter(verification_code=code).first() if code else None
     if result.signed and (not result.intact or not result.valid or (result.trusted and not result.covers_whole_file)):
         which = f" It claims to be letter {claimed.case.case_number} version {claimed.version}." if claimed else ""

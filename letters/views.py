@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -19,14 +20,17 @@ from django.db.models.functions import TruncDate
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.security import client_ip, rate_limit
 from cases.lifecycle import Status
 from cases.models import Case
 from cases.permissions import case_view, visible_cases
 from core.permissions import allowed, permission_required
-from letters import services
+from letters import services, verify_guard
 from letters.forms import CenterFilterForm, CorrectionForm, ServiceForm, VerifyForm
 from letters.models import Letter, Rendition
 from letters.rendering import addressees
@@ -142,8 +146,9 @@ def download_zip(request: HttpRequest) -> HttpResponse:
 def service(request: HttpRequest, letter_id: int) -> HttpResponse:
     letter = get_object_or_404(_visible_letters(request.user).signed(), pk=letter_id)
     form = ServiceForm(request.POST)
-    target = request.POST.get("next") or "letters:center"
-    if not target.startswith("/"):
+    target = request.POST.get("next") or ""
+    hosts = {request.get_host()}
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts=hosts, require_https=request.is_secure()):
         target = "letters:center"
     if not form.is_valid():
         problems = "; ".join(
@@ -221,14 +226,50 @@ def generate(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 @login_not_required
+@never_cache
 def verify(request: HttpRequest) -> HttpResponse:
-    """Public: upload a letter and learn whether it is authentic and current, superseded, altered or unknown."""
+    """Public: upload a letter and learn whether it is authentic and current, superseded, altered or unknown.
+
+    Open to anyone, so bounded: ``IMR_VERIFY_PER_MINUTE`` uploads per address, files up to ``IMR_VERIFY_MAX_BYTES``
+    (refused from Content-Length before the body is read), and the PDF read in a child process limited to
+    ``IMR_VERIFY_CPU_SECONDS`` of CPU (``letters.verify_guard``)."""
+    if request.method == "POST":
+        refusal = None
+        if not rate_limit("verify", client_ip(request), limit=settings.IMR_VERIFY_PER_MINUTE, window=60):
+            refusal = (
+                f"Too many letters checked from your address: at most {settings.IMR_VERIFY_PER_MINUTE} a minute. "
+                "Wait a minute and try again.",
+                429,
+            )
+        elif int(request.META.get("CONTENT_LENGTH") or 0) > settings.IMR_VERIFY_MAX_BYTES + 64 * 1024:
+            refusal = (
+                f"The file is larger than {settings.IMR_VERIFY_MAX_BYTES / 1_048_576:.0f} MB; a letter is far smaller.",
+                413,
+            )
+        if refusal:
+            context = {"form": VerifyForm(), "verdict": None, "refusal": refusal[0]}
+            return render(request, "letters/verify.html", context, status=refusal[1])
     verdict = None
     form = VerifyForm(request.POST or None, request.FILES or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
-        verdict = services.verify_letter_bytes(data)
-    return render(request, "letters/verify.html", {"form": form, "verdict": verdict})
+        try:
+            checked = verify_guard.check_file(
+                data, services.signing_setup().trust_roots, cpu_seconds=settings.IMR_VERIFY_CPU_SECONDS
+            )
+        except verify_guard.CheckTookTooLong:
+            form.add_error(
+                "file",
+                "This file could not be read within the time a letter takes to check: it is not one of our letters "
+                "as issued (a letter checks in about a second).",
+            )
+            status = 400
+        else:
+            verdict = services.verify_letter_bytes(data, checked=checked)
+    elif request.method == "POST":
+        status = 400
+    return render(request, "letters/verify.html", {"form": form, "verdict": verdict}, status=status)
 
 
 @login_not_required

@@ -28,6 +28,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _private_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PRIVATE_DIR = tmp_path / "private"
@@ -100,13 +109,37 @@ def browser():
         chromium.close()
 
 
+# Every page reports Content-Security-Policy violations to the test (before any script of the page runs).
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__imrCspViolation([event.violatedDirective, event.blockedURI || "inline", event.sourceFile || "",
+    event.lineNumber || 0, document.location.pathname].join(" | "));
+});
+"""
+
+
 @pytest.fixture
 def page(browser, live_server):
+    """A browser page with the site's Content-Security-Policy in force: a test fails on any violation, whether the
+    page reported it (``securitypolicyviolation``) or Chromium logged it to the console."""
     context = browser.new_context(base_url=live_server.url, accept_downloads=True)
     context.set_default_timeout(15_000)
+    violations: list[str] = []
+    context.expose_function("__imrCspViolation", lambda text: violations.append(text))
+    context.add_init_script(CSP_LISTENER)
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            violations.append("console: " + message.text)
+            if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+            else None
+        ),
+    )
+    page.csp_violations = violations
     yield page
     context.close()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 def log_in(page, username: str, password: str = "demo-password") -> None:
