@@ -8,6 +8,7 @@ stays unacknowledged, and beat's letter sweep queues the unfinished cases again 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 from datetime import timedelta
@@ -62,13 +63,17 @@ def test_the_pool_process_killed_mid_signing_its_task_runs_again_and_every_lette
     worker_env, processes, qa_user, settings, tmp_path
 ):
     worker = processes.worker(worker_env, tmp_path / "worker.log", concurrency=1)
-    pool = [wait_until(lambda: worker.children(), 60, what="the pool process")[0]]
+    wait_until(lambda: worker.children(), 60, what="the pool process")
     cases = _batch(qa_user)
 
     def kill_pool_process() -> None:
-        os.kill(pool[0], signal.SIGKILL)
+        # The pool process is read at the moment of the kill: the worker may have replaced it since it started.
+        killed = wait_until(lambda: worker.children(), 60, what="the pool process")
+        for pid in killed:
+            with contextlib.suppress(ProcessLookupError):  # it ended by itself in between: the next one is killed
+                os.kill(pid, signal.SIGKILL)
         # The worker's main process starts a new pool process (for a retry, should this kill have come too late).
-        pool[0] = wait_until(lambda: [pid for pid in worker.children() if pid != pool[0]], 60, what="a new pool")[0]
+        wait_until(lambda: [pid for pid in worker.children() if pid not in killed], 60, what="a new pool")
 
     interrupted = _kill_mid_signing(kill_pool_process)
 
