@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from cases import selectors
+from cases import duplicates, eligibility, selectors
 from cases.forms import CaseFilterForm, CaseForm, DocumentForm, ItemFormSet, TransitionForm
+from cases.lifecycle import Status
 from cases.models import Case
 from cases.permissions import case_view
-from cases.services import intake
+from cases.services import intake, notices
 from core.permissions import allowed, permission_required
 
 PAGE_SIZE = 50
@@ -54,6 +55,7 @@ def _case_page_queryset():
 @case_view(queryset=_case_page_queryset)
 def case_detail(request: HttpRequest, case: Case) -> HttpResponse:
     can_edit = allowed(request.user, "cases.edit_intake")
+    joinable = duplicates.joinable(case) if can_edit else []
     return render(
         request,
         "cases/case_detail.html",
@@ -63,8 +65,13 @@ def case_detail(request: HttpRequest, case: Case) -> HttpResponse:
             "documents": case.documents.all(),
             "transitions": case.transitions.select_related("by").prefetch_related("by__groups"),
             "can_edit": can_edit,
-            "actions": intake.allowed_intake_actions(case) if can_edit else [],
+            "actions": intake.allowed_intake_actions(case, joinable=bool(joinable)) if can_edit else [],
             "transition_form": TransitionForm(),
+            "checklist": eligibility.check(case) if can_edit and case.status == Status.RECEIVED else [],
+            "filing_deadline": eligibility.filing_deadline(case),
+            "ineligible_rules": eligibility.RULES,
+            "joinable": joinable,
+            "assignment_notice": notices.notice_status(case),
             "document_form": DocumentForm() if can_edit else None,
         },
     )
@@ -138,6 +145,9 @@ def case_transition(request: HttpRequest, case: Case) -> HttpResponse:
             on=form.cleaned_data["on"],
             method=form.cleaned_data["method"],
             note=form.cleaned_data["note"],
+            rule=form.cleaned_data["rule"],
+            override=form.cleaned_data["override"],
+            into=form.cleaned_data["into"],
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
