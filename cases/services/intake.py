@@ -145,17 +145,18 @@ def join_case(case: Case, *, into: Case, by) -> Case:
     held = set(lead.documents.values_list("sha256", flat=True))
     case.documents.exclude(sha256__in=held).update(case=lead)
     count = f"{len(moved)} disputed item{'s' if len(moved) != 1 else ''}"
+    are = "are" if len(moved) != 1 else "is"
     record_transition(
         lead,
         lead.status,
         by=by,
-        note=f"Case {case.case_number} joined into this case (9792.10.4(a)): its {count} are decided here.",
+        note=f"Case {case.case_number} joined into this case (9792.10.4(a)): its {count} {are} decided here.",
     )
     transition(
         case,
         Status.CLOSED,
         by=by,
-        note=f"Joined into case {lead.case_number} (9792.10.4(a)): its {count} are decided in that case's "
+        note=f"Joined into case {lead.case_number} (9792.10.4(a)): its {count} {are} decided in that case's "
         "determination.",
         extra_fields={"joined_into": lead},
     )

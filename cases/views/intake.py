@@ -79,12 +79,17 @@ def case_detail(request: HttpRequest, case: Case) -> HttpResponse:
 
 def _intake(request: HttpRequest, case: Case | None) -> HttpResponse:
     instance = case or Case()
+    found: list[Case] = []  # likely duplicates of a new application, shown before it is saved
     if request.method == "POST":
         form = CaseForm(request.POST, instance=instance)
         formset = ItemFormSet(request.POST, instance=instance, prefix="items")
         document_form = DocumentForm(request.POST, request.FILES, prefix="doc") if request.FILES else None
         valid = form.is_valid() & formset.is_valid() & (document_form is None or document_form.is_valid())
-        if valid:
+        if valid and case is None and not request.POST.get("save_anyway"):
+            found = duplicates.likely_duplicates(form.cleaned_data)
+        if valid and found:
+            messages.warning(request, "Not saved yet: this application may already be a case. Open it, or save anyway.")
+        elif valid:
             document = None
             if document_form is not None:
                 upload = document_form.cleaned_data["file"]
@@ -103,7 +108,8 @@ def _intake(request: HttpRequest, case: Case | None) -> HttpResponse:
             else:
                 messages.success(request, f"Case {saved.case_number} saved.")
                 return redirect(saved)
-        messages.error(request, "The case was not saved: correct the fields marked below.")
+        if not found:
+            messages.error(request, "The case was not saved: correct the fields marked below.")
     else:
         form = CaseForm(instance=instance)
         formset = ItemFormSet(instance=instance, prefix="items")
@@ -116,6 +122,7 @@ def _intake(request: HttpRequest, case: Case | None) -> HttpResponse:
             "form": form,
             "formset": formset,
             "document_form": document_form or DocumentForm(prefix="doc"),
+            "duplicates": found,
         },
     )
 

@@ -77,7 +77,7 @@ def test_administrator_creates_a_case_with_items_parties_and_a_first_transition(
 
 def test_parties_are_shared_records_not_repeated_per_case(admin_client):
     admin_client.post(reverse("cases:create"), intake_data())
-    admin_client.post(reverse("cases:create"), intake_data(employer_name="ACME produce"))
+    admin_client.post(reverse("cases:create"), intake_data(employer_name="ACME produce", save_anyway="1"))
     assert Case.objects.count() == 2
     assert Party.objects.filter(kind=Party.Kind.EMPLOYER).count() == 1
 
