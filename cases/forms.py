@@ -4,8 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from cases import eligibility
 from cases.lifecycle import Status
-from cases.models import Case, CaseDocument, Category, DisputedItem, Priority
+from cases.models import Case, CaseDocument, Category, DisputedItem, Priority, UrServiceMethod
 from cases.services.intake import INTAKE_ACTIONS
 from core.models import Party
 
@@ -49,6 +50,10 @@ class CaseForm(forms.ModelForm):
             "ur_determination_date",
             "application_received",
             "assigned_date",
+            "application_signed",
+            "ur_decision_served_on",
+            "ur_decision_service_method",
+            "liability_disputed",
             "employee_name",
             "employee_date_of_birth",
             "employee_age",
@@ -65,12 +70,15 @@ class CaseForm(forms.ModelForm):
             "ur_determination_date": DATE_WIDGET,
             "application_received": DATE_WIDGET,
             "assigned_date": DATE_WIDGET,
+            "ur_decision_served_on": DATE_WIDGET,
             "employee_date_of_birth": DATE_WIDGET,
             "employee_address": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Not given (an older form or an import): service by mail, the model's default.
+        self.fields["ur_decision_service_method"].required = False
         if self.instance.pk:
             for field, attribute in self.party_fields.items():
                 party = getattr(self.instance, attribute)
@@ -90,7 +98,13 @@ class CaseForm(forms.ModelForm):
                 Row(
                     Column("priority"), Column("claim_number"), Column("application_received"), Column("assigned_date")
                 ),
-                Row(Column("date_of_injury"), Column("ur_determination_date")),
+                Row(
+                    Column("date_of_injury"),
+                    Column("ur_determination_date"),
+                    Column("ur_decision_service_method"),
+                    Column("ur_decision_served_on"),
+                ),
+                Row(Column("application_signed"), Column("liability_disputed")),
             ),
             Fieldset(
                 "Injured worker",
@@ -136,6 +150,10 @@ class CaseForm(forms.ModelForm):
         )
         if injury and ur and ur < injury:
             self.add_error("ur_determination_date", "The UR determination cannot be before the date of injury.")
+        cleaned["ur_decision_service_method"] = cleaned.get("ur_decision_service_method") or UrServiceMethod.MAIL
+        served = cleaned.get("ur_decision_served_on")
+        if ur and served and served < ur:
+            self.add_error("ur_decision_served_on", "The UR decision cannot be served before it was made.")
         if ur and received and received < ur:
             self.add_error("application_received", "The application cannot be received before the UR determination.")
         if cleaned.get("employee_age") is not None and cleaned["employee_age"] > 120:
@@ -207,6 +225,18 @@ class TransitionForm(forms.Form):
     action = forms.ChoiceField(choices=[(key, action.label) for key, action in INTAKE_ACTIONS.items()])
     on = forms.DateField(required=False, widget=DATE_WIDGET, label="Date")
     method = forms.ChoiceField(choices=Case.RecordsMethod.choices, required=False, label="Records request by")
+    rule = forms.ChoiceField(
+        required=False,
+        choices=[("", "—"), *eligibility.RULES.items()],
+        label=f"Rule not met ({eligibility.RULE})",
+    )
+    override = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Override: why the case is eligible although a requirement is not met",
+    )
+    into = forms.CharField(required=False, max_length=12, label="Join into case")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason / note")
 
     def clean(self):
@@ -214,6 +244,16 @@ class TransitionForm(forms.Form):
         action = INTAKE_ACTIONS.get(cleaned.get("action"))
         if action is not None and action.note_required and not (cleaned.get("note") or "").strip():
             self.add_error("note", "Give the reason.")
+        no_reason = not cleaned.get("rule") and not (cleaned.get("note") or "").strip()
+        if action is not None and action.key == "ineligible" and no_reason:
+            self.add_error("rule", "Name the rule that is not met, or give the reason.")
+        if action is not None and action.key == "join":
+            number = (cleaned.get("into") or "").strip().upper()
+            cleaned["into"] = Case.objects.filter(case_number=number).first() if number else None
+            if cleaned["into"] is None:
+                self.add_error("into", f"There is no case {number}." if number else "Name the case to join into.")
+        else:
+            cleaned["into"] = None
         return cleaned
 
 

@@ -32,16 +32,24 @@ _OPEN_BEFORE_DECISION = (
 )
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    Status.RECEIVED: (Status.ELIGIBLE, Status.INELIGIBLE, Status.WITHDRAWN),
+    # Closed from intake = joined into another case's determination (9792.10.4(a), cases.services.intake.join_case).
+    Status.RECEIVED: (Status.ELIGIBLE, Status.INELIGIBLE, Status.WITHDRAWN, Status.CLOSED),
     Status.ELIGIBLE: (
         Status.RECORDS_REQUESTED,
         Status.RECORDS_RECEIVED,
         Status.ASSIGNED,
         Status.WITHDRAWN,
         Status.TERMINATED,
+        Status.CLOSED,
     ),
-    Status.RECORDS_REQUESTED: (Status.RECORDS_RECEIVED, Status.ASSIGNED, Status.WITHDRAWN, Status.TERMINATED),
-    Status.RECORDS_RECEIVED: (Status.ASSIGNED, Status.WITHDRAWN, Status.TERMINATED),
+    Status.RECORDS_REQUESTED: (
+        Status.RECORDS_RECEIVED,
+        Status.ASSIGNED,
+        Status.WITHDRAWN,
+        Status.TERMINATED,
+        Status.CLOSED,
+    ),
+    Status.RECORDS_RECEIVED: (Status.ASSIGNED, Status.WITHDRAWN, Status.TERMINATED, Status.CLOSED),
     # An offered case is accepted (in review) or declined (back to the queue).
     Status.ASSIGNED: (
         Status.IN_REVIEW,

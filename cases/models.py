@@ -50,6 +50,14 @@ class CaseQuerySet(models.QuerySet):
         return self.exclude(status__in=[Status.INELIGIBLE, Status.WITHDRAWN, Status.TERMINATED, Status.CLOSED])
 
 
+class UrServiceMethod(models.TextChoices):
+    """How the UR decision was served on the employee; the date of service follows from it when not recorded."""
+
+    MAIL = "mail", "Mail (date of the decision + 5 days)"
+    ELECTRONIC = "electronic", "E-mail or fax (date of the decision)"
+    PERSONAL = "personal", "Personal delivery (date of the decision)"
+
+
 class Case(models.Model):
     class Sex(models.TextChoices):
         MALE = "male", "Male"
@@ -115,6 +123,26 @@ class Case(models.Model):
     icd10_code = models.CharField("ICD-10-CM code", max_length=10, blank=True, validators=[validate_icd10])
 
     ineligible_reason = models.TextField(blank=True)
+    # Eligibility (8 CCR 9792.10.3), checked by cases.eligibility before the case is made eligible.
+    application_signed = models.BooleanField("application signed", default=False)
+    ur_decision_served_on = models.DateField(
+        "UR decision served on",
+        null=True,
+        blank=True,
+        help_text="Empty: taken from the UR determination date and the method of service.",
+    )
+    ur_decision_service_method = models.CharField(
+        "UR decision served by", max_length=16, choices=UrServiceMethod.choices, default=UrServiceMethod.MAIL
+    )
+    liability_disputed = models.BooleanField(
+        "liability disputed", default=False, help_text="The claims administrator disputes liability: IMR is deferred."
+    )
+    # An administrator's override of an unmet eligibility requirement, with the reason (also on the timeline).
+    eligibility_override = models.TextField(blank=True)
+    # A case joined into another (9792.10.4(a)): its items are decided in the lead case's determination.
+    joined_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="joined_cases"
+    )
     # The reviewer the case is currently with (offered or accepted); history is in Assignment.
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="reviewed_cases"
@@ -183,6 +211,8 @@ class DisputedItem(models.Model):
     class UrOutcome(models.TextChoices):
         DENIED = "denied", "Denied"
         MODIFIED = "modified", "Modified"
+        # Recorded so the eligibility check can refuse it: an approved request is not disputed (9792.10.3).
+        APPROVED = "approved", "Approved (not eligible for IMR)"
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(default=0)

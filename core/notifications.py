@@ -51,6 +51,20 @@ DEFAULT_TEMPLATES: dict[str, dict[str, str]] = {
             "{{ organization_name }}\n"
         ),
     },
+    "assignment_notice": {
+        "description": "To each party: the case has been assigned for Independent Medical Review (8 CCR 9792.10.4(b)).",
+        "subject": "Notice of assignment: Independent Medical Review {{ case_number }} (claim {{ claim_number }})",
+        "body": (
+            "To {{ recipient_name }} ({{ recipient_role }}):\n\n"
+            "The application for Independent Medical Review of the utilization review decision of {{ ur_date }} "
+            "concerning {{ employee_name }} (claim {{ claim_number }}, date of injury {{ date_of_injury }}) has been "
+            "assigned to {{ organization_name }} on {{ assigned_on }} as case {{ case_number }} "
+            "({{ priority }} review).\n\n"
+            "Disputed treatment:\n{% for item in items %}- {{ item }}\n{% endfor %}\n"
+            "This notice is sent within one business day of the assignment (8 CCR 9792.10.4(b)).\n\n"
+            "{{ organization_name }}\n"
+        ),
+    },
 }
 
 

@@ -13,8 +13,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from cases import eligibility
 from cases.lifecycle import TRANSITIONS, Status, can_move
 from cases.models import Case, CaseDocument, CaseNumberSequence, CaseTransition
+from cases.services import notices
+from core.services import audit
 
 
 class TransitionError(ValidationError):
@@ -74,14 +77,91 @@ def transition(case: Case, to_status: str, *, by, note: str = "", extra_fields: 
     return case
 
 
-def mark_eligible(case: Case, *, by, note: str = "") -> Case:
-    return transition(case, Status.ELIGIBLE, by=by, note=note)
+def mark_eligible(case: Case, *, by, note: str = "", override: str = "") -> Case:
+    """Make the case eligible if every requirement of 9792.10.3 is met (``cases.eligibility``); with an unmet
+    requirement, only with the administrator's override and its reason, kept on the timeline and in the audit log."""
+    unmet = eligibility.unmet(case)
+    override = override.strip()
+    if unmet and not override:
+        raise ValidationError(
+            f"Case {case.case_number} cannot be made eligible: "
+            + " ".join(f"{requirement.label}: not met ({requirement.detail})" for requirement in unmet)
+            + " Correct the case, or record an override with its reason."
+        )
+    if unmet:
+        overridden = "; ".join(requirement.label for requirement in unmet)
+        note = " ".join(
+            part for part in (note.strip(), f"Eligible by override of: {overridden}. Reason: {override}") if part
+        )
+    with transaction.atomic():
+        fields = {
+            "eligibility_override": note if unmet else "",
+            "assigned_date": case.assigned_date or timezone.localdate(),
+        }
+        transition(case, Status.ELIGIBLE, by=by, note=note, extra_fields=fields)
+        if unmet:
+            audit(
+                by,
+                "case.eligibility_overridden",
+                case,
+                case=case.case_number,
+                unmet=[r.key for r in unmet],
+                reason=override,
+            )
+        notices.queue_assignment_notice(case)
+    return case
 
 
-def mark_ineligible(case: Case, *, by, reason: str) -> Case:
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the application is ineligible (8 CCR 9792.10.3)."})
-    return transition(case, Status.INELIGIBLE, by=by, note=reason, extra_fields={"ineligible_reason": reason})
+def mark_ineligible(case: Case, *, by, reason: str, rule: str = "") -> Case:
+    """Close the case as ineligible; the note states the rule of 9792.10.3 that failed (``eligibility.RULES``)."""
+    if rule and rule not in eligibility.RULES:
+        raise ValidationError({"rule": f"{rule!r} is not a rule of {eligibility.RULE}."})
+    if not reason.strip() and not rule:
+        raise ValidationError({"reason": f"Say why the application is ineligible ({eligibility.RULE})."})
+    stated = ""
+    if rule:
+        found = {requirement.key: requirement for requirement in eligibility.check(case)}[rule]
+        stated = f"Ineligible under {eligibility.RULE}: {found.ineligible_note}"
+    text = " ".join(part for part in (stated, reason.strip()) if part)
+    return transition(case, Status.INELIGIBLE, by=by, note=text, extra_fields={"ineligible_reason": text})
+
+
+@transaction.atomic
+def join_case(case: Case, *, into: Case, by) -> Case:
+    """Join an application into another with the same employee, requesting physician and date of injury
+    (9792.10.4(a)): the joined case's disputed items move to the lead case, to be decided in its one determination,
+    with the documents the lead does not already hold; the joined case is closed with a link to the lead."""
+    from cases import duplicates
+
+    reason = duplicates.cannot_join(case, into)
+    if reason:
+        raise ValidationError(reason)
+    lead = Case.objects.select_for_update().get(pk=into.pk)
+    start = lead.items.count()
+    moved = list(case.items.order_by("position", "pk"))
+    for offset, item in enumerate(moved):
+        item.case, item.position = lead, start + offset
+        item.save(update_fields=["case", "position"])
+    held = set(lead.documents.values_list("sha256", flat=True))
+    case.documents.exclude(sha256__in=held).update(case=lead)
+    count = f"{len(moved)} disputed item{'s' if len(moved) != 1 else ''}"
+    are = "are" if len(moved) != 1 else "is"
+    record_transition(
+        lead,
+        lead.status,
+        by=by,
+        note=f"Case {case.case_number} joined into this case (9792.10.4(a)): its {count} {are} decided here.",
+    )
+    transition(
+        case,
+        Status.CLOSED,
+        by=by,
+        note=f"Joined into case {lead.case_number} (9792.10.4(a)): its {count} {are} decided in that case's "
+        "determination.",
+        extra_fields={"joined_into": lead},
+    )
+    audit(by, "case.joined", case, case=case.case_number, into=lead.case_number, items=len(moved))
+    return case
 
 
 def request_records(case: Case, *, by, on: date | None = None, method: str = Case.RecordsMethod.ELECTRONIC) -> Case:
@@ -122,8 +202,10 @@ class IntakeAction:
     key: str
     label: str
     target: str
-    run: Callable[..., Case]  # run(case, by=, on=, method=, note=)
+    run: Callable[..., Case]  # run(case, by=, on=, method=, note=, rule=, override=, into=)
     note_required: bool = False
+    # The form's fields this action takes (the page shows only these): "on", "method", "rule", "override", "into".
+    takes: tuple[str, ...] = ()
 
 
 # The intake moves, once: the case page lists those the lifecycle allows, the form validates against them and the
@@ -135,49 +217,62 @@ INTAKE_ACTIONS: dict[str, IntakeAction] = {
             "eligible",
             "Mark eligible",
             Status.ELIGIBLE,
-            lambda case, *, by, on, method, note: mark_eligible(case, by=by, note=note),
+            lambda case, *, by, note, override, **_: mark_eligible(case, by=by, note=note, override=override),
+            takes=("override",),
         ),
         IntakeAction(
             "ineligible",
             "Mark ineligible",
             Status.INELIGIBLE,
-            lambda case, *, by, on, method, note: mark_ineligible(case, by=by, reason=note),
-            note_required=True,
+            lambda case, *, by, note, rule, **_: mark_ineligible(case, by=by, reason=note, rule=rule),
+            takes=("rule",),
         ),
         IntakeAction(
             "request_records",
             "Request records",
             Status.RECORDS_REQUESTED,
-            lambda case, *, by, on, method, note: request_records(
+            lambda case, *, by, on, method, **_: request_records(
                 case, by=by, on=on, method=method or Case.RecordsMethod.ELECTRONIC
             ),
+            takes=("on", "method"),
         ),
         IntakeAction(
             "receive_records",
             "Records received",
             Status.RECORDS_RECEIVED,
-            lambda case, *, by, on, method, note: receive_records(case, by=by, on=on),
+            lambda case, *, by, on, **_: receive_records(case, by=by, on=on),
+            takes=("on",),
         ),
         IntakeAction(
             "withdraw",
             "Withdrawn by the employee",
             Status.WITHDRAWN,
-            lambda case, *, by, on, method, note: withdraw(case, by=by, reason=note),
+            lambda case, *, by, note, **_: withdraw(case, by=by, reason=note),
             note_required=True,
         ),
         IntakeAction(
             "terminate",
             "Terminate (treatment authorized)",
             Status.TERMINATED,
-            lambda case, *, by, on, method, note: terminate(case, by=by, **({"reason": note} if note else {})),
+            lambda case, *, by, note, **_: terminate(case, by=by, **({"reason": note} if note else {})),
+        ),
+        IntakeAction(
+            "join",
+            "Join into another case (same employee, physician and date of injury)",
+            Status.CLOSED,
+            lambda case, *, by, into, **_: join_case(case, into=into, by=by),
+            takes=("into",),
         ),
     )
 }
 
 
-def allowed_intake_actions(case: Case) -> list[IntakeAction]:
+def allowed_intake_actions(case: Case, *, joinable: bool = False) -> list[IntakeAction]:
+    """The moves the lifecycle allows from the case's state; joining only when a case to join into exists."""
     allowed = TRANSITIONS.get(case.status, ())
-    return [action for action in INTAKE_ACTIONS.values() if action.target in allowed]
+    return [
+        action for action in INTAKE_ACTIONS.values() if action.target in allowed and (action.key != "join" or joinable)
+    ]
 
 
 # -- documents ---------------------------------------------------------------------------------------------------

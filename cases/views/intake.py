@@ -8,11 +8,12 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
-from cases import selectors
+from cases import duplicates, eligibility, selectors
 from cases.forms import CaseFilterForm, CaseForm, DocumentForm, ItemFormSet, TransitionForm
+from cases.lifecycle import Status
 from cases.models import Case
 from cases.permissions import case_view
-from cases.services import intake
+from cases.services import intake, notices
 from core.permissions import allowed, permission_required
 
 PAGE_SIZE = 50
@@ -54,6 +55,7 @@ def _case_page_queryset():
 @case_view(queryset=_case_page_queryset)
 def case_detail(request: HttpRequest, case: Case) -> HttpResponse:
     can_edit = allowed(request.user, "cases.edit_intake")
+    joinable = duplicates.joinable(case) if can_edit else []
     return render(
         request,
         "cases/case_detail.html",
@@ -63,8 +65,13 @@ def case_detail(request: HttpRequest, case: Case) -> HttpResponse:
             "documents": case.documents.all(),
             "transitions": case.transitions.select_related("by").prefetch_related("by__groups"),
             "can_edit": can_edit,
-            "actions": intake.allowed_intake_actions(case) if can_edit else [],
+            "actions": intake.allowed_intake_actions(case, joinable=bool(joinable)) if can_edit else [],
             "transition_form": TransitionForm(),
+            "checklist": eligibility.check(case) if can_edit and case.status == Status.RECEIVED else [],
+            "filing_deadline": eligibility.filing_deadline(case),
+            "ineligible_rules": eligibility.RULES,
+            "joinable": joinable,
+            "assignment_notice": notices.notice_status(case),
             "document_form": DocumentForm() if can_edit else None,
         },
     )
@@ -72,12 +79,17 @@ def case_detail(request: HttpRequest, case: Case) -> HttpResponse:
 
 def _intake(request: HttpRequest, case: Case | None) -> HttpResponse:
     instance = case or Case()
+    found: list[Case] = []  # likely duplicates of a new application, shown before it is saved
     if request.method == "POST":
         form = CaseForm(request.POST, instance=instance)
         formset = ItemFormSet(request.POST, instance=instance, prefix="items")
         document_form = DocumentForm(request.POST, request.FILES, prefix="doc") if request.FILES else None
         valid = form.is_valid() & formset.is_valid() & (document_form is None or document_form.is_valid())
-        if valid:
+        if valid and case is None and not request.POST.get("save_anyway"):
+            found = duplicates.likely_duplicates(form.cleaned_data)
+        if valid and found:
+            messages.warning(request, "Not saved yet: this application may already be a case. Open it, or save anyway.")
+        elif valid:
             document = None
             if document_form is not None:
                 upload = document_form.cleaned_data["file"]
@@ -96,7 +108,8 @@ def _intake(request: HttpRequest, case: Case | None) -> HttpResponse:
             else:
                 messages.success(request, f"Case {saved.case_number} saved.")
                 return redirect(saved)
-        messages.error(request, "The case was not saved: correct the fields marked below.")
+        if not found:
+            messages.error(request, "The case was not saved: correct the fields marked below.")
     else:
         form = CaseForm(instance=instance)
         formset = ItemFormSet(instance=instance, prefix="items")
@@ -109,6 +122,7 @@ def _intake(request: HttpRequest, case: Case | None) -> HttpResponse:
             "form": form,
             "formset": formset,
             "document_form": document_form or DocumentForm(prefix="doc"),
+            "duplicates": found,
         },
     )
 
@@ -138,6 +152,9 @@ def case_transition(request: HttpRequest, case: Case) -> HttpResponse:
             on=form.cleaned_data["on"],
             method=form.cleaned_data["method"],
             note=form.cleaned_data["note"],
+            rule=form.cleaned_data["rule"],
+            override=form.cleaned_data["override"],
+            into=form.cleaned_data["into"],
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

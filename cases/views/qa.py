@@ -1,9 +1,7 @@
 """Clinical QA: the queue of submitted determinations, the review page (the determination beside the records, comments
-per item, return or approve, wording edits) and every version compared side by side."""
+per item, return or approve, wording edits) and every version compared word by word."""
 
 from __future__ import annotations
-
-import difflib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -12,13 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cases import comparison
 from cases.lifecycle import Status
 from cases.models import Case, Determination, ItemDecision
 from cases.permissions import case_view, visible_cases
 from cases.services import determinations
-from cases.wording import item_heading
 from core.permissions import permission_required
-from guidelines.citations import REVIEWER, Basis, format_guideline_line
 
 
 @require_GET
@@ -41,38 +38,6 @@ def _versions(case: Case) -> list[Determination]:
         case.determinations.select_related("author", "qa_by", "saved_by").prefetch_related(
             Prefetch("decisions", ItemDecision.objects.select_related("item"))
         )
-    )
-
-
-def version_text(determination: Determination) -> list[str]:
-    """A version as lines of text, in the letter's order, for the side-by-side diff."""
-    lines = ["CLINICAL CASE SUMMARY", *determination.clinical_case_summary.splitlines(), ""]
-    for row in determination.decisions.all():
-        basis = Basis() if row.basis_none else Basis.from_dict(row.basis or {})
-        lines += [
-            item_heading(row.item, row.decision),
-            format_guideline_line(basis, party=REVIEWER),
-            "Decision rationale:",
-            *row.rationale.splitlines(),
-            "",
-        ]
-    return lines
-
-
-def _who(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else "—"
-
-
-def version_diff(older: Determination, newer: Determination) -> str:
-    """Side-by-side HTML table (difflib) of two versions, headed by who wrote each and when."""
-
-    def label(version: Determination) -> str:
-        when = version.submitted_at or version.updated_at
-        origin = version.get_origin_display()
-        return f"Version {version.version} · {origin} · {_who(version.author)} · {when:%m/%d/%Y %I:%M %p}"
-
-    return difflib.HtmlDiff(wrapcolumn=70).make_table(
-        version_text(older), version_text(newer), label(older), label(newer), context=True, numlines=2
     )
 
 
@@ -128,7 +93,7 @@ def qa_review(request: HttpRequest, case: Case) -> HttpResponse:
             "determination": submitted or (versions[-1] if versions else None),
             "submitted": submitted,
             "versions": versions,
-            "diffs": [(older, newer, version_diff(older, newer)) for older, newer in reversed(pairs)],
+            "comparisons": [comparison.compare(older, newer) for older, newer in reversed(pairs)],
             "documents": case.documents.all(),
         },
     )

@@ -868,7 +868,15 @@ def _move(case: Case, step: str, spec: DemoCase, *, users: dict, reviewer, today
     received = case.application_received
     records_on = _records_on(spec, received, today)
     if step == Status.ELIGIBLE:
-        intake.mark_eligible(case, by=admin, note="Signed, filed on time, UR decision attached.")
+        case.application_signed = True
+        case.save(update_fields=["application_signed", "updated_at"])
+        # The demo's UR decision copies are attached after the moves: recorded as an override so the timeline says so.
+        intake.mark_eligible(
+            case,
+            by=admin,
+            note="Signed, filed on time.",
+            override="Demo data: the UR decision copy is filed with the case's documents.",
+        )
         case.assigned_date = min(received + timedelta(days=1), today)
         case.save(update_fields=["assigned_date", "updated_at"])
     elif step == Status.INELIGIBLE:

@@ -77,7 +77,7 @@ def test_administrator_creates_a_case_with_items_parties_and_a_first_transition(
 
 def test_parties_are_shared_records_not_repeated_per_case(admin_client):
     admin_client.post(reverse("cases:create"), intake_data())
-    admin_client.post(reverse("cases:create"), intake_data(employer_name="ACME produce"))
+    admin_client.post(reverse("cases:create"), intake_data(employer_name="ACME produce", save_anyway="1"))
     assert Case.objects.count() == 2
     assert Party.objects.filter(kind=Party.Kind.EMPLOYER).count() == 1
 
@@ -237,7 +237,7 @@ def test_the_case_list_filters_by_deadline(admin_client):
 def test_administrator_moves_a_case_through_intake_states_from_its_page(admin_client):
     case = CaseFactory(status=Status.RECEIVED)
     url = reverse("cases:transition", args=[case.case_number])
-    admin_client.post(url, {"action": "eligible"})
+    admin_client.post(url, {"action": "eligible", "override": "Checked on the paper file."})
     admin_client.post(url, {"action": "request_records", "on": "2026-11-02", "method": "mail"})
     response = admin_client.post(url, {"action": "withdraw", "note": ""}, follow=True)
     assert "The case was not moved. Reason / note: Give the reason." in response.content.decode()

@@ -3,6 +3,7 @@ and every version compared side by side with who and when."""
 
 import pytest
 from django.urls import reverse
+from django.utils.timezone import localtime
 
 from cases.lifecycle import Status
 from cases.models import Determination
@@ -107,20 +108,56 @@ def test_approval_with_a_wording_edit_keeps_both_versions_and_shows_the_diff_wit
     assert versions == [(1, "superseded", "reviewer", reviewer.pk), (2, "approved", "qa_edit", qa_user.pk)]
     html = client.get(reverse("cases:qa_review", args=[case.case_number])).content.decode()
     approved = Determination.objects.get(version=2)
-    assert "Version 1 → version 2" in html
-    assert f"Version 2 · Wording edited by QA · {qa_user.get_full_name()} · " in html
-    assert 'class="diff"' in html
-    assert f"{approved.qa_at:%m/%d/%Y}" in html
+    assert 'Version 1 → version 2 <span class="small text-muted">(1 section changed)</span>' in html
+    edited_at = localtime(approved.qa_at)
+    assert (
+        f"Version 2 · Wording edited by QA · {qa_user.get_full_name()} · edited "
+        f"{edited_at:%m/%d/%Y} {edited_at.strftime('%I:%M %p').lstrip('0')} {edited_at.tzname()}" in html
+    )
+    assert edited_at.tzname() in ("PST", "PDT")
+    assert "<p>Summary <del>v1.</del><ins>v1, edited by QA.</ins></p>" in html
+    assert html.count('<p class="small text-muted">No change.</p>') == 1
+    assert 'class="diff"' not in html
 
 
-def test_the_diff_between_a_returned_version_and_its_revision_shows_the_change(reviewer, qa_user):
-    from cases.views.qa import version_diff
-
+def test_the_comparison_between_a_returned_version_and_its_revision_marks_whole_words(client, reviewer, qa_user):
     case, submitted = _submitted(reviewer, items=1)
-    (item,) = case.items.all()
+    draft = determinations.return_determination(submitted, by=qa_user, comment="Shorter.")
+    determinations.save_draft(draft, by=reviewer, revision=0, summary="Summary with physical findings v2.")
+    determinations.submit_determination(draft, by=reviewer)
+    client.force_login(qa_user)
+    html = client.get(reverse("cases:qa_review", args=[case.case_number])).content.decode()
+    assert "<p>Summary <del>v1.</del><ins>with physical findings v2.</ins></p>" in html
+    assert f"Version 1 · Written by the reviewer · {reviewer.get_full_name()} · submitted " in html
+    assert "Version 2 · Revised by the reviewer after QA" in html
+
+
+def test_an_author_name_with_markup_is_shown_escaped_never_as_a_tag(client, reviewer, qa_user):
+    reviewer.first_name, reviewer.last_name = "<img src=x onerror=alert(1)>", ""
+    reviewer.save()
+    case, submitted = _submitted(reviewer, items=1)
+    draft = determinations.return_determination(submitted, by=qa_user, comment="Shorter.")
+    determinations.save_draft(draft, by=reviewer, revision=0, summary="<script>alert(2)</script> v2.")
+    determinations.submit_determination(draft, by=reviewer)
+    client.force_login(qa_user)
+    html = client.get(reverse("cases:qa_review", args=[case.case_number])).content.decode()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert (
+        "<p><del>Summary</del><ins>&lt;script&gt;alert(2)&lt;/script&gt;</ins> <del>v1.</del><ins>v2.</ins></p>" in html
+    )
+    assert "<img src=x" not in html and "<script>alert(2)" not in html
+
+
+def test_the_qa_page_of_a_determination_without_author_is_shown_not_a_500(client, reviewer, qa_user):
+    """An imported case's determination has no author (issue 10, finding 7)."""
+    case, submitted = _submitted(reviewer, items=1)
     draft = determinations.return_determination(submitted, by=qa_user, comment="Shorter.")
     determinations.save_draft(draft, by=reviewer, revision=0, summary="Summary v2.")
-    table = version_diff(submitted, draft)
-    assert 'Summary&nbsp;v<span class="diff_chg">1</span>.' in table
-    assert 'Summary&nbsp;v<span class="diff_chg">2</span>.' in table
-    assert f"Version 1 · Written by the reviewer · {reviewer.get_full_name()}" in table
+    determinations.submit_determination(draft, by=reviewer)
+    Determination.objects.filter(case=case).update(author=None)
+    client.force_login(qa_user)
+    response = client.get(reverse("cases:qa_review", args=[case.case_number]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Version 2 by the system" in html
+    assert "Version 1 · Written by the reviewer · not recorded (imported) · submitted " in html
