@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "reviewers",
     "cases",
     "letters",
+    "precedents",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ SEEDERS = [
     "reviewers.demo.seed",
     "cases.demo.seed",
     "letters.demo.seed",
+    "precedents.demo.seed",
 ]
 
 
