@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "reviewers",
     "cases",
     "letters",
+    "precedents",
 ]
 # Demo data and development tools (seed_demo): never installed in production, and no running app imports them.
 if not PRODUCTION:

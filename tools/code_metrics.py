@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-RUNNING_APPS = ("accounts", "cases", "core", "guidelines", "imrportal", "letters", "reviewers")
+RUNNING_APPS = ("accounts", "cases", "core", "guidelines", "imrportal", "letters", "precedents", "reviewers")
 
 
 @dataclass(frozen=True)

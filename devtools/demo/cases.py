@@ -45,7 +45,7 @@ DEMO_CLAIM_PREFIX = "DEMO-"
 
 
 def seed_published(*, by, log) -> int:
-    """Import the published letters of devtools/demo/data/published-cases.json (made by ``python -m cases.published``)
+    """Import the published letters of devtools/demo/data/published-cases.json (made by ``python -m precedents.parser``)
     that are not in the portal yet. Returns how many were imported."""
     document = json.loads(PUBLISHED_CASES.read_text(encoding="utf-8"))
     existing = set(

@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from cases.published import published_letters_document
+from precedents.parser import published_letters_document
 from tests import paths
 
 LETTERS_DIR = paths.LETTERS_TEXT
@@ -19,5 +19,5 @@ def _published_letters_document() -> dict:
 
 @pytest.fixture
 def published_document(_published_letters_document) -> dict:
-    """Every real published letter of IMR_LETTERS_DIR converted by cases.published; a copy the test may change."""
+    """Every real published letter of IMR_LETTERS_DIR converted by precedents.parser; a copy the test may change."""
     return copy.deepcopy(_published_letters_document)

@@ -4,10 +4,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from devtools.demo import cases, core, guidelines, letters, reviewers
+from devtools.demo import cases, core, guidelines, letters, precedents, reviewers
 
 # Each area seeds its own demo data, in this order. Each seeder is idempotent and takes the demo users.
-SEEDERS = [guidelines.seed, reviewers.seed, cases.seed, letters.seed]
+SEEDERS = [guidelines.seed, reviewers.seed, cases.seed, letters.seed, precedents.seed]
 
 
 class Command(BaseCommand):

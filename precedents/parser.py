@@ -9,7 +9,10 @@ Published letters are redacted: names, the claim number, the diagnosis and the i
 
 Convert a folder of letters::
 
-    python -m cases.published LETTERS_DIR -o cases.json
+    python -m precedents.parser LETTERS_DIR -o cases.json
+
+(a folder of ``.txt`` or ``.pdf`` letters; a PDF's text is extracted with ``pdftotext -layout``, as published letters
+were printed for the fixtures). ``precedents.importer`` stores what this reads as precedents.
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -47,19 +52,27 @@ _SUMMARY_INTRODUCTION = re.compile(r"^.*?including all medical records:\s*", re.
 _ISSUES_INTRODUCTION = re.compile(r"set forth below:\s*$")
 _CLAIMS_ADMINISTRATOR_LINE = re.compile(r"^Claims Administrator guideline:")
 _ORGANIZATION_LINE = re.compile(r"^(?!Claims Administrator guideline:)[A-Z][A-Za-z0-9&.,'/ -]{0,80}? guideline:")
+_NO_EVIDENCE = re.compile(r"\bdid not cite any medical evidence\b", re.IGNORECASE)
 _RATIONALE_LINE = re.compile(r"^Decision rationale:\s*")
 _HEADING = re.compile(r"^(?P<description>.+):\s*(?P<decision>Upheld|Overturned)\.?$", re.DOTALL)
-# Where UR modified a request, two wordings: "X was the original request. Y was authorized by the Claims
-# Administrator. The remaining IMR eligible portion of the original request, Z is: Upheld" and "X was the original
-# request. The Claims Administrator authorized Y, leaving the original request IMR eligible. The original request,
-# Z is: Upheld".
+# Where UR modified a request, the heading names the original request, the part the claims administrator authorized
+# and the remaining IMR eligible portion that the reviewer decided, in several wordings:
+#   "X was the original request. Y was authorized by the Claims Administrator. The remaining IMR eligible portion of
+#    the original request, Z is: Upheld"
+#   "X was the original request. The Claims Administrator authorized Y, leaving the original request IMR eligible.
+#    The original request, Z is: Upheld"
+#   "... The remaining IMR eligible portion of the original request is Z: Upheld" / "..., Z, is: Upheld" /
+#   "... The remaining IMR eligible portion is Z: Upheld" / "Y were authorized by the Claims Administrator."
 _MODIFIED_HEADING = re.compile(
-    r"^(?P<original>.+?) was the original request\.\s+"
-    r"(?:(?P<authorized>.+?) was authorized by the Claims Administrator"
-    r"|The Claims Administrator authorized (?P<authorized_whole>.+?),? leaving the original request IMR eligible)\.\s+"
-    r"The (?:remaining IMR eligible portion of the original request|original request),\s+"
-    r"(?P<description>.+?)(?:\s+is)?:\s*(?P<decision>Upheld|Overturned)\.?$",
-    re.DOTALL,
+    r"^(?P<original>.+?),? (?:was|were) the original request\.?\s+"
+    r"(?:(?P<authorized>.+?),? (?:was|were) (?:authorized|approved|certified) by the Claims Administrator"
+    r"|The Claims Administrator (?:authorized|approved|certified) (?P<authorized_whole>.+?)"
+    r"(?:,? leaving the (?:original request|remainder|rest) IMR eligible)?)\.?\s+"
+    r"The (?:(?:remaining )?IMR eligible portion(?: of the (?:original )?request)?|original request|remainder"
+    r"(?: of the (?:original )?request)?)"
+    r"(?:,\s*|\s+is:?\s+|\s+)"
+    r"(?P<description>.+?),?(?:\s+is)?:\s*(?P<decision>Upheld|Overturned)\.?$",
+    re.DOTALL | re.IGNORECASE,
 )
 _AGE = re.compile(r"\b(\d{1,3})[- ]years?[- ]old\b(?P<after>.{0,40})", re.IGNORECASE | re.DOTALL)
 _SEX = re.compile(r"\b(male|female|man|woman|gentleman|lady)\b", re.IGNORECASE)
@@ -152,7 +165,9 @@ def _drop_page_furniture(lines: list[_Line]) -> list[_Line]:
 
 
 def _join(lines: Sequence[_Line]) -> str:
-    return normalize_whitespace("\n".join(line.text for line in lines))
+    # A date, a range or "15-pound" wrapped after its hyphen ("10-" / "17-2016") continues on the next line.
+    text = re.sub(r"(?<=\d-)[ \t]*\n\s*(?=[^\W_])", "", "\n".join(line.text for line in lines))
+    return normalize_whitespace(text)
 
 
 def _paragraphs(lines: Sequence[_Line]) -> list[list[_Line]]:
@@ -284,6 +299,8 @@ def _item(heading: str, claims_administrator: str, reviewer: str, rationale: str
 
 def _basis(line: str) -> dict[str, Any]:
     """The basis of a guideline line; text in no known form is kept whole as one citation outside the MTUS."""
+    if _NO_EVIDENCE.search(line) and "Decision based on" not in line:
+        return Basis().to_dict()
     try:
         return parse_guideline_line(line)[2].to_dict()
     except ValueError:
@@ -364,23 +381,83 @@ def parse_published_letter(text: str) -> dict[str, Any]:
     }
 
 
+PDF_TIMEOUT = 60
+
+
+class LetterFileError(ValueError):
+    """A file that holds no letter text (not a PDF nor UTF-8 text, a PDF without a text layer, unreadable)."""
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF as ``pdftotext -layout`` prints it (form feeds between pages); pypdf's layout mode where
+    poppler is not installed. Raises LetterFileError for a file that is not a readable PDF."""
+    if not data.startswith(b"%PDF-"):
+        raise LetterFileError("not a PDF file (it does not start with %PDF-)")
+    if shutil.which("pdftotext"):
+        try:
+            done = subprocess.run(
+                ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"],
+                input=data,
+                capture_output=True,
+                timeout=PDF_TIMEOUT,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            raise LetterFileError(f"pdftotext took longer than {PDF_TIMEOUT} s to read the PDF") from None
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise LetterFileError(f"pdftotext could not read the PDF: {message[-1] if message else done.returncode}")
+        text = done.stdout.decode("utf-8", "replace")
+    else:  # pragma: no cover - poppler-utils is in the Makefile's APT_PACKAGES
+        import io
+
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            text = "\f".join(page.extract_text(extraction_mode="layout") for page in reader.pages) + "\f"
+        except (PdfReadError, ValueError, KeyError) as error:
+            raise LetterFileError(f"pypdf could not read the PDF: {error}") from None
+    if not text.replace("\f", "").strip():
+        raise LetterFileError("the PDF has no text layer (a scan?): nothing to read")
+    return text
+
+
+def letter_text(data: bytes, name: str = "") -> str:
+    """The letter's text from a file's bytes: a PDF (by its signature, whatever its name) or ``pdftotext -layout``
+    text in UTF-8."""
+    if data.startswith(b"%PDF-"):
+        return pdf_text(data)
+    if name.lower().endswith(".pdf"):
+        raise LetterFileError("not a PDF file (it does not start with %PDF-)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise LetterFileError(f"neither a PDF nor UTF-8 text (byte {error.start} is not UTF-8)") from None
+
+
 def published_letters_document(paths: Iterable[Path]) -> dict[str, Any]:
-    """An `imr-case/1` document with one case per letter file, in the order given."""
+    """An `imr-case/1` document with one case per letter file (text or PDF), in the order given."""
     cases = []
     for path in paths:
         try:
-            cases.append(parse_published_letter(Path(path).read_text(encoding="utf-8")))
+            cases.append(parse_published_letter(letter_text(Path(path).read_bytes(), str(path))))
         except ValueError as error:
             raise ValueError(f"{path}: {error}") from error
     return {"format": FORMAT, "cases": cases}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Convert published IMR letters (pdftotext text) to imr-case/1 JSON.")
-    parser.add_argument("source", type=Path, help="a folder of .txt letters, or one letter")
+    parser = argparse.ArgumentParser(description="Convert published IMR letters (PDF or text) to imr-case/1 JSON.")
+    parser.add_argument("source", type=Path, help="a folder of .txt or .pdf letters, or one letter")
     parser.add_argument("-o", "--output", type=Path, help="the JSON file to write (default: standard output)")
     arguments = parser.parse_args(argv)
-    paths = sorted(arguments.source.glob("*.txt")) if arguments.source.is_dir() else [arguments.source]
+    paths = (
+        sorted(path for path in arguments.source.iterdir() if path.suffix.lower() in (".txt", ".pdf"))
+        if arguments.source.is_dir()
+        else [arguments.source]
+    )
     try:
         document = published_letters_document(paths)
     except ValueError as error:

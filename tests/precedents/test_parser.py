@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from cases.published import main, parse_published_letter, published_letters_document
+from precedents.parser import main, parse_published_letter, published_letters_document
 from tests import paths
 
 LETTERS = paths.LETTERS_TEXT
