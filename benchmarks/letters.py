@@ -59,8 +59,8 @@ def peak_rss_mib() -> float:
 def roundtrip() -> None:
     from cases.interchange.importer import import_document
     from cases.models import Case
-    from cases.published import published_letters_document
     from letters import rendering
+    from precedents.parser import published_letters_document
 
     paths = sorted(LETTERS.glob("*.txt"))
     import_document(published_letters_document(paths))

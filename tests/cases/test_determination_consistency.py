@@ -4,8 +4,8 @@ decision, a summary. The rationale check is run over every real published letter
 import pytest
 
 from cases.consistency import consistency_problems, decision_agrees_with_rationale, rationale_conclusion
-from cases.published import published_letters_document
 from cases.services import determinations
+from precedents.parser import published_letters_document
 from tests import paths
 from tests.factories import case_in_review
 

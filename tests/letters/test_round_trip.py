@@ -13,8 +13,8 @@ import pytest
 
 from cases.interchange.importer import import_document
 from cases.models import Case
-from cases.published import published_letters_document
 from letters import rendering
+from precedents.parser import published_letters_document
 from tests import paths
 
 LETTERS = paths.LETTERS
