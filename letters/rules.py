@@ -13,3 +13,6 @@ rules.add_rule("letters.correct", is_administrator | is_qa)
 rules.add_rule("letters.generate", is_administrator)
 # The unsigned letter preview: the case's reviewer, clinical QA and administrators.
 rules.add_rule("letters.preview", is_case_reviewer | is_qa | is_administrator)
+# Every version of a case's determination, also another physician's superseded draft after a reassignment; the
+# case's reviewer previews only their own versions (and QA's edits of them).
+rules.add_rule("letters.preview_any_version", is_qa | is_administrator)

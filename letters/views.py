@@ -17,7 +17,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncDate
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -298,7 +298,16 @@ def preview(request: HttpRequest, case: Case) -> HttpResponse:
 
     version = request.GET.get("version", "")
     determinations = case.determinations.order_by("version")
-    determination = determinations.filter(version=version).first() if version.isdigit() else determinations.last()
+    if not allowed(request.user, "letters.preview_any_version"):
+        # A determination is one physician's work: after a reassignment the new reviewer never reads the previous
+        # reviewer's superseded draft (issue 10, finding 3).
+        determinations = determinations.filter(Q(author=request.user) | Q(based_on__author=request.user))
+    if version.isdigit():
+        determination = determinations.filter(version=version).first()
+        if determination is None:
+            raise Http404("No such version of this case's determination.")
+    else:
+        determination = determinations.last()
     if determination is None:
         messages.info(request, "No determination has been started for this case yet.")
         return redirect(case)

@@ -69,3 +69,34 @@ def test_only_the_cases_reviewer_qa_and_administrators_preview(client, drafted, 
     assert client.get(url).status_code == 404
     client.force_login(qa_user)
     assert client.get(url).status_code == 200
+
+
+def test_after_a_reassignment_the_new_reviewer_cannot_preview_the_previous_reviewers_draft(
+    client, admin_user, reviewer, other_reviewer, qa_user
+):
+    from cases.services import assignment
+    from tests.factories import reviewer_profile, specialty_fit, waiting_case
+
+    specialty_fit()
+    reviewer_profile(reviewer)
+    reviewer_profile(other_reviewer)
+    case = waiting_case()
+    assignment.offer_case(case, reviewer, by=admin_user)
+    assignment.accept_case(case, by=reviewer, attestation_text=assignment.attestation_text(case))
+    first = determinations.start_or_get_draft(case, by=reviewer)
+    determinations.save_draft(first, by=reviewer, revision=0, summary="Reviewer one's own reading of the file.")
+    assignment.reassign_case(case, other_reviewer, by=admin_user, reason="Reviewer fell ill.")
+    assignment.accept_case(case, by=other_reviewer, attestation_text=assignment.attestation_text(case))
+    second = determinations.start_or_get_draft(case, by=other_reviewer)
+    url = reverse("letters:preview", args=[case.case_number])
+
+    client.force_login(other_reviewer)
+    assert client.get(url, {"version": first.version}).status_code == 404
+    own = client.get(url, {"version": second.version})
+    assert own.status_code == 200
+    assert "Reviewer one's own reading" not in " ".join(pdftotext(own.content).split())
+    latest = client.get(url)
+    assert "Reviewer one's own reading" not in " ".join(pdftotext(latest.content).split())
+    client.force_login(qa_user)  # clinical QA reads every version, the superseded one included
+    text = " ".join(pdftotext(client.get(url, {"version": first.version}).content).split())
+    assert "Reviewer one's own reading of the file." in text
