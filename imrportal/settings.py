@@ -294,6 +294,10 @@ IMR_VERIFY_PER_MINUTE = env_int("IMR_VERIFY_PER_MINUTE", 10)
 IMR_VERIFY_MAX_BYTES = env_int("IMR_VERIFY_MAX_BYTES", 5 * 1024 * 1024)
 IMR_VERIFY_CPU_SECONDS = env_int("IMR_VERIFY_CPU_SECONDS", 5)
 
+# The PHI access log (audit/): every read and change of protected data. Off only for the benchmark that measures its
+# cost; `check --deploy` refuses production without it.
+IMR_ACCESS_LOG = env_bool("IMR_ACCESS_LOG", True)
+
 # Content-Security-Policy (django-csp): nothing inline, nothing from another origin. Views whose response is framed
 # by our own pages (record files, letter previews: X-Frame-Options SAMEORIGIN) get frame-ancestors 'self'.
 CONTENT_SECURITY_POLICY = {

@@ -1,17 +1,26 @@
 from django.contrib import admin
 
+from audit.admin import AccessLoggedAdminMixin
+from core.admin import ReadOnlyAdminMixin
 from letters.models import FROZEN_FIELDS, Letter, LetterDownload, Service
 
 
-class ServiceInline(admin.TabularInline):
+class ServiceInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Service is recorded from the letter center and never rewritten: a wrong record is followed by a new one."""
+
     model = Service
     extra = 0
     fields = ("served_on", "method", "recipients", "note", "by", "at")
-    readonly_fields = ("by", "at")
+    readonly_fields = fields
 
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
+class LetterAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
+    access_object_type = "letter"
+
+    def access_case_number(self, obj) -> str:
+        return obj.case.case_number
+
     list_display = ("case", "rendition", "version", "state", "signed_at", "superseded_at")
     list_filter = ("rendition", "state")
     search_fields = ("case__case_number", "sha256", "verification_code")
@@ -34,19 +43,15 @@ class LetterAdmin(admin.ModelAdmin):
 
 
 @admin.register(LetterDownload)
-class LetterDownloadAdmin(admin.ModelAdmin):
+class LetterDownloadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("letter", "by", "at", "ip", "in_bulk")
     readonly_fields = ("letter", "by", "at", "ip", "in_bulk")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+    actions = None
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("letter", "served_on", "method", "by", "at")
     list_filter = ("method",)
     readonly_fields = ("letter", "by", "at")
+    actions = None
