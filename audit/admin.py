@@ -16,12 +16,18 @@ class AccessLoggedAdminMixin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, admin.utils.unquote(object_id))
+        if obj is None:
+            outcome = log.Outcome.NOT_FOUND
+        elif request.method == "POST" and not self.has_change_permission(request, obj):
+            outcome = log.Outcome.DENIED
+        else:
+            outcome = log.Outcome.ALLOWED
         log.record(
             request,
             object_type=self.access_object_type,
             object_id=object_id,
             case_number=self.access_case_number(obj) if obj is not None else "",
-            outcome=log.Outcome.ALLOWED if obj is not None else log.Outcome.NOT_FOUND,
+            outcome=outcome,
             action=f"admin:{self.opts.label_lower}",
         )
         return super().change_view(request, object_id, form_url, extra_context)
