@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from core.text import PrintableTextFormMixin
 from letters.models import Rendition, Service
 
 
@@ -38,7 +39,7 @@ class ServiceForm(forms.Form):
         return names
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(PrintableTextFormMixin, forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept with the new version.")
 
 

@@ -188,9 +188,9 @@ def test_the_database_refuses_to_update_or_delete_a_log_row(model, client, admin
     table = model._meta.db_table
 
     for statement in (f"UPDATE {table} SET id = id WHERE id = %s", f"DELETE FROM {table} WHERE id = %s"):
-        with pytest.raises(DatabaseError, match="pgtrigger: Cannot update or delete rows"):
-            with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(statement, [row.pk])
+        refused = pytest.raises(DatabaseError, match="pgtrigger: Cannot update or delete rows")
+        with refused, transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement, [row.pk])
     with pytest.raises(DatabaseError, match="pgtrigger: Cannot update or delete rows"), transaction.atomic():
         model.objects.filter(pk=row.pk).delete()
     assert model.objects.filter(pk=row.pk).exists()
