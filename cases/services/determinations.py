@@ -137,6 +137,7 @@ def _clean_text(value: Any, *, where: str, limit: int = 50_000) -> str:
 CITATION_LIMIT = 40
 CITATION_TEXT_LIMIT = 1_000
 BASIS_LIMIT = 20_000
+COMMENT_LIMIT = 10_000
 
 
 def _citation_text(value: Any, *, where: str) -> str:
@@ -400,8 +401,11 @@ def return_determination(
     Returns the new draft.
     """
     _check_qa(by)
-    comment = (comment or "").strip()
-    item_comments = {int(key): (value or "").strip() for key, value in (item_comments or {}).items()}
+    comment = _clean_text(comment, where="comment", limit=COMMENT_LIMIT).strip()
+    item_comments = {
+        int(key): _clean_text(value, where=f"comment on item {key}", limit=COMMENT_LIMIT).strip()
+        for key, value in (item_comments or {}).items()
+    }
     if not comment and not any(item_comments.values()):
         raise DeterminationError("Say what the reviewer should change: a comment, or one on an item.", code="empty")
     locked = _lock_submitted(determination)
@@ -472,7 +476,11 @@ def approve_determination(determination: Determination, *, by, edits: dict | Non
     approved = locked
     edits = edits or {}
     summary = edits.get("summary")
-    rationales = {int(key): value for key, value in (edits.get("rationales") or {}).items()}
+    summary = None if summary is None else _clean_text(summary, where="summary")
+    rationales = {
+        int(key): _clean_text(value, where=f"rationale of item {key}")
+        for key, value in (edits.get("rationales") or {}).items()
+    }
     rows = {row.item_id: row for row in locked.decisions.all()}
     if set(rationales) - set(rows):
         raise DeterminationError(f"No such item on this determination: {sorted(set(rationales) - set(rows))}.")
