@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.db import connections, router, transaction
+from django.db import connections, router
 from django.http import HttpRequest
 
 from accounts.security import client_ip
@@ -70,14 +70,25 @@ def _row(request: HttpRequest, *, object_type, object_id, case_number, outcome, 
 
 def _save(rows: list[AccessEvent]) -> None:
     connection = connections[router.db_for_write(AccessEvent)]
-    if connection.in_atomic_block:  # inside a caller's transaction: its commit decides, as for everything else in it
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        # Inside a caller's transaction its commit decides, as for everything else in it.
         AccessEvent.objects.bulk_create(rows, batch_size=500)
         return
-    with transaction.atomic(using=connection.alias):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        AccessEvent.objects.bulk_create(rows, batch_size=500)
+    # One statement, so one transaction in autocommit and one round trip; set_config(..., true) makes that
+    # transaction's commit asynchronous, and only that one.
+    fields = [field for field in AccessEvent._meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    row_sql = "(" + ", ".join(f"%s::{field.db_type(connection)}" for field in fields) + ")"
+    for start in range(0, len(rows), 500):
+        batch = rows[start : start + 500]
+        params = [field.get_db_prep_save(getattr(row, field.attname), connection) for row in batch for field in fields]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {connection.ops.quote_name(AccessEvent._meta.db_table)} ({columns}) "
+                f"SELECT * FROM (VALUES {', '.join([row_sql] * len(batch))}) AS row "
+                "WHERE set_config('synchronous_commit', 'off', true) IS NOT NULL",
+                params,
+            )
 
 
 def accesses_of_case(case_number: str, limit: int = 15) -> list[AccessEvent]:

@@ -133,11 +133,21 @@ def test_a_failed_request_keeps_its_row_outside_the_requests_transaction(client)
     case = factories.case_in_review(reviewer)
     client.force_login(qa)
 
-    assert client.get(reverse("cases:workspace", args=[case.case_number])).status_code == 403
+    url = reverse("cases:workspace", args=[case.case_number])
+    assert client.get(url, HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="2001:db8::7").status_code == 403
 
     assert events(username="qa-nurse") == [
         ("qa-nurse", "read", "cases:workspace", "case", "", case.case_number, "denied")
     ]
+    event = AccessEvent.objects.get(username="qa-nurse")
+    assert (event.user, event.ip, event.user_agent, event.method, event.path, event.detail) == (
+        qa,
+        "2001:db8::7",
+        BROWSER,
+        "GET",
+        url,
+        {},
+    )
 
 
 def test_the_request_transaction_check_refuses_atomic_requests():
@@ -309,3 +319,19 @@ def test_the_case_page_shows_administrators_who_accessed_the_case(client, admin_
     nurse.groups.add(qa)
     client.force_login(nurse)
     assert "Who accessed" not in client.get(reverse("cases:detail", args=[first.case_number])).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_records_each_case_in_one_statement_outside_any_transaction(client):
+    administrator = factories.UserFactory(username="boss")
+    administrator.groups.add(Group.objects.get_or_create(name=roles.ADMINISTRATOR)[0])
+    cases = [factories.CaseFactory(), factories.CaseFactory()]
+    client.force_login(administrator)
+
+    assert client.get(reverse("cases:export")).status_code == 200
+
+    exported = AccessEvent.objects.filter(action="cases:export").order_by("case_number")
+    assert list(exported.values_list("username", "object_type", "object_id", "case_number", "detail")) == [
+        ("boss", "case", str(case.pk), case.case_number, {"format": "imr-case/1"})
+        for case in sorted(cases, key=lambda case: case.case_number)
+    ]
