@@ -169,18 +169,21 @@ def letter_context(
 def addressees(case: Case) -> list[dict[str, str]]:
     """Who the parties' letter goes to (9792.10.7) and where: employee, attorney, requesting physician, claims
     administrator, employer, with the addresses kept on the case and its parties. Missing parties are left out, not
-    printed empty."""
+    printed empty. Each row's ``key`` names the addressee (a service records which ones were served)."""
 
     def lines(*parts: str) -> str:
         return "\n".join(part for part in parts if part)
 
     rows = []
     if case.employee_name:
-        rows.append({"role": "Injured worker", "name": case.employee_name, "address": case.employee_address})
+        rows.append(
+            {"key": "employee", "role": "Injured worker", "name": case.employee_name, "address": case.employee_address}
+        )
     if case.attorney_name or case.employee_attorney_id:
         firm = case.employee_attorney
         rows.append(
             {
+                "key": "attorney",
                 "role": "Attorney for the injured worker",
                 "name": case.attorney_name or str(firm),
                 "address": lines(str(firm) if firm and case.attorney_name else "", firm.address if firm else ""),
@@ -190,6 +193,7 @@ def addressees(case: Case) -> list[dict[str, str]]:
         provider = case.requesting_provider
         rows.append(
             {
+                "key": "requesting_physician",
                 "role": "Requesting physician",
                 "name": str(provider),
                 "address": lines(case.provider_specialty, provider.address),
@@ -198,6 +202,7 @@ def addressees(case: Case) -> list[dict[str, str]]:
     if case.claims_administrator_id:
         rows.append(
             {
+                "key": "claims_administrator",
                 "role": "Claims administrator",
                 "name": str(case.claims_administrator),
                 "address": lines(
@@ -206,7 +211,9 @@ def addressees(case: Case) -> list[dict[str, str]]:
             }
         )
     if case.employer_id:
-        rows.append({"role": "Employer", "name": str(case.employer), "address": case.employer.address})
+        rows.append(
+            {"key": "employer", "role": "Employer", "name": str(case.employer), "address": case.employer.address}
+        )
     return rows
 
 
