@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -306,7 +307,11 @@ def submit(request: HttpRequest, case: Case) -> HttpResponse:
     except ValueError:
         messages.error(request, "The determination was not submitted: reload the page and try again.")
     except determinations.IncompleteDetermination as incomplete:
-        messages.error(request, f"Not submitted yet: {len(incomplete.problems)} thing(s) to fix, listed below.")
+        messages.error(
+            request,
+            f"Not submitted yet: {len(incomplete.problems)} thing{pluralize(len(incomplete.problems))} to fix, "
+            "listed below.",
+        )
     except ValidationError as error:
         messages.error(request, "Not submitted: " + " ".join(error.messages))
     else:
