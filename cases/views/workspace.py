@@ -241,7 +241,7 @@ def autosave(request: HttpRequest, case: Case) -> JsonResponse:
             raise ValidationError("revision: expected the revision number the draft was loaded with.")
         if determination is None:
             raise determinations.DeterminationLocked(
-                "This determination is no longer a draft (submitted or approved): it can no longer be changed.",
+                "This determination was already submitted: it can no longer be changed.",
                 code="locked",
             )
         determination.case = case

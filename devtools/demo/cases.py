@@ -841,10 +841,12 @@ def _create_demo_case(spec: DemoCase, *, users: dict, today: date) -> Case:
         employee_age=spec.age,
         employee_sex=spec.sex,
         employee_address=f"{100 + int(spec.key) * 7} Example Street, Fresno, CA 93701",
-        employer=get_or_create_party(Party.Kind.EMPLOYER, spec.employer),
-        claims_administrator=get_or_create_party(Party.Kind.CLAIMS_ADMINISTRATOR, spec.claims_administrator),
+        employer=get_or_create_party(Party.Kind.EMPLOYER, spec.employer, address=demo_address(spec.employer)),
+        claims_administrator=get_or_create_party(
+            Party.Kind.CLAIMS_ADMINISTRATOR, spec.claims_administrator, address=demo_address(spec.claims_administrator)
+        ),
         adjuster_name=spec.adjuster,
-        employee_attorney=get_or_create_party(Party.Kind.LAW_FIRM, spec.law_firm),
+        employee_attorney=get_or_create_party(Party.Kind.LAW_FIRM, spec.law_firm, address=demo_address(spec.law_firm)),
         attorney_name=spec.attorney,
         requesting_provider=_physician(spec),
         provider_specialty=spec.specialty,
@@ -984,8 +986,22 @@ def _move(case: Case, step: str, spec: DemoCase, *, users: dict, reviewer, today
         intake.terminate(case, by=admin, reason=spec.note)
 
 
+_DEMO_STREETS = ("Capitol Mall", "J Street", "Fulton Street", "Van Ness Avenue", "Broadway", "Tulare Street")
+_DEMO_CITIES = ("Sacramento, CA 95814", "Fresno, CA 93721", "Oakland, CA 94612", "San Jose, CA 95113")
+
+
+def demo_address(name: str) -> str | None:
+    """A made-up postal address for a demo party, the same for the same name on every run (the letters and the
+    proof of service print the parties' addresses)."""
+    if not name:
+        return None
+    number = sum(ord(char) for char in name)
+    street, city = _DEMO_STREETS[number % len(_DEMO_STREETS)], _DEMO_CITIES[number % len(_DEMO_CITIES)]
+    return f"{100 + number % 900} {street}, Suite {number % 40 + 100}\n{city}"
+
+
 def _physician(spec: DemoCase) -> Party:
-    physician = get_or_create_party(Party.Kind.PHYSICIAN, spec.physician)
+    physician = get_or_create_party(Party.Kind.PHYSICIAN, spec.physician, address=demo_address(spec.physician))
     group = get_or_create_party(Party.Kind.PROVIDER_GROUP, spec.provider_group)
     if physician.organization_id != group.pk:
         physician.organization = group

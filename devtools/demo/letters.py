@@ -26,14 +26,14 @@ SERVED_CASE = "0011"
 
 
 def _deliveries(case: Case) -> list[services.Delivery]:
-    """The letter's own addressees (``rendering.addressees``), served by mail; the claims administrator by fax."""
+    """The letter's own addressees (``rendering.addressees``), each served by mail."""
     return [
         services.Delivery(
             key=row["key"],
             role=row["role"],
             name=row["name"],
             address=row["address"],
-            method=Service.Method.FAX if row["key"] == "claims_administrator" else Service.Method.MAIL,
+            method=Service.Method.MAIL,
         )
         for row in addressees(case)
     ]
