@@ -79,3 +79,19 @@ def test_staff_serve_the_ticked_addressees_each_by_its_method_and_print_the_proo
     page.emulate_media(media="print")
     expect(page.locator("nav.portal-nav")).to_be_hidden()
     page.screenshot(path=str(SCREENS / "proof-of-service.png"), full_page=True)
+
+
+def test_the_case_page_shows_the_letter_signed_without_a_reload(page, admin_user, qa_user):
+    case = determined_case(qa=qa_user)
+    log_in(page, admin_user.username)
+    page.goto(case.get_absolute_url())
+    progress = page.locator("#letter-progress")
+    expect(progress).to_contain_text("Queued: the letter is being rendered and signed.")
+    page.evaluate("window.__sameDocument = true")  # gone if the page reloads
+
+    services.generate_letters(case)  # as the letter worker would, while the page stays open
+
+    expect(progress.locator("li")).to_have_count(2, timeout=15_000)
+    expect(progress).to_contain_text("Parties' letter v1: signed")
+    expect(page.locator("#letter-status")).to_have_attribute("data-state", "done")
+    assert page.evaluate("window.__sameDocument") is True
