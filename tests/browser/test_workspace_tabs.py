@@ -39,3 +39,34 @@ def test_one_tabs_unsaved_text_is_not_offered_in_another_open_tab(page, reviewer
     expect(other.locator("#id_summary")).to_have_value("Typed in tab A, not saved yet.")
     expect(other.locator("#save-status")).to_have_text("Saved", timeout=10_000)
     assert Determination.objects.get().clinical_case_summary == "Typed in tab A, not saved yet."
+
+
+def test_typing_in_a_page_of_a_determination_submitted_meanwhile_says_already_submitted(page, reviewer):
+    case = case_in_review(reviewer, items=1)
+    item = case.items.get()
+    draft = determinations.start_or_get_draft(case, by=reviewer)
+    basis = {"mtus": [{"chapter": "Chronic Pain Medical Treatment 2016", "sections": ["Physical Medicine"]}]}
+    determinations.save_draft(
+        draft,
+        by=reviewer,
+        revision=0,
+        summary="Summary.",
+        decisions={
+            item.pk: {
+                "decision": "upheld",
+                "basis": {**basis, "non_mtus": []},
+                "rationale": "No functional improvement is documented. The request is not medically necessary.",
+            }
+        },
+    )
+    log_in(page, reviewer.username)
+    page.goto(f"/cases/{case.case_number}/workspace/")  # the page a Back button brings back
+    determinations.submit_determination(Determination.objects.get(), by=reviewer)
+
+    page.locator("#id_summary").fill("Summary, once more.")
+
+    expect(page.locator("#save-status")).to_have_text("Already submitted", timeout=10_000)
+    alert = page.locator("#conflict-alert")
+    expect(alert).to_contain_text("Already submitted. This determination was already submitted")
+    assert "conflict" not in alert.inner_text().lower()
+    expect(page.get_by_role("button", name="Show the submitted version")).to_be_visible()
