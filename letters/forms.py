@@ -33,7 +33,8 @@ class ServiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.addressees = addressees
         self.fields["recipients"].choices = [(row["key"], f"{row['role']}: {row['name']}") for row in addressees]
-        self.fields["recipients"].initial = [row["key"] for row in addressees]
+        # Ticked at first: the addressees the letter can be mailed to (an addressee without an address is offered too).
+        self.fields["recipients"].initial = [row["key"] for row in addressees if row["address"]]
         for row in addressees:
             self.fields[f"method_{row['key']}"] = forms.ChoiceField(
                 label=f"How {row['name']} was served",
@@ -58,8 +59,14 @@ class ServiceForm(forms.Form):
         cleaned = super().clean()
         for row in self.addressees:
             name = f"method_{row['key']}"
-            if row["key"] in cleaned.get("recipients", []) and not cleaned.get(name) and name not in self.errors:
+            if row["key"] not in cleaned.get("recipients", []) or name in self.errors:
+                continue
+            if not cleaned.get(name):
                 self.add_error(name, f"Choose how {row['name']} was served.")
+            elif cleaned[name] == Service.Method.MAIL and not row["address"]:
+                self.add_error(
+                    name, f"No postal address on file for {row['name']}: add it to the case, or say how else."
+                )
         return cleaned
 
     def deliveries(self) -> list[Delivery]:

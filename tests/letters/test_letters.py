@@ -228,8 +228,8 @@ def test_recording_service_keeps_it_and_moves_the_case_to_served(case, letters, 
         {
             "served_on": "2026-11-12",
             "recipients": ["employee", "claims_administrator"],
-            "method_employee": "mail",
-            "method_claims_administrator": "mail",
+            "method_employee": "email",
+            "method_claims_administrator": "email",
             "note": "",
         },
     )
@@ -237,7 +237,7 @@ def test_recording_service_keeps_it_and_moves_the_case_to_served(case, letters, 
     service = Service.objects.get()
     assert (service.letter, service.method, service.recipients, service.by) == (
         letters[0],
-        "mail",
+        "email",
         [f"Injured worker: {case.employee_name}", f"Claims administrator: {case.claims_administrator}"],
         staff_user,
     )

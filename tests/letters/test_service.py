@@ -46,7 +46,8 @@ def test_the_register_offers_the_letters_addressees_ticked_with_their_addresses(
     boxes = re.findall(
         r'<input class="form-check-input" type="checkbox" name="recipients" value="(\w+)"[^>]*checked', page
     )
-    assert boxes == ["employee", "claims_administrator", "employer"]
+    assert boxes == ["employee", "claims_administrator"]  # the employer has no address: offered, not ticked
+    assert 'value="employer" id="recipient-employer">' in page
     assert "12 Elm Street<br>Fresno, CA 93701" in page
     assert "PO Box 4000<br>Sacramento, CA 95812" in page
     assert page.count('name="method_employee"') == 1
@@ -86,6 +87,22 @@ def test_service_with_nothing_ticked_says_so_at_the_field_and_saves_nothing(case
     assert 'aria-describedby="recipients-error"' in page
     assert "This field is required" not in page
     assert "recipients:" not in page
+    assert Service.objects.count() == 0
+
+
+def test_mail_to_an_addressee_without_an_address_is_refused_at_its_method(case, letters, client, staff_user):
+    client.force_login(staff_user)
+
+    response = client.post(
+        reverse("letters:service", args=[letters[0].pk]),
+        {"served_on": "2026-11-12", "recipients": ["employer"], "method_employer": "mail"},
+    )
+
+    assert response.status_code == 400
+    assert (
+        '<div class="invalid-feedback" id="id_method_employer-error">No postal address on file for '
+        f"{case.employer}: add it to the case, or say how else.</div>" in response.content.decode()
+    )
     assert Service.objects.count() == 0
 
 
