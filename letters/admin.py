@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from letters.models import FROZEN_FIELDS, Letter, LetterDownload, Service
+from letters.models import FROZEN_FIELDS, Letter, LetterDownload, Service, ServiceRecipient
 
 
 class ServiceInline(admin.TabularInline):
@@ -45,8 +45,31 @@ class LetterDownloadAdmin(admin.ModelAdmin):
         return False
 
 
+class ServiceRecipientInline(admin.TabularInline):
+    model = ServiceRecipient
+    extra = 0
+    fields = ("position", "key", "role", "name", "address")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # recorded by letters.services.record_service only
+
+
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
     list_display = ("letter", "served_on", "method", "by", "at")
     list_filter = ("method",)
     readonly_fields = ("letter", "by", "at")
+    inlines = [ServiceRecipientInline]
+
+
+@admin.register(ServiceRecipient)
+class ServiceRecipientAdmin(admin.ModelAdmin):
+    """Who each service reached, at which address (what the proof of service prints)."""
+
+    list_display = ("service", "role", "name")
+    search_fields = ("name", "service__letter__case__case_number")
+    readonly_fields = ("service", "position", "key", "role", "name", "address")
+
+    def has_add_permission(self, request) -> bool:
+        return False
