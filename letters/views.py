@@ -262,7 +262,11 @@ def request_letter(request: HttpRequest, case: Case) -> HttpResponse:
     except ValidationError as error:
         messages.info(request, " ".join(error.messages))
     else:
-        messages.success(request, f"The letter of {case.case_number} is being made; this page shows it once signed.")
+        case.refresh_from_db(fields=["status"])
+        if case.status == Status.DETERMINED:
+            messages.success(request, f"The letter of {case.case_number} is being made; it is listed here once signed.")
+        else:  # tasks run in the web process (make run): it is made already
+            messages.success(request, f"The letter of {case.case_number} is signed.")
     return redirect(target)
 
 
