@@ -34,7 +34,7 @@ class ServiceForm(forms.Form):
         self.addressees = addressees
         self.fields["recipients"].choices = [(row["key"], f"{row['role']}: {row['name']}") for row in addressees]
         # Ticked at first: the addressees the letter can be mailed to (an addressee without an address is offered too).
-        self.fields["recipients"].initial = [row["key"] for row in addressees if row["address"]]
+        self.fields["recipients"].initial = [row["key"] for row in addressees if row["postal"]]
         for row in addressees:
             self.fields[f"method_{row['key']}"] = forms.ChoiceField(
                 label=f"How {row['name']} was served",
@@ -63,7 +63,7 @@ class ServiceForm(forms.Form):
                 continue
             if not cleaned.get(name):
                 self.add_error(name, f"Choose how {row['name']} was served.")
-            elif cleaned[name] == Service.Method.MAIL and not row["address"]:
+            elif cleaned[name] == Service.Method.MAIL and not row["postal"]:
                 self.add_error(
                     name, f"No postal address on file for {row['name']}: add it to the case, or say how else."
                 )
@@ -78,6 +78,7 @@ class ServiceForm(forms.Form):
                 role=row["role"],
                 name=row["name"],
                 address=row["address"],
+                email=row["email"],
                 method=self.cleaned_data[f"method_{row['key']}"],
             )
             for row in self.addressees

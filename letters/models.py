@@ -245,6 +245,7 @@ class ServiceRecipient(models.Model):
     role = models.CharField(max_length=64)
     name = models.CharField(max_length=255)
     address = models.TextField(blank=True)
+    email = models.EmailField(blank=True, help_text="Where an e-mailed letter went, when the party's address is known.")
 
     class Meta:
         ordering = ["service", "position", "pk"]

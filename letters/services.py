@@ -339,6 +339,7 @@ class Delivery:
     name: str
     address: str
     method: str
+    email: str = ""
 
 
 # The ways a letter is served on one addressee (the portal method is for parties reading it there, not a service).
@@ -394,6 +395,7 @@ def record_service(
                     role=delivery.role,
                     name=delivery.name,
                     address=delivery.address,
+                    email=delivery.email if method == Service.Method.EMAIL else "",
                 )
                 for position, delivery in enumerate(group)
             )

@@ -33,6 +33,7 @@ def _deliveries(case: Case) -> list[services.Delivery]:
             role=row["role"],
             name=row["name"],
             address=row["address"],
+            email=row["email"],
             method=Service.Method.MAIL,
         )
         for row in addressees(case)

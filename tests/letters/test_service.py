@@ -24,7 +24,8 @@ def case(qa_user, reviewer):
     case.employee_address = "12 Elm Street\nFresno, CA 93701"
     case.save(update_fields=["employee_address"])
     case.claims_administrator.address = "PO Box 4000\nSacramento, CA 95812"
-    case.claims_administrator.save(update_fields=["address"])
+    case.claims_administrator.email = "imr@claims.example"
+    case.claims_administrator.save(update_fields=["address", "email"])
     return case
 
 
@@ -51,6 +52,8 @@ def test_the_register_offers_the_letters_addressees_ticked_with_their_addresses(
     assert "12 Elm Street<br>Fresno, CA 93701" in page
     assert "PO Box 4000<br>Sacramento, CA 95812" in page
     assert page.count('name="method_employee"') == 1
+    assert "E-mail: imr@claims.example" in page
+    assert page.count("No postal address on file") == 1  # the employer
     assert '<textarea class="form-control" name="recipients"' not in page
 
 
@@ -117,24 +120,30 @@ def test_each_ticked_addressee_is_served_by_its_own_method_with_the_address_of_t
             "served_on": "2026-11-12",
             "recipients": ["employee", "claims_administrator"],
             "method_employee": "mail",
-            "method_claims_administrator": "fax",
+            "method_claims_administrator": "email",
             "method_employer": "email",  # not ticked: not served
         },
     )
 
     assert response.status_code == 302
     served = [
-        (row.service.method, row.key, row.name, row.address)
+        (row.service.method, row.key, row.name, row.address, row.email)
         for row in ServiceRecipient.objects.select_related("service").order_by("service__pk", "position")
     ]
     assert served == [
-        ("mail", "employee", case.employee_name, "12 Elm Street\nFresno, CA 93701"),
-        ("fax", "claims_administrator", str(case.claims_administrator), "PO Box 4000\nSacramento, CA 95812"),
+        ("mail", "employee", case.employee_name, "12 Elm Street\nFresno, CA 93701", ""),
+        (
+            "email",
+            "claims_administrator",
+            str(case.claims_administrator),
+            "PO Box 4000\nSacramento, CA 95812",
+            "imr@claims.example",
+        ),
     ]
     events = AuditEvent.objects.filter(action="letter.served").order_by("pk")
     assert [(event.detail["method"], event.detail["recipients"]) for event in events] == [
         ("mail", ["employee"]),
-        ("fax", ["claims_administrator"]),
+        ("email", ["claims_administrator"]),
     ]
     case.refresh_from_db()
     assert case.status == Status.SERVED
