@@ -7,3 +7,6 @@ class AuditConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "audit"
     verbose_name = "Access log"
+
+    def ready(self) -> None:
+        from audit import checks  # noqa: F401  (registers the system checks)

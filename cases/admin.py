@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from audit.admin import AccessLoggedAdminMixin
+from cases.lifecycle import DECIDED_STATES
 from cases.models import (
     Assignment,
     Case,
@@ -12,6 +14,35 @@ from cases.models import (
 )
 from cases.views.assignment import offer_to_reviewer_action
 from core.admin import ReadOnlyAdminMixin
+from core.services import audit
+
+
+class CaseAccessLogged(AccessLoggedAdminMixin):
+    access_object_type = "case"
+
+    def access_case_number(self, obj) -> str:
+        return obj.case_number
+
+
+class CasePartAccessLogged(AccessLoggedAdminMixin):
+    """A part of a case (item, document, determination...): logged under its case; frozen once the case is decided."""
+
+    def access_case_number(self, obj) -> str:
+        return self._case(obj).case_number
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (
+            obj is None or self._case(obj).status not in DECIDED_STATES
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (
+            obj is None or self._case(obj).status not in DECIDED_STATES
+        )
+
+    @staticmethod
+    def _case(obj):
+        return obj.determination.case if isinstance(obj, ItemDecision) else obj.case
 
 
 class DisputedItemInline(admin.StackedInline):
@@ -31,7 +62,7 @@ class CaseDocumentInline(admin.TabularInline):
         return False
 
 
-class CaseTransitionInline(admin.TabularInline):
+class CaseTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = CaseTransition
     extra = 0
     readonly_fields = ["from_status", "to_status", "by", "at", "note"]
@@ -42,20 +73,42 @@ class CaseTransitionInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(CaseAccessLogged, admin.ModelAdmin):
+    """Facts of an open case may be corrected here (each save is an audit event naming the fields); a decided case's
+    facts are what its letter says, so from the determination on the page is read-only, and nothing is deleted."""
+
     list_display = ["case_number", "status", "priority", "employee_name", "claim_number", "due_date", "reviewer"]
     list_filter = ["status", "priority", "items__category"]
     search_fields = ["case_number", "claim_number", "employee_name"]
     date_hierarchy = "application_received"
-    readonly_fields = ["status", "due_date", "reviewer", "created_at", "updated_at", "created_by"]
+    readonly_fields = ["case_number", "status", "due_date", "reviewer", "created_at", "updated_at", "created_by"]
     autocomplete_fields = ["employer", "claims_administrator", "employee_attorney", "requesting_provider"]
     inlines = [DisputedItemInline, CaseDocumentInline, CaseTransitionInline]
     list_select_related = ["reviewer"]
     actions = [offer_to_reviewer_action]
 
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.status not in DECIDED_STATES)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:  # a new case gets its number from the sequence
+            return [name for name in self.readonly_fields if name != "case_number"]
+        return self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit(
+            request.user, "case.changed_in_admin" if change else "case.created_in_admin", obj, fields=form.changed_data
+        )
+
 
 @admin.register(DisputedItem)
-class DisputedItemAdmin(admin.ModelAdmin):
+class DisputedItemAdmin(CasePartAccessLogged, admin.ModelAdmin):
+    access_object_type = "item"
+
     list_display = ["case", "description", "category", "ur_outcome"]
     list_filter = ["category", "ur_outcome"]
     search_fields = ["description", "case__case_number"]
@@ -63,7 +116,9 @@ class DisputedItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseDocument)
-class CaseDocumentAdmin(admin.ModelAdmin):
+class CaseDocumentAdmin(CasePartAccessLogged, admin.ModelAdmin):
+    access_object_type = "document"
+
     list_display = ["case", "kind", "title", "page_count", "uploaded_at"]
     list_filter = ["kind"]
     search_fields = ["case__case_number", "title", "sha256"]
@@ -72,14 +127,12 @@ class CaseDocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseTransition)
-class CaseTransitionAdmin(admin.ModelAdmin):
+class CaseTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["case", "from_status", "to_status", "by", "at"]
     list_filter = ["to_status"]
     search_fields = ["case__case_number"]
     list_select_related = ["case", "by"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    actions = None
 
 
 @admin.register(CaseNumberSequence)
@@ -105,7 +158,9 @@ class ItemDecisionInline(admin.StackedInline):
 
 
 @admin.register(ItemDecision)
-class ItemDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ItemDecisionAdmin(CasePartAccessLogged, ReadOnlyAdminMixin, admin.ModelAdmin):
+    access_object_type = "item_decision"
+
     """Read-only, like determinations: decisions change only through the workspace and QA."""
 
     list_display = ["determination", "item", "decision", "basis_none"]
@@ -115,7 +170,9 @@ class ItemDecisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Determination)
-class DeterminationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DeterminationAdmin(CasePartAccessLogged, ReadOnlyAdminMixin, admin.ModelAdmin):
+    access_object_type = "determination"
+
     list_display = ["case", "version", "state", "author", "submitted_at", "qa_at"]
     list_filter = ["state"]
     search_fields = ["case__case_number"]

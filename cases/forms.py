@@ -9,6 +9,7 @@ from cases.lifecycle import Status
 from cases.models import Case, CaseDocument, Category, DisputedItem, Priority, UrServiceMethod
 from cases.services.intake import INTAKE_ACTIONS
 from core.models import Party
+from core.text import PrintableTextFormMixin
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -23,7 +24,7 @@ class PartyNameField(forms.CharField):
         super().__init__(**kwargs)
 
 
-class CaseForm(forms.ModelForm):
+class CaseForm(PrintableTextFormMixin, forms.ModelForm):
     employer_name = PartyNameField(Party.Kind.EMPLOYER, label="Employer")
     claims_administrator_name = PartyNameField(Party.Kind.CLAIMS_ADMINISTRATOR, label="Claims administrator")
     attorney_firm_name = PartyNameField(Party.Kind.LAW_FIRM, label="Employee attorney's firm")
@@ -164,7 +165,7 @@ class CaseForm(forms.ModelForm):
         return {field: self.cleaned_data.get(field, "") for field in [*self.party_fields, "provider_group_name"]}
 
 
-class DisputedItemForm(forms.ModelForm):
+class DisputedItemForm(PrintableTextFormMixin, forms.ModelForm):
     class Meta:
         model = DisputedItem
         fields = ["description", "category", "ur_outcome", "original_request", "authorized"]
@@ -203,7 +204,7 @@ ItemFormSet = forms.inlineformset_factory(
 )
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(PrintableTextFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=CaseDocument.Kind.choices)
     file = forms.FileField(label="PDF file")
     title = forms.CharField(max_length=200, required=False)
@@ -219,7 +220,7 @@ class DocumentForm(forms.Form):
         )
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(PrintableTextFormMixin, forms.Form):
     """The administrator's moves on the case page (``INTAKE_ACTIONS``); the lifecycle decides which are allowed."""
 
     action = forms.ChoiceField(choices=[(key, action.label) for key, action in INTAKE_ACTIONS.items()])
@@ -259,7 +260,10 @@ class TransitionForm(forms.Form):
 
 class CaseFilterForm(forms.Form):
     q = forms.CharField(
-        required=False, label="Search", widget=forms.TextInput(attrs={"placeholder": "Case, claim number or employee"})
+        required=False,
+        max_length=200,
+        label="Search",
+        widget=forms.TextInput(attrs={"placeholder": "Case, claim number or employee"}),
     )
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), ("open", "All open")] + Status.choices)
     priority = forms.ChoiceField(required=False, choices=[("", "Any priority")] + Priority.choices)

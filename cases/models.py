@@ -1,5 +1,6 @@
 import re
 
+import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -280,12 +281,14 @@ class CaseTransition(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(max_length=32, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=32, choices=Status.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     at = models.DateTimeField(default=timezone.now)
     note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["case", "at", "pk"]
+        # The timeline is append-only (a trigger on PostgreSQL): no row is changed or deleted, by the admin included.
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
 
     def __str__(self) -> str:
         return f"{self.case} {self.from_status or '∅'} → {self.to_status}"

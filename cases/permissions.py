@@ -7,9 +7,12 @@ A user who may not see a case gets a 404 from ``get_visible_case_or_404`` (and f
 from collections.abc import Callable
 from functools import wraps
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from audit import log
 from cases.lifecycle import Status
 from cases.models import Case
 from core import roles
@@ -51,16 +54,40 @@ def case_view(permission: str | None = None, *, queryset: Callable[[], QuerySet]
 
     Loads the case through the visibility rule (404 for a case the user may not see), then checks ``permission`` on
     it (403; ``None`` when seeing the case is enough), and calls the view with the case in place of its number.
-    ``queryset`` makes the queryset the case is loaded from (``select_related`` and the like)."""
+    ``queryset`` makes the queryset the case is loaded from (``select_related`` and the like).
+
+    Every call is recorded in the access log (``audit``), before the view runs: who asked for which case (and which
+    document, letter or version of it), and whether it was allowed, refused or not found."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request, case_number: str, *args, **kwargs):
-            case = get_visible_case_or_404(request.user, case_number, queryset() if queryset else None)
-            if permission is not None:
-                check_permission(request.user, permission, case)
+            target = _target(kwargs)
+            try:
+                case = get_visible_case_or_404(request.user, case_number, queryset() if queryset else None)
+                if permission is not None:
+                    check_permission(request.user, permission, case)
+            except Http404:
+                log.record(request, **target, case_number=case_number, outcome=log.Outcome.NOT_FOUND)
+                raise
+            except PermissionDenied:
+                log.record(request, **target, case_number=case_number, outcome=log.Outcome.DENIED)
+                raise
+            log.record(
+                request,
+                **(target if target["object_id"] else {**target, "object_id": case.pk}),
+                case_number=case_number,
+            )
             return view(request, case, *args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def _target(kwargs: dict) -> dict:
+    """What inside the case the URL names: a document, a letter, or the case itself."""
+    for name, object_type in (("document_id", "document"), ("letter_id", "letter")):
+        if name in kwargs:
+            return {"object_type": object_type, "object_id": kwargs[name]}
+    return {"object_type": "case", "object_id": ""}

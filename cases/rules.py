@@ -20,5 +20,8 @@ rules.add_rule("cases.assign", is_administrator)
 rules.add_rule("cases.view_own_cases", is_reviewer)
 # The workspace: only the assigned physician writes a case's determination.
 rules.add_rule("cases.write_determination", is_case_reviewer)
+# The medical records (document files and the records search): the case's physician, QA and administrators.
+# Correspondence staff serve letters from the letter center; they never need the records, so they may not read them.
+rules.add_rule("cases.read_records", is_administrator | is_case_reviewer | is_qa)
 # Clinical QA returns or approves submitted determinations.
 rules.add_rule("cases.review_determination", is_qa)

@@ -17,12 +17,16 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "object_type"]
     search_fields = ["object_id", "actor__username"]
     readonly_fields = ["at", "actor", "action", "object_type", "object_id", "detail"]
+    actions = None
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # append-only, like the access log
 
 
 @admin.register(EmailTemplate)

@@ -1,7 +1,9 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 
+from core.text import PrintableTextFormMixin
 from guidelines.models import GuidelineSection, GuidelineSource, QuantityLimit
 
 
@@ -14,7 +16,7 @@ class _CrispyForm:
         return helper
 
 
-class SourceForm(_CrispyForm, forms.ModelForm):
+class SourceForm(PrintableTextFormMixin, _CrispyForm, forms.ModelForm):
     url = forms.URLField(label="Link", max_length=500, required=False, assume_scheme="https")
 
     class Meta:
@@ -42,7 +44,7 @@ class SourceForm(_CrispyForm, forms.ModelForm):
             self.fields["key"].disabled = True
 
 
-class SectionForm(_CrispyForm, forms.ModelForm):
+class SectionForm(PrintableTextFormMixin, _CrispyForm, forms.ModelForm):
     note = forms.CharField(
         label="What changed and why", max_length=300, required=False, help_text="Kept in the section's history."
     )
@@ -63,7 +65,7 @@ class SectionForm(_CrispyForm, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
-class QuantityLimitForm(_CrispyForm, forms.ModelForm):
+class QuantityLimitForm(PrintableTextFormMixin, _CrispyForm, forms.ModelForm):
     class Meta:
         model = QuantityLimit
         fields = ["source", "section", *QuantityLimit.DATA_FIELDS]
@@ -84,6 +86,15 @@ class QuantityLimitForm(_CrispyForm, forms.ModelForm):
 
 class LibraryImportForm(forms.Form):
     file = forms.FileField(label="Library file (JSON, format imr-guidelines/1)")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.IMR_LIBRARY_IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"{upload.name} is {upload.size / 1_048_576:.1f} MB; a library file may be {limit / 1_048_576:.0f} MB."
+            )
+        return upload
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

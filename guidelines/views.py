@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import json
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,6 +15,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from core import jsonsafe
 from core.models import AuditEvent
 from core.permissions import allowed, check_permission, permission_required
 from guidelines import library_io, quantity_check, services
@@ -217,9 +217,9 @@ def library_import(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            data = json.loads(form.cleaned_data["file"].read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            errors = [f"The file is not JSON: {error}"]
+            data = jsonsafe.loads(form.cleaned_data["file"].read())
+        except jsonsafe.JSONProblem as problem:
+            errors = [f"The file {problem}."]
         else:
             try:
                 report = library_io.load_library(data, by=request.user)

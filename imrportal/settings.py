@@ -59,6 +59,7 @@ if not PRODUCTION:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "accounts.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -186,7 +187,8 @@ else:
     STORAGES["letters"] = {"BACKEND": "letters.models.PrivateLetterStorage"}
 # -- end storage --
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
+# A request body other than its files (an autosave is at most a summary and 21 rationales of 50,000 characters).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 CASE_DOCUMENT_MAX_BYTES = env_int("CASE_DOCUMENT_MAX_BYTES", 25 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -293,6 +295,16 @@ IMR_PASSWORD_RESET_PER_HOUR = env_int("IMR_PASSWORD_RESET_PER_HOUR", 5)
 IMR_VERIFY_PER_MINUTE = env_int("IMR_VERIFY_PER_MINUTE", 10)
 IMR_VERIFY_MAX_BYTES = env_int("IMR_VERIFY_MAX_BYTES", 5 * 1024 * 1024)
 IMR_VERIFY_CPU_SECONDS = env_int("IMR_VERIFY_CPU_SECONDS", 5)
+
+# The PHI access log (audit/): every read and change of protected data. Off only for the benchmark that measures its
+# cost; `check --deploy` refuses production without it.
+IMR_ACCESS_LOG = env_bool("IMR_ACCESS_LOG", True)
+# Bounds that no real document reaches and that keep one request from taking the machine: a library file, a case
+# import (bytes and cases), a record PDF's pages. Request bodies other than files: DATA_UPLOAD_MAX_MEMORY_SIZE.
+IMR_LIBRARY_IMPORT_MAX_BYTES = env_int("IMR_LIBRARY_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+IMR_IMPORT_MAX_BYTES = env_int("IMR_IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+IMR_IMPORT_MAX_CASES = env_int("IMR_IMPORT_MAX_CASES", 50_000)
+CASE_DOCUMENT_MAX_PAGES = env_int("IMR_DOCUMENT_MAX_PAGES", 5_000)
 
 # Content-Security-Policy (django-csp): nothing inline, nothing from another origin. Views whose response is framed
 # by our own pages (record files, letter previews: X-Frame-Options SAMEORIGIN) get frame-ancestors 'self'.

@@ -1,17 +1,26 @@
 from django.contrib import admin
 
+from audit.admin import AccessLoggedAdminMixin
+from core.admin import ReadOnlyAdminMixin
 from letters.models import FROZEN_FIELDS, Letter, LetterDownload, Service, ServiceRecipient
 
 
-class ServiceInline(admin.TabularInline):
+class ServiceInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Service is recorded from the letter center and never rewritten: a wrong record is followed by a new one."""
+
     model = Service
     extra = 0
     fields = ("served_on", "method", "recipients", "note", "by", "at")
-    readonly_fields = ("by", "at")
+    readonly_fields = fields
 
 
 @admin.register(Letter)
-class LetterAdmin(admin.ModelAdmin):
+class LetterAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
+    access_object_type = "letter"
+
+    def access_case_number(self, obj) -> str:
+        return obj.case.case_number
+
     list_display = ("case", "rendition", "version", "state", "signed_at", "superseded_at")
     list_filter = ("rendition", "state")
     search_fields = ("case__case_number", "sha256", "verification_code")
@@ -34,42 +43,35 @@ class LetterAdmin(admin.ModelAdmin):
 
 
 @admin.register(LetterDownload)
-class LetterDownloadAdmin(admin.ModelAdmin):
+class LetterDownloadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("letter", "by", "at", "ip", "in_bulk")
     readonly_fields = ("letter", "by", "at", "ip", "in_bulk")
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+    actions = None
 
 
-class ServiceRecipientInline(admin.TabularInline):
+class ServiceRecipientInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Recorded by ``letters.services.record_service`` only, with the addresses of the day."""
+
     model = ServiceRecipient
     extra = 0
-    fields = ("position", "key", "role", "name", "address")
+    fields = ("position", "key", "role", "name", "address", "email")
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False  # recorded by letters.services.record_service only
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("letter", "served_on", "method", "by", "at")
     list_filter = ("method",)
     readonly_fields = ("letter", "by", "at")
+    actions = None
     inlines = [ServiceRecipientInline]
 
 
 @admin.register(ServiceRecipient)
-class ServiceRecipientAdmin(admin.ModelAdmin):
+class ServiceRecipientAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Who each service reached, at which address (what the proof of service prints)."""
 
     list_display = ("service", "role", "name")
     search_fields = ("name", "service__letter__case__case_number")
-    readonly_fields = ("service", "position", "key", "role", "name", "address")
-
-    def has_add_permission(self, request) -> bool:
-        return False
+    readonly_fields = ("service", "position", "key", "role", "name", "address", "email")
+    actions = None

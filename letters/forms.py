@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from core.text import PrintableTextFormMixin
 from letters.models import Rendition, Service
 from letters.services import DELIVERY_METHODS, Delivery
 
@@ -16,7 +17,7 @@ class CenterFilterForm(forms.Form):
     case_number = forms.CharField(required=False, max_length=12, label="Case number")
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(PrintableTextFormMixin, forms.Form):
     """Service of a parties' letter: the letter's own addressees as ticked boxes, a method for each, the date."""
 
     served_on = forms.DateField(
@@ -86,7 +87,7 @@ class ServiceForm(forms.Form):
         ]
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(PrintableTextFormMixin, forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept with the new version.")
 
 

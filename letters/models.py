@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 
+import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, storages
@@ -206,6 +207,7 @@ class LetterDownload(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
 
 
 class Service(models.Model):
@@ -250,6 +252,8 @@ class ServiceRecipient(models.Model):
     class Meta:
         ordering = ["service", "position", "pk"]
         constraints = [models.UniqueConstraint(fields=["service", "key"], name="service_recipient_once")]
+        # A proof of service is never rewritten: a wrong record is followed by a new service.
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
 
     def __str__(self) -> str:
         return f"{self.role}: {self.name}"

@@ -28,6 +28,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.security import client_ip, rate_limit
+from audit import log
 from cases.lifecycle import Status
 from cases.models import Case
 from cases.permissions import case_view, visible_cases
@@ -54,6 +55,7 @@ def letter_center(request: HttpRequest) -> HttpResponse:
     """Signed letters to serve, with filters; download one or many; record service."""
     form = CenterFilterForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
+    log.record(request, object_type="letter_list")
     letters = (
         _visible_letters(request.user)
         .current()
@@ -106,7 +108,11 @@ def letter_center(request: HttpRequest) -> HttpResponse:
 
 def download(request: HttpRequest, letter_id: int) -> FileResponse:
     """One signed letter, to anyone who may see its case; every download is logged (who, when, from where)."""
-    letter = get_object_or_404(_visible_letters(request.user).signed(), pk=letter_id)
+    letter = _visible_letters(request.user).signed().filter(pk=letter_id).first()
+    if letter is None:
+        log.record(request, object_type="letter", object_id=letter_id, outcome=log.Outcome.NOT_FOUND)
+        raise Http404("No such letter.")
+    log.record(request, object_type="letter", object_id=letter.pk, case_number=letter.case.case_number)
     services.record_download(letter, by=request.user, ip=_client_ip(request))
     return FileResponse(
         letter.file.open("rb"), as_attachment=True, filename=letter.download_name, content_type="application/pdf"
@@ -136,6 +142,7 @@ def download_zip(request: HttpRequest) -> HttpResponse:
         for letter in letters:
             with letter.file.open("rb") as file:
                 archive.writestr(letter.download_name, file.read())
+    log.record_many(request, (("letter", letter.pk, letter.case.case_number) for letter in letters), zip=True)
     with transaction.atomic():
         for letter in letters:
             services.record_download(letter, by=request.user, ip=_client_ip(request), in_bulk=True)

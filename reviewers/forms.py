@@ -3,12 +3,13 @@ from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 
 from core.models import Party
+from core.text import PrintableTextFormMixin
 from reviewers.models import Licence, ReviewerProfile
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(PrintableTextFormMixin, forms.ModelForm):
     class Meta:
         model = ReviewerProfile
         fields = [
@@ -60,7 +61,7 @@ class ProfileForm(forms.ModelForm):
         return cleaned
 
 
-class LicenceForm(forms.ModelForm):
+class LicenceForm(PrintableTextFormMixin, forms.ModelForm):
     class Meta:
         model = Licence
         fields = ["state", "number", "expires_on", "restricted"]
@@ -70,7 +71,7 @@ class LicenceForm(forms.ModelForm):
 LicenceFormSet = forms.inlineformset_factory(ReviewerProfile, Licence, form=LicenceForm, extra=1, can_delete=True)
 
 
-class AffiliationForm(forms.Form):
+class AffiliationForm(PrintableTextFormMixin, forms.Form):
     kind = forms.ChoiceField(label="Kind of party", choices=Party.Kind.choices)
     name = forms.CharField(label="Name of the party", max_length=200)
     relationship = forms.CharField(

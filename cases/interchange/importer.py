@@ -22,6 +22,7 @@ from django.db.models import ProtectedError
 from cases.lifecycle import DECIDED_STATES, Status
 from cases.models import Case, Determination, DisputedItem, ItemDecision, validate_icd10
 from cases.services import intake as services
+from core import jsonsafe
 from core.models import Party
 from core.services import audit, get_or_create_party
 
@@ -92,15 +93,9 @@ def schema() -> dict[str, Any]:
 def load_document(raw: bytes | str) -> dict[str, Any]:
     """Parse a JSON document, or refuse it saying where the JSON is broken."""
     try:
-        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
-    except UnicodeDecodeError:
-        raise InterchangeError(["(document): is not UTF-8 text"]) from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InterchangeError(
-            [f"(document): is not JSON: {error.msg} at line {error.lineno}, column {error.colno}"]
-        ) from None
+        return jsonsafe.loads(raw)
+    except jsonsafe.JSONProblem as problem:
+        raise InterchangeError([f"(document): {problem}"]) from None
 
 
 # -- checking ------------------------------------------------------------------------------------------------

@@ -299,7 +299,7 @@ def page_texts(data: bytes) -> list[str]:
 def inspect_pdf(data: bytes, *, name: str) -> int:
     """Check by content that ``data`` is a readable PDF within the size limit; return its page count."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     limit = settings.CASE_DOCUMENT_MAX_BYTES
     if len(data) > limit:
@@ -308,15 +308,27 @@ def inspect_pdf(data: bytes, *, name: str) -> int:
         )
     if not data.lstrip()[:5] == b"%PDF-":
         raise ValidationError(f"{name} is not a PDF file (its content is not PDF, whatever its name).", code="not_pdf")
+    max_pages = settings.CASE_DOCUMENT_MAX_PAGES
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise ValidationError(f"{name} is password-protected; upload an unprotected copy.", code="encrypted")
+        # The page tree's own count first: walking a tree of 100,000 pages is most of a minute.
+        declared = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
+        if not isinstance(declared, int) or declared > max_pages:
+            raise ValidationError(
+                f"{name} has {declared} pages; a record may have at most {max_pages} (split it into parts).",
+                code="too_many_pages",
+            )
         pages = len(reader.pages)
     except ValidationError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as error:
         raise ValidationError(f"{name} is damaged and cannot be read as a PDF ({error}).", code="damaged") from None
+    if pages > max_pages:
+        raise ValidationError(
+            f"{name} has {pages} pages; a record may have at most {max_pages}.", code="too_many_pages"
+        )
     if pages == 0:
         raise ValidationError(f"{name} has no pages.", code="empty")
     return pages

@@ -8,12 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from audit import log
 from cases import selectors
 from cases.forms import CaseFilterForm
 from cases.interchange import InterchangeError, export_document, import_document, load_document
 from cases.permissions import visible_cases
 from core.permissions import permission_required
-from core.services import audit
 
 
 class ImportForm(forms.Form):
@@ -71,8 +71,8 @@ def case_export(request: HttpRequest) -> HttpResponse:
     params = filter_form.cleaned_data if filter_form.is_valid() else {}
     queryset = selectors.filter_cases(visible_cases(request.user), params)
     document = export_document(queryset)
-    for case in queryset.order_by("case_number"):
-        audit(request.user, "case.exported", case, format="imr-case/1")
+    exported = list(queryset.order_by("case_number").values_list("pk", "case_number"))
+    log.record_many(request, (("case", pk, number) for pk, number in exported), format="imr-case/1")
     response = HttpResponse(
         json.dumps(document, indent=2, ensure_ascii=False) + "\n", content_type="application/json; charset=utf-8"
     )

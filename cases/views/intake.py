@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from audit import log
 from cases import duplicates, eligibility, selectors
 from cases.forms import CaseFilterForm, CaseForm, DocumentForm, ItemFormSet, TransitionForm
 from cases.lifecycle import Status
@@ -31,6 +32,7 @@ def _form_problems(form) -> str:
 def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
+    log.record(request, object_type="case_list")  # the list shows workers' names; its search terms are in the path
     page = Paginator(selectors.case_list(request.user, params), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -73,6 +75,10 @@ def case_detail(request: HttpRequest, case: Case) -> HttpResponse:
             "joinable": joinable,
             "assignment_notice": notices.notice_status(case),
             "document_form": DocumentForm() if can_edit else None,
+            "can_read_records": allowed(request.user, "cases.read_records", case),
+            "access_events": (
+                log.accesses_of_case(case.case_number) if allowed(request.user, "audit.view_access_log") else None
+            ),
         },
     )
 
@@ -191,7 +197,7 @@ def document_upload(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 @xframe_options_sameorigin
-@case_view()
+@case_view("cases.read_records")
 def document_file(request: HttpRequest, case: Case, document_id: int) -> FileResponse:
     """A case document, only through the case access rule. Shown inline (the PDF viewer) or downloaded."""
     document = get_object_or_404(case.documents, pk=document_id)
@@ -209,7 +215,7 @@ def document_file(request: HttpRequest, case: Case, document_id: int) -> FileRes
     return response
 
 
-@case_view()
+@case_view("cases.read_records")
 def records_search(request: HttpRequest, case: Case) -> JsonResponse:
     """Search within the case's records: the pages holding every word, for the reviewer's viewer to jump to."""
     query = (request.GET.get("q") or "").strip()[:200]

@@ -21,6 +21,8 @@ from cases.lifecycle import Status
 from cases.models import Case, Determination, ItemDecision
 from cases.permissions import case_view
 from cases.services import determinations
+from core import jsonsafe
+from core.text import PrintableTextFormMixin
 
 # The library's endpoints (the guidelines app): the page works without them, the picker and the support panel
 # simply stay empty.
@@ -38,7 +40,7 @@ def optional_url(name: str) -> str:
 # -- forms -------------------------------------------------------------------------------------------------------
 
 
-class SummaryForm(forms.Form):
+class SummaryForm(PrintableTextFormMixin, forms.Form):
     summary = forms.CharField(
         label="Clinical case summary",
         required=False,
@@ -47,7 +49,7 @@ class SummaryForm(forms.Form):
     )
 
 
-class ItemDecisionForm(forms.Form):
+class ItemDecisionForm(PrintableTextFormMixin, forms.Form):
     """One disputed item's decision. The MTUS basis travels as JSON in a hidden field, filled by the picker."""
 
     decision = forms.ChoiceField(
@@ -97,8 +99,8 @@ def _json_list(text: str, what: str) -> list:
     if not text:
         return []
     try:
-        value = json.loads(text)
-    except ValueError:
+        value = jsonsafe.loads(text, max_depth=8)
+    except jsonsafe.JSONProblem:
         raise ValidationError(f"The {what} could not be read; reload the page.") from None
     if not isinstance(value, list):
         raise ValidationError(f"The {what} could not be read; reload the page.")
@@ -221,9 +223,9 @@ def _read_payload(request: HttpRequest) -> dict:
     """The autosave body: JSON, or a form field ``payload`` holding JSON (sendBeacon when a tab closes)."""
     raw = request.body if request.content_type == "application/json" else request.POST.get("payload", "")
     try:
-        payload = json.loads(raw or b"{}")
-    except ValueError:
-        raise ValidationError("The draft could not be read (not JSON).") from None
+        payload = jsonsafe.loads(raw or b"{}", max_depth=8)
+    except jsonsafe.JSONProblem as problem:
+        raise ValidationError(f"The draft could not be read: it {problem}.") from None
     if not isinstance(payload, dict):
         raise ValidationError("The draft could not be read (expected an object).")
     return payload

@@ -430,6 +430,9 @@ def test_the_export_download_holds_the_filtered_cases_and_is_audited(admin_clien
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="imr-cases-')
     assert json.loads(response.content) == EXAMPLE
-    from core.models import AuditEvent
+    from audit.models import AccessEvent
 
-    assert list(AuditEvent.objects.values_list("actor", "action")) == [(admin_user.pk, "case.exported")]
+    exported = AccessEvent.objects.filter(action="cases:export")
+    assert list(exported.values_list("user", "object_type", "case_number", "detail")) == [
+        (admin_user.pk, "case", EXAMPLE["cases"][0]["case_number"], {"format": "imr-case/1"})
+    ]

@@ -9,7 +9,7 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PORTAL_APPS = {"core", "cases", "guidelines", "reviewers", "letters"}
+PORTAL_APPS = {"core", "audit", "cases", "guidelines", "reviewers", "letters"}
 
 
 def test_every_model_of_the_portal_is_registered_in_the_admin():

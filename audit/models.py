@@ -1,0 +1,51 @@
+"""The PHI access log: one row per read or change of protected data, append-only.
+
+Rows are written by ``audit.log`` only. On PostgreSQL a trigger refuses every UPDATE and DELETE of a row (and of the
+older registers, ``core.AuditEvent``, ``cases.CaseTransition`` and ``letters.LetterDownload``), so neither the
+application, the Django admin nor a stray ``manage.py shell`` can rewrite who read what.
+"""
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AccessEvent(models.Model):
+    class Kind(models.TextChoices):
+        READ = "read", "Read"
+        WRITE = "write", "Change"
+
+    class Outcome(models.TextChoices):
+        ALLOWED = "allowed", "Allowed"
+        DENIED = "denied", "Refused (403)"
+        NOT_FOUND = "not_found", "Not found (404)"
+
+    at = models.DateTimeField(default=timezone.now)
+    # Users are deactivated, never deleted, while the log refers to them; the name is kept as it was at the time.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    username = models.CharField(max_length=150, blank=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    action = models.CharField(max_length=64, help_text="The page or download, e.g. cases:workspace, letters:download.")
+    object_type = models.CharField(max_length=32)
+    object_id = models.CharField(max_length=64, blank=True)
+    case_number = models.CharField(max_length=64, blank=True)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.ALLOWED)
+    method = models.CharField(max_length=8, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["-at"], name="access_at"),
+            models.Index(fields=["case_number", "-at"], name="access_case_at"),
+            models.Index(fields=["user", "-at"], name="access_user_at"),
+            models.Index(fields=["action", "-at"], name="access_action_at"),
+        ]
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username or 'anonymous'} {self.action} {self.case_number}"
