@@ -4,7 +4,12 @@ Django reaches much by name (settings strings, templates); pyproject's ``[tool.v
 (admin options, form hooks, commands, decorators of routed views). What is left is listed here.
 """
 
-from accounts.middleware import IdleSessionMiddleware, SecondFactorMiddleware, SecurityHeadersMiddleware
+from accounts.middleware import (
+    IdleSessionMiddleware,
+    RefuseNulMiddleware,
+    SecondFactorMiddleware,
+    SecurityHeadersMiddleware,
+)
 from accounts.views import locked_out
 from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
@@ -17,6 +22,7 @@ from reviewers.admin import ReviewerProfileAdmin
 
 portal  # settings.TEMPLATES context_processors, by dotted path
 IdleSessionMiddleware  # settings.MIDDLEWARE
+RefuseNulMiddleware  # settings.MIDDLEWARE
 SecurityHeadersMiddleware  # settings.MIDDLEWARE
 SecondFactorMiddleware  # settings.MIDDLEWARE
 locked_out  # settings.AXES_LOCKOUT_CALLABLE

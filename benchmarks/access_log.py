@@ -1,12 +1,13 @@
 """What the PHI access log costs a page: the same pages with the log on and off, in one run.
 
-    .venv/bin/python benchmarks/access_log.py --rounds 15 --requests 20
+    .venv/bin/python benchmarks/access_log.py --rounds 10 --requests 30
 
 Works in a PostgreSQL database of its own (``imr_bench_access`` on 127.0.0.1, dropped and made anew; or
 ``DATABASE_URL``), with the 136 published cases imported and one of them assigned to a reviewer. Each round times
-``--requests`` requests of each page with the log on, then as many with it off (``IMR_ACCESS_LOG``), through the full
-Django stack (middleware, sessions, templates) in this process; medians are over the rounds' per-request means, so the
-machine's noise hits both sides alike. Target: with the log ≤ 1.1x without. Results: benchmarks/RESULTS-access-log.md.
+``--requests`` pairs of requests of each page, with the log on and off (``IMR_ACCESS_LOG``), through the full
+Django stack (middleware, sessions, templates) in this process, one request with the log and one without in turn, so
+the machine's drift hits both sides alike; the figures are medians over every request. Target: with the log ≤ 1.1x
+without. Results: benchmarks/RESULTS-access-log.md.
 """
 
 from __future__ import annotations
@@ -96,19 +97,21 @@ def main() -> None:
         timed(client, url, 3)
     for _ in range(args.rounds):
         for name, (client, url) in pages.items():
-            for on in (True, False):
-                settings.IMR_ACCESS_LOG = on
-                results[name][on].append(timed(client, url, args.requests))
+            for _ in range(args.requests):  # one request with the log, one without, in turn: drift hits both alike
+                for on in (True, False):
+                    settings.IMR_ACCESS_LOG = on
+                    results[name][on].append(timed(client, url, 1))
     settings.IMR_ACCESS_LOG = True
     print(f"# access log cost: {args.rounds} rounds x {args.requests} requests per page and mode")
     engine = settings.DATABASES["default"]["ENGINE"]
     print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}; database {engine}")
     print(f"rows written: {AccessEvent.objects.count()}")
-    print("| page | with log (median ms) | without (median ms) | ratio |")
-    print("|---|---|---|---|")
+    print("| page | with log (median ms) | without (median ms) | ratio | p90 with | p90 without |")
+    print("|---|---|---|---|---|---|")
     for name, modes in results.items():
         with_log, without = statistics.median(modes[True]), statistics.median(modes[False])
-        print(f"| {name} | {with_log:.2f} | {without:.2f} | {with_log / without:.3f}x |")
+        p90 = [statistics.quantiles(modes[on], n=10)[-1] for on in (True, False)]
+        print(f"| {name} | {with_log:.2f} | {without:.2f} | {with_log / without:.3f}x | {p90[0]:.2f} | {p90[1]:.2f} |")
 
 
 if __name__ == "__main__":

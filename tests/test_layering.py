@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNNING_APPS = ("accounts", "cases", "core", "guidelines", "imrportal", "letters", "precedents", "reviewers")
+RUNNING_APPS = ("accounts", "audit", "cases", "core", "guidelines", "imrportal", "letters", "precedents", "reviewers")
 OFFLINE_PACKAGES = ("tools", "devtools")
 DYNAMIC_IMPORTERS = ("import_string", "import_module")
 

@@ -13,7 +13,6 @@ nothing is registered.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -26,10 +25,10 @@ from cases import hooks
 from cases.consistency import Problem, consistency_problems
 from cases.lifecycle import Status
 from cases.models import Assignment, Case, Determination, ItemDecision
+from cases.services.draft_input import COMMENT_LIMIT, clean_basis, clean_refs, clean_text
 from cases.services.intake import transition
 from core.permissions import allowed
 from core.services import audit
-from core.text import check_text
 from guidelines.services import cite_versions
 from reviewers.selectors import letter_credentials
 
@@ -124,99 +123,6 @@ def start_or_get_draft(case: Case, *, by) -> Determination:
     return draft
 
 
-def _clean_text(value: Any, *, where: str, limit: int = 50_000) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError(f"{where}: expected text.", code="invalid")
-    if len(value) > limit:
-        raise ValidationError(f"{where}: too long ({len(value)} characters; the limit is {limit}).", code="invalid")
-    return check_text(value, where=where)
-
-
-# A real letter cites a handful of guidelines per item; these bounds are far above that and far below harm.
-CITATION_LIMIT = 40
-CITATION_TEXT_LIMIT = 1_000
-BASIS_LIMIT = 20_000
-
-
-def _citation_text(value: Any, *, where: str) -> str:
-    if not isinstance(value, str):
-        raise ValidationError(f"{where}: expected text.", code="invalid")
-    return _clean_text(value, where=where, limit=CITATION_TEXT_LIMIT).strip()
-
-
-def _bounded(values: list, *, where: str) -> list:
-    if len(values) > CITATION_LIMIT:
-        raise ValidationError(f"{where}: {len(values)} entries; at most {CITATION_LIMIT}.", code="invalid")
-    return values
-
-
-def clean_basis(value: Any, *, where: str) -> dict[str, list]:
-    """A basis as the letters print it: ``{"mtus": [{"chapter", "sections", ["pages"]}], "non_mtus": [text]}``."""
-    if value in (None, ""):
-        return {"mtus": [], "non_mtus": []}
-    if not isinstance(value, dict):
-        raise ValidationError(f"{where}: expected an object with 'mtus' and 'non_mtus'.", code="invalid")
-    mtus_in, non_mtus_in = value.get("mtus") or [], value.get("non_mtus") or []
-    if not isinstance(mtus_in, list) or not isinstance(non_mtus_in, list):
-        raise ValidationError(f"{where}: 'mtus' and 'non_mtus' must be lists.", code="invalid")
-    mtus = []
-    for index, citation in enumerate(_bounded(mtus_in, where=f"{where}.mtus")):
-        here = f"{where}.mtus[{index}]"
-        if not isinstance(citation, dict) or not isinstance(citation.get("chapter"), str):
-            raise ValidationError(f"{here}: expected a chapter with its sections.", code="invalid")
-        chapter = _citation_text(citation["chapter"], where=f"{here}.chapter")
-        sections = citation.get("sections") or []
-        if not chapter:
-            raise ValidationError(f"{here}: the chapter is empty.", code="invalid")
-        if not isinstance(sections, list) or not all(isinstance(section, str) for section in sections):
-            raise ValidationError(f"{here}: sections must be a list of names.", code="invalid")
-        sections = [
-            _citation_text(section, where=f"{here}.sections[{number}]")
-            for number, section in enumerate(_bounded(sections, where=f"{here}.sections"))
-        ]
-        cleaned: dict[str, Any] = {"chapter": chapter, "sections": [section for section in sections if section]}
-        if citation.get("pages"):
-            if not isinstance(citation["pages"], str | int):
-                raise ValidationError(f"{here}.pages: expected page numbers as text.", code="invalid")
-            cleaned["pages"] = _citation_text(str(citation["pages"]), where=f"{here}.pages")
-        mtus.append(cleaned)
-    if not all(isinstance(text, str) for text in non_mtus_in):
-        raise ValidationError(f"{where}.non_mtus: each citation must be text.", code="invalid")
-    non_mtus = [
-        _citation_text(text, where=f"{where}.non_mtus[{number}]")
-        for number, text in enumerate(_bounded(non_mtus_in, where=f"{where}.non_mtus"))
-    ]
-    basis = {"mtus": mtus, "non_mtus": [text for text in non_mtus if text]}
-    size = len(json.dumps(basis, ensure_ascii=False))
-    if size > BASIS_LIMIT:
-        raise ValidationError(
-            f"{where}: the citations take {size} characters; at most {BASIS_LIMIT} per item.", code="invalid"
-        )
-    return basis
-
-
-def _clean_refs(value: Any, *, where: str) -> list[dict]:
-    if value in (None, ""):
-        return []
-    if not isinstance(value, list) or not all(isinstance(ref, dict) for ref in value):
-        raise ValidationError(f"{where}: expected a list of library sections.", code="invalid")
-    refs = []
-    for number, ref in enumerate(_bounded(value, where=where)):
-        cleaned = {}
-        for key in ("id", "version_id"):
-            if ref.get(key) not in (None, ""):
-                if not isinstance(ref[key], int) or isinstance(ref[key], bool) or not 0 < ref[key] < 2**63:
-                    raise ValidationError(f"{where}[{number}].{key}: expected a section number.", code="invalid")
-                cleaned[key] = ref[key]
-        for key in ("chapter", "name", "pages"):
-            if ref.get(key) not in (None, ""):
-                cleaned[key] = _citation_text(str(ref[key]), where=f"{where}[{number}].{key}")
-        refs.append(cleaned)
-    return refs
-
-
 def _clean_decisions(determination: Determination, decisions: dict) -> dict[int, dict[str, Any]]:
     """Check every value before anything is written: a bad value refuses the whole save."""
     if not isinstance(decisions, dict):
@@ -246,9 +152,9 @@ def _clean_decisions(determination: Determination, decisions: dict) -> dict[int,
                 raise ValidationError(f"{where}.basis_none: must be true or false.", code="invalid")
             fields["basis_none"] = values["basis_none"]
         if "rationale" in values:
-            fields["rationale"] = _clean_text(values["rationale"], where=f"{where}.rationale")
+            fields["rationale"] = clean_text(values["rationale"], where=f"{where}.rationale")
         if "guideline_refs" in values:
-            fields["guideline_refs"] = _clean_refs(values["guideline_refs"], where=f"{where}.guideline_refs")
+            fields["guideline_refs"] = clean_refs(values["guideline_refs"], where=f"{where}.guideline_refs")
         cleaned[item_id] = fields
     return cleaned
 
@@ -269,7 +175,7 @@ def save_draft(
     """
     case = determination.case
     _check_reviewer(case, by)
-    summary = None if summary is None else _clean_text(summary, where="summary")
+    summary = None if summary is None else clean_text(summary, where="summary")
     cleaned = _clean_decisions(determination, decisions or {})
     with transaction.atomic():
         changes: dict[str, Any] = {"revision": F("revision") + 1, "saved_by": by, "updated_at": timezone.now()}
@@ -401,8 +307,11 @@ def return_determination(
     Returns the new draft.
     """
     _check_qa(by)
-    comment = (comment or "").strip()
-    item_comments = {int(key): (value or "").strip() for key, value in (item_comments or {}).items()}
+    comment = clean_text(comment, where="comment", limit=COMMENT_LIMIT).strip()
+    item_comments = {
+        int(key): clean_text(value, where=f"comment on item {key}", limit=COMMENT_LIMIT).strip()
+        for key, value in (item_comments or {}).items()
+    }
     if not comment and not any(item_comments.values()):
         raise DeterminationError("Say what the reviewer should change: a comment, or one on an item.", code="empty")
     locked = _lock_submitted(determination)
@@ -450,7 +359,7 @@ def _approve_as_qa_edit(
     approved.save(update_fields=["clinical_case_summary", "qa_by", "qa_at", "submitted_at"])
     edited = [row for row in approved.decisions.all() if row.item_id in rationales]
     for row in edited:
-        row.rationale = _clean_text(rationales[row.item_id], where=f"rationales[{row.item_id}]")
+        row.rationale = clean_text(rationales[row.item_id], where=f"rationales[{row.item_id}]")
     ItemDecision.objects.bulk_update(edited, ["rationale"])
     problems = consistency_problems(approved)
     if problems:
@@ -473,7 +382,11 @@ def approve_determination(determination: Determination, *, by, edits: dict | Non
     approved = locked
     edits = edits or {}
     summary = edits.get("summary")
-    rationales = {int(key): value for key, value in (edits.get("rationales") or {}).items()}
+    summary = None if summary is None else clean_text(summary, where="summary")
+    rationales = {
+        int(key): clean_text(value, where=f"rationale of item {key}")
+        for key, value in (edits.get("rationales") or {}).items()
+    }
     rows = {row.item_id: row for row in locked.decisions.all()}
     if set(rationales) - set(rows):
         raise DeterminationError(f"No such item on this determination: {sorted(set(rationales) - set(rows))}.")

@@ -30,7 +30,7 @@ class ImportForm(forms.Form):
 
     def clean_document(self):
         upload = self.cleaned_data["document"]
-        limit = settings.CASE_DOCUMENT_MAX_BYTES
+        limit = settings.IMR_IMPORT_MAX_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
                 f"{upload.name} is {upload.size / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB."

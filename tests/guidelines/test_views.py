@@ -329,7 +329,7 @@ def test_an_import_of_a_file_that_is_not_json_says_so(admin_client):
     response = admin_client.post(reverse("guidelines:import"), {"file": upload})
 
     assert response.status_code == 200
-    assert response.context["errors"] == ["The file is not JSON: Expecting value: line 1 column 1 (char 0)"]
+    assert response.context["errors"] == ["The file is not JSON: Expecting value at line 1, column 1."]
 
 
 def test_the_export_downloads_the_library_as_json(admin_client, section):

@@ -91,6 +91,11 @@ class _FormReader(HTMLParser):
         if form is None:
             return
         name = attrs.get("name")
+        submit = tag == "button" and (attrs.get("type") or "submit") == "submit"
+        submit = submit or (tag == "input" and (attrs.get("type") or "").lower() == "submit")
+        if submit and name and name not in form.fields:  # the form's first button, as a click sends it
+            form.fields[name] = [attrs.get("value", "")]
+            return
         if tag == "input" and name:
             kind = (attrs.get("type") or "text").lower()
             if kind == "file":
@@ -216,18 +221,12 @@ def test_roster_and_profile_forms_take_hostile_text(client, admin_user, reviewer
     assert ReviewerProfile.objects.filter(pk=profile.pk).exists()
 
 
-def test_the_workspace_submit_and_qa_forms_take_hostile_text(client, reviewer, qa_user):
-    case = factories.case_in_review(reviewer, items=2)
-    client.force_login(reviewer)
-    attack(client, reverse("cases:workspace", args=[case.case_number]))
-
-    submitted = factories.case_in_review(reviewer, items=1)
-    client.force_login(reviewer)
-    client.get(reverse("cases:workspace", args=[submitted.case_number]))
+def _submitted_case(reviewer):
     from cases.services import determinations
 
-    draft = submitted.determinations.get()
-    item = submitted.items.get()
+    case = factories.case_in_review(reviewer, items=1)
+    draft = determinations.start_or_get_draft(case, by=reviewer)
+    item = case.items.get()
     determinations.save_draft(
         draft,
         by=reviewer,
@@ -241,9 +240,35 @@ def test_the_workspace_submit_and_qa_forms_take_hostile_text(client, reviewer, q
             }
         },
     )
-    determinations.submit_determination(submitted.determinations.get(state="draft"), by=reviewer)
+    determinations.submit_determination(case.determinations.get(state="draft"), by=reviewer)
+    return case
+
+
+def test_the_workspace_submit_and_qa_forms_take_hostile_text(client, reviewer, qa_user):
+    case = factories.case_in_review(reviewer, items=2)
+    client.force_login(reviewer)
+    attack(client, reverse("cases:workspace", args=[case.case_number]))
+
+    submitted = _submitted_case(reviewer)
     client.force_login(qa_user)
     attack(client, reverse("cases:qa_review", args=[submitted.case_number]))
+
+
+@pytest.mark.parametrize(
+    ("action", "field"), [("return", "comment"), ("approve", "summary"), ("approve", "rationale")], ids=str
+)
+@pytest.mark.parametrize("text", ["nul\x00byte", "Upheld\u202edenrutrevO", "x" * 60_000], ids=["nul", "rlo", "long"])
+def test_qa_comments_and_edits_refuse_what_a_letter_cannot_show(client, reviewer, qa_user, action, field, text):
+    case = _submitted_case(reviewer)
+    item = case.items.get()
+    client.force_login(qa_user)
+    name = {"comment": "comment", "summary": "summary", "rationale": f"rationale-{item.pk}"}[field]
+    response = client.post(
+        reverse("cases:qa_review", args=[case.case_number]), {"action": action, name: text}, follow=True
+    )
+    assert response.status_code == 200
+    assert "Not done:" in response.content.decode()
+    assert case.determinations.get(state="submitted")  # neither returned nor approved
 
 
 # -- JSON: the determination's autosave ------------------------------------------------------------------------
@@ -452,6 +477,15 @@ def test_a_bad_file_on_the_public_verification_page_gets_a_clear_answer(client, 
 
 
 # -- GET parameters ---------------------------------------------------------------------------------------------
+
+
+def test_the_assignment_page_of_an_imported_case_in_review_without_a_reviewer_opens(client, admin_user):
+    case = factories.CaseFactory(status="in_review", reviewer=None)
+    factories.DisputedItemFactory(case=case)
+    client.force_login(admin_user)
+    response = client.get(reverse("cases:assign", args=[case.case_number]))
+    assert response.status_code == 200
+    assert "no reviewer" in response.content.decode().lower()
 
 
 def test_search_and_filter_parameters_take_hostile_text(client, admin_user, reviewer):
