@@ -337,12 +337,33 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+
+def _refusal_without_traceback(record) -> bool:
+    """A refused request (403: no permission, a bad CSRF token) is logged as its one line ("Forbidden (Permission
+    denied): /letters/"), not with the traceback of the PermissionDenied raised on purpose."""
+    if getattr(record, "status_code", None) == 403:
+        record.exc_info = None
+        record.exc_text = None
+    return True
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "refusal_without_traceback": {"()": "django.utils.log.CallbackFilter", "callback": _refusal_without_traceback}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's request log once (not again through Django's own "django" console handler), 403s without traceback.
+        "django.request": {
+            "handlers": ["console"],
+            "level": "WARNING",
+            "propagate": False,
+            "filters": ["refusal_without_traceback"],
+        },
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint and fontTools narrate every render at INFO.
         "weasyprint": {"level": "WARNING"},

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from audit.admin import AccessLoggedAdminMixin
 from core.admin import ReadOnlyAdminMixin
-from letters.models import FROZEN_FIELDS, Letter, LetterDownload, Service
+from letters.models import FROZEN_FIELDS, Letter, LetterDownload, Service, ServiceRecipient
 
 
 class ServiceInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -49,9 +49,29 @@ class LetterDownloadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     actions = None
 
 
+class ServiceRecipientInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Recorded by ``letters.services.record_service`` only, with the addresses of the day."""
+
+    model = ServiceRecipient
+    extra = 0
+    fields = ("position", "key", "role", "name", "address", "email")
+    readonly_fields = fields
+
+
 @admin.register(Service)
 class ServiceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("letter", "served_on", "method", "by", "at")
     list_filter = ("method",)
     readonly_fields = ("letter", "by", "at")
+    actions = None
+    inlines = [ServiceRecipientInline]
+
+
+@admin.register(ServiceRecipient)
+class ServiceRecipientAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Who each service reached, at which address (what the proof of service prints)."""
+
+    list_display = ("service", "role", "name")
+    search_fields = ("name", "service__letter__case__case_number")
+    readonly_fields = ("service", "position", "key", "role", "name", "address", "email")
     actions = None

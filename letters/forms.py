@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from core.text import PrintableTextFormMixin
 from letters.models import Rendition, Service
+from letters.services import DELIVERY_METHODS, Delivery
 
 
 class CenterFilterForm(forms.Form):
@@ -16,15 +17,38 @@ class CenterFilterForm(forms.Form):
     case_number = forms.CharField(required=False, max_length=12, label="Case number")
 
 
-class ServiceForm(forms.Form):
+class ServiceForm(PrintableTextFormMixin, forms.Form):
+    """Service of a parties' letter: the letter's own addressees as ticked boxes, a method for each, the date."""
+
     served_on = forms.DateField(
         label="Served on", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
     )
-    method = forms.ChoiceField(choices=Service.Method.choices)
-    recipients = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), help_text="One recipient per line (name, role or address)."
+    recipients = forms.MultipleChoiceField(
+        label="Served on these addressees",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick at least one addressee who was served."},
     )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, addressees: list[dict[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.addressees = addressees
+        self.fields["recipients"].choices = [(row["key"], f"{row['role']}: {row['name']}") for row in addressees]
+        # Ticked at first: the addressees the letter can be mailed to (an addressee without an address is offered too).
+        self.fields["recipients"].initial = [row["key"] for row in addressees if row["postal"]]
+        for row in addressees:
+            self.fields[f"method_{row['key']}"] = forms.ChoiceField(
+                label=f"How {row['name']} was served",
+                choices=[(method.value, method.label) for method in DELIVERY_METHODS],
+                initial=Service.Method.MAIL,
+                required=False,  # asked only of the addressees ticked (clean)
+            )
+
+    def rows(self):
+        """Each addressee with its tick box state and its method field, for the template."""
+        ticked = set(self.data.getlist("recipients")) if self.is_bound else set(self.fields["recipients"].initial)
+        for row in self.addressees:
+            yield {**row, "ticked": row["key"] in ticked, "method_field": self[f"method_{row['key']}"]}
 
     def clean_served_on(self):
         value = self.cleaned_data["served_on"]
@@ -32,11 +56,35 @@ class ServiceForm(forms.Form):
             raise forms.ValidationError(f"{value:%m/%d/%Y} is in the future.")
         return value
 
-    def clean_recipients(self):
-        names = [line.strip() for line in self.cleaned_data["recipients"].splitlines() if line.strip()]
-        if not names:
-            raise forms.ValidationError("Name at least one recipient.")
-        return names
+    def clean(self):
+        cleaned = super().clean()
+        for row in self.addressees:
+            name = f"method_{row['key']}"
+            if row["key"] not in cleaned.get("recipients", []) or name in self.errors:
+                continue
+            if not cleaned.get(name):
+                self.add_error(name, f"Choose how {row['name']} was served.")
+            elif cleaned[name] == Service.Method.MAIL and not row["postal"]:
+                self.add_error(
+                    name, f"No postal address on file for {row['name']}: add it to the case, or say how else."
+                )
+        return cleaned
+
+    def deliveries(self) -> list[Delivery]:
+        """The ticked addressees, each with its method (after ``is_valid()``)."""
+        chosen = set(self.cleaned_data["recipients"])
+        return [
+            Delivery(
+                key=row["key"],
+                role=row["role"],
+                name=row["name"],
+                address=row["address"],
+                email=row["email"],
+                method=self.cleaned_data[f"method_{row['key']}"],
+            )
+            for row in self.addressees
+            if row["key"] in chosen
+        ]
 
 
 class CorrectionForm(PrintableTextFormMixin, forms.Form):

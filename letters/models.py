@@ -235,3 +235,25 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter} served {self.served_on:%m/%d/%Y} by {self.get_method_display()}"
+
+
+class ServiceRecipient(models.Model):
+    """One addressee of a service, as served: who, in what role, at which address (kept as it stood on the day,
+    for the proof of service) — the method is the service's."""
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="deliveries")
+    position = models.PositiveSmallIntegerField(default=0)
+    key = models.CharField(max_length=32, help_text="Which addressee of the letter (rendering.addressees).")
+    role = models.CharField(max_length=64)
+    name = models.CharField(max_length=255)
+    address = models.TextField(blank=True)
+    email = models.EmailField(blank=True, help_text="Where an e-mailed letter went, when the party's address is known.")
+
+    class Meta:
+        ordering = ["service", "position", "pk"]
+        constraints = [models.UniqueConstraint(fields=["service", "key"], name="service_recipient_once")]
+        # A proof of service is never rewritten: a wrong record is followed by a new service.
+        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+
+    def __str__(self) -> str:
+        return f"{self.role}: {self.name}"

@@ -166,47 +166,75 @@ def letter_context(
     }
 
 
-def addressees(case: Case) -> list[dict[str, str]]:
+def addressees(case: Case) -> list[dict[str, Any]]:
     """Who the parties' letter goes to (9792.10.7) and where: employee, attorney, requesting physician, claims
     administrator, employer, with the addresses kept on the case and its parties. Missing parties are left out, not
-    printed empty."""
+    printed empty. Each row's ``key`` names the addressee (a service records which ones were served); ``postal``
+    says whether a postal address is on file (the letter's address block may hold only an "Attn:" or a specialty
+    line), ``email`` is the party's e-mail address when known."""
 
     def lines(*parts: str) -> str:
         return "\n".join(part for part in parts if part)
 
     rows = []
     if case.employee_name:
-        rows.append({"role": "Injured worker", "name": case.employee_name, "address": case.employee_address})
+        rows.append(
+            {
+                "key": "employee",
+                "role": "Injured worker",
+                "name": case.employee_name,
+                "address": case.employee_address,
+                "postal": bool(case.employee_address.strip()),
+                "email": "",
+            }
+        )
     if case.attorney_name or case.employee_attorney_id:
         firm = case.employee_attorney
         rows.append(
             {
+                "key": "attorney",
                 "role": "Attorney for the injured worker",
                 "name": case.attorney_name or str(firm),
                 "address": lines(str(firm) if firm and case.attorney_name else "", firm.address if firm else ""),
+                "postal": bool(firm and firm.address.strip()),
+                "email": firm.email if firm else "",
             }
         )
     if case.requesting_provider_id:
         provider = case.requesting_provider
         rows.append(
             {
+                "key": "requesting_physician",
                 "role": "Requesting physician",
                 "name": str(provider),
                 "address": lines(case.provider_specialty, provider.address),
+                "postal": bool(provider.address.strip()),
+                "email": provider.email,
             }
         )
     if case.claims_administrator_id:
+        administrator = case.claims_administrator
         rows.append(
             {
+                "key": "claims_administrator",
                 "role": "Claims administrator",
-                "name": str(case.claims_administrator),
-                "address": lines(
-                    f"Attn: {case.adjuster_name}" if case.adjuster_name else "", case.claims_administrator.address
-                ),
+                "name": str(administrator),
+                "address": lines(f"Attn: {case.adjuster_name}" if case.adjuster_name else "", administrator.address),
+                "postal": bool(administrator.address.strip()),
+                "email": administrator.email,
             }
         )
     if case.employer_id:
-        rows.append({"role": "Employer", "name": str(case.employer), "address": case.employer.address})
+        rows.append(
+            {
+                "key": "employer",
+                "role": "Employer",
+                "name": str(case.employer),
+                "address": case.employer.address,
+                "postal": bool(case.employer.address.strip()),
+                "email": case.employer.email,
+            }
+        )
     return rows
 
 

@@ -9,6 +9,8 @@ from core.rules import is_administrator, is_correspondence_staff, is_qa
 rules.add_rule("letters.serve", is_correspondence_staff | is_administrator)
 # A corrected letter is a new version, made by clinical QA or an administrator.
 rules.add_rule("letters.correct", is_administrator | is_qa)
+# Asking for the missing letter of a determined case (the letter task queued again).
+rules.add_rule("letters.request", is_correspondence_staff | is_administrator)
 # Making a missing letter by hand.
 rules.add_rule("letters.generate", is_administrator)
 # The unsigned letter preview: the case's reviewer, clinical QA and administrators.

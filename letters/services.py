@@ -26,7 +26,7 @@ from cases.models import Case, Determination
 from cases.services.intake import transition
 from core.services import audit
 from letters import development_ca, rendering, signing
-from letters.models import Letter, LetterDownload, Rendition, Service
+from letters.models import Letter, LetterDownload, Rendition, Service, ServiceRecipient
 
 logger = logging.getLogger(__name__)
 
@@ -291,6 +291,20 @@ def generate_letters(case: Case, *, by=None) -> list[Letter]:
     return [generate_letter(case, rendition=rendition, by=by) for rendition in (Rendition.PARTIES, Rendition.PUBLIC)]
 
 
+def request_letter(case: Case, *, by) -> None:
+    """Someone asks for the missing letter of a determined case: queue the letter task after commit (the task is
+    idempotent, so a second request, or the sweep, makes no second letter). Refused once the letters are signed, and
+    for a case with no approved determination."""
+    from letters.tasks import generate_letter
+
+    if case.status != Status.DETERMINED:
+        raise LetterError(f"{case.case_number} is {case.get_status_display().lower()}: its letters are made already.")
+    if not case.determinations.filter(state=Determination.State.APPROVED).exists():
+        raise LetterError(f"{case.case_number} has no approved determination: there is no letter to make.")
+    audit(by, "letter.requested", case, case=case.case_number)
+    transaction.on_commit(lambda: generate_letter.delay(case.pk), robust=True)
+
+
 def issue_correction(case: Case, *, by, reason: str, renditions: tuple[str, ...] | None = None) -> list[Letter]:
     """A new signed version of the case's letters, from its approved determination as it stands now.
 
@@ -316,34 +330,89 @@ def record_download(letter: Letter, *, by, ip: str | None = None, in_bulk: bool 
     return LetterDownload.objects.create(letter=letter, by=by, ip=ip or None, in_bulk=in_bulk)
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """One addressee served: which (``key`` of ``rendering.addressees``), who, where, and how."""
+
+    key: str
+    role: str
+    name: str
+    address: str
+    method: str
+    email: str = ""
+
+
+# The ways a letter is served on one addressee (the portal method is for parties reading it there, not a service).
+DELIVERY_METHODS = (Service.Method.MAIL, Service.Method.EMAIL, Service.Method.FAX)
+
+
 def record_service(
     letter: Letter,
     *,
     by,
     served_on: date,
-    method: str,
-    recipients: list[str],
+    deliveries: list[Delivery],
     note: str = "",
-) -> Service:
-    """Record that a signed letter was served; the first service of a case's current letter moves it to SERVED."""
+) -> list[Service]:
+    """Record that a signed parties' letter was served on the given addressees, each by its own method.
+
+    One :class:`Service` per method (when, how, to whom), each with its addressees as they stood that day
+    (:class:`ServiceRecipient`, for the proof of service) and its ``letter.served`` audit event; the first service of
+    a case's current letter moves the case to SERVED. The public redacted copy is published, never served."""
     if letter.state != Letter.State.SIGNED:
         raise LetterError("Only a signed letter can be served.")
-    if method not in Service.Method.values:
-        raise LetterError(f"Unknown service method {method!r}.")
-    recipients = [name.strip() for name in recipients if name and name.strip()]
-    if not recipients:
-        raise LetterError("Name at least one recipient.")
+    if letter.rendition != Rendition.PARTIES:
+        raise LetterError("The public redacted copy is published, not served on the parties.")
+    if not deliveries:
+        raise LetterError("Tick at least one addressee who was served.")
+    unknown = sorted({delivery.method for delivery in deliveries} - set(DELIVERY_METHODS))
+    if unknown:
+        raise LetterError(f"Unknown service method {', '.join(map(repr, unknown))}: use mail, e-mail or fax.")
+    if len({delivery.key for delivery in deliveries}) != len(deliveries):
+        raise LetterError("An addressee is named twice.")
     if served_on > timezone.localdate():
         raise LetterError(f"The service date {served_on:%m/%d/%Y} is in the future.")
+    by_method: dict[str, list[Delivery]] = {}
+    for delivery in deliveries:
+        by_method.setdefault(delivery.method, []).append(delivery)
+    recorded = []
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=letter.case_id)
-        service = Service.objects.create(
-            letter=letter, by=by, served_on=served_on, method=method, recipients=recipients, note=note
-        )
-        audit(by, "letter.served", letter, case=case.case_number, method=method, served_on=served_on.isoformat())
+        for method, group in by_method.items():
+            service = Service.objects.create(
+                letter=letter,
+                by=by,
+                served_on=served_on,
+                method=method,
+                recipients=[f"{delivery.role}: {delivery.name}" for delivery in group],
+                note=note,
+            )
+            ServiceRecipient.objects.bulk_create(
+                ServiceRecipient(
+                    service=service,
+                    position=position,
+                    key=delivery.key,
+                    role=delivery.role,
+                    name=delivery.name,
+                    address=delivery.address,
+                    email=delivery.email if method == Service.Method.EMAIL else "",
+                )
+                for position, delivery in enumerate(group)
+            )
+            audit(
+                by,
+                "letter.served",
+                letter,
+                case=case.case_number,
+                method=method,
+                served_on=served_on.isoformat(),
+                recipients=[delivery.key for delivery in group],
+            )
+            recorded.append(service)
         if case.status == Status.LETTER_SIGNED and letter.is_current:
-            transition(case, Status.SERVED, by=by, note=f"Letter served by {service.get_method_display().lower()}.")
-    return service
+            methods = " and ".join(service.get_method_display().lower() for service in recorded)
+            transition(case, Status.SERVED, by=by, note=f"Letter served by {methods}.")
+    return recorded
 
 
 # -- verification ------------------------------------------------------------------------------------------------

@@ -72,5 +72,9 @@ def generate_missing_letters(stale_after_minutes: int = 10) -> int:
     for case_id in case_ids:
         generate_letter.delay(case_id)
     if case_ids:
-        logger.info("Queued the letters of %d determined case(s) left without one", len(case_ids))
+        logger.info(
+            "Queued the letters of %d determined case%s left without one",
+            len(case_ids),
+            "" if len(case_ids) == 1 else "s",
+        )
     return len(case_ids)

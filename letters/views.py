@@ -17,8 +17,10 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncDate
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -97,7 +99,9 @@ def letter_center(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "pending_cases": pending,
-            "service_form": ServiceForm(),
+            "tasks_in_process": settings.CELERY_TASK_ALWAYS_EAGER,
+            "sweep_minutes": max(1, round(settings.CELERY_BEAT_SCHEDULE["letters-sweep"]["schedule"] / 60)),
+            "can_request_letter": allowed(request.user, "letters.request"),
         },
     )
 
@@ -151,40 +155,38 @@ def download_zip(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required("letters.serve")
 def service(request: HttpRequest, letter_id: int) -> HttpResponse:
-    letter = get_object_or_404(_visible_letters(request.user).signed(), pk=letter_id)
-    form = ServiceForm(request.POST)
+    """Record service of the current parties' letter on the addressees ticked, each by its own method. A form with
+    a problem is shown again on the case's register, with the message at the field (400)."""
+    letter = get_object_or_404(
+        _visible_letters(request.user).current().filter(rendition=Rendition.PARTIES), pk=letter_id
+    )
+    form = ServiceForm(request.POST, addressees=addressees(letter.case))
     target = request.POST.get("next") or ""
     hosts = {request.get_host()}
     if not url_has_allowed_host_and_scheme(target, allowed_hosts=hosts, require_https=request.is_secure()):
         target = "letters:center"
-    if not form.is_valid():
-        problems = "; ".join(
-            f"{form.fields[name].label or name}: {' '.join(errors)}" for name, errors in form.errors.items()
-        )
-        messages.error(request, f"Service of {letter} not recorded. {problems}")
-        return redirect(target)
-    try:
-        services.record_service(
-            letter,
-            by=request.user,
-            served_on=form.cleaned_data["served_on"],
-            method=form.cleaned_data["method"],
-            recipients=form.cleaned_data["recipients"],
-            note=form.cleaned_data["note"],
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"Service of {letter} recorded.")
-    return redirect(target)
+    if form.is_valid():
+        try:
+            recorded = services.record_service(
+                letter,
+                by=request.user,
+                served_on=form.cleaned_data["served_on"],
+                deliveries=form.deliveries(),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            served = sum(len(item.recipients) for item in recorded)
+            messages.success(request, f"Service of {letter} on {served} addressee{pluralize(served)} recorded.")
+            return redirect(target)
+    return _render_register(request, letter.case, service_form=form, status=400)
 
 
-@case_view()
-def case_register(request: HttpRequest, case: Case) -> HttpResponse:
-    """Every version of every rendition of a case's letter, with downloads and service."""
+def _render_register(request: HttpRequest, case: Case, *, service_form=None, status: int = 200) -> HttpResponse:
     letters = (
         case.letters.select_related("approved_by", "supersedes", "created_by")
-        .prefetch_related("services", "downloads__by")
+        .prefetch_related("services__deliveries", "downloads__by")
         .order_by("rendition", "-version")
     )
     return render(
@@ -193,12 +195,86 @@ def case_register(request: HttpRequest, case: Case) -> HttpResponse:
         {
             "case": case,
             "letters": letters,
-            "service_form": ServiceForm(),
+            "service_form": service_form or ServiceForm(addressees=addressees(case)),
             "correction_form": CorrectionForm(),
             "can_serve": allowed(request.user, "letters.serve"),
             "can_correct": allowed(request.user, "letters.correct"),
+            "can_request_letter": allowed(request.user, "letters.request") and case.status == Status.DETERMINED,
         },
+        status=status,
     )
+
+
+@case_view()
+def case_register(request: HttpRequest, case: Case) -> HttpResponse:
+    """Every version of every rendition of a case's letter, with downloads and service."""
+    return _render_register(request, case)
+
+
+@case_view()
+def proof_of_service(request: HttpRequest, case: Case, letter_id: int) -> HttpResponse:
+    """A printable proof of service of one parties' letter: who was served, at which address, how and when."""
+    letter = get_object_or_404(case.letters.signed().filter(rendition=Rendition.PARTIES), pk=letter_id)
+    served = list(letter.services.select_related("by").prefetch_related("deliveries").order_by("served_on", "pk"))
+    return render(
+        request,
+        "letters/proof_of_service.html",
+        {"case": case, "letter": letter, "services": served, "organization_name": settings.IMR_ORGANIZATION_NAME},
+    )
+
+
+@require_GET
+@case_view()
+def letter_progress(request: HttpRequest, case: Case) -> JsonResponse:
+    """The state of a case's letters, for the case page to follow without a reload (``static/js/letter-progress.js``).
+    ``done`` is true once nothing is left to wait for (signed, failed, or no letter due)."""
+    letters = list(case.letters.order_by("rendition", "-version"))
+    rows = [
+        {
+            "rendition": letter.get_rendition_display(),
+            "version": letter.version,
+            "state": letter.state,
+            "label": _progress_label(letter),
+        }
+        for letter in letters
+    ]
+    failed = any(letter.state == Letter.State.FAILED for letter in letters)
+    return JsonResponse(
+        {"status": case.get_status_display(), "letters": rows, "done": case.status != Status.DETERMINED or failed}
+    )
+
+
+def _progress_label(letter: Letter) -> str:
+    if letter.state == Letter.State.SIGNED:
+        when = timezone.localtime(letter.signed_at).strftime("%m/%d/%Y %-I:%M %p %Z")
+        return f"superseded (signed {when})" if letter.superseded_at else f"signed {when}"
+    if letter.state == Letter.State.FAILED:
+        return "failed: " + (letter.error[:120] or "see the letter register")
+    return "generating…"
+
+
+@require_POST
+@case_view("letters.request")
+def request_letter(request: HttpRequest, case: Case) -> HttpResponse:
+    """Staff ask for the missing letter of a determined case: the letter task is queued (it is idempotent, so a
+    second click, or the sweep running too, makes no second letter). Refused for a case whose letters are signed."""
+
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("letters:case_register", args=[case.case_number])
+    try:
+        services.request_letter(case, by=request.user)
+    except ValidationError as error:
+        messages.info(request, " ".join(error.messages))
+    else:
+        case.refresh_from_db(fields=["status"])
+        if case.status == Status.DETERMINED:
+            messages.success(request, f"The letter of {case.case_number} is being made; it is listed here once signed.")
+        else:  # tasks run in the web process (make run): it is made already
+            messages.success(request, f"The letter of {case.case_number} is signed.")
+    return redirect(target)
 
 
 @require_POST

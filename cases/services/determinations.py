@@ -56,7 +56,8 @@ class DraftConflict(DeterminationError):
         local = timezone.localtime(saved_at)
         super().__init__(
             f"This determination was saved in another tab or window by {saved_by} at "
-            f"{local:%m/%d/%Y %I:%M:%S %p} (revision {revision}). Reload to see that version; "
+            f"{local:%m/%d/%Y} {local.hour % 12 or 12}:{local:%M %p %Z} (revision {revision}). Reload to see that "
+            "version; "
             "your own text is kept in this browser and offered again after the reload.",
             code="conflict",
         )
@@ -188,8 +189,8 @@ def save_draft(
             current = Determination.objects.select_related("saved_by").get(pk=determination.pk)
             if current.state != Determination.State.DRAFT:
                 raise DeterminationLocked(
-                    f"Version {current.version} of this determination is {current.get_state_display().lower()}: "
-                    "it can no longer be changed.",
+                    f"This determination was already submitted (version {current.version}, "
+                    f"{current.get_state_display()}): it can no longer be changed.",
                     code="locked",
                 )
             raise DraftConflict(

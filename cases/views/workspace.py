@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -242,7 +243,7 @@ def autosave(request: HttpRequest, case: Case) -> JsonResponse:
             raise ValidationError("revision: expected the revision number the draft was loaded with.")
         if determination is None:
             raise determinations.DeterminationLocked(
-                "This determination is no longer a draft (submitted or approved): it can no longer be changed.",
+                "This determination was already submitted: it can no longer be changed.",
                 code="locked",
             )
         determination.case = case
@@ -308,7 +309,11 @@ def submit(request: HttpRequest, case: Case) -> HttpResponse:
     except ValueError:
         messages.error(request, "The determination was not submitted: reload the page and try again.")
     except determinations.IncompleteDetermination as incomplete:
-        messages.error(request, f"Not submitted yet: {len(incomplete.problems)} thing(s) to fix, listed below.")
+        messages.error(
+            request,
+            f"Not submitted yet: {len(incomplete.problems)} thing{pluralize(len(incomplete.problems))} to fix, "
+            "listed below.",
+        )
     except ValidationError as error:
         messages.error(request, "Not submitted: " + " ".join(error.messages))
     else:

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+import pgtrigger
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cases.interchange import import_document
 from cases.lifecycle import Status
-from cases.models import Assignment, Case, CaseDocument, Determination, DisputedItem, ItemDecision
+from cases.models import Assignment, Case, CaseDocument, CaseTransition, Determination, DisputedItem, ItemDecision
 from cases.services import intake
 from cases.services.assignment import accept_case, attestation_text, offer_case
 from cases.services.determinations import (
@@ -687,7 +688,7 @@ def _documents(case: Case, spec: DemoCase, *, by) -> None:
                     f"Diagnosis: {spec.diagnosis} ({spec.icd10})",
                     "Subjective: pain persists, rated 6/10, worse with activity.",
                     "Objective: tenderness to palpation, reduced range of motion.",
-                    f"Plan: request authorization for {items[0].lower()}.",
+                    f"Plan: request authorization for {in_sentence(items[0])}.",
                 ],
             ),
             name="PR-2 progress report.pdf",
@@ -709,11 +710,20 @@ def accept_demo_case(case: Case, reviewer) -> None:
     case.refresh_from_db()
 
 
+def in_sentence(text: str) -> str:
+    """A treatment as written inside a sentence: its first letter small unless the first word is an abbreviation
+    ("Tramadol ER 100 mg #30" reads "tramadol ER 100 mg #30"; "TENS unit" stays "TENS unit")."""
+    first = text.split(" ", 1)[0]
+    if (len(first) > 1 and first[1].isupper()) or first[:1].isdigit():
+        return text
+    return text[:1].lower() + text[1:]
+
+
 def _summary(spec: DemoCase) -> str:
     if spec.summary:
         return spec.summary
     diagnosis = spec.diagnosis[:1].lower() + spec.diagnosis[1:]
-    requests = "; ".join(item.description.lower() for item in spec.items)
+    requests = "; ".join(in_sentence(item.description) for item in spec.items)
     return (
         f"The injured worker is a {spec.age} year old {spec.sex} with {diagnosis} ({spec.icd10}). Treatment to date "
         "has included medication, physical therapy and a home exercise program. The requesting physician, "
@@ -723,9 +733,9 @@ def _summary(spec: DemoCase) -> str:
 
 def _generic_rationale(item: DemoItem) -> str:
     return (
-        f"The cited guideline conditions the {item.description.lower()} on documented objective functional "
-        f"improvement, which the records do not show. Therefore, the request for {item.description.lower()} is not "
-        "medically necessary."
+        f"The cited guideline conditions the {in_sentence(item.description)} on documented objective functional "
+        "improvement, which the records do not show. Therefore, the request for "
+        f"{in_sentence(item.description)} is not medically necessary."
     )
 
 
@@ -832,10 +842,12 @@ def _create_demo_case(spec: DemoCase, *, users: dict, today: date) -> Case:
         employee_age=spec.age,
         employee_sex=spec.sex,
         employee_address=f"{100 + int(spec.key) * 7} Example Street, Fresno, CA 93701",
-        employer=get_or_create_party(Party.Kind.EMPLOYER, spec.employer),
-        claims_administrator=get_or_create_party(Party.Kind.CLAIMS_ADMINISTRATOR, spec.claims_administrator),
+        employer=get_or_create_party(Party.Kind.EMPLOYER, spec.employer, address=demo_address(spec.employer)),
+        claims_administrator=get_or_create_party(
+            Party.Kind.CLAIMS_ADMINISTRATOR, spec.claims_administrator, address=demo_address(spec.claims_administrator)
+        ),
         adjuster_name=spec.adjuster,
-        employee_attorney=get_or_create_party(Party.Kind.LAW_FIRM, spec.law_firm),
+        employee_attorney=get_or_create_party(Party.Kind.LAW_FIRM, spec.law_firm, address=demo_address(spec.law_firm)),
         attorney_name=spec.attorney,
         requesting_provider=_physician(spec),
         provider_specialty=spec.specialty,
@@ -860,7 +872,70 @@ def _create_demo_case(spec: DemoCase, *, users: dict, today: date) -> Case:
         _move(case, step, spec, users=users, reviewer=reviewer, today=today)
         case.refresh_from_db()
     _documents(case, spec, by=admin)
+    date_timeline(case, today=today)
     return case
+
+
+# When each move happens on a real case, relative to the case's own dates (the demo makes every move in one run).
+_TIMELINE_HOURS = {
+    Status.RECEIVED: (9, 10),
+    Status.ELIGIBLE: (10, 20),
+    Status.INELIGIBLE: (10, 20),
+    Status.RECORDS_REQUESTED: (10, 40),
+    Status.RECORDS_RECEIVED: (14, 15),
+    Status.ASSIGNED: (15, 0),
+    Status.IN_REVIEW: (17, 30),
+    Status.QA: (21, 45),
+    Status.DETERMINED: (11, 0),
+}
+
+
+def date_timeline(case: Case, *, today: date) -> None:
+    """Date the case's timeline by the case's own dates (received, records requested and received, decided), in
+    order and never later than now, instead of the moment the demo made each move."""
+    tz = timezone.get_current_timezone()
+    now = timezone.now()
+    steps = list(case.transitions.order_by("at", "pk"))
+    last_day = case.application_received or today
+    anchors = []
+    for step in steps:
+        status = step.to_status
+        if status == Status.RECEIVED:
+            day = case.application_received or today
+        elif status in (Status.ELIGIBLE, Status.INELIGIBLE):
+            day = case.assigned_date or last_day + timedelta(days=1)
+        elif status == Status.RECORDS_REQUESTED:
+            day = case.records_requested or last_day
+        elif status == Status.RECORDS_RECEIVED:
+            day = case.records_received or last_day
+        elif status == Status.QA:
+            day = last_day + (today - last_day) / 2
+        elif status == Status.DETERMINED:
+            day = case.decision_date or today
+        elif status == Status.IN_REVIEW and step.from_status == Status.QA:
+            day = last_day + timedelta(days=1)  # returned by QA the next day
+        elif status in _TIMELINE_HOURS:
+            day = last_day
+        else:
+            day = today
+        day = min(max(day, last_day), today)
+        hour, minute = _TIMELINE_HOURS.get(status, (9, 30))
+        anchors.append(timezone.make_aware(datetime.combine(day, time(hour, minute)), tz))
+        last_day = day
+    gap = timedelta(minutes=7)
+    for index in range(1, len(anchors)):  # in order
+        anchors[index] = max(anchors[index], anchors[index - 1] + gap)
+    for index in range(len(anchors) - 1, -1, -1):  # and in the past
+        latest = now - gap * (len(anchors) - 1 - index)
+        if index + 1 < len(anchors):
+            latest = min(latest, anchors[index + 1] - gap)
+        anchors[index] = min(anchors[index], latest)
+    for step, at in zip(steps, anchors, strict=True):
+        step.at = at
+    # The timeline is append-only (a trigger on PostgreSQL). The demo alone re-dates the rows it has just made,
+    # before anyone reads them; nothing that runs in production does (devtools is not installed there).
+    with pgtrigger.ignore("cases.CaseTransition:append_only"):
+        CaseTransition.objects.bulk_update(steps, ["at"])
 
 
 def _move(case: Case, step: str, spec: DemoCase, *, users: dict, reviewer, today: date) -> None:
@@ -915,8 +990,22 @@ def _move(case: Case, step: str, spec: DemoCase, *, users: dict, reviewer, today
         intake.terminate(case, by=admin, reason=spec.note)
 
 
+_DEMO_STREETS = ("Capitol Mall", "J Street", "Fulton Street", "Van Ness Avenue", "Broadway", "Tulare Street")
+_DEMO_CITIES = ("Sacramento, CA 95814", "Fresno, CA 93721", "Oakland, CA 94612", "San Jose, CA 95113")
+
+
+def demo_address(name: str) -> str | None:
+    """A made-up postal address for a demo party, the same for the same name on every run (the letters and the
+    proof of service print the parties' addresses)."""
+    if not name:
+        return None
+    number = sum(ord(char) for char in name)
+    street, city = _DEMO_STREETS[number % len(_DEMO_STREETS)], _DEMO_CITIES[number % len(_DEMO_CITIES)]
+    return f"{100 + number % 900} {street}, Suite {number % 40 + 100}\n{city}"
+
+
 def _physician(spec: DemoCase) -> Party:
-    physician = get_or_create_party(Party.Kind.PHYSICIAN, spec.physician)
+    physician = get_or_create_party(Party.Kind.PHYSICIAN, spec.physician, address=demo_address(spec.physician))
     group = get_or_create_party(Party.Kind.PROVIDER_GROUP, spec.provider_group)
     if physician.organization_id != group.pk:
         physician.organization = group

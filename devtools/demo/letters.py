@@ -17,6 +17,7 @@ from cases.models import Case
 from devtools.demo.cases import DEMO_CLAIM_PREFIX
 from letters import services
 from letters.models import Rendition, Service
+from letters.rendering import addressees
 
 # The determined demo cases whose letters are signed: reviewer2's (signed, waiting to be served) and reviewer1's
 # (served by mail today).
@@ -24,17 +25,19 @@ SIGNED_CASES = ("0020", "0011")
 SERVED_CASE = "0011"
 
 
-def _recipients(case: Case) -> list[str]:
-    """The parties a determination letter is served on (8 CCR 9792.10.6(a)): the employee, the claims
-    administrator, the requesting provider and the employee's attorney."""
-    names = [f"{case.employee_name} (employee)"]
-    if case.claims_administrator:
-        names.append(f"{case.claims_administrator.name} (claims administrator)")
-    if case.requesting_provider:
-        names.append(f"{case.requesting_provider.name} (requesting provider)")
-    if case.employee_attorney:
-        names.append(f"{case.employee_attorney.name} (employee's attorney)")
-    return names
+def _deliveries(case: Case) -> list[services.Delivery]:
+    """The letter's own addressees (``rendering.addressees``), each served by mail."""
+    return [
+        services.Delivery(
+            key=row["key"],
+            role=row["role"],
+            name=row["name"],
+            address=row["address"],
+            email=row["email"],
+            method=Service.Method.MAIL,
+        )
+        for row in addressees(case)
+    ]
 
 
 def seed(*, users: dict, log) -> None:
@@ -58,8 +61,7 @@ def seed(*, users: dict, log) -> None:
                 parties,
                 by=users["staff"],
                 served_on=timezone.localdate(),
-                method=Service.Method.MAIL,
-                recipients=_recipients(case),
+                deliveries=_deliveries(case),
                 note="Served by first-class mail with the proof of service.",
             )
         served += 1

@@ -28,6 +28,15 @@
     let controller = null;
     let lastResults = [];
 
+    // The words for a region or category code are the filter's own option text (core/categories.py, one list).
+    function label(fieldName, code) {
+      const select = box.querySelector('select[data-field="' + fieldName + '"]');
+      const option = select && Array.from(select.options).find(function (candidate) {
+        return candidate.value === code;
+      });
+      return option ? option.textContent : code.replace(/_/g, " ");
+    }
+
     function render(results, query) {
       lastResults = results;
       list.replaceChildren();
@@ -46,8 +55,8 @@
         body.appendChild(title);
         const meta = [result.chapter];
         if (result.pages) meta.push("pages " + result.pages);
-        if (result.body_region) meta.push(result.body_region);
-        if (result.treatment_category) meta.push(result.treatment_category);
+        if (result.body_region) meta.push(label("region", result.body_region));
+        if (result.treatment_category) meta.push(label("category", result.treatment_category));
         body.appendChild(text("div", "small text-muted", meta.join(" · ")));
         if (result.snippet) body.appendChild(text("div", "small", result.snippet));
         item.appendChild(body);

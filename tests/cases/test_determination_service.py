@@ -81,7 +81,8 @@ def test_a_save_from_a_second_tab_with_an_old_revision_is_refused_with_the_other
     assert conflict.value.saved_at == draft.updated_at
     assert conflict.value.messages[0].startswith(
         f"This determination was saved in another tab or window by {reviewer.get_full_name()} at "
-        f"{timezone.localtime(draft.updated_at):%m/%d/%Y %I:%M:%S %p} (revision 1)."
+        f"{timezone.localtime(draft.updated_at):%m/%d/%Y} {timezone.localtime(draft.updated_at).hour % 12 or 12}:"
+        f"{timezone.localtime(draft.updated_at):%M %p %Z} (revision 1)."
     )
     assert draft.decisions.get().rationale == "Tab one."
 

@@ -205,7 +205,7 @@ def test_a_submission_with_problems_stays_in_the_workspace_with_the_checklist(cl
     response = client.post(reverse("cases:submit_determination", args=[case.case_number]), post, follow=True)
     html = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("cases:workspace", args=[case.case_number])
-    assert "Not submitted yet: 1 thing(s) to fix, listed below." in html
+    assert "Not submitted yet: 1 thing to fix, listed below." in html
     item = case.items.get()
     assert (
         f'<a href="#div_id_item-{item.pk}-rationale">Item 1 (Physical therapy 2 visits) is Overturned, but its '

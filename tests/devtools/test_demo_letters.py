@@ -75,8 +75,11 @@ def test_the_demo_letters_are_signed_through_the_service_and_one_is_served_on_th
         "mail",
         "staff",
     )
+    # The letter's own addressees, as the letter names them (letters.rendering.addressees), each with its address.
     assert service.recipients == [
-        "Rosa Villanueva (employee)",
-        "Redwood Mutual Claims (claims administrator)",
-        "Casey Marlowe, DO (requesting provider)",
+        "Injured worker: Rosa Villanueva",
+        "Requesting physician: Casey Marlowe, DO",
+        "Claims administrator: Redwood Mutual Claims",
+        "Employer: Bayside Logistics Inc.",
     ]
+    assert all(service.deliveries.values_list("address", flat=True))

@@ -55,7 +55,7 @@ def test_the_admin_letter_page_is_recorded_and_service_cannot_be_rewritten_there
     client.force_login(staff_user)
     client.post(
         reverse("letters:service", args=[letters[0].pk]),
-        {"served_on": "2026-11-12", "method": "mail", "recipients": "Injured worker", "note": ""},
+        {"served_on": "2026-11-12", "recipients": "employee", "method_employee": "email", "note": ""},
     )
     service = Service.objects.get()
     client.force_login(factories.UserFactory(username="root", is_superuser=True, is_staff=True))

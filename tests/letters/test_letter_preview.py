@@ -45,7 +45,7 @@ def test_the_reviewer_previews_the_draft_as_the_signed_letters_pdf_marked_as_a_p
     response = client.get(reverse("letters:preview", args=[drafted.case_number]))
     assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
     text = " ".join(pdftotext(response.content).split())
-    assert text.count("PREVIEW v1 (draft): NOT SIGNED") == 3  # on each of the 3 pages
+    assert text.count("PREVIEW v1 (Draft): NOT SIGNED") == 3  # on each of the 3 pages
     assert "HOW THE IMR FINAL DETERMINATION WAS MADE" in text
     assert "Physical therapy 2 visits: Upheld" in text
     assert (

@@ -225,14 +225,20 @@ def test_recording_service_keeps_it_and_moves_the_case_to_served(case, letters, 
     client.force_login(staff_user)
     response = client.post(
         reverse("letters:service", args=[letters[0].pk]),
-        {"served_on": "2026-11-12", "method": "mail", "recipients": "Injured worker\nClaims administrator", "note": ""},
+        {
+            "served_on": "2026-11-12",
+            "recipients": ["employee", "claims_administrator"],
+            "method_employee": "email",
+            "method_claims_administrator": "email",
+            "note": "",
+        },
     )
-    assert response.status_code == 302
+    assert response.status_code == 302, response.context["service_form"].errors
     service = Service.objects.get()
     assert (service.letter, service.method, service.recipients, service.by) == (
         letters[0],
-        "mail",
-        ["Injured worker", "Claims administrator"],
+        "email",
+        [f"Injured worker: {case.employee_name}", f"Claims administrator: {case.claims_administrator}"],
         staff_user,
     )
     case.refresh_from_db()

@@ -122,7 +122,7 @@ def test_recording_service_never_redirects_off_the_site(letters, client, staff_u
 
     response = client.post(
         reverse("letters:service", args=[letters[0].pk]),
-        {"served_on": "11/12/2026", "method": "mail", "recipients": "Injured worker", "next": target},
+        {"served_on": "11/12/2026", "recipients": "employee", "method_employee": "email", "next": target},
     )
 
     assert response.status_code == 302
@@ -136,7 +136,7 @@ def test_recording_service_returns_to_the_page_it_came_from_on_the_site(letters,
 
     response = client.post(
         reverse("letters:service", args=[letters[0].pk]),
-        {"served_on": "11/12/2026", "method": "mail", "recipients": "Injured worker", "next": here},
+        {"served_on": "11/12/2026", "recipients": "employee", "method_employee": "email", "next": here},
     )
 
     assert response["Location"] == here

@@ -3,6 +3,34 @@
  * is kept and offered again after reloading; a lost connection retries and loses nothing. The server's answer
  * refreshes the "Before you submit" checklist. */
 
+// One way of writing a moment in every autosave message, as the server writes it: "12/03/2026 10:34 AM PST".
+export function pacificTime(value) {
+  const parts = {};
+  new Intl.DateTimeFormat("en-US", {
+    timeZone: "America/Los_Angeles", month: "2-digit", day: "2-digit", year: "numeric",
+    hour: "numeric", minute: "2-digit", hour12: true, timeZoneName: "short",
+  }).formatToParts(new Date(value)).forEach(function (part) { parts[part.type] = part.value; });
+  return parts.month + "/" + parts.day + "/" + parts.year + " " + parts.hour + ":" + parts.minute + " " +
+    parts.dayPeriod + " " + parts.timeZoneName;
+}
+
+// Each tab has its own id (kept across reloads of that tab) and says it is alive every few seconds: a local copy
+// written by another tab that is still open is that tab's business, never offered here.
+const TAB_ALIVE_MS = 15000;
+function thisTab() {
+  try {
+    let id = sessionStorage.getItem("imr-tab-id");
+    if (!id) {
+      id = Math.random().toString(36).slice(2) + Date.now().toString(36);
+      sessionStorage.setItem("imr-tab-id", id);
+    }
+    return id;
+  } catch (error) { return "tab"; }
+}
+function tabAlive(id) {
+  try { return Date.now() - Number(localStorage.getItem("imr-tab-alive-" + id) || 0) < TAB_ALIVE_MS; } catch (error) { return false; }
+}
+
 export function readJson(input) {
   try { return JSON.parse(input.value || "[]"); } catch (error) { return []; }
 }
@@ -20,6 +48,13 @@ export function initAutosave(root, form, { onApply }) {
   let savedCount = 0;
   let conflict = false;
   let submitting = false;
+  const tab = thisTab();
+
+  function sayAlive() {
+    try { localStorage.setItem("imr-tab-alive-" + tab, String(Date.now())); } catch (error) { /* ignore */ }
+  }
+  sayAlive();
+  setInterval(sayAlive, TAB_ALIVE_MS / 3);
 
   function setStatus(text, kind) {
     status.textContent = text;
@@ -67,7 +102,7 @@ export function initAutosave(root, form, { onApply }) {
 
   function keepLocally() {
     try {
-      localStorage.setItem(storageKey, JSON.stringify({ base: revision, at: Date.now(), state: collect() }));
+      localStorage.setItem(storageKey, JSON.stringify({ base: revision, at: Date.now(), tab: tab, state: collect() }));
     } catch (error) { /* storage full or disabled: the server copy still saves */ }
   }
 
@@ -113,6 +148,15 @@ export function initAutosave(root, form, { onApply }) {
         } else {
           keepLocally();
         }
+      } else if (result.response.status === 409 && data.status === "locked") {
+        // Back to a determination that was submitted meanwhile: nothing to reconcile, it is simply no draft now.
+        conflict = true;
+        forgetLocally();
+        setStatus("Already submitted", "error");
+        document.getElementById("conflict-title").textContent = "Already submitted.";
+        document.getElementById("conflict-message").textContent = data.error;
+        document.getElementById("conflict-reload").textContent = "Show the submitted version";
+        document.getElementById("conflict-alert").classList.remove("d-none");
       } else if (result.response.status === 409) {
         conflict = true;
         setStatus("Not saved — conflict", "error");
@@ -134,6 +178,7 @@ export function initAutosave(root, form, { onApply }) {
 
   // A closing tab sends what is not saved yet; localStorage keeps it too.
   window.addEventListener("pagehide", function () {
+    try { localStorage.removeItem("imr-tab-alive-" + tab); } catch (error) { /* ignore */ }
     if (submitting || conflict || changeCount === savedCount || !navigator.sendBeacon) return;
     const data = new FormData();
     data.append("csrfmiddlewaretoken", csrf);
@@ -154,11 +199,17 @@ export function initAutosave(root, form, { onApply }) {
 
   document.getElementById("conflict-reload").addEventListener("click", function () { window.location.reload(); });
 
+  // Back to this page from the browser's page cache (after a submission, say): show what the server holds now.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) window.location.reload();
+  });
+
   // An unsaved local copy: applied at once when it was based on the saved revision, else offered.
   function restore() {
     let local = null;
     try { local = JSON.parse(localStorage.getItem(storageKey) || "null"); } catch (error) { local = null; }
     if (!local || !local.state || local.at <= serverSavedAt) { forgetLocally(); return; }
+    if (local.tab && local.tab !== tab && tabAlive(local.tab)) return; // another open tab's unsaved text
     if (local.base === revision) {
       apply(local.state);
       changed();
@@ -166,9 +217,13 @@ export function initAutosave(root, form, { onApply }) {
     }
     const notice = document.getElementById("restore-notice");
     document.getElementById("restore-message").textContent =
-      "This browser holds text you typed at " + new Date(local.at).toLocaleString("en-US", { timeZone: "America/Los_Angeles", timeZoneName: "short" }) +
+      "This browser holds text you typed at " + pacificTime(local.at) +
       " that was not saved: the draft was saved elsewhere since. Restore it over the saved version, or discard it.";
     notice.classList.remove("d-none");
+    // The other tab saved or discarded that text meanwhile: the offer is gone.
+    window.addEventListener("storage", function (event) {
+      if (event.key === storageKey && !event.newValue) notice.classList.add("d-none");
+    });
     document.getElementById("restore-apply").addEventListener("click", function () {
       apply(local.state);
       notice.classList.add("d-none");
