@@ -37,8 +37,10 @@ def field_errors(response) -> list[str]:
 
 def test_a_file_that_takes_too_long_to_read_is_stopped_at_the_cpu_limit_with_a_clear_message(client, db, settings):
     settings.IMR_VERIFY_CPU_SECONDS = 1
-    # The shape of the attack: a PDF header, megabytes of blanks for pyHanko to scan, an end marker.
-    slow = b"%PDF-1.7\n" + b" " * (4 * 1024 * 1024) + b"\n%%EOF\n"
+    settings.IMR_VERIFY_MAX_BYTES = 32 * 1024 * 1024
+    # The shape of the attack: a PDF header, megabytes of blanks for pyHanko to scan, an end marker. 4 MB take about
+    # 0.75 s of CPU here, too close to the limit to be sure; 16 MB take about three times the limit.
+    slow = b"%PDF-1.7\n" + b" " * (16 * 1024 * 1024) + b"\n%%EOF\n"
 
     response = upload(client, slow)
 
