@@ -416,6 +416,25 @@ def _many_pages_pdf(pages: int) -> bytes:
     return out.getvalue()
 
 
+def _object_stream_bomb() -> bytes:
+    """The catalog inside an object stream that inflates past pypdf's 75 MB limit (pypdf: LimitReachedError)."""
+    import struct
+    import zlib
+
+    inner = b"1 0 2 40 " + b"<< /Type /Catalog /Pages 2 0 R >>".ljust(40) + b"<< /Type /Pages /Kids [] /Count 0 >>"
+    data = zlib.compress(inner + b" " * 80_000_000, 9)
+    out = io.BytesIO()
+    out.write(b"%PDF-1.7\n")
+    stream_at = out.tell()
+    out.write(b"4 0 obj\n<< /Type /ObjStm /N 2 /First 9 /Filter /FlateDecode /Length %d >>\nstream\n" % len(data))
+    out.write(data + b"\nendstream\nendobj\n")
+    rows = b"".join(struct.pack(">BIH", *row) for row in [(0, 0, 65535), (2, 4, 0), (2, 4, 1), (1, stream_at, 0)])
+    xref_at = out.tell()
+    out.write(b"5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Index [0 4] /Root 1 0 R /Length %d >>\n" % len(rows))
+    out.write(b"stream\n" + rows + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at)
+    return out.getvalue()
+
+
 BAD_UPLOADS = {
     "not a pdf": ("records.pdf", b"GIF89a not a pdf at all", "not a PDF"),
     "empty": ("records.pdf", b"", "empty"),
@@ -423,6 +442,7 @@ BAD_UPLOADS = {
     "encrypted": ("records.pdf", None, "password-protected"),
     "thousands of pages": ("records.pdf", None, "pages"),
     "spaces": ("records.pdf", b"%PDF-1.7" + b" " * 200_000, "damaged"),
+    "object stream bomb": ("records.pdf", None, "damaged"),
 }
 
 
@@ -432,6 +452,8 @@ def _bad_upload(name: str) -> tuple[str, bytes, str]:
         data = _encrypted_pdf()
     elif name == "thousands of pages":
         data = _many_pages_pdf(20_000)
+    elif name == "object stream bomb":
+        data = _object_stream_bomb()
     return filename, data, message
 
 
@@ -466,7 +488,7 @@ def test_a_path_in_an_uploaded_files_name_is_not_kept(client, admin_user):
     assert document.original_name == "passwd.pdf"
 
 
-@pytest.mark.parametrize("name", ["not a pdf", "empty", "truncated", "encrypted", "spaces"])
+@pytest.mark.parametrize("name", ["not a pdf", "empty", "truncated", "encrypted", "spaces", "object stream bomb"])
 def test_a_bad_file_on_the_public_verification_page_gets_a_clear_answer(client, name):
     filename, data, _ = _bad_upload(name)
     upload = io.BytesIO(data)
