@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases import selectors
 from cases.forms import CaseFilterForm
-from cases.interchange import InterchangeError, export_document, import_document, load_document
+from cases.interchange import InterchangeError, export_document, import_stream
 from cases.permissions import visible_cases
 from core.permissions import permission_required
 from core.services import audit
@@ -48,9 +48,7 @@ def case_import(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["document"]
             try:
-                result = import_document(
-                    load_document(upload.read()), update=form.cleaned_data["update"], by=request.user
-                )
+                result = import_stream(upload, update=form.cleaned_data["update"], by=request.user)
             except InterchangeError as error:
                 errors = error.errors
             else:
