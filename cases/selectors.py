@@ -3,12 +3,22 @@
 from datetime import date, timedelta
 
 from django.db.models import Case as When_
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases import clock
 from cases.lifecycle import CLOCK_RUNNING_STATES, FINAL_STATES, Status
+from cases.models import DisputedItem
 from cases.permissions import visible_cases
+
+# The states as sorted lists: a frozenset's order changes from one process to the next, and the SQL of the list's
+# order must be the same every time to match its index (cases/migrations/0007_list_and_search_indexes.py).
+RUNNING_STATES = sorted(CLOCK_RUNNING_STATES)
+# Overdue and at-risk first (earliest due date), then cases with no clock, newest first: the case list's order,
+# read from the index of the same expressions ("case_list_order").
+RUNNING_FIRST = When_(When(status__in=RUNNING_STATES, then=Value(0)), default=Value(1), output_field=IntegerField())
+LIST_ORDER = (RUNNING_FIRST.asc(), F("due_date").asc(nulls_last=True), F("case_number").desc())
 
 
 def _at_risk_q(today: date) -> Q:
@@ -20,13 +30,16 @@ def _at_risk_q(today: date) -> Q:
 
 def filter_cases(queryset: QuerySet, params: dict, today: date | None = None) -> QuerySet:
     today = today or timezone.localdate()
-    running = Q(status__in=CLOCK_RUNNING_STATES)
+    running = Q(status__in=RUNNING_STATES)
     if status := params.get("status"):
-        queryset = queryset.exclude(status__in=FINAL_STATES) if status == "open" else queryset.filter(status=status)
+        queryset = (
+            queryset.exclude(status__in=sorted(FINAL_STATES)) if status == "open" else queryset.filter(status=status)
+        )
     if priority := params.get("priority"):
         queryset = queryset.filter(priority=priority)
     if category := params.get("category"):
-        queryset = queryset.filter(items__category=category).distinct()
+        # EXISTS, not a join and DISTINCT: the list stays in its index order and stops at a page.
+        queryset = queryset.filter(Exists(DisputedItem.objects.filter(case=OuterRef("pk"), category=category)))
     due = params.get("due")
     if due == "overdue":
         queryset = queryset.filter(running, due_date__lt=today)
@@ -45,16 +58,15 @@ def filter_cases(queryset: QuerySet, params: dict, today: date | None = None) ->
 
 def case_list(user, params: dict) -> QuerySet:
     """The cases a user may see, filtered, with what a list row needs in the same query."""
+    # The item count as a subquery, computed for the rows of the page only (a join and GROUP BY counted the items of
+    # every case before the first page could be cut).
+    items = DisputedItem.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk"))
     queryset = (
         visible_cases(user)
         .select_related("employer", "claims_administrator")
-        .annotate(item_count=Count("items", distinct=True))
+        .annotate(item_count=Coalesce(Subquery(items.values("n")), 0))
     )
-    # Overdue and at-risk first (earliest due date), then cases with no clock, newest first.
-    running_first = When_(
-        When(status__in=CLOCK_RUNNING_STATES, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
-    return filter_cases(queryset, params).order_by(running_first, F("due_date").asc(nulls_last=True), "-case_number")
+    return filter_cases(queryset, params).order_by(*LIST_ORDER)
 
 
 def state_counts(user) -> list[tuple[str, str, int]]:

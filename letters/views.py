@@ -15,8 +15,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Max, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,7 +32,7 @@ from cases.permissions import case_view, visible_cases
 from core.permissions import allowed, permission_required
 from letters import services, verify_guard
 from letters.forms import CenterFilterForm, CorrectionForm, ServiceForm, VerifyForm
-from letters.models import Letter, Rendition
+from letters.models import Letter, Rendition, Service
 from letters.rendering import addressees
 
 PAGE_SIZE = 50
@@ -52,16 +52,24 @@ def letter_center(request: HttpRequest) -> HttpResponse:
     """Signed letters to serve, with filters; download one or many; record service."""
     form = CenterFilterForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
+    # Service counts as subqueries, computed for the rows of the page only; the order is read from the index
+    # "letter_current_signed_day" (cases/migrations/0007_list_and_search_indexes.py).
+    services_of = Service.objects.filter(letter=OuterRef("pk")).order_by().values("letter")
     letters = (
         _visible_letters(request.user)
         .current()
-        .annotate(service_count=Count("services"), last_served=Max("services__served_on"))
+        .annotate(
+            service_count=Coalesce(
+                Subquery(services_of.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
+            ),
+            last_served=Subquery(services_of.annotate(last=Max("served_on")).values("last")),
+        )
         .order_by(TruncDate("signed_at").desc(), "case__case_number", "rendition")
     )
     if params.get("served") == "yes":
-        letters = letters.filter(service_count__gt=0)
+        letters = letters.filter(Exists(services_of))
     elif params.get("served") == "no":
-        letters = letters.filter(service_count=0)
+        letters = letters.exclude(Exists(services_of))
     if params.get("rendition"):
         letters = letters.filter(rendition=params["rendition"])
     if params.get("signed_from"):
