@@ -2,10 +2,12 @@
 
 from datetime import date, timedelta
 
+from django.core.paginator import Paginator
 from django.db.models import Case as When_
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from cases import clock
 from cases.lifecycle import CLOCK_RUNNING_STATES, FINAL_STATES, Status
@@ -19,6 +21,24 @@ RUNNING_STATES = sorted(CLOCK_RUNNING_STATES)
 # read from the index of the same expressions ("case_list_order").
 RUNNING_FIRST = When_(When(status__in=RUNNING_STATES, then=Value(0)), default=Value(1), output_field=IntegerField())
 LIST_ORDER = (RUNNING_FIRST.asc(), F("due_date").asc(nulls_last=True), F("case_number").desc())
+
+
+class CappedPaginator(Paginator):
+    """Pages of a long list that count at most ``cap`` rows (``SELECT COUNT(*) FROM (… LIMIT cap + 1)``): counting
+    100,000 filtered rows for every page cost more than the page. Beyond the cap, ``capped`` is true, the pages stop
+    at the cap (templates write "5000 or more") and a narrower filter finds the rest."""
+
+    cap = 5000
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        self.capped = found > self.cap
+        return min(found, self.cap)
 
 
 def _at_risk_q(today: date) -> Q:

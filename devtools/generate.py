@@ -295,9 +295,13 @@ def _make_parties(pools: Pools, rng: random.Random) -> None:
     pools.physicians = [(p.pk, p.specialty or SPECIALTIES[0]) for p in physicians.values()]
 
 
+CASES_PER_REVIEWER = 170  # ~15 open cases each (9% of cases are with a reviewer), as a real roster's capacity
+
+
 def generated_users(reviewers: int = 12) -> dict:
     """The users generated cases are given to: the reviewers of the portal that have a profile (demo ones
-    included), topped up with ``gen-reviewer-NN``; a QA member, and an administrator, made when missing."""
+    included), topped up to ``reviewers`` with ``gen-reviewer-NNNN`` (made in bulk, with a profile); a QA member,
+    made when missing."""
     from reviewers.models import ReviewerProfile
 
     user_model = get_user_model()
@@ -307,20 +311,35 @@ def generated_users(reviewers: int = 12) -> dict:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    for number in range(1, max(0, reviewers - len(found)) + 1):
-        user, created = user_model.objects.get_or_create(
-            username=f"{GENERATED_USER_PREFIX}reviewer-{number:02d}",
-            defaults={"first_name": rng_name(number)[0], "last_name": rng_name(number)[1]},
+    if len(found) < reviewers:
+        taken = set(
+            user_model.objects.filter(username__startswith=f"{GENERATED_USER_PREFIX}reviewer-").values_list(
+                "username", flat=True
+            )
         )
-        if created:
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-        user.groups.add(groups[roles.REVIEWER])
-        ReviewerProfile.objects.get_or_create(
-            user=user, defaults={"weekly_practice_hours": 30, "capacity": 20, "practice_started": date(2005, 1, 1)}
+        names = [f"{GENERATED_USER_PREFIX}reviewer-{number:04d}" for number in range(1, 10 * reviewers + 1)]
+        names = [name for name in names if name not in taken][: reviewers - len(found)]
+        users = [
+            user_model(
+                username=name,
+                first_name=rng_name(number)[0],
+                last_name=rng_name(number)[1],
+                password="!",  # unusable: generated reviewers never log in with a password
+            )
+            for number, name in enumerate(names, start=len(taken) + 1)
+        ]
+        user_model.objects.bulk_create(users)
+        users = list(user_model.objects.filter(username__in=names))
+        user_model.groups.through.objects.bulk_create(
+            [user_model.groups.through(user_id=user.pk, group_id=groups[roles.REVIEWER].pk) for user in users]
         )
-        if user.pk not in found:
-            found.append(user.pk)
+        ReviewerProfile.objects.bulk_create(
+            [
+                ReviewerProfile(user=user, weekly_practice_hours=30, capacity=15, practice_started=date(2005, 1, 1))
+                for user in users
+            ]
+        )
+        found += [user.pk for user in users]
     qa = user_model.objects.filter(groups__name=roles.QA).order_by("pk").first()
     if qa is None:
         qa, _ = user_model.objects.get_or_create(username=f"{GENERATED_USER_PREFIX}qa")
@@ -444,7 +463,7 @@ def generate(count: int, *, seed: int = 1, items_per_case: float = 10.0, today: 
     result = Result()
     with transaction.atomic():
         pools = _pools(rng)
-        users = generated_users()
+        users = generated_users(max(12, count // CASES_PER_REVIEWER))
         _skip_foreign_key_checks()
         tables = {
             model: Table(model)

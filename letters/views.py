@@ -13,7 +13,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
@@ -29,6 +28,7 @@ from accounts.security import client_ip, rate_limit
 from cases.lifecycle import Status
 from cases.models import Case
 from cases.permissions import case_view, visible_cases
+from cases.selectors import CappedPaginator
 from core.permissions import allowed, permission_required
 from letters import services, verify_guard
 from letters.forms import CenterFilterForm, CorrectionForm, ServiceForm, VerifyForm
@@ -78,7 +78,7 @@ def letter_center(request: HttpRequest) -> HttpResponse:
         letters = letters.filter(signed_at__date__lte=params["signed_to"])
     if params.get("case_number"):
         letters = letters.filter(case__case_number__icontains=params["case_number"].strip())
-    page = Paginator(
+    page = CappedPaginator(
         letters.select_related(
             "case__employer", "case__claims_administrator", "case__employee_attorney", "case__requesting_provider"
         ),

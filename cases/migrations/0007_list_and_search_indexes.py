@@ -5,6 +5,7 @@
   stops after 50 rows, with or without a filter, instead of sorting every case.
 - ``case_reviewer_updated``: a reviewer's cases, most recently changed first (the reviewer's home).
 - ``determination_submitted``: determinations waiting for QA, oldest submission first (the QA queue).
+- ``item_category_case``: the cases with an item of a category (the case list's category filter).
 - On PostgreSQL only: the ``pg_trgm`` extension and trigram GIN indexes on ``UPPER(case_number)``,
   ``UPPER(claim_number)`` and ``UPPER(employee_name)``: the search box (``icontains``, which Django writes as
   ``UPPER(col::text) LIKE UPPER('%…%')``) is answered from them.
@@ -33,6 +34,7 @@ PLAIN = [
     ),
     ("case_reviewer_updated", "cases_case", "reviewer_id, updated_at DESC", ""),
     ("determination_submitted", "cases_determination", "submitted_at", "WHERE state = 'submitted'"),
+    ("item_category_case", "cases_disputeditem", "category, case_id", ""),
 ]
 TRIGRAM = [
     ("case_number_trgm", "case_number"),
