@@ -402,13 +402,6 @@ def _case_errors(index: int, case: dict[str, Any]) -> list[str]:
     return errors
 
 
-def check_document(data: Any, *, update: bool = False) -> list[str]:
-    """Every problem of a parsed document, each with its JSON path; empty when it can be imported. Saves nothing."""
-    importer = _Importer(update=update, by=None, save=False)
-    importer.run(_parts_of(data))
-    return importer.messages()
-
-
 def _parts_of(data: Any) -> Iterator[tuple[str, Any, Any]]:
     """A parsed document as the parts ``read_document`` yields."""
     if not isinstance(data, dict):
@@ -612,7 +605,7 @@ class _Numbers:
 
     def save(self) -> None:
         for year, value in self.last.items():
-            CaseNumberSequence.objects.filter(year=year, last_value__lt=value).update(last_value=value)
+            services.note_external_case_number(f"CM{year:02d}-{value:07d}")
 
 
 def _replace_case(case: Case, data: dict[str, Any], parties: _Parties, *, by, at: str) -> Case:
@@ -641,8 +634,8 @@ def _replace_case(case: Case, data: dict[str, Any], parties: _Parties, *, by, at
 class _Importer:
     """Checks each case as it comes and, while the document has no error, saves the cases a batch at a time."""
 
-    def __init__(self, *, update: bool, by, save: bool = True):
-        self.update, self.by, self.saving = update, by, save
+    def __init__(self, *, update: bool, by):
+        self.update, self.by, self.saving = update, by, True
         self.user = by if by is not None and by.is_authenticated else None
         # (case index, round, order, message): -1 for the document itself; rounds in the order they are reported.
         self.errors: list[tuple[int, int, int, str]] = []
