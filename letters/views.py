@@ -90,7 +90,19 @@ def letter_center(request: HttpRequest) -> HttpResponse:
     pending = (
         visible_cases(request.user)
         .filter(status=Status.DETERMINED)
-        .annotate(failed=Count("letters", filter=Q(letters__state=Letter.State.FAILED)))
+        .annotate(
+            failed=Coalesce(
+                Subquery(
+                    Letter.objects.filter(case=OuterRef("pk"), state=Letter.State.FAILED)
+                    .order_by()
+                    .values("case")
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            )
+        )
         .order_by("decision_date", "case_number")[:50]
     )
     query = request.GET.copy()
