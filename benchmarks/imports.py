@@ -12,8 +12,9 @@ determinations), 30% open intake cases without a case number (numbered from the 
 Then, for the N-case file and for a ``--small`` one (to show that memory does not grow with the file), creates an
 empty PostgreSQL database of its own (``imr_bench_imports``, dropped first), migrates it, and runs
 ``manage.py import_cases FILE`` in a child process, timing it and reading the child's peak RSS (``ru_maxrss``).
-Prints cases/s (excluding the interpreter's start-up and Django's set-up, timed by importing an empty document the
-same way), the peak RSS of both sizes, and checks the counts in the database.
+Prints cases/s (the time inside ``call_command``: the interpreter's start-up and Django's set-up left out), the peak
+RSS of both sizes, the marginal rate between the two sizes (the one-off cost of the first case left out), and checks
+the counts in the database.
 """
 
 from __future__ import annotations
@@ -193,6 +194,12 @@ def main() -> None:
             f"| {count:,} | {items:,} | {size / 1e6:.1f} | {seconds:.2f} | {count / seconds:,.0f} | "
             f"≥ 500 ({count / seconds / 500:.1f}x) | {rss / 1024:.0f} |"
         )
+    (small, _, _, small_seconds, _), (big, _, _, big_seconds, _) = results
+    marginal = (big - small) / (big_seconds - small_seconds)
+    print(
+        f"\nMarginal rate, the fixed cost of the first case (loading the ICD-10-CM list, the schema) left out: "
+        f"({big:,} - {small:,}) / ({big_seconds:.2f} s - {small_seconds:.2f} s) = {marginal:,.0f} cases/s"
+    )
 
 
 if __name__ == "__main__":
