@@ -148,3 +148,36 @@ def test_pages_open_for_generated_cases(generated, admin_client, qa_user, staff_
     assert client.get(reverse("cases:qa_queue")).status_code == 200
     client.force_login(staff_user)
     assert client.get(reverse("letters:center")).status_code == 200
+
+
+def test_the_lists_count_per_state_cap_long_counts_and_cut_the_qa_queue(generated, admin_client, qa_user, monkeypatch):
+    from cases import selectors
+    from cases.views import qa
+
+    # Counts per state (one COUNT per state) are the database's.
+    expected = Counter(Case.objects.values_list("status", flat=True))
+    page = admin_client.get(reverse("cases:list"))
+    assert [(state, number) for state, _, number in page.context["state_counts"]] == [
+        (state, expected[state]) for state in Status.values if expected[state]
+    ]
+    assert f"{COUNT} cases" in page.content.decode()
+    # Beyond the cap, the count says so and the pages stop there.
+    monkeypatch.setattr(selectors.CappedPaginator, "cap", 120)
+    page = admin_client.get(reverse("cases:list"))
+    assert "120 or more cases" in page.content.decode()
+    assert page.context["page"].paginator.num_pages == 3
+    # The list's first rows are the running clocks, earliest due date first.
+    rows = list(page.context["page"])
+    running = [case for case in rows if case.status in selectors.RUNNING_STATES]
+    assert rows[: len(running)] == running and [c.due_date for c in running] == sorted(c.due_date for c in running)
+    # The QA queue: the oldest submissions, cut at its limit, saying how many wait.
+    monkeypatch.setattr(qa, "QUEUE_LIMIT", 5)
+    admin_client.force_login(qa_user)
+    response = admin_client.get(reverse("cases:qa_queue"))
+    waiting = Case.objects.filter(status=Status.QA).count()
+    submitted = [determination.submitted_at for _, determination in response.context["rows"]]
+    assert len(submitted) == min(5, waiting) and submitted == sorted(submitted)
+    oldest = sorted(Determination.objects.filter(state="submitted").values_list("submitted_at", flat=True))[:5]
+    assert submitted == oldest
+    if waiting > 5:
+        assert f"The 5 oldest of {waiting} are shown." in response.content.decode()
