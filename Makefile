@@ -7,9 +7,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP_VERSION := 26.3
-# Debian packages the portal loads at run time or its tests drive.
+# Debian packages the portal loads at run time or its tests drive (wrk: benchmarks/pages.py throughput).
 APT_PACKAGES := chromium poppler-utils qpdf libnss3-tools libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
-	redis-server postgresql-15 postgresql-client-15 zbar-tools
+	redis-server postgresql-15 postgresql-client-15 zbar-tools wrk
 # Another process (unattended upgrades, a parallel install) may hold the dpkg lock: wait for it, up to 10 minutes.
 APT_GET := apt-get -o DPkg::Lock::Timeout=600
 # `apt-get update` holds the lists lock, which older apt versions do not wait for: try again for up to 10 minutes.

@@ -2,13 +2,43 @@
 
 from datetime import date, timedelta
 
+from django.core.paginator import Paginator
 from django.db.models import Case as When_
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from cases import clock
 from cases.lifecycle import CLOCK_RUNNING_STATES, FINAL_STATES, Status
+from cases.models import Case, DisputedItem
 from cases.permissions import visible_cases
+
+# The states as sorted lists: a frozenset's order changes from one process to the next, and the SQL of the list's
+# order must be the same every time to match its index (cases/migrations/0007_list_and_search_indexes.py).
+RUNNING_STATES = sorted(CLOCK_RUNNING_STATES)
+# Overdue and at-risk first (earliest due date), then cases with no clock, newest first: the case list's order,
+# read from the index of the same expressions ("case_list_order").
+RUNNING_FIRST = When_(When(status__in=RUNNING_STATES, then=Value(0)), default=Value(1), output_field=IntegerField())
+LIST_ORDER = (RUNNING_FIRST.asc(), F("due_date").asc(nulls_last=True), F("case_number").desc())
+
+
+class CappedPaginator(Paginator):
+    """Pages of a long list that count at most ``cap`` rows (``SELECT COUNT(*) FROM (… LIMIT cap + 1)``): counting
+    100,000 filtered rows for every page cost more than the page. Beyond the cap, ``capped`` is true, the pages stop
+    at the cap (templates write "5000 or more") and a narrower filter finds the rest."""
+
+    cap = 5000
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.capped = False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        self.capped = found > self.cap
+        return min(found, self.cap)
 
 
 def _at_risk_q(today: date) -> Q:
@@ -20,13 +50,16 @@ def _at_risk_q(today: date) -> Q:
 
 def filter_cases(queryset: QuerySet, params: dict, today: date | None = None) -> QuerySet:
     today = today or timezone.localdate()
-    running = Q(status__in=CLOCK_RUNNING_STATES)
+    running = Q(status__in=RUNNING_STATES)
     if status := params.get("status"):
-        queryset = queryset.exclude(status__in=FINAL_STATES) if status == "open" else queryset.filter(status=status)
+        queryset = (
+            queryset.exclude(status__in=sorted(FINAL_STATES)) if status == "open" else queryset.filter(status=status)
+        )
     if priority := params.get("priority"):
         queryset = queryset.filter(priority=priority)
     if category := params.get("category"):
-        queryset = queryset.filter(items__category=category).distinct()
+        # EXISTS, not a join and DISTINCT: the list stays in its index order and stops at a page.
+        queryset = queryset.filter(Exists(DisputedItem.objects.filter(case=OuterRef("pk"), category=category)))
     due = params.get("due")
     if due == "overdue":
         queryset = queryset.filter(running, due_date__lt=today)
@@ -45,22 +78,30 @@ def filter_cases(queryset: QuerySet, params: dict, today: date | None = None) ->
 
 def case_list(user, params: dict) -> QuerySet:
     """The cases a user may see, filtered, with what a list row needs in the same query."""
+    # The item count as a subquery, computed for the rows of the page only (a join and GROUP BY counted the items of
+    # every case before the first page could be cut).
+    items = DisputedItem.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk"))
     queryset = (
         visible_cases(user)
         .select_related("employer", "claims_administrator")
-        .annotate(item_count=Count("items", distinct=True))
+        .annotate(item_count=Coalesce(Subquery(items.values("n")), 0))
     )
-    # Overdue and at-risk first (earliest due date), then cases with no clock, newest first.
-    running_first = When_(
-        When(status__in=CLOCK_RUNNING_STATES, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
-    return filter_cases(queryset, params).order_by(running_first, F("due_date").asc(nulls_last=True), "-case_number")
+    return filter_cases(queryset, params).order_by(*LIST_ORDER)
 
 
 def state_counts(user) -> list[tuple[str, str, int]]:
-    """(state, label, number of cases) for the states the user has cases in, in lifecycle order."""
-    counts = dict(visible_cases(user).order_by().values_list("status").annotate(n=Count("pk")))
-    return [(value, label, counts[value]) for value, label in Status.choices if value in counts]
+    """(state, label, number of cases) for the states the user has cases in, in lifecycle order.
+
+    One query of one ``COUNT(*)`` per state, each answered by an index-only scan of the status index: a
+    ``GROUP BY status`` read every row of the table (4x slower at 100,000 cases)."""
+    base = visible_cases(user).order_by()
+    per_state = {
+        f"n_{value}": Subquery(base.filter(status=value).values("status").annotate(n=Count("*")).values("n")[:1])
+        for value in Status.values
+    }
+    row = Case.objects.order_by().annotate(**per_state).values(*per_state)[:1]
+    counts = {key[2:]: number for key, number in (row[0].items() if row else ())}
+    return [(value, label, counts[value]) for value, label in Status.choices if counts.get(value)]
 
 
 def search_records(case, query: str, *, limit: int = 50) -> list[dict]:

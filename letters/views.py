@@ -13,10 +13,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Max, Q
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -32,10 +31,11 @@ from audit import log
 from cases.lifecycle import Status
 from cases.models import Case
 from cases.permissions import case_view, visible_cases
+from cases.selectors import CappedPaginator
 from core.permissions import allowed, permission_required
 from letters import services, verify_guard
 from letters.forms import CenterFilterForm, CorrectionForm, ServiceForm, VerifyForm
-from letters.models import Letter, Rendition
+from letters.models import Letter, Rendition, Service
 from letters.rendering import addressees
 
 PAGE_SIZE = 50
@@ -56,16 +56,24 @@ def letter_center(request: HttpRequest) -> HttpResponse:
     form = CenterFilterForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
     log.record(request, object_type="letter_list")
+    # Service counts as subqueries, computed for the rows of the page only; the order is read from the index
+    # "letter_current_signed_day" (cases/migrations/0007_list_and_search_indexes.py).
+    services_of = Service.objects.filter(letter=OuterRef("pk")).order_by().values("letter")
     letters = (
         _visible_letters(request.user)
         .current()
-        .annotate(service_count=Count("services"), last_served=Max("services__served_on"))
+        .annotate(
+            service_count=Coalesce(
+                Subquery(services_of.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0
+            ),
+            last_served=Subquery(services_of.annotate(last=Max("served_on")).values("last")),
+        )
         .order_by(TruncDate("signed_at").desc(), "case__case_number", "rendition")
     )
     if params.get("served") == "yes":
-        letters = letters.filter(service_count__gt=0)
+        letters = letters.filter(Exists(services_of))
     elif params.get("served") == "no":
-        letters = letters.filter(service_count=0)
+        letters = letters.exclude(Exists(services_of))
     if params.get("rendition"):
         letters = letters.filter(rendition=params["rendition"])
     if params.get("signed_from"):
@@ -74,7 +82,7 @@ def letter_center(request: HttpRequest) -> HttpResponse:
         letters = letters.filter(signed_at__date__lte=params["signed_to"])
     if params.get("case_number"):
         letters = letters.filter(case__case_number__icontains=params["case_number"].strip())
-    page = Paginator(
+    page = CappedPaginator(
         letters.select_related(
             "case__employer", "case__claims_administrator", "case__employee_attorney", "case__requesting_provider"
         ),
@@ -86,7 +94,19 @@ def letter_center(request: HttpRequest) -> HttpResponse:
     pending = (
         visible_cases(request.user)
         .filter(status=Status.DETERMINED)
-        .annotate(failed=Count("letters", filter=Q(letters__state=Letter.State.FAILED)))
+        .annotate(
+            failed=Coalesce(
+                Subquery(
+                    Letter.objects.filter(case=OuterRef("pk"), state=Letter.State.FAILED)
+                    .order_by()
+                    .values("case")
+                    .annotate(n=Count("pk"))
+                    .values("n"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            )
+        )
         .order_by("decision_date", "case_number")[:50]
     )
     query = request.GET.copy()

@@ -1,6 +1,7 @@
 """The case interchange format `imr-case/1` (CASE-FORMAT.md): its JSON Schema, the importer and the exporter.
 
-`import_document` takes a whole document in one transaction (all or nothing, every error with its JSON path);
+`import_stream` reads a document as a stream and `import_document` takes a parsed one, in one transaction (all or
+nothing, every error with its JSON path);
 `export_document` gives back, for the cases imported, exactly the document that was imported.
 """
 
@@ -11,6 +12,7 @@ from cases.interchange.importer import (
     ImportResult,
     InterchangeError,
     import_document,
+    import_stream,
     load_document,
     schema,
 )
@@ -22,6 +24,7 @@ __all__ = [
     "InterchangeError",
     "export_document",
     "import_document",
+    "import_stream",
     "load_document",
     "schema",
 ]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from audit import log
 from cases import selectors
 from cases.forms import CaseFilterForm
-from cases.interchange import InterchangeError, export_document, import_document, load_document
+from cases.interchange import InterchangeError, export_document, import_stream
 from cases.permissions import visible_cases
 from core.permissions import permission_required
 
@@ -48,9 +48,7 @@ def case_import(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data["document"]
             try:
-                result = import_document(
-                    load_document(upload.read()), update=form.cleaned_data["update"], by=request.user
-                )
+                result = import_stream(upload, update=form.cleaned_data["update"], by=request.user)
             except InterchangeError as error:
                 errors = error.errors
             else:

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,7 +32,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
     log.record(request, object_type="case_list")  # the list shows workers' names; its search terms are in the path
-    page = Paginator(selectors.case_list(request.user, params), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.CappedPaginator(selectors.case_list(request.user, params), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

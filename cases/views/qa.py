@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -17,20 +18,24 @@ from cases.permissions import case_view, visible_cases
 from cases.services import determinations
 from core.permissions import permission_required
 
+QUEUE_LIMIT = 100
+
 
 @require_GET
 @permission_required("cases.review_determination")
 def qa_queue(request: HttpRequest) -> HttpResponse:
     """Determinations waiting for clinical QA, oldest submission first."""
     submitted = Determination.objects.filter(state=Determination.State.SUBMITTED).select_related("author")
+    waiting = visible_cases(request.user).filter(status=Status.QA)
+    submitted_at = submitted.filter(case=OuterRef("pk")).order_by("-version").values("submitted_at")[:1]
+    # Sorted and cut in the database: the oldest QUEUE_LIMIT of a queue that may hold thousands.
     cases = (
-        visible_cases(request.user)
-        .filter(status=Status.QA)
-        .prefetch_related(Prefetch("determinations", submitted, to_attr="submitted"))
+        waiting.annotate(waiting_since=Coalesce(Subquery(submitted_at), "updated_at"))
+        .order_by("waiting_since", "pk")
+        .prefetch_related(Prefetch("determinations", submitted, to_attr="submitted"))[:QUEUE_LIMIT]
     )
     rows = [(case, case.submitted[0] if case.submitted else None) for case in cases]
-    rows.sort(key=lambda pair: pair[1].submitted_at if pair[1] and pair[1].submitted_at else pair[0].updated_at)
-    return render(request, "cases/qa_queue.html", {"rows": rows})
+    return render(request, "cases/qa_queue.html", {"rows": rows, "total": waiting.count()})
 
 
 def _versions(case: Case) -> list[Determination]:

@@ -532,3 +532,25 @@ def test_search_and_filter_parameters_take_hostile_text(client, admin_user, revi
                     continue
                 for raw in UNESCAPED:
                     assert raw not in response.content, (url, name)
+
+
+def test_an_import_of_endless_empty_cases_stops_at_the_bound_in_moments(client, admin_user, settings):
+    settings.IMR_IMPORT_MAX_CASES = 1_000
+    client.force_login(admin_user)
+    upload = io.BytesIO(b'{"format": "imr-case/1", "cases": [' + b",".join([b"{}"] * 2_000_000) + b"]}")
+    upload.name = "cases.json"
+    response = client.post(reverse("cases:import"), {"document": upload})
+    assert response.status_code == 200
+    errors = response.context["errors"]
+    assert errors[-1] == "(document): stopped after 500 errors"  # 1,000 empty cases are 1,000s of errors
+    assert Case.objects.count() == 0
+
+
+def test_an_import_with_more_cases_than_the_bound_is_refused(client, admin_user, settings, published_document):
+    settings.IMR_IMPORT_MAX_CASES = 3
+    client.force_login(admin_user)
+    upload = io.BytesIO(json.dumps(published_document).encode())
+    upload.name = "cases.json"
+    response = client.post(reverse("cases:import"), {"document": upload})
+    assert response.context["errors"] == ["cases: more than 3 cases in one file; split it (IMR_IMPORT_MAX_CASES)"]
+    assert Case.objects.count() == 0

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.interchange import InterchangeError, import_document, load_document
+from cases.interchange import InterchangeError, import_stream
 
 
 class Command(BaseCommand):
@@ -18,20 +18,22 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file: str, update: bool, **options):
+        # The document is read as a stream (cases.interchange): a file of any size takes the same memory.
         try:
-            if file == "-":
-                stream = options.get("stdin") or sys.stdin
-                raw = stream.buffer.read() if hasattr(stream, "buffer") else stream.read()
-            else:
-                raw = Path(file).read_bytes()
+            stream = (options.get("stdin") or sys.stdin) if file == "-" else Path(file).open("rb")  # noqa: SIM115
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         try:
-            result = import_document(load_document(raw), update=update)
+            result = import_stream(stream, update=update)
+        except OSError as error:
+            raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         except InterchangeError as error:
             for message in error.errors:
                 self.stderr.write(message)
             raise CommandError(
                 f"Nothing imported: {len(error.errors)} error{'s' * (len(error.errors) != 1)} in {file}."
             ) from None
+        finally:
+            if file != "-":
+                stream.close()
         self.stdout.write(self.style.SUCCESS(f"Imported {file}: {result.summary()}"))

@@ -1,0 +1,320 @@
+"""Benchmark: the portal's pages at 100,000 cases, against a minimal Django view measured in the same run.
+
+    .venv/bin/python benchmarks/pages.py [--cases 100000] [--small 1000] [--requests 40] [--wrk-seconds 10]
+        [--url postgres://postgres@127.0.0.1:5432/postgres] [--reuse]
+
+1. Makes a PostgreSQL database of its own (``imr_bench_pages``, dropped first; ``--reuse`` keeps one already filled),
+   migrates it, loads the demo data (``seed_demo``: users, guideline library, roster, published cases) and
+   ``generate_cases --count SMALL`` (devtools/generate.py: every state, ~10 items a case, documents, drafts,
+   determinations, letters).
+2. Counts the queries of every page through Django's test client (``CaptureQueriesContext``) at SMALL cases, then
+   generates the rest up to ``--cases``, runs ``VACUUM ANALYZE`` and counts them again: the counts must not grow.
+3. Starts gunicorn (2 sync workers, ``DEBUG=false``, settings ``benchmarks/pages_settings.py``: the portal's plus
+   ``/bench/minimal``, a view that touches neither the database nor a template) on 127.0.0.1, logs each role in
+   (a session cookie made by the test client in the same database), and times ``--requests`` GETs of every page, the
+   pages taken in turn so that a busy moment of the machine hits all of them alike. Median and p95 of each, and the
+   ratio of its median to the minimal view's median. Targets: ≤ 3x the minimal view and ≤ 100 ms p95.
+4. Throughput: ``wrk`` (2 threads, 8 connections, ``--wrk-seconds`` each) against the minimal view, the case list and
+   a case page, requests/s as a share of the minimal view's.
+
+The generated documents and letters have no file on disk (devtools/generate.py): the pages list them from their
+rows; nothing here downloads a PDF.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PYTHON = ROOT / ".venv" / "bin" / "python"
+BENCH_DB = "imr_bench_pages"
+MINIMAL = "/bench/minimal"
+
+
+def database_url(base: str, name: str) -> str:
+    return urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
+
+
+def manage(url: str, *args: str) -> str:
+    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false"}
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout.strip()
+
+
+def fresh_database(base: str, url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(base, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
+        connection.execute(f"CREATE DATABASE {BENCH_DB}")
+    manage(url, "migrate", "-v0")
+    manage(url, "seed_demo")
+
+
+def vacuum(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+
+
+# -- the pages ---------------------------------------------------------------------------------------------------
+
+
+def pages() -> list[tuple[str, str, str]]:
+    """(name, username, path) of every page measured."""
+    from cases.models import Case
+
+    served = Case.objects.filter(status="served", claim_number__startswith="").order_by("pk").first()
+    in_review = Case.objects.filter(status="in_review").exclude(reviewer=None).order_by("pk").first()
+    reviewer = in_review.reviewer.username
+    last_name = served.employee_name.split()[-1]
+    return [
+        ("case list", "admin", "/cases/"),
+        ("case list: open", "admin", "/cases/?status=open"),
+        ("case list: state in review", "admin", "/cases/?status=in_review"),
+        ("case list: state served", "admin", "/cases/?status=served"),
+        ("case list: expedited", "admin", "/cases/?priority=expedited"),
+        ("case list: category Surgery", "admin", "/cases/?category=Surgery"),
+        ("case list: overdue", "admin", "/cases/?due=overdue"),
+        ("case list: at risk", "admin", "/cases/?due=at_risk"),
+        ("case list: on track", "admin", "/cases/?due=on_track"),
+        ("case list: clock not started", "admin", "/cases/?due=not_started"),
+        ("case list: page 40", "admin", "/cases/?page=40"),
+        ("search: case number", "admin", f"/cases/?q={served.case_number}"),
+        ("search: claim number", "admin", f"/cases/?q={served.claim_number}"),
+        ("search: worker name", "admin", f"/cases/?q={last_name}"),
+        ("case page", "admin", f"/cases/{served.case_number}/"),
+        ("reviewer's home", reviewer, "/cases/mine/"),
+        ("workspace", reviewer, f"/cases/{in_review.case_number}/workspace/"),
+        ("QA queue", "qa", "/cases/qa/"),
+        ("letter center", "staff", "/letters/"),
+        ("roster", "admin", "/reviewers/"),
+        ("guideline library", "admin", "/guidelines/"),
+    ]
+
+
+def query_counts(page_list) -> dict[str, tuple[int, int]]:
+    """Queries and HTTP status of each page, through the test client."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    users = get_user_model().objects
+    counts = {}
+    for name, username, path in page_list:
+        client = Client()
+        client.force_login(users.get(username=username))
+        client.get(path)  # warm caches (the library's, the session's)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        counts[name] = (len(queries), response.status_code)
+    return counts
+
+
+def sessions(usernames: set[str]) -> dict[str, str]:
+    """A session cookie per user, stored in the benchmark's database for gunicorn to read."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    cookies = {}
+    for username in usernames:
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        cookies[username] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return cookies
+
+
+# -- gunicorn, timings and wrk -------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(url: str, port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "false",
+        "DJANGO_SETTINGS_MODULE": "pages_settings",
+        "PYTHONPATH": str(ROOT / "benchmarks"),
+    }
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "imrportal.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--chdir",
+            str(ROOT),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if get(port, MINIMAL, None)[0] == 200:
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    raise SystemExit("gunicorn did not answer")
+
+
+def get(port: int, path: str, cookie: str | None) -> tuple[int, float]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+    started = time.perf_counter()
+    connection.request("GET", path, headers=headers)
+    response = connection.getresponse()
+    response.read()
+    elapsed = time.perf_counter() - started
+    connection.close()
+    return response.status, elapsed
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def timings(port: int, page_list, cookies: dict[str, str], requests: int) -> dict[str, list[float]]:
+    measured = [("minimal view", None, MINIMAL), *page_list]
+    times: dict[str, list[float]] = {name: [] for name, _, _ in measured}
+    for _name, username, path in measured:  # warm-up: each worker's first request of each page
+        for _ in range(3):
+            get(port, path, cookies.get(username))
+    for _ in range(requests):
+        for name, username, path in measured:
+            status, elapsed = get(port, path, cookies.get(username))
+            if status != 200:
+                raise SystemExit(f"{name}: {path} answered {status}")
+            times[name].append(elapsed * 1000)
+    return times
+
+
+def wrk(port: int, path: str, cookie: str | None, seconds: int) -> float:
+    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{port}{path}"]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: sessionid={cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    found = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        raise SystemExit(f"wrk {path}: {errors.group(1)} non-2xx responses")
+    return float(found.group(1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--wrk-seconds", type=int, default=10)
+    parser.add_argument(
+        "--url", default=os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    )
+    parser.add_argument("--reuse", action="store_true", help="keep the benchmark database if it is already filled")
+    args = parser.parse_args()
+    url = database_url(args.url, BENCH_DB)
+    os.environ["DATABASE_URL"] = url
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imrportal.settings")
+    import django
+
+    print(f"cores: {os.cpu_count()}, load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    small_counts = None
+    if not args.reuse:
+        fresh_database(args.url, url)
+        print(manage(url, "generate_cases", "--count", str(args.small), "--seed", "1"))
+        django.setup()
+        small_counts = query_counts(pages())
+        started = time.perf_counter()
+        print(manage(url, "generate_cases", "--count", str(args.cases - args.small), "--seed", "2"))
+        print(
+            f"generate_cases of {args.cases - args.small:,} (child process, Django start-up included): "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+        vacuum(url)
+    else:
+        django.setup()
+    from cases.models import Case
+
+    total = Case.objects.count()
+    page_list = pages()
+    big_counts = query_counts(page_list)
+    cookies = sessions({username for _, username, _ in page_list})
+    port = free_port()
+    server = start_gunicorn(url, port)
+    try:
+        times = timings(port, page_list, cookies, args.requests)
+        throughput = {}
+        if shutil.which("wrk"):
+            case_page = next(path for name, _, path in page_list if name == "case page")
+            for name, username, path in [
+                ("minimal view", None, MINIMAL),
+                ("case list", "admin", "/cases/"),
+                ("case page", "admin", case_page),
+            ]:
+                throughput[name] = wrk(port, path, cookies.get(username), args.wrk_seconds)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    base = statistics.median(times["minimal view"])
+    print(f"\n{total:,} cases; load average at the end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}\n")
+    header = "| page | queries at {} / {} cases | median ms | p95 ms | median / minimal | ≤ 3x | p95 ≤ 100 ms |"
+    print(header.format(f"{args.small:,}" if small_counts else "-", f"{total:,}"))
+    print("|---|---|---|---|---|---|---|")
+    for name, values in times.items():
+        median, p95 = statistics.median(values), percentile(values, 0.95)
+        ratio = median / base
+        if name == "minimal view":
+            queries = "0"
+        else:
+            small = f"{small_counts[name][0]}" if small_counts else "-"
+            queries = f"{small} / {big_counts[name][0]}"
+        print(
+            f"| {name} | {queries} | {median:.1f} | {p95:.1f} | {ratio:.1f}x | "
+            f"{'yes' if ratio <= 3 else 'NO'} | {'yes' if p95 <= 100 else 'NO'} |"
+        )
+    if small_counts:
+        grown = [name for name in big_counts if big_counts[name][0] != small_counts[name][0]]
+        print(f"\nQuery counts that grew with the rows: {', '.join(grown) if grown else 'none'}")
+    if throughput:
+        print(f"\nwrk, 2 threads, 8 connections, {args.wrk_seconds} s each:\n")
+        print("| page | requests/s | share of the minimal view |")
+        print("|---|---|---|")
+        for name, value in throughput.items():
+            print(f"| {name} | {value:.0f} | {value / throughput['minimal view']:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

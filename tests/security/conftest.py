@@ -1,0 +1,1 @@
+from tests.cases.conftest import _published_letters_document, published_document  # noqa: F401  (fixtures)
