@@ -20,6 +20,7 @@ from cases.lifecycle import Status
 from cases.models import Case, Determination, ItemDecision
 from cases.permissions import case_view
 from cases.services import determinations
+from guidelines.search import sections_cited_many
 
 # The library's endpoints (the guidelines app): the page works without them, the picker and the support panel
 # simply stay empty.
@@ -163,6 +164,7 @@ def _panels(determination: Determination, case: Case, post=None) -> list[dict]:
     if determination.based_on_id and determination.origin == Determination.Origin.REVISION:
         previous = {row.item_id: row.qa_comment for row in determination.based_on.decisions.all()}
     panels = []
+    claims_administrator_sections = sections_cited_many([item.claims_administrator_basis for item in case.items.all()])
     for number, item in enumerate(case.items.all(), start=1):
         row = rows.get(item.pk) or ItemDecision(determination=determination, item=item)
         panels.append(
@@ -173,6 +175,8 @@ def _panels(determination: Determination, case: Case, post=None) -> list[dict]:
                 "form": item_form(row, post),
                 "qa_comment": previous.get(item.pk, ""),
                 "basis": row.basis or {},
+                # Offered first in the basis picker and the matching sections, one click from the basis.
+                "ur_sections": ",".join(map(str, claims_administrator_sections[number - 1])),
             }
         )
     return panels
