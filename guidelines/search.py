@@ -118,9 +118,10 @@ def concepts(parsed: ParsedQuery, table: synonyms.Table | None = None) -> list[C
             phrase = " ".join(words[position : position + size])
             if phrase in table.expansions:
                 last = position + size == len(words)
-                found.append(
-                    Concept(phrase, [phrase, *table.expand(phrase)][:MAX_ALTERNATIVES], prefix=typed_prefix and last)
-                )
+                # "naproxen sodium" is also "naproxen", "tens unit" also "tens": the words of the term that are terms.
+                parts = [word for word in phrase.split() if size > 1 and word in table.expansions]
+                alternatives = list(dict.fromkeys([phrase, *parts, *table.expand(phrase)]))[:MAX_ALTERNATIVES]
+                found.append(Concept(phrase, alternatives, prefix=typed_prefix and last))
                 position += size
                 break
         else:
@@ -185,7 +186,8 @@ def _raw(concept: Concept, weights: str, *, simple: bool) -> str:
     return " | ".join(f"({part})" for part in parts)
 
 
-def _tsquery(concept: Concept, weights: str = "") -> SearchQuery:
+def concept_tsquery(concept: Concept, weights: str = "") -> SearchQuery:
+    """A concept as a tsquery (stemmed, or as typed with prefixes), restricted to ``weights`` (e.g. "A", "AB")."""
     return SearchQuery(_raw(concept, weights, simple=False), config="english", search_type="raw") | SearchQuery(
         _raw(concept, weights, simple=True), config="simple", search_type="raw"
     )
@@ -197,12 +199,12 @@ def _postgres_search(sections: QuerySet, found: list[Concept], *, in_title_only:
     any_concept = None
     scores = []
     for concept in found:
-        query = _tsquery(concept)
+        query = concept_tsquery(concept)
         any_concept = query if any_concept is None else any_concept | query
         scores.append(
             Case(
-                When(search_vector=_tsquery(concept, "A"), then=Value(NAME_SCORE)),
-                When(search_vector=_tsquery(concept, "AB"), then=Value(TITLE_SCORE)),
+                When(search_vector=concept_tsquery(concept, "A"), then=Value(NAME_SCORE)),
+                When(search_vector=concept_tsquery(concept, "AB"), then=Value(TITLE_SCORE)),
                 When(search_vector=query, then=Value(TEXT_SCORE)),
                 default=Value(0.0),
                 output_field=FloatField(),
@@ -241,7 +243,8 @@ def _postgres_web(sections: QuerySet, parsed: ParsedQuery) -> QuerySet:
 # -- other databases -----------------------------------------------------------------------------------------------
 
 
-def _pattern(alternative: str, *, prefix: bool) -> str:
+def concept_pattern(alternative: str, *, prefix: bool) -> str:
+    """A phrase as a regular expression matching at the start of a word (the fallback of databases without tsvector)."""
     tokens = _WORD.findall(alternative.lower())
     # "injections" also finds "injection": a plural's stem is close enough for development.
     if tokens and not prefix and len(tokens[-1]) > 3 and tokens[-1].endswith("s"):
@@ -255,7 +258,7 @@ def _fallback_q(concept: Concept, fields: tuple[str, ...]) -> Q:
     for index, alternative in enumerate(concept.alternatives):
         if not _WORD.search(alternative):
             continue
-        pattern = _pattern(alternative, prefix=index == 0 and concept.prefix)
+        pattern = concept_pattern(alternative, prefix=index == 0 and concept.prefix)
         for name in fields:
             condition |= Q(**{f"{name}__iregex": pattern})
     return condition

@@ -29,6 +29,8 @@ from precedents.parser import LetterFileError, letter_text, parse_published_lett
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 LETTER_SUFFIXES = (".pdf", ".txt")
+# What can become of a file (``FileReport.status``).
+STATUSES = ("imported", "linked", "unchanged", "refused")
 
 # The body region a guideline chapter is about, for an item whose text names none ("Norco 10/325 #60").
 CHAPTER_REGIONS = {

@@ -26,6 +26,8 @@ from guidelines.search import sections_cited_many
 # simply stay empty.
 GUIDELINE_SEARCH_URL = "guidelines:search"
 GUIDELINE_QUANTITY_URL = "guidelines:quantity_check"
+# The precedent library's similar decisions (the precedents app, templates/cases/workspace/_precedents.html).
+PRECEDENTS_SIMILAR_URL = "precedents:similar"
 
 
 def optional_url(name: str) -> str:
@@ -216,6 +218,7 @@ def workspace(request: HttpRequest, case: Case) -> HttpResponse:
             "returned": determination.based_on if determination.origin == Determination.Origin.REVISION else None,
             "search_url": optional_url(GUIDELINE_SEARCH_URL),
             "quantity_url": optional_url(GUIDELINE_QUANTITY_URL),
+            "precedents_url": optional_url(PRECEDENTS_SIMILAR_URL),
         },
     )
 

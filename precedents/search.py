@@ -1,0 +1,326 @@
+"""Search of the precedent library, and the precedents most similar to a disputed item.
+
+The treatment text is read the way the guideline search reads it (``guidelines.search.concepts``: any of the words,
+the synonym table, typos), so "Anaprox" finds decisions on naproxen and "TENS unit" those on transcutaneous
+electrical nerve stimulation. An item scores, per concept, 1 when its treatment holds it, 0.4 when the guidelines it
+cites do, 0.2 when only its rationale does. PostgreSQL: the items' stored ``search_vector`` (GIN index, migration
+0002: treatment A, guidelines B, rationale C) and ``ts_headline`` for the passages; other databases: a regular
+expression per concept and the passages cut in Python. Either way a passage is escaped first, then marked.
+
+Only precedents are searched (closed historical cases flagged as precedents): a reader never sees another open case.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.db import connection
+from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Value
+from django.db.models.expressions import Case, When
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from cases.lifecycle import Status
+from guidelines import search as guideline_search
+from precedents.models import PrecedentCitation, PrecedentItem
+
+TREATMENT_SCORE, GUIDELINE_SCORE, RATIONALE_SCORE = 1.0, 0.4, 0.2
+SAME_GUIDELINE_SCORE, SAME_CATEGORY_SCORE, AS_TYPED_SCORE = 1.5, 0.5, 0.5
+PAGE_SIZE = 25
+TOP_GUIDELINES = 10
+PASSAGES = 3
+PASSAGE_WORDS = 30
+# What ts_headline puts around a match: characters no rationale holds, replaced by <mark> once the text is escaped.
+_START, _STOP = "\x02", "\x03"
+
+
+def precedent_items() -> QuerySet[PrecedentItem]:
+    """Every searchable item: of precedents only, and only of closed cases."""
+    return PrecedentItem.objects.filter(precedent__case__status=Status.CLOSED)
+
+
+@dataclass
+class Filters:
+    text: str = ""
+    category: str = ""
+    guideline: str = ""
+    body_region: str = ""
+    outcome: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not any((self.text.strip(), self.category, self.guideline.strip(), self.body_region, self.outcome))
+
+
+@dataclass
+class GuidelineCount:
+    label: str
+    upheld: int
+    overturned: int
+
+    @property
+    def total(self) -> int:
+        return self.upheld + self.overturned
+
+
+@dataclass
+class Statistics:
+    total: int = 0
+    upheld: int = 0
+    overturned: int = 0
+    guidelines: list[GuidelineCount] = field(default_factory=list)
+
+    @property
+    def upheld_percent(self) -> int:
+        return round(100 * self.upheld / self.total) if self.total else 0
+
+    @property
+    def overturned_percent(self) -> int:
+        return round(100 * self.overturned / self.total) if self.total else 0
+
+
+def _concepts(text: str) -> list[guideline_search.Concept]:
+    # The whole text is complete: a search form is submitted, not typed into.
+    return guideline_search.concepts(guideline_search.parse_query(text + " "))
+
+
+def _concept_condition(concept: guideline_search.Concept, weights: str, fields: tuple[str, ...]) -> Q:
+    if connection.vendor == "postgresql":
+        return Q(search_vector=guideline_search.concept_tsquery(concept, weights))
+    condition = Q()
+    for alternative in concept.alternatives:
+        if re.search(r"[^\W_]", alternative):
+            pattern = guideline_search.concept_pattern(alternative, prefix=False)
+            for name in fields:
+                condition |= Q(**{f"{name}__iregex": pattern})
+    return condition
+
+
+_TREATMENT = ("description", "original_request")
+_GUIDELINES = ("guidelines", "claims_administrator_guidelines")
+_RATIONALE = ("rationale",)
+
+
+def _text_score(items: QuerySet, concepts: list[guideline_search.Concept], *, treatment_only: bool) -> QuerySet:
+    """Items holding any concept (only in their treatment with ``treatment_only``), annotated ``text_score``."""
+    anywhere = Q()
+    scores = []
+    for concept in concepts:
+        in_treatment = _concept_condition(concept, "A", _TREATMENT)
+        if treatment_only:
+            anywhere |= in_treatment
+            scores.append(Case(When(in_treatment, then=Value(TREATMENT_SCORE)), default=Value(0.0)))
+            continue
+        in_guidelines = _concept_condition(concept, "AB", _TREATMENT + _GUIDELINES)
+        in_text = _concept_condition(concept, "", _TREATMENT + _GUIDELINES + _RATIONALE)
+        anywhere |= in_text
+        scores.append(
+            Case(
+                When(in_treatment, then=Value(TREATMENT_SCORE)),
+                When(in_guidelines, then=Value(GUIDELINE_SCORE)),
+                When(in_text, then=Value(RATIONALE_SCORE)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        )
+    if not scores:
+        return items.annotate(text_score=Value(0.0, output_field=FloatField()))
+    total = sum(scores[1:], scores[0])
+    return items.filter(anywhere).annotate(text_score=total)
+
+
+def _cites(guideline: str) -> Exists:
+    """The item's reviewer cited a guideline chapter or section holding these words."""
+    words = guideline.strip()
+    return Exists(
+        PrecedentCitation.objects.filter(item=OuterRef("pk"), by=PrecedentCitation.By.REVIEWER).filter(
+            Q(chapter__icontains=words) | Q(section__icontains=words)
+        )
+    )
+
+
+def filtered(filters: Filters) -> tuple[QuerySet[PrecedentItem], list[guideline_search.Concept]]:
+    """The items matching every filter given, best first (then the newest), and the concepts of the text."""
+    items = precedent_items()
+    if filters.category:
+        items = items.filter(category=filters.category)
+    if filters.body_region:
+        items = items.filter(body_region=filters.body_region)
+    if filters.outcome:
+        items = items.filter(decision=filters.outcome)
+    if filters.guideline.strip():
+        items = items.filter(_cites(filters.guideline))
+    concepts = _concepts(filters.text) if filters.text.strip() else []
+    items = _text_score(items, concepts, treatment_only=False)
+    return items.order_by("-text_score", F("decision_date").desc(nulls_last=True), "-pk"), concepts
+
+
+def statistics(items: QuerySet[PrecedentItem]) -> Statistics:
+    """How often the items were upheld and overturned, overall and by the guideline section the reviewer cited."""
+    ids = items.order_by().values("pk")
+    counts = dict(
+        PrecedentItem.objects.filter(pk__in=ids).order_by().values_list("decision").annotate(count=Count("pk"))
+    )
+    rows = (
+        PrecedentCitation.objects.filter(item__in=ids, by=PrecedentCitation.By.REVIEWER)
+        .order_by()
+        .values("chapter", "section")
+        .annotate(
+            upheld=Count("item", filter=Q(item__decision=PrecedentItem.Decision.UPHELD), distinct=True),
+            overturned=Count("item", filter=Q(item__decision=PrecedentItem.Decision.OVERTURNED), distinct=True),
+            total=Count("item", distinct=True),
+        )
+        .order_by("-total", "chapter", "section")[:TOP_GUIDELINES]
+    )
+    upheld = counts.get(PrecedentItem.Decision.UPHELD, 0)
+    overturned = counts.get(PrecedentItem.Decision.OVERTURNED, 0)
+    return Statistics(
+        total=upheld + overturned,
+        upheld=upheld,
+        overturned=overturned,
+        guidelines=[
+            GuidelineCount(
+                label=f"{row['chapter']} — {row['section']}" if row["section"] else row["chapter"],
+                upheld=row["upheld"],
+                overturned=row["overturned"],
+            )
+            for row in rows
+        ],
+    )
+
+
+# -- passages ------------------------------------------------------------------------------------------------------
+
+
+def _marked(text: str) -> SafeString:
+    """Escape first, then mark: the only HTML in a passage is the <mark> put around a match."""
+    return mark_safe(escape(text).replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308
+
+
+def _terms(concepts: list[guideline_search.Concept]) -> list[str]:
+    return [phrase for concept in concepts for phrase in concept.alternatives if re.search(r"[^\W_]", phrase)]
+
+
+def _python_passages(text: str, concepts: list[guideline_search.Concept]) -> str:
+    """Up to PASSAGES passages of about PASSAGE_WORDS words around the matches, the matches wrapped in markers."""
+    terms = _terms(concepts)
+    if not terms or not text:
+        return " ".join(text.split()[:PASSAGE_WORDS])
+    pattern = re.compile(
+        "|".join(guideline_search.concept_pattern(term, prefix=False) for term in terms), flags=re.IGNORECASE
+    )
+    words = text.split()
+    hits = [index for index, word in enumerate(words) if pattern.search(" " + word)]
+    if not hits:
+        return " ".join(words[:PASSAGE_WORDS])
+    passages, last_end = [], -1
+    for index in hits:
+        start = max(0, index - PASSAGE_WORDS // 3)
+        if start <= last_end:
+            continue
+        end = min(len(words), start + PASSAGE_WORDS)
+        passages.append(" ".join(words[start:end]))
+        last_end = end
+        if len(passages) == PASSAGES:
+            break
+    marked = " … ".join(passages)
+    return pattern.sub(lambda match: match.group(1) + _START + match.group(0)[len(match.group(1)) :] + _STOP, marked)
+
+
+def with_passages(items: list[PrecedentItem], concepts: list[guideline_search.Concept]) -> list[PrecedentItem]:
+    """Each item's ``passages``: the matching passages of its rationale, escaped and marked."""
+    if not items:
+        return items
+    if connection.vendor == "postgresql" and concepts:
+        query: SearchQuery | None = None
+        for concept in concepts:
+            part = guideline_search.concept_tsquery(concept)
+            query = part if query is None else query | part
+        headlines = dict(
+            PrecedentItem.objects.filter(pk__in=[item.pk for item in items])
+            .annotate(
+                headline=SearchHeadline(
+                    "rationale",
+                    query,
+                    config="english",
+                    start_sel=_START,
+                    stop_sel=_STOP,
+                    max_fragments=PASSAGES,
+                    max_words=PASSAGE_WORDS,
+                    min_words=PASSAGE_WORDS // 2,
+                    fragment_delimiter=" … ",
+                )
+            )
+            .values_list("pk", "headline")
+        )
+        for item in items:
+            item.passages = _marked(headlines.get(item.pk, ""))
+        return items
+    for item in items:
+        item.passages = _marked(_python_passages(item.rationale, concepts))
+    return items
+
+
+# -- the workspace -------------------------------------------------------------------------------------------------
+
+
+def similar(
+    description: str,
+    *,
+    guidelines: list[tuple[str, str]] | None = None,
+    category: str = "",
+    limit: int = 5,
+    exclude_case: str = "",
+) -> list[PrecedentItem]:
+    """The precedents most like a disputed item: the same treatment (its description's concepts in the precedent's
+    treatment, the same kind of treatment) and the same guideline (a chapter and section the claims administrator
+    cited, cited in the precedent) first, then the newest."""
+    concepts = _concepts(description)
+    items = precedent_items()
+    if exclude_case:
+        items = items.exclude(precedent__case_number=exclude_case)
+    matches = Q(pk__in=[])
+    scores = []
+    for concept in concepts:
+        in_treatment = _concept_condition(concept, "A", _TREATMENT)
+        # The words as typed weigh more than what they stand for: naproxen before the other NSAIDs.
+        as_typed = _concept_condition(
+            guideline_search.Concept(concept.typed, concept.alternatives[:1]), "A", _TREATMENT
+        )
+        matches |= in_treatment
+        scores.append(
+            Case(
+                When(as_typed, then=Value(TREATMENT_SCORE + AS_TYPED_SCORE)),
+                When(in_treatment, then=Value(TREATMENT_SCORE)),
+                default=Value(0.0),
+            )
+        )
+    if guidelines:
+        same_guideline = Q(pk__in=[])
+        for chapter, section in guidelines:
+            same_guideline |= Q(chapter=chapter, section=section) if section else Q(chapter=chapter)
+        cites_same = Exists(PrecedentCitation.objects.filter(same_guideline, item=OuterRef("pk")))
+        matches |= Q(cites_same)
+        scores.append(Case(When(cites_same, then=Value(SAME_GUIDELINE_SCORE)), default=Value(0.0)))
+    if not scores:
+        return []
+    if category:
+        scores.append(Case(When(category=category, then=Value(SAME_CATEGORY_SCORE)), default=Value(0.0)))
+    items = items.filter(matches).annotate(similarity=sum(scores[1:], scores[0])).select_related("precedent")
+    return list(items.order_by("-similarity", F("decision_date").desc(nulls_last=True), "-pk")[:limit])
+
+
+def as_json(item: PrecedentItem) -> dict[str, Any]:
+    return {
+        "id": item.pk,
+        "case_number": item.precedent.case_number,
+        "treatment": item.description,
+        "outcome": item.decision,
+        "outcome_label": item.get_decision_display(),
+        "decision_date": item.decision_date.strftime("%m/%d/%Y") if item.decision_date else "",
+        "guidelines": item.guidelines,
+        "url": item.precedent.get_absolute_url() + f"#item-{item.position}",
+    }
