@@ -209,9 +209,9 @@ def _python_passages(text: str, concepts: list[guideline_search.Concept]) -> str
     terms = _terms(concepts)
     if not terms or not text:
         return " ".join(text.split()[:PASSAGE_WORDS])
-    pattern = re.compile(
-        "|".join(guideline_search.concept_pattern(term, prefix=False) for term in terms), flags=re.IGNORECASE
-    )
+    start = r"(^|\W)"
+    inner = [guideline_search.concept_pattern(term, prefix=False).removeprefix(start) for term in terms]
+    pattern = re.compile(start + "(" + "|".join(f"(?:{part})" for part in inner) + ")", flags=re.IGNORECASE)
     words = text.split()
     hits = [index for index, word in enumerate(words) if pattern.search(" " + word)]
     if not hits:
@@ -227,7 +227,7 @@ def _python_passages(text: str, concepts: list[guideline_search.Concept]) -> str
         if len(passages) == PASSAGES:
             break
     marked = " … ".join(passages)
-    return pattern.sub(lambda match: match.group(1) + _START + match.group(0)[len(match.group(1)) :] + _STOP, marked)
+    return pattern.sub(lambda match: match.group(1) + _START + match.group(2) + _STOP, marked)
 
 
 def with_passages(items: list[PrecedentItem], concepts: list[guideline_search.Concept]) -> list[PrecedentItem]:

@@ -111,19 +111,27 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class UploadForm(forms.Form):
-    files = forms.FileField(
-        label="Published decisions (PDF as the DWC publishes them, or their pdftotext -layout text)",
-        widget=MultipleFileInput(attrs={"accept": ".pdf,.txt,application/pdf,text/plain"}),
-    )
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern): each is checked as a FileField checks one."""
 
-    def clean_files(self):
-        files = self.files.getlist("files")
-        if not files:
-            raise forms.ValidationError("Choose at least one file.")
-        if len(files) > MAX_UPLOAD_FILES:
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.txt,application/pdf,text/plain"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data]
+        cleaned = [super(MultipleFileField, self).clean(item, initial) for item in files if item] or [
+            super().clean(None, initial)
+        ]
+        if len(cleaned) > MAX_UPLOAD_FILES:
             raise forms.ValidationError(f"At most {MAX_UPLOAD_FILES} files at a time.")
-        return files
+        return cleaned
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(
+        label="Published decisions (PDF as the DWC publishes them, or their pdftotext -layout text)"
+    )
 
 
 @permission_required("precedents.import")
