@@ -221,11 +221,23 @@ def make_precedent(case: Case, data: dict[str, Any], *, source_name: str = "", b
 
 
 SEARCH_VECTOR_SQL = """
-UPDATE precedents_precedentitem SET search_vector =
-    setweight(to_tsvector('english', coalesce(description, '') || ' ' || coalesce(original_request, '')), 'A')
-    || setweight(to_tsvector('english', coalesce(guidelines, '')), 'B')
-    || setweight(to_tsvector('english', coalesce(rationale, '')), 'C')
-WHERE {where}
+WITH vectors AS (
+    SELECT id,
+        setweight(to_tsvector('english', coalesce(description, '') || ' ' || coalesce(original_request, '')), 'A')
+        AS treatment,
+        setweight(
+            to_tsvector('english', coalesce(guidelines, '') || ' ' || coalesce(claims_administrator_guidelines, '')),
+            'B'
+        ) AS cited,
+        setweight(to_tsvector('english', coalesce(rationale, '')), 'C') AS rationale
+    FROM precedents_precedentitem
+    WHERE {where}
+)
+UPDATE precedents_precedentitem AS item
+SET search_vector = vectors.treatment || vectors.cited || vectors.rationale,
+    treatment_vector = vectors.treatment || vectors.cited
+FROM vectors
+WHERE vectors.id = item.id
 """
 
 

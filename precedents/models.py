@@ -66,6 +66,9 @@ class PrecedentItem(models.Model):
     rationale = models.TextField(blank=True)
     # PostgreSQL only (GIN-indexed): the treatment (A), the guidelines (B) and the rationale (C).
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
+    # PostgreSQL only (GIN-indexed, migration 0003): the treatment (A) and the guidelines cited (B), without the
+    # rationale, so that a word every rationale holds ("lumbar") does not make the index return every item.
+    treatment_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["precedent", "position"]

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection
-from django.db.models import Count, Exists, F, FloatField, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.expressions import Case, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -27,7 +27,6 @@ from cases.lifecycle import Status
 from guidelines import search as guideline_search
 from precedents.models import PrecedentCitation, PrecedentItem
 
-TREATMENT_SCORE, GUIDELINE_SCORE, RATIONALE_SCORE = 1.0, 0.4, 0.2
 SAME_GUIDELINE_SCORE, SAME_CATEGORY_SCORE, AS_TYPED_SCORE = 1.5, 0.5, 0.5
 PAGE_SIZE = 25
 TOP_GUIDELINES = 10
@@ -88,8 +87,10 @@ def _concepts(text: str) -> list[guideline_search.Concept]:
 
 
 def _concept_condition(concept: guideline_search.Concept, weights: str, fields: tuple[str, ...]) -> Q:
+    """Items holding the concept in ``fields``: on PostgreSQL the treatment vector restricted to ``weights`` ("A":
+    the treatment, "": the treatment or the guidelines)."""
     if connection.vendor == "postgresql":
-        return Q(search_vector=guideline_search.concept_tsquery(concept, weights))
+        return Q(treatment_vector=guideline_search.concept_tsquery(concept, weights))
     condition = Q()
     for alternative in concept.alternatives:
         if re.search(r"[^\W_]", alternative):
@@ -101,35 +102,6 @@ def _concept_condition(concept: guideline_search.Concept, weights: str, fields: 
 
 _TREATMENT = ("description", "original_request")
 _GUIDELINES = ("guidelines", "claims_administrator_guidelines")
-_RATIONALE = ("rationale",)
-
-
-def _text_score(items: QuerySet, concepts: list[guideline_search.Concept], *, treatment_only: bool) -> QuerySet:
-    """Items holding any concept (only in their treatment with ``treatment_only``), annotated ``text_score``."""
-    anywhere = Q()
-    scores = []
-    for concept in concepts:
-        in_treatment = _concept_condition(concept, "A", _TREATMENT)
-        if treatment_only:
-            anywhere |= in_treatment
-            scores.append(Case(When(in_treatment, then=Value(TREATMENT_SCORE)), default=Value(0.0)))
-            continue
-        in_guidelines = _concept_condition(concept, "AB", _TREATMENT + _GUIDELINES)
-        in_text = _concept_condition(concept, "", _TREATMENT + _GUIDELINES + _RATIONALE)
-        anywhere |= in_text
-        scores.append(
-            Case(
-                When(in_treatment, then=Value(TREATMENT_SCORE)),
-                When(in_guidelines, then=Value(GUIDELINE_SCORE)),
-                When(in_text, then=Value(RATIONALE_SCORE)),
-                default=Value(0.0),
-                output_field=FloatField(),
-            )
-        )
-    if not scores:
-        return items.annotate(text_score=Value(0.0, output_field=FloatField()))
-    total = sum(scores[1:], scores[0])
-    return items.filter(anywhere).annotate(text_score=total)
 
 
 def _cites(guideline: str) -> Exists:
@@ -142,8 +114,43 @@ def _cites(guideline: str) -> Exists:
     )
 
 
-def filtered(filters: Filters) -> tuple[QuerySet[PrecedentItem], list[guideline_search.Concept]]:
-    """The items matching every filter given, best first (then the newest), and the concepts of the text."""
+class Results:
+    """The items found, ranked: those whose treatment holds every concept typed, then those holding some; the newest
+    first within each (ordered by date only, so that PostgreSQL walks the date index or the GIN index, whichever is
+    cheaper, and never scores every match). Sliced and counted as the Paginator needs."""
+
+    def __init__(self, tiers: list[QuerySet[PrecedentItem]]):
+        self.tiers = [tier.order_by(F("decision_date").desc(nulls_last=True), "-pk") for tier in tiers]
+        self._counts: list[int] | None = None
+
+    def counts(self) -> list[int]:
+        if self._counts is None:
+            self._counts = [tier.count() for tier in self.tiers]
+        return self._counts
+
+    def count(self) -> int:
+        return sum(self.counts())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[PrecedentItem]:
+        start, stop = window.start or 0, window.stop
+        found: list[PrecedentItem] = []
+        for tier, size in zip(self.tiers, self.counts(), strict=True):
+            if stop is not None and stop <= 0:
+                break
+            if start < size:
+                found += tier.select_related("precedent")[start : None if stop is None else min(stop, size)]
+            start, stop = max(0, start - size), None if stop is None else stop - size
+        return found
+
+
+def filtered(filters: Filters) -> tuple[Results, QuerySet[PrecedentItem], list[guideline_search.Concept]]:
+    """The items matching every filter given (``Results``, best first), the items the statistics count (those
+    holding every concept typed: "such requests"; all of them when one concept or none was typed), and the concepts
+    of the text. The text is looked for in the treatment (the rationale's passages are shown, not searched: every
+    rationale says "lumbar" or "medication")."""
     items = precedent_items()
     if filters.category:
         items = items.filter(category=filters.category)
@@ -154,8 +161,17 @@ def filtered(filters: Filters) -> tuple[QuerySet[PrecedentItem], list[guideline_
     if filters.guideline.strip():
         items = items.filter(_cites(filters.guideline))
     concepts = _concepts(filters.text) if filters.text.strip() else []
-    items = _text_score(items, concepts, treatment_only=False)
-    return items.order_by("-text_score", F("decision_date").desc(nulls_last=True), "-pk"), concepts
+    if not concepts:
+        return Results([items]), items, concepts
+    each = [_concept_condition(concept, "A", _TREATMENT) for concept in concepts]
+    every, some = Q(), Q()
+    for condition in each:
+        every &= condition
+        some |= condition
+    best = items.filter(every)
+    if len(concepts) == 1:
+        return Results([best]), best, concepts
+    return Results([best, items.filter(some).exclude(every)]), best, concepts
 
 
 def statistics(items: QuerySet[PrecedentItem]) -> Statistics:
@@ -279,38 +295,39 @@ def similar(
     treatment, the same kind of treatment) and the same guideline (a chapter and section the claims administrator
     cited, cited in the precedent) first, then the newest."""
     concepts = _concepts(description)
-    items = precedent_items()
+    items = precedent_items().select_related("precedent")
     if exclude_case:
         items = items.exclude(precedent__case_number=exclude_case)
-    matches = Q(pk__in=[])
-    scores = []
+    same_treatment = Q(pk__in=[])
+    bonus = []
     for concept in concepts:
-        in_treatment = _concept_condition(concept, "A", _TREATMENT)
+        same_treatment |= _concept_condition(concept, "A", _TREATMENT)
         # The words as typed weigh more than what they stand for: naproxen before the other NSAIDs.
         as_typed = _concept_condition(
             guideline_search.Concept(concept.typed, concept.alternatives[:1]), "A", _TREATMENT
         )
-        matches |= in_treatment
-        scores.append(
-            Case(
-                When(as_typed, then=Value(TREATMENT_SCORE + AS_TYPED_SCORE)),
-                When(in_treatment, then=Value(TREATMENT_SCORE)),
-                default=Value(0.0),
-            )
-        )
-    if guidelines:
-        same_guideline = Q(pk__in=[])
-        for chapter, section in guidelines:
-            same_guideline |= Q(chapter=chapter, section=section) if section else Q(chapter=chapter)
-        cites_same = Exists(PrecedentCitation.objects.filter(same_guideline, item=OuterRef("pk")))
-        matches |= Q(cites_same)
-        scores.append(Case(When(cites_same, then=Value(SAME_GUIDELINE_SCORE)), default=Value(0.0)))
-    if not scores:
-        return []
+        bonus.append(Case(When(as_typed, then=Value(AS_TYPED_SCORE)), default=Value(0.0)))
     if category:
-        scores.append(Case(When(category=category, then=Value(SAME_CATEGORY_SCORE)), default=Value(0.0)))
-    items = items.filter(matches).annotate(similarity=sum(scores[1:], scores[0])).select_related("precedent")
-    return list(items.order_by("-similarity", F("decision_date").desc(nulls_last=True), "-pk")[:limit])
+        bonus.append(Case(When(category=category, then=Value(SAME_CATEGORY_SCORE)), default=Value(0.0)))
+    same_guideline = Q(pk__in=[])
+    if guidelines:
+        cited = Q(pk__in=[])
+        for chapter, section in guidelines:
+            cited |= Q(chapter=chapter, section=section) if section else Q(chapter=chapter)
+        same_guideline = Q(pk__in=PrecedentCitation.objects.filter(cited).values("item_id"))
+    # In turn, each tier only when the ones before leave room: the same treatment and guideline, the same
+    # treatment, the same guideline.
+    tiers = [same_treatment & same_guideline, same_treatment & ~same_guideline, same_guideline & ~same_treatment]
+    if not concepts:
+        tiers = [same_guideline]
+    found: list[PrecedentItem] = []
+    for tier in tiers:
+        if len(found) >= limit:
+            break
+        rows = items.filter(tier)
+        rows = rows.annotate(similarity=sum(bonus[1:], bonus[0])) if bonus else rows.annotate(similarity=Value(0.0))
+        found += rows.order_by("-similarity", F("decision_date").desc(nulls_last=True), "-pk")[: limit - len(found)]
+    return found
 
 
 def as_json(item: PrecedentItem) -> dict[str, Any]:

@@ -5,6 +5,7 @@ precedents are shown (closed, redacted published decisions), never another case 
 from __future__ import annotations
 
 from django import forms
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -54,6 +55,22 @@ def similar(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"query": description, "results": [search.as_json(item) for item in found]})
 
 
+CHOICES_CACHE_SECONDS = 300
+
+
+def _choices() -> dict[str, list[str]]:
+    """The kinds of treatment and body regions the library holds (two DISTINCT scans: cached a few minutes)."""
+
+    def distinct() -> dict[str, list[str]]:
+        items = PrecedentItem.objects.order_by()
+        return {
+            column: list(items.exclude(**{column: ""}).values_list(column, flat=True).distinct().order_by(column))
+            for column in ("category", "body_region")
+        }
+
+    return cache.get_or_set("precedents:search-choices", distinct, CHOICES_CACHE_SECONDS)
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label="Treatment", required=False, max_length=200)
     category = forms.ChoiceField(label="Kind of treatment", required=False)
@@ -63,10 +80,11 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        items = PrecedentItem.objects.order_by()
+        choices = _choices()
         for name, column in (("category", "category"), ("region", "body_region")):
-            values = items.exclude(**{column: ""}).values_list(column, flat=True).distinct().order_by(column)
-            self.fields[name].choices = [("", "Any"), *((value, value.replace("_", " ")) for value in values)]
+            self.fields[name].choices = [("", "Any"), *((value, value.replace("_", " ")) for value in choices[column])]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
 
     def filters(self) -> search.Filters:
         data = self.cleaned_data
@@ -87,14 +105,16 @@ def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     context = {"form": form, "searched": False, "can_import": allowed(request.user, "precedents.import")}
     if form.is_bound and form.is_valid() and not form.filters().empty:
-        items, concepts = search.filtered(form.filters())
-        page = Paginator(items.select_related("precedent"), search.PAGE_SIZE).get_page(request.GET.get("page"))
+        results, counted, concepts = search.filtered(form.filters())
+        statistics = search.statistics(counted)
+        page = Paginator(results, search.PAGE_SIZE).get_page(request.GET.get("page"))
         search.with_passages(list(page.object_list), concepts)
         context.update(
             searched=True,
             page=page,
-            statistics=search.statistics(items),
+            statistics=statistics,
             expanded=[concept for concept in concepts if len(concept.alternatives) > 1],
+            every_concept=len(concepts) > 1,
             querystring=_without_page(request),
         )
     context["library_size"] = search.precedent_items().count() if not context["searched"] else None
