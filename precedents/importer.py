@@ -24,7 +24,7 @@ from cases.lifecycle import Status
 from cases.models import Case, Determination
 from core.services import audit
 from guidelines.quantity import body_regions, treatment_kind
-from precedents.models import Precedent, PrecedentCitation, PrecedentItem
+from precedents.models import Precedent, PrecedentCitation, PrecedentItem, PrecedentSearchRow
 from precedents.parser import LetterFileError, letter_text, parse_published_letter
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -221,35 +221,49 @@ def make_precedent(case: Case, data: dict[str, Any], *, source_name: str = "", b
 
 
 SEARCH_VECTOR_SQL = """
-WITH vectors AS (
-    SELECT id,
-        setweight(to_tsvector('english', coalesce(description, '') || ' ' || coalesce(original_request, '')), 'A')
-        AS treatment,
-        setweight(
-            to_tsvector('english', coalesce(guidelines, '') || ' ' || coalesce(claims_administrator_guidelines, '')),
-            'B'
-        ) AS cited,
-        setweight(to_tsvector('english', coalesce(rationale, '')), 'C') AS rationale
-    FROM precedents_precedentitem
-    WHERE {where}
-)
-UPDATE precedents_precedentitem AS item
-SET search_vector = vectors.treatment || vectors.cited || vectors.rationale,
-    treatment_vector = vectors.treatment || vectors.cited
-FROM vectors
-WHERE vectors.id = item.id
+UPDATE precedents_precedentitem SET search_vector =
+    setweight(to_tsvector('english', coalesce(description, '') || ' ' || coalesce(original_request, '')), 'A')
+    || setweight(to_tsvector('english', coalesce(guidelines, '')), 'B')
+    || setweight(to_tsvector('english', coalesce(rationale, '')), 'C')
+WHERE {where}
+"""
+SEARCH_ROWS_SQL = """
+INSERT INTO precedents_precedentsearchrow
+    (item_id, decision, decision_date, category, body_region, treatment, treatment_vector)
+SELECT id, decision, decision_date, category, body_region, description || ' ' || original_request,
+    to_tsvector('english', description || ' ' || original_request)
+FROM precedents_precedentitem
+WHERE {where}
+ON CONFLICT (item_id) DO UPDATE SET decision = EXCLUDED.decision, decision_date = EXCLUDED.decision_date,
+    category = EXCLUDED.category, body_region = EXCLUDED.body_region, treatment = EXCLUDED.treatment,
+    treatment_vector = EXCLUDED.treatment_vector
 """
 
 
 def refresh_search_vectors(precedent_ids: list[int] | None = None) -> None:
-    """Recompute the items' search vectors (PostgreSQL; a no-op elsewhere). No ids: every item."""
+    """Recompute what search reads of the precedents' items (no ids: of every item): their search rows
+    (``PrecedentSearchRow``), and on PostgreSQL their full-text vectors."""
     if connection.vendor != "postgresql":
+        items = PrecedentItem.objects.all()
+        if precedent_ids is not None:
+            items = items.filter(precedent_id__in=precedent_ids)
+        PrecedentSearchRow.objects.filter(item__in=items).delete()
+        PrecedentSearchRow.objects.bulk_create(
+            PrecedentSearchRow(
+                item=item,
+                decision=item.decision,
+                decision_date=item.decision_date,
+                category=item.category,
+                body_region=item.body_region,
+                treatment=f"{item.description} {item.original_request}",
+            )
+            for item in items
+        )
         return
+    where, params = ("TRUE", []) if precedent_ids is None else ("precedent_id = ANY(%s)", [list(precedent_ids)])
     with connection.cursor() as cursor:
-        if precedent_ids is None:
-            cursor.execute(SEARCH_VECTOR_SQL.format(where="TRUE"))
-        else:
-            cursor.execute(SEARCH_VECTOR_SQL.format(where="precedent_id = ANY(%s)"), [list(precedent_ids)])
+        cursor.execute(SEARCH_VECTOR_SQL.format(where=where), params)
+        cursor.execute(SEARCH_ROWS_SQL.format(where=where), params)
 
 
 def import_letter(data: bytes, name: str, *, by=None) -> FileReport:

@@ -23,9 +23,8 @@ from django.db.models.expressions import Case, When
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from cases.lifecycle import Status
 from guidelines import search as guideline_search
-from precedents.models import PrecedentCitation, PrecedentItem
+from precedents.models import PrecedentCitation, PrecedentItem, PrecedentSearchRow
 
 SAME_GUIDELINE_SCORE, SAME_CATEGORY_SCORE, AS_TYPED_SCORE = 1.5, 0.5, 0.5
 PAGE_SIZE = 25
@@ -36,9 +35,16 @@ PASSAGE_WORDS = 30
 _START, _STOP = "\x02", "\x03"
 
 
-def precedent_items() -> QuerySet[PrecedentItem]:
-    """Every searchable item: of precedents only, and only of closed cases."""
-    return PrecedentItem.objects.filter(precedent__case__status=Status.CLOSED)
+def search_rows() -> QuerySet[PrecedentSearchRow]:
+    """What search reads, one narrow row per item of a precedent (their primary key is the item's). Only precedents
+    have rows, and a precedent is a closed case (``importer.make_precedent`` refuses any other; closed is final)."""
+    return PrecedentSearchRow.objects.all()
+
+
+def _items(rows: list[PrecedentSearchRow]) -> list[PrecedentItem]:
+    """The items of rows, in their order, with their precedent."""
+    found = PrecedentItem.objects.select_related("precedent").in_bulk([row.pk for row in rows])
+    return [found[row.pk] for row in rows if row.pk in found]
 
 
 @dataclass
@@ -86,22 +92,16 @@ def _concepts(text: str) -> list[guideline_search.Concept]:
     return guideline_search.concepts(guideline_search.parse_query(text + " "))
 
 
-def _concept_condition(concept: guideline_search.Concept, weights: str, fields: tuple[str, ...]) -> Q:
-    """Items holding the concept in ``fields``: on PostgreSQL the treatment vector restricted to ``weights`` ("A":
-    the treatment, "": the treatment or the guidelines)."""
+def _concept_condition(concept: guideline_search.Concept) -> Q:
+    """Rows whose treatment holds the concept (on PostgreSQL its treatment vector, unweighted: the GIN index then
+    answers a word exactly, and only a phrase is checked against the row)."""
     if connection.vendor == "postgresql":
-        return Q(treatment_vector=guideline_search.concept_tsquery(concept, weights))
-    condition = Q()
+        return Q(treatment_vector=guideline_search.concept_tsquery(concept))
+    condition = Q(pk__in=[])
     for alternative in concept.alternatives:
         if re.search(r"[^\W_]", alternative):
-            pattern = guideline_search.concept_pattern(alternative, prefix=False)
-            for name in fields:
-                condition |= Q(**{f"{name}__iregex": pattern})
+            condition |= Q(treatment__iregex=guideline_search.concept_pattern(alternative, prefix=False))
     return condition
-
-
-_TREATMENT = ("description", "original_request")
-_GUIDELINES = ("guidelines", "claims_administrator_guidelines")
 
 
 def _cites(guideline: str) -> Exists:
@@ -119,13 +119,18 @@ class Results:
     first within each (ordered by date only, so that PostgreSQL walks the date index or the GIN index, whichever is
     cheaper, and never scores every match). Sliced and counted as the Paginator needs."""
 
-    def __init__(self, tiers: list[QuerySet[PrecedentItem]]):
+    def __init__(self, tiers: list[QuerySet[PrecedentSearchRow]]):
         self.tiers = [tier.order_by(F("decision_date").desc(nulls_last=True), "-pk") for tier in tiers]
         self._counts: list[int] | None = None
+        # The first tier's size when the caller counted it already (the statistics count the same items).
+        self.first_count: int | None = None
 
     def counts(self) -> list[int]:
         if self._counts is None:
-            self._counts = [tier.count() for tier in self.tiers]
+            self._counts = [
+                self.first_count if index == 0 and self.first_count is not None else tier.count()
+                for index, tier in enumerate(self.tiers)
+            ]
         return self._counts
 
     def count(self) -> int:
@@ -141,17 +146,17 @@ class Results:
             if stop is not None and stop <= 0:
                 break
             if start < size:
-                found += tier.select_related("precedent")[start : None if stop is None else min(stop, size)]
+                found += _items(list(tier[start : None if stop is None else min(stop, size)]))
             start, stop = max(0, start - size), None if stop is None else stop - size
         return found
 
 
-def filtered(filters: Filters) -> tuple[Results, QuerySet[PrecedentItem], list[guideline_search.Concept]]:
+def filtered(filters: Filters) -> tuple[Results, QuerySet[PrecedentSearchRow], list[guideline_search.Concept]]:
     """The items matching every filter given (``Results``, best first), the items the statistics count (those
     holding every concept typed: "such requests"; all of them when one concept or none was typed), and the concepts
     of the text. The text is looked for in the treatment (the rationale's passages are shown, not searched: every
     rationale says "lumbar" or "medication")."""
-    items = precedent_items()
+    items = search_rows()
     if filters.category:
         items = items.filter(category=filters.category)
     if filters.body_region:
@@ -163,7 +168,7 @@ def filtered(filters: Filters) -> tuple[Results, QuerySet[PrecedentItem], list[g
     concepts = _concepts(filters.text) if filters.text.strip() else []
     if not concepts:
         return Results([items]), items, concepts
-    each = [_concept_condition(concept, "A", _TREATMENT) for concept in concepts]
+    each = [_concept_condition(concept) for concept in concepts]
     every, some = Q(), Q()
     for condition in each:
         every &= condition
@@ -174,36 +179,37 @@ def filtered(filters: Filters) -> tuple[Results, QuerySet[PrecedentItem], list[g
     return Results([best, items.filter(some).exclude(every)]), best, concepts
 
 
-def statistics(items: QuerySet[PrecedentItem]) -> Statistics:
-    """How often the items were upheld and overturned, overall and by the guideline section the reviewer cited."""
-    ids = items.order_by().values("pk")
-    counts = dict(
-        PrecedentItem.objects.filter(pk__in=ids).order_by().values_list("decision").annotate(count=Count("pk"))
-    )
-    rows = (
-        PrecedentCitation.objects.filter(item__in=ids, by=PrecedentCitation.By.REVIEWER)
-        .order_by()
-        .values("chapter", "section")
-        .annotate(
-            upheld=Count("item", filter=Q(item__decision=PrecedentItem.Decision.UPHELD), distinct=True),
-            overturned=Count("item", filter=Q(item__decision=PrecedentItem.Decision.OVERTURNED), distinct=True),
-            total=Count("item", distinct=True),
+def statistics(items: QuerySet[PrecedentSearchRow]) -> Statistics:
+    """How often the items were upheld and overturned, overall and by the guideline section the reviewer cited
+    (three grouped queries on narrow rows: the outcomes, and the citations of the upheld and of the overturned)."""
+    items = items.order_by()
+    counts = dict(items.values_list("decision").annotate(count=Count("pk")))
+    by_guideline: dict[tuple[str, str], dict[str, int]] = {}
+    for decision in (PrecedentItem.Decision.UPHELD, PrecedentItem.Decision.OVERTURNED):
+        cited = (
+            PrecedentCitation.objects.filter(
+                item_id__in=items.filter(decision=decision).values("pk"), by=PrecedentCitation.By.REVIEWER
+            )
+            .order_by()
+            .values_list("chapter", "section")
+            .annotate(count=Count("item_id", distinct=True))
         )
-        .order_by("-total", "chapter", "section")[:TOP_GUIDELINES]
-    )
+        for chapter, section, count in cited:
+            by_guideline.setdefault((chapter, section), {})[decision] = count
+    ranked = sorted(by_guideline.items(), key=lambda entry: (-sum(entry[1].values()), entry[0]))[:TOP_GUIDELINES]
     upheld = counts.get(PrecedentItem.Decision.UPHELD, 0)
     overturned = counts.get(PrecedentItem.Decision.OVERTURNED, 0)
     return Statistics(
-        total=upheld + overturned,
+        total=sum(counts.values()),
         upheld=upheld,
         overturned=overturned,
         guidelines=[
             GuidelineCount(
-                label=f"{row['chapter']} — {row['section']}" if row["section"] else row["chapter"],
-                upheld=row["upheld"],
-                overturned=row["overturned"],
+                label=f"{chapter} — {section}" if section else chapter,
+                upheld=decisions.get(PrecedentItem.Decision.UPHELD, 0),
+                overturned=decisions.get(PrecedentItem.Decision.OVERTURNED, 0),
             )
-            for row in rows
+            for (chapter, section), decisions in ranked
         ],
     )
 
@@ -295,17 +301,15 @@ def similar(
     treatment, the same kind of treatment) and the same guideline (a chapter and section the claims administrator
     cited, cited in the precedent) first, then the newest."""
     concepts = _concepts(description)
-    items = precedent_items().select_related("precedent")
+    items = search_rows()
     if exclude_case:
-        items = items.exclude(precedent__case_number=exclude_case)
+        items = items.exclude(item__precedent__case_number=exclude_case)
     same_treatment = Q(pk__in=[])
     bonus = []
     for concept in concepts:
-        same_treatment |= _concept_condition(concept, "A", _TREATMENT)
+        same_treatment |= _concept_condition(concept)
         # The words as typed weigh more than what they stand for: naproxen before the other NSAIDs.
-        as_typed = _concept_condition(
-            guideline_search.Concept(concept.typed, concept.alternatives[:1]), "A", _TREATMENT
-        )
+        as_typed = _concept_condition(guideline_search.Concept(concept.typed, concept.alternatives[:1]))
         bonus.append(Case(When(as_typed, then=Value(AS_TYPED_SCORE)), default=Value(0.0)))
     if category:
         bonus.append(Case(When(category=category, then=Value(SAME_CATEGORY_SCORE)), default=Value(0.0)))
@@ -320,14 +324,14 @@ def similar(
     tiers = [same_treatment & same_guideline, same_treatment & ~same_guideline, same_guideline & ~same_treatment]
     if not concepts:
         tiers = [same_guideline]
-    found: list[PrecedentItem] = []
+    found: list[PrecedentSearchRow] = []
     for tier in tiers:
         if len(found) >= limit:
             break
         rows = items.filter(tier)
         rows = rows.annotate(similarity=sum(bonus[1:], bonus[0])) if bonus else rows.annotate(similarity=Value(0.0))
         found += rows.order_by("-similarity", F("decision_date").desc(nulls_last=True), "-pk")[: limit - len(found)]
-    return found
+    return _items(found)
 
 
 def as_json(item: PrecedentItem) -> dict[str, Any]:

@@ -62,7 +62,7 @@ def _choices() -> dict[str, list[str]]:
     """The kinds of treatment and body regions the library holds (two DISTINCT scans: cached a few minutes)."""
 
     def distinct() -> dict[str, list[str]]:
-        items = PrecedentItem.objects.order_by()
+        items = search.search_rows().order_by()
         return {
             column: list(items.exclude(**{column: ""}).values_list(column, flat=True).distinct().order_by(column))
             for column in ("category", "body_region")
@@ -107,6 +107,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid() and not form.filters().empty:
         results, counted, concepts = search.filtered(form.filters())
         statistics = search.statistics(counted)
+        results.first_count = statistics.total  # the first tier is what the statistics counted
         page = Paginator(results, search.PAGE_SIZE).get_page(request.GET.get("page"))
         search.with_passages(list(page.object_list), concepts)
         context.update(
@@ -117,7 +118,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             every_concept=len(concepts) > 1,
             querystring=_without_page(request),
         )
-    context["library_size"] = search.precedent_items().count() if not context["searched"] else None
+    context["library_size"] = search.search_rows().count() if not context["searched"] else None
     return render(request, "precedents/search.html", context, status=400 if form.errors else 200)
 
 

@@ -52,14 +52,20 @@ def test_correspondence_staff_and_anonymous_users_do_not(client, staff_user, lib
 
 def test_an_open_case_of_the_portal_is_never_shown_as_a_precedent(client, reviewer, other_reviewer, library):
     case = case_in_review(other_reviewer, items=1)
+    item = case.items.get()
+    item.description = "Naproxen 550mg #60"
+    item.save()
 
     assert get(client, reviewer, "precedents:detail", case.case_number).status_code == 404
+    found = get(client, reviewer, "precedents:similar", q="Naproxen 550mg").json()["results"]
+    assert sorted(result["case_number"] for result in found) == ["CM16-0247624", "CM17-0019011"]
+    hits = get(client, reviewer, "precedents:search", q="Naproxen 550mg").context["page"]
+    assert case.case_number not in {hit.precedent.case_number for hit in hits}
+    # A precedent whose case is (wrongly) no longer closed cannot be read either.
     precedent = Precedent.objects.get(case_number="CM16-0247624")
     precedent.case.status = "in_review"
     precedent.case.save(update_fields=["status"])
     assert get(client, reviewer, "precedents:detail", "CM16-0247624").status_code == 404
-    found = get(client, reviewer, "precedents:similar", q="Naproxen 550mg").json()["results"]
-    assert [result["case_number"] for result in found] == ["CM17-0019011"]
 
 
 def test_only_administrators_import(client, reviewer, qa_user):
