@@ -212,6 +212,7 @@ def build(wanted: int) -> tuple[int, int]:
             cursor.execute("VACUUM ANALYZE precedents_precedentitem")
             cursor.execute("VACUUM ANALYZE precedents_precedentcitation")
             cursor.execute("VACUUM ANALYZE precedents_precedent")
+            cursor.execute("VACUUM ANALYZE precedents_precedentsearchrow")
             cursor.execute("ANALYZE cases_case")
     return Precedent.objects.count(), PrecedentItem.objects.count()
 

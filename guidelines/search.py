@@ -186,11 +186,13 @@ def _raw(concept: Concept, weights: str, *, simple: bool) -> str:
     return " | ".join(f"({part})" for part in parts)
 
 
-def concept_tsquery(concept: Concept, weights: str = "") -> SearchQuery:
-    """A concept as a tsquery (stemmed, or as typed with prefixes), restricted to ``weights`` (e.g. "A", "AB")."""
-    return SearchQuery(_raw(concept, weights, simple=False), config="english", search_type="raw") | SearchQuery(
-        _raw(concept, weights, simple=True), config="simple", search_type="raw"
-    )
+def concept_tsquery(concept: Concept, weights: str = "", *, stemmed_only: bool = False) -> SearchQuery:
+    """A concept as a tsquery (stemmed, or as typed with prefixes), restricted to ``weights`` (e.g. "A", "AB").
+    ``stemmed_only``: for a vector made with the "english" configuration alone."""
+    stemmed = SearchQuery(_raw(concept, weights, simple=False), config="english", search_type="raw")
+    if stemmed_only:
+        return stemmed
+    return stemmed | SearchQuery(_raw(concept, weights, simple=True), config="simple", search_type="raw")
 
 
 def _postgres_search(sections: QuerySet, found: list[Concept], *, in_title_only: bool = False) -> QuerySet:

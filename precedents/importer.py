@@ -229,14 +229,17 @@ WHERE {where}
 """
 SEARCH_ROWS_SQL = """
 INSERT INTO precedents_precedentsearchrow
-    (item_id, decision, decision_date, category, body_region, treatment, treatment_vector)
-SELECT id, decision, decision_date, category, body_region, description || ' ' || original_request,
-    to_tsvector('english', description || ' ' || original_request)
-FROM precedents_precedentitem
+    (item_id, decision, decision_date, category, body_region, treatment, treatment_vector, guideline)
+SELECT i.id, i.decision, i.decision_date, i.category, i.body_region, i.description || ' ' || i.original_request,
+    to_tsvector('english', i.description || ' ' || i.original_request),
+    coalesce((SELECT CASE WHEN c.section <> '' THEN c.chapter || ' — ' || c.section ELSE c.chapter END
+        FROM precedents_precedentcitation AS c
+        WHERE c.item_id = i.id AND c.by = 'reviewer' ORDER BY c.id LIMIT 1), '')
+FROM precedents_precedentitem AS i
 WHERE {where}
 ON CONFLICT (item_id) DO UPDATE SET decision = EXCLUDED.decision, decision_date = EXCLUDED.decision_date,
     category = EXCLUDED.category, body_region = EXCLUDED.body_region, treatment = EXCLUDED.treatment,
-    treatment_vector = EXCLUDED.treatment_vector
+    treatment_vector = EXCLUDED.treatment_vector, guideline = EXCLUDED.guideline
 """
 
 
@@ -256,8 +259,16 @@ def refresh_search_vectors(precedent_ids: list[int] | None = None) -> None:
                 category=item.category,
                 body_region=item.body_region,
                 treatment=f"{item.description} {item.original_request}",
+                guideline=next(
+                    (
+                        citation.label
+                        for citation in item.citations.all()
+                        if citation.by == PrecedentCitation.By.REVIEWER
+                    ),
+                    "",
+                ),
             )
-            for item in items
+            for item in items.prefetch_related("citations")
         )
         return
     where, params = ("TRUE", []) if precedent_ids is None else ("precedent_id = ANY(%s)", [list(precedent_ids)])

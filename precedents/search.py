@@ -18,16 +18,15 @@ from typing import Any
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Value
-from django.db.models.expressions import Case, When
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from guidelines import search as guideline_search
 from precedents.models import PrecedentCitation, PrecedentItem, PrecedentSearchRow
 
-SAME_GUIDELINE_SCORE, SAME_CATEGORY_SCORE, AS_TYPED_SCORE = 1.5, 0.5, 0.5
 PAGE_SIZE = 25
+LATER_TIERS_COUNTED = 1000
 TOP_GUIDELINES = 10
 PASSAGES = 3
 PASSAGE_WORDS = 30
@@ -96,7 +95,7 @@ def _concept_condition(concept: guideline_search.Concept) -> Q:
     """Rows whose treatment holds the concept (on PostgreSQL its treatment vector, unweighted: the GIN index then
     answers a word exactly, and only a phrase is checked against the row)."""
     if connection.vendor == "postgresql":
-        return Q(treatment_vector=guideline_search.concept_tsquery(concept))
+        return Q(treatment_vector=guideline_search.concept_tsquery(concept, stemmed_only=True))
     condition = Q(pk__in=[])
     for alternative in concept.alternatives:
         if re.search(r"[^\W_]", alternative):
@@ -104,14 +103,14 @@ def _concept_condition(concept: guideline_search.Concept) -> Q:
     return condition
 
 
-def _cites(guideline: str) -> Exists:
-    """The item's reviewer cited a guideline chapter or section holding these words."""
+def _cites(guideline: str) -> Q:
+    """The item's reviewer cited a guideline chapter or section holding these words (trigram indexes on PostgreSQL,
+    migration 0004)."""
     words = guideline.strip()
-    return Exists(
-        PrecedentCitation.objects.filter(item=OuterRef("pk"), by=PrecedentCitation.By.REVIEWER).filter(
-            Q(chapter__icontains=words) | Q(section__icontains=words)
-        )
+    citations = PrecedentCitation.objects.filter(by=PrecedentCitation.By.REVIEWER).filter(
+        Q(chapter__icontains=words) | Q(section__icontains=words)
     )
+    return Q(pk__in=citations.values("item_id"))
 
 
 class Results:
@@ -126,12 +125,22 @@ class Results:
         self.first_count: int | None = None
 
     def counts(self) -> list[int]:
+        """The size of each tier; the later tiers (items holding only some of the terms) counted up to
+        ``LATER_TIERS_COUNTED`` only: past that, nobody reads on, and counting them all is what costs."""
         if self._counts is None:
             self._counts = [
-                self.first_count if index == 0 and self.first_count is not None else tier.count()
+                self.first_count
+                if index == 0 and self.first_count is not None
+                else tier.count()
+                if index == 0
+                else tier[:LATER_TIERS_COUNTED].count()
                 for index, tier in enumerate(self.tiers)
             ]
         return self._counts
+
+    @property
+    def capped(self) -> bool:
+        return any(count >= LATER_TIERS_COUNTED for count in self.counts()[1:])
 
     def count(self) -> int:
         return sum(self.counts())
@@ -181,35 +190,27 @@ def filtered(filters: Filters) -> tuple[Results, QuerySet[PrecedentSearchRow], l
 
 def statistics(items: QuerySet[PrecedentSearchRow]) -> Statistics:
     """How often the items were upheld and overturned, overall and by the guideline section the reviewer cited
-    (three grouped queries on narrow rows: the outcomes, and the citations of the upheld and of the overturned)."""
-    items = items.order_by()
-    counts = dict(items.values_list("decision").annotate(count=Count("pk")))
-    by_guideline: dict[tuple[str, str], dict[str, int]] = {}
-    for decision in (PrecedentItem.Decision.UPHELD, PrecedentItem.Decision.OVERTURNED):
-        cited = (
-            PrecedentCitation.objects.filter(
-                item_id__in=items.filter(decision=decision).values("pk"), by=PrecedentCitation.By.REVIEWER
-            )
-            .order_by()
-            .values_list("chapter", "section")
-            .annotate(count=Count("item_id", distinct=True))
-        )
-        for chapter, section, count in cited:
-            by_guideline.setdefault((chapter, section), {})[decision] = count
-    ranked = sorted(by_guideline.items(), key=lambda entry: (-sum(entry[1].values()), entry[0]))[:TOP_GUIDELINES]
-    upheld = counts.get(PrecedentItem.Decision.UPHELD, 0)
-    overturned = counts.get(PrecedentItem.Decision.OVERTURNED, 0)
+    first (one grouped query on the narrow rows)."""
+    by_guideline: dict[str, dict[str, int]] = {}
+    for guideline, decision, count in items.order_by().values_list("guideline", "decision").annotate(count=Count("pk")):
+        by_guideline.setdefault(guideline, {})[decision] = count
+    totals: dict[str, int] = {}
+    for decisions in by_guideline.values():
+        for decision, count in decisions.items():
+            totals[decision] = totals.get(decision, 0) + count
+    cited = [(label, decisions) for label, decisions in by_guideline.items() if label]
+    ranked = sorted(cited, key=lambda entry: (-sum(entry[1].values()), entry[0]))[:TOP_GUIDELINES]
     return Statistics(
-        total=sum(counts.values()),
-        upheld=upheld,
-        overturned=overturned,
+        total=sum(totals.values()),
+        upheld=totals.get(PrecedentItem.Decision.UPHELD, 0),
+        overturned=totals.get(PrecedentItem.Decision.OVERTURNED, 0),
         guidelines=[
             GuidelineCount(
-                label=f"{chapter} — {section}" if section else chapter,
+                label=label,
                 upheld=decisions.get(PrecedentItem.Decision.UPHELD, 0),
                 overturned=decisions.get(PrecedentItem.Decision.OVERTURNED, 0),
             )
-            for (chapter, section), decisions in ranked
+            for label, decisions in ranked
         ],
     )
 
@@ -297,40 +298,38 @@ def similar(
     limit: int = 5,
     exclude_case: str = "",
 ) -> list[PrecedentItem]:
-    """The precedents most like a disputed item: the same treatment (its description's concepts in the precedent's
-    treatment, the same kind of treatment) and the same guideline (a chapter and section the claims administrator
-    cited, cited in the precedent) first, then the newest."""
+    """The precedents most like a disputed item, in tiers: every concept of its description in the precedent's
+    treatment and a guideline section the claims administrator cited cited in the precedent; every concept; some
+    concept, the same kind of treatment and the same guideline; some concept and the same kind; the same guideline.
+    The newest first within each."""
     concepts = _concepts(description)
     items = search_rows()
     if exclude_case:
         items = items.exclude(item__precedent__case_number=exclude_case)
-    same_treatment = Q(pk__in=[])
-    bonus = []
+    every, some = Q(), Q(pk__in=[])
     for concept in concepts:
-        same_treatment |= _concept_condition(concept)
-        # The words as typed weigh more than what they stand for: naproxen before the other NSAIDs.
-        as_typed = _concept_condition(guideline_search.Concept(concept.typed, concept.alternatives[:1]))
-        bonus.append(Case(When(as_typed, then=Value(AS_TYPED_SCORE)), default=Value(0.0)))
-    if category:
-        bonus.append(Case(When(category=category, then=Value(SAME_CATEGORY_SCORE)), default=Value(0.0)))
+        every &= _concept_condition(concept)
+        some |= _concept_condition(concept)
+    same_kind = Q(category=category) if category else Q()
     same_guideline = Q(pk__in=[])
     if guidelines:
         cited = Q(pk__in=[])
         for chapter, section in guidelines:
             cited |= Q(chapter=chapter, section=section) if section else Q(chapter=chapter)
         same_guideline = Q(pk__in=PrecedentCitation.objects.filter(cited).values("item_id"))
-    # In turn, each tier only when the ones before leave room: the same treatment and guideline, the same
-    # treatment, the same guideline.
-    tiers = [same_treatment & same_guideline, same_treatment & ~same_guideline, same_guideline & ~same_treatment]
-    if not concepts:
-        tiers = [same_guideline]
+    # In turn, each only when the ones before leave room, the newest first in each (by date only: PostgreSQL then
+    # walks the date index or the GIN index, whichever is cheaper, and never scores every match).
+    tiers = (
+        [every & same_guideline, every, some & same_kind & same_guideline, some & same_kind, same_guideline]
+        if concepts
+        else [same_guideline]
+    )
     found: list[PrecedentSearchRow] = []
     for tier in tiers:
         if len(found) >= limit:
             break
-        rows = items.filter(tier)
-        rows = rows.annotate(similarity=sum(bonus[1:], bonus[0])) if bonus else rows.annotate(similarity=Value(0.0))
-        found += rows.order_by("-similarity", F("decision_date").desc(nulls_last=True), "-pk")[: limit - len(found)]
+        rows = items.filter(tier).exclude(pk__in=[row.pk for row in found])
+        found += rows.order_by(F("decision_date").desc(nulls_last=True), "-pk")[: limit - len(found)]
     return _items(found)
 
 

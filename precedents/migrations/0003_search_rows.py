@@ -9,11 +9,22 @@ from django.db import migrations, models
 
 FILL = """
 INSERT INTO precedents_precedentsearchrow
-    (item_id, decision, decision_date, category, body_region, treatment, treatment_vector)
-SELECT id, decision, decision_date, category, body_region, description || ' ' || original_request,
-    to_tsvector('english', description || ' ' || original_request)
-FROM precedents_precedentitem
+    (item_id, decision, decision_date, category, body_region, treatment, treatment_vector, guideline)
+SELECT i.id, i.decision, i.decision_date, i.category, i.body_region, i.description || ' ' || i.original_request,
+    to_tsvector('english', i.description || ' ' || i.original_request),
+    coalesce((SELECT CASE WHEN c.section <> '' THEN c.chapter || ' — ' || c.section ELSE c.chapter END
+        FROM precedents_precedentcitation AS c
+        WHERE c.item_id = i.id AND c.by = 'reviewer' ORDER BY c.id LIMIT 1), '')
+FROM precedents_precedentitem AS i
 """
+
+
+def _first_guideline(item) -> str:
+    cited = [citation for citation in item.citations.all() if citation.by == "reviewer"]
+    cited.sort(key=lambda citation: citation.pk)
+    if not cited:
+        return ""
+    return f"{cited[0].chapter} — {cited[0].section}" if cited[0].section else cited[0].chapter
 
 
 def fill(apps, schema_editor):
@@ -34,8 +45,9 @@ def fill(apps, schema_editor):
             category=item.category,
             body_region=item.body_region,
             treatment=f"{item.description} {item.original_request}",
+            guideline=_first_guideline(item),
         )
-        for item in PrecedentItem.objects.all()
+        for item in PrecedentItem.objects.prefetch_related("citations")
     )
 
 
@@ -60,6 +72,7 @@ class Migration(migrations.Migration):
                 ('category', models.CharField(blank=True, db_index=True, max_length=40)),
                 ('body_region', models.CharField(blank=True, db_index=True, max_length=40)),
                 ('treatment', models.TextField(help_text="The treatment decided and the original request (the fallback's text).")),
+                ('guideline', models.CharField(blank=True, max_length=610)),
                 ('treatment_vector', django.contrib.postgres.search.SearchVectorField(blank=True, editable=False, null=True)),
             ],
         ),
