@@ -229,18 +229,27 @@ WHERE {where}
 """
 SEARCH_ROWS_SQL = """
 INSERT INTO precedents_precedentsearchrow
-    (item_id, decision, decision_date, category, body_region, treatment, treatment_vector, guideline)
+    (item_id, decision, decision_date, category, body_region, treatment, treatment_vector, guideline, cited)
 SELECT i.id, i.decision, i.decision_date, i.category, i.body_region, i.description || ' ' || i.original_request,
     to_tsvector('english', i.description || ' ' || i.original_request),
     coalesce((SELECT CASE WHEN c.section <> '' THEN c.chapter || ' — ' || c.section ELSE c.chapter END
         FROM precedents_precedentcitation AS c
-        WHERE c.item_id = i.id AND c.by = 'reviewer' ORDER BY c.id LIMIT 1), '')
+        WHERE c.item_id = i.id AND c.by = 'reviewer' ORDER BY c.id LIMIT 1), ''),
+    coalesce((SELECT string_agg(CASE WHEN c.section <> '' THEN c.chapter || ' — ' || c.section ELSE c.chapter END,
+            E'\\n' ORDER BY c.id)
+        FROM precedents_precedentcitation AS c WHERE c.item_id = i.id AND c.by = 'reviewer'), '')
 FROM precedents_precedentitem AS i
 WHERE {where}
 ON CONFLICT (item_id) DO UPDATE SET decision = EXCLUDED.decision, decision_date = EXCLUDED.decision_date,
     category = EXCLUDED.category, body_region = EXCLUDED.body_region, treatment = EXCLUDED.treatment,
-    treatment_vector = EXCLUDED.treatment_vector, guideline = EXCLUDED.guideline
+    treatment_vector = EXCLUDED.treatment_vector, guideline = EXCLUDED.guideline,
+    cited = EXCLUDED.cited
 """
+
+
+def _reviewer_labels(item: PrecedentItem) -> list[str]:
+    cited = sorted(item.citations.all(), key=lambda citation: citation.pk)
+    return [citation.label for citation in cited if citation.by == PrecedentCitation.By.REVIEWER]
 
 
 def refresh_search_vectors(precedent_ids: list[int] | None = None) -> None:
@@ -259,14 +268,8 @@ def refresh_search_vectors(precedent_ids: list[int] | None = None) -> None:
                 category=item.category,
                 body_region=item.body_region,
                 treatment=f"{item.description} {item.original_request}",
-                guideline=next(
-                    (
-                        citation.label
-                        for citation in item.citations.all()
-                        if citation.by == PrecedentCitation.By.REVIEWER
-                    ),
-                    "",
-                ),
+                guideline=next(iter(_reviewer_labels(item)), ""),
+                cited="\n".join(_reviewer_labels(item)),
             )
             for item in items.prefetch_related("citations")
         )

@@ -90,6 +90,9 @@ class PrecedentSearchRow(models.Model):
     treatment = models.TextField(help_text="The treatment decided and the original request (the fallback's text).")
     # The first guideline section the reviewer cited ("chapter — section"): the statistics count the outcomes by it.
     guideline = models.CharField(max_length=610, blank=True)
+    # Every chapter and section the reviewer cited, one per line: the "guideline cited" filter (a trigram index on
+    # PostgreSQL, migration 0004).
+    cited = models.TextField(blank=True)
     # PostgreSQL only (GIN-indexed by migration 0003): the treatment, unweighted, so that the index answers a word
     # exactly and only a phrase is checked against the row.
     treatment_vector = SearchVectorField(null=True, blank=True, editable=False)

@@ -37,12 +37,12 @@ _START, _STOP = "\x02", "\x03"
 def search_rows() -> QuerySet[PrecedentSearchRow]:
     """What search reads, one narrow row per item of a precedent (their primary key is the item's). Only precedents
     have rows, and a precedent is a closed case (``importer.make_precedent`` refuses any other; closed is final)."""
-    return PrecedentSearchRow.objects.all()
+    return PrecedentSearchRow.objects.defer("treatment_vector")
 
 
 def _items(rows: list[PrecedentSearchRow]) -> list[PrecedentItem]:
     """The items of rows, in their order, with their precedent."""
-    found = PrecedentItem.objects.select_related("precedent").in_bulk([row.pk for row in rows])
+    found = PrecedentItem.objects.select_related("precedent").defer("search_vector").in_bulk([row.pk for row in rows])
     return [found[row.pk] for row in rows if row.pk in found]
 
 
@@ -104,13 +104,9 @@ def _concept_condition(concept: guideline_search.Concept) -> Q:
 
 
 def _cites(guideline: str) -> Q:
-    """The item's reviewer cited a guideline chapter or section holding these words (trigram indexes on PostgreSQL,
+    """The item's reviewer cited a guideline chapter or section holding these words (a trigram index on PostgreSQL,
     migration 0004)."""
-    words = guideline.strip()
-    citations = PrecedentCitation.objects.filter(by=PrecedentCitation.By.REVIEWER).filter(
-        Q(chapter__icontains=words) | Q(section__icontains=words)
-    )
-    return Q(pk__in=citations.values("item_id"))
+    return Q(cited__icontains=guideline.strip())
 
 
 class Results:

@@ -9,22 +9,26 @@ from django.db import migrations, models
 
 FILL = """
 INSERT INTO precedents_precedentsearchrow
-    (item_id, decision, decision_date, category, body_region, treatment, treatment_vector, guideline)
+    (item_id, decision, decision_date, category, body_region, treatment, treatment_vector, guideline, cited)
 SELECT i.id, i.decision, i.decision_date, i.category, i.body_region, i.description || ' ' || i.original_request,
     to_tsvector('english', i.description || ' ' || i.original_request),
     coalesce((SELECT CASE WHEN c.section <> '' THEN c.chapter || ' — ' || c.section ELSE c.chapter END
         FROM precedents_precedentcitation AS c
-        WHERE c.item_id = i.id AND c.by = 'reviewer' ORDER BY c.id LIMIT 1), '')
+        WHERE c.item_id = i.id AND c.by = 'reviewer' ORDER BY c.id LIMIT 1), ''),
+    coalesce((SELECT string_agg(CASE WHEN c.section <> '' THEN c.chapter || ' — ' || c.section ELSE c.chapter END,
+            E'\\n' ORDER BY c.id)
+        FROM precedents_precedentcitation AS c WHERE c.item_id = i.id AND c.by = 'reviewer'), '')
 FROM precedents_precedentitem AS i
 """
 
 
+def _labels(item) -> list[str]:
+    cited = sorted((citation for citation in item.citations.all() if citation.by == "reviewer"), key=lambda c: c.pk)
+    return [f"{citation.chapter} — {citation.section}" if citation.section else citation.chapter for citation in cited]
+
+
 def _first_guideline(item) -> str:
-    cited = [citation for citation in item.citations.all() if citation.by == "reviewer"]
-    cited.sort(key=lambda citation: citation.pk)
-    if not cited:
-        return ""
-    return f"{cited[0].chapter} — {cited[0].section}" if cited[0].section else cited[0].chapter
+    return next(iter(_labels(item)), "")
 
 
 def fill(apps, schema_editor):
@@ -46,6 +50,7 @@ def fill(apps, schema_editor):
             body_region=item.body_region,
             treatment=f"{item.description} {item.original_request}",
             guideline=_first_guideline(item),
+            cited="\n".join(_labels(item)),
         )
         for item in PrecedentItem.objects.prefetch_related("citations")
     )
@@ -73,6 +78,7 @@ class Migration(migrations.Migration):
                 ('body_region', models.CharField(blank=True, db_index=True, max_length=40)),
                 ('treatment', models.TextField(help_text="The treatment decided and the original request (the fallback's text).")),
                 ('guideline', models.CharField(blank=True, max_length=610)),
+                ('cited', models.TextField(blank=True)),
                 ('treatment_vector', django.contrib.postgres.search.SearchVectorField(blank=True, editable=False, null=True)),
             ],
         ),

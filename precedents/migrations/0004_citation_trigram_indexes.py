@@ -1,20 +1,17 @@
-"""Trigram indexes on the chapters and sections the precedents cite, on PostgreSQL only: the search's "guideline
-cited" filter (a word of a chapter or a section, ILIKE '%…%') then reads the index instead of every citation. The
-pg_trgm extension is made by guidelines 0005."""
+"""A trigram index on the guidelines each precedent item's reviewer cited (its search row), on PostgreSQL only: the
+search's "guideline cited" filter (a word of a chapter or a section, ILIKE '%…%') then reads the index instead of every
+row. The pg_trgm extension is made by guidelines 0005."""
 
 from django.db import migrations
 
-INDEXES = {
-    "precedents_citation_chapter_trgm": "chapter",
-    "precedents_citation_section_trgm": "section",
-}
+INDEXES = {"precedents_searchrow_cited_trgm": "cited"}
 
 
 def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         for name, column in INDEXES.items():
             schema_editor.execute(
-                f"CREATE INDEX IF NOT EXISTS {name} ON precedents_precedentcitation "
+                f"CREATE INDEX IF NOT EXISTS {name} ON precedents_precedentsearchrow "
                 f"USING gin (upper({column}::text) gin_trgm_ops)"
             )
 
