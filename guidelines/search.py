@@ -438,7 +438,12 @@ def sections_cited_many(bases: list[dict[str, Any] | None]) -> list[list[int]]:
             if not names and len(chapter_sections) == 1:
                 found.append(chapter_sections[0].pk)
             for name in names:
-                found += [section.pk for section in chapter_sections if synonyms.normalize(section.name) == name]
+                exact = [section.pk for section in chapter_sections if synonyms.normalize(section.name) == name]
+                # "Physical Medicine" for "Physical medicine treatment": the only section whose name starts so.
+                starting = [
+                    section.pk for section in chapter_sections if synonyms.normalize(section.name).startswith(name)
+                ]
+                found += exact or (starting if len(starting) == 1 else [])
         for text in basis.get("non_mtus") or []:
             section = _non_mtus_match(text, others)
             if section is not None:

@@ -230,7 +230,8 @@ def _python_passages(text: str, concepts: list[guideline_search.Concept]) -> str
         return " ".join(text.split()[:PASSAGE_WORDS])
     start = r"(^|\W)"
     inner = [guideline_search.concept_pattern(term, prefix=False).removeprefix(start) for term in terms]
-    pattern = re.compile(start + "(" + "|".join(f"(?:{part})" for part in inner) + ")", flags=re.IGNORECASE)
+    # The whole word is marked: "NSAIDs" for the term "nsaids" (matched by its stem "nsaid").
+    pattern = re.compile(start + "((?:" + "|".join(f"(?:{part})" for part in inner) + r")[^\W_]*)", flags=re.IGNORECASE)
     words = text.split()
     hits = [index for index, word in enumerate(words) if pattern.search(" " + word)]
     if not hits:

@@ -186,3 +186,9 @@ def test_staff_cannot_open_the_synonym_table(client, staff_user):
     client.force_login(staff_user)
 
     assert client.get(reverse("guidelines:synonyms")).status_code == 403
+
+
+def test_a_section_cited_by_the_start_of_its_name_is_traced_back_when_only_one_starts_so():
+    cited = {"mtus": [{"chapter": "Chronic Pain Medical Treatment 2016", "sections": ["Physical Medicine", "NSAIDs"]}]}
+
+    assert sections_cited(cited) == [section("mtus-chronic-pain-2016", "Physical medicine treatment").pk]
