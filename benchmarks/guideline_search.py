@@ -264,6 +264,9 @@ def run(args) -> None:
     from guidelines.search import search_sections
 
     call_command("migrate", verbosity=0)
+    if args.suggestions:
+        suggestions(args)
+        return
     total = build(args.sections, dense=args.dense)
     queries = keystrokes()
     for query in queries[:20]:  # warm up caches and the connection
@@ -304,6 +307,27 @@ def run(args) -> None:
         )
 
 
+def suggestions(args) -> None:
+    """Over every item of the real letters: is a section the reviewer cited in the first five suggestions?"""
+    from django.db import connection
+
+    from precedents.suggestions import measure
+
+    started = time.perf_counter()
+    report = measure(sorted(LETTERS.glob("*.txt")), top=args.top)
+    elapsed = time.perf_counter() - started
+    if args.verbose:
+        for case_number, description, suggested, _expected in report.misses:
+            print(f"miss {case_number} {description!r}: " + " | ".join(suggested))
+    print(f"database: {connection.vendor}, letters: {LETTERS}")
+    print(
+        f"items: {report.items}, with a cited section in the library: {report.measurable}, "
+        f"cited section in the top {report.top}: {report.found} ({report.rate:.1%}); "
+        f"without the claims administrator's sections offered first: {report.found_without_claims_administrator} "
+        f"({report.rate_without_claims_administrator:.1%}); {elapsed:.1f} s"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--url", default="postgres://postgres@127.0.0.1:5432/imr_bench_guidelines")
@@ -314,6 +338,14 @@ def main() -> None:
         help="section texts drawn from ~110 words (every word matches most sections: the worst case) instead of "
         "sentences of the real letters",
     )
+    parser.add_argument(
+        "--suggestions",
+        action="store_true",
+        help="measure instead how often the section the expert reviewer cited is among the first suggestions, over "
+        "every item of the real letters (the seeded library only)",
+    )
+    parser.add_argument("--top", type=int, default=5, help="with --suggestions: how many suggestions count")
+    parser.add_argument("--verbose", action="store_true", help="with --suggestions: print every miss")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database afterwards (to EXPLAIN)")
     parser.add_argument("--sqlite", action="store_true", help="use a throwaway SQLite file instead")
     args = parser.parse_args()

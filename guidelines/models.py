@@ -257,3 +257,36 @@ class Citation(models.Model):
         if self.section_version_id:
             return f"{self.section_version.source_label}, {self.section_version.name}"
         return self.text
+
+
+class Synonym(models.Model):
+    """What reviewers type, mapped to what the guidelines call it: a drug, a brand, an abbreviation or a body region
+    ("naproxen" → "NSAIDs", "Norco" → "hydrocodone/acetaminophen", "ESI" → "epidural steroid injection"). Search
+    looks for the expansions too, and expands them in turn (Norco → hydrocodone/acetaminophen → opioids).
+
+    Kept as data, seeded from ``guidelines/data/synonyms.json`` and edited by administrators
+    (``guidelines.synonyms``, audited)."""
+
+    term = models.CharField(
+        max_length=120, unique=True, help_text="As reviewers type it, in lower case: naproxen, tens unit, esi."
+    )
+    expansions = models.TextField(help_text="What the guidelines call it, one per line: NSAIDs.")
+    note = models.CharField(max_length=200, blank=True, help_text="e.g. brand of naproxen sodium.")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["term"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(term=""), name="synonym_term_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {', '.join(self.expansion_list)}"
+
+    @property
+    def expansion_list(self) -> list[str]:
+        return [line.strip() for line in self.expansions.splitlines() if line.strip()]

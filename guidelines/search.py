@@ -1,36 +1,58 @@
-"""Full-text search over the guideline library, fast enough to run as the reviewer types.
+"""Search over the guideline library that finds what reviewers type, fast enough to run as they type.
 
-Sections whose name or chapter holds every word come first, then those that hold some of the words only in their
-text. PostgreSQL: the sections' stored ``search_vector`` (GIN index) must hold every word typed, either as a stemmed
-word ("english": "injections" finds "injection") or as the start of a word ("simple" prefix ``word:*``: "phys med" finds
-"Physical Medicine"); the word still being typed is a prefix only. A query with web-search syntax (quotes, OR, -word)
-goes to ``websearch_to_tsquery`` as typed. Ranked with ``ts_rank``: the section's name weighs most (A), then its
-chapter and title (B), then its text (C).
-A chapter whose effective period has ended ranks at half weight.
-Other databases (SQLite in development): every word must occur somewhere (LIKE); a word in the name scores 1, in the
-chapter or title 0.4, in the text 0.2. Either way, ties go to the most cited section.
+Any of the words, ranked: not every word needs to occur. What was typed is read as *concepts*: a term of the synonym
+table (``guidelines.synonyms``: "naproxen", "tens unit", "Norco"), matched on whole words and expanded to what the
+guidelines call it ("NSAIDs"; "hydrocodone/acetaminophen", "opioids"), or a single word, with the words of the library
+it is probably a typo of ("naproxin" → "naproxen": trigram similarity on PostgreSQL, difflib elsewhere). A section
+scores, per concept, 1 when its name holds the concept (the word or one of its expansions), 0.4 when its chapter or
+title does, 0.2 when only its text does; its rank is the sum. A section whose name holds every concept therefore comes
+first, then those that hold most.
+
+PostgreSQL: the sections' stored ``search_vector`` (GIN index; the name weighted A, the chapter and title B, the text
+C) answers every test, each word either stemmed ("english": "injections" finds "injection") or as the start of a word
+("simple" prefix ``word:*``: "phys med" finds "Physical Medicine"). A query with web-search syntax (quotes, OR, -word)
+goes to ``websearch_to_tsquery`` as typed (every word then required). Other databases (SQLite in development): the
+same scores with a regular expression that matches at the start of a word.
+
+A chapter whose effective period has ended ranks at half weight. Ties go to the most cited section. Sections named
+in ``first`` (the section the claims administrator cited) are offered first, whatever was typed.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Case, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from guidelines.models import GuidelineSection, GuidelineSectionVersion
+from guidelines import synonyms
+from guidelines.models import GuidelineSection, GuidelineSectionVersion, GuidelineSource
 
 MAX_LIMIT = 100
+MAX_CONCEPTS = 12
+MAX_ALTERNATIVES = 10
 SUPERSEDED_WEIGHT = 0.5
 SNIPPET_LENGTH = 200
+NAME_SCORE, TITLE_SCORE, TEXT_SCORE = 1.0, 0.4, 0.2
 _WORD = re.compile(r"[^\W_]+")
 STOP_WORDS = frozenset(
     ["a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "of", "on", "or", "the", "to", "with"]
 )
+# Words of a request that say how much or when, not what: "Naproxen 550 mg #60, 2 times a week for 4 weeks".
+_REQUEST_WORDS_TEXT = """
+mg mcg ml gm g tab tabs tablet tablets cap caps capsule capsules qty quantity times x per day days daily week
+weeks weekly month months monthly year years hour hours one two three four five six seven eight nine ten
+twelve left right bilateral unspecified retrospective prospective request requested dos date additional
+continue continued trial sessions session units unit each without contrast refill refills supply container
+rental purchase prescription oral orally mouth take needed prn bid tid qid qd hs po every hcl er xr sr cr ds
+cc percent spine
+"""
+REQUEST_WORDS = frozenset(_REQUEST_WORDS_TEXT.split())
 
 
 @dataclass(frozen=True)
@@ -70,6 +92,58 @@ def parse_query(text: str) -> ParsedQuery:
     return ParsedQuery(complete, words[-1].lower())
 
 
+@dataclass
+class Concept:
+    """One thing the reviewer asked for: the words typed, and every phrase that stands for it (the words themselves
+    first, then their expansions and corrections)."""
+
+    typed: str
+    alternatives: list[str] = field(default_factory=list)
+    # The last word, still being typed: matched as the start of a word.
+    prefix: bool = False
+
+
+def concepts(parsed: ParsedQuery, table: synonyms.Table | None = None) -> list[Concept]:
+    """The concepts of a query, in the order typed: synonym terms first (the longest that matches at each word),
+    then single words with their probable corrections."""
+    table = table or synonyms.table()
+    words = [word.lower() for word in _WORD.findall(parsed.complete)]
+    typed_prefix = bool(parsed.prefix)
+    if typed_prefix:
+        words.append(parsed.prefix)
+    found: list[Concept] = []
+    position = 0
+    while position < len(words) and len(found) < MAX_CONCEPTS:
+        for size in range(min(synonyms.MAX_TERM_WORDS, len(words) - position), 0, -1):
+            phrase = " ".join(words[position : position + size])
+            if phrase in table.expansions:
+                last = position + size == len(words)
+                # "naproxen sodium" is also "naproxen", "tens unit" also "tens": the words of the term that are terms.
+                parts = [word for word in phrase.split() if size > 1 and word in table.expansions]
+                alternatives = list(dict.fromkeys([phrase, *parts, *table.expand(phrase)]))[:MAX_ALTERNATIVES]
+                found.append(Concept(phrase, alternatives, prefix=typed_prefix and last))
+                position += size
+                break
+        else:
+            word = words[position]
+            position += 1
+            if word in STOP_WORDS or word in REQUEST_WORDS or word[0].isdigit() or len(word) < 2:
+                continue
+            alternatives = [word]
+            last = typed_prefix and position == len(words)
+            # A word still being typed is corrected only once no word of the library starts with it.
+            if not last or not any(known.startswith(word) for known in table.vocabulary):
+                for correction in synonyms.corrections(word, table.vocabulary):
+                    if correction in STOP_WORDS or correction in REQUEST_WORDS:
+                        continue
+                    alternatives += [correction, *table.expand(correction)]
+            found.append(Concept(word, list(dict.fromkeys(alternatives))[:MAX_ALTERNATIVES], prefix=last))
+    unique: dict[tuple[str, ...], Concept] = {}
+    for concept in found:
+        unique.setdefault(tuple(concept.alternatives), concept)
+    return list(unique.values())
+
+
 def _filtered(*, chapter: str | None, body_region: str | None, category: str | None) -> QuerySet[GuidelineSection]:
     sections = GuidelineSection.objects.filter(source__active=True)
     if chapter:
@@ -83,6 +157,10 @@ def _filtered(*, chapter: str | None, body_region: str | None, category: str | N
         sections = sections.filter(body_region__iexact=body_region.strip())
     if category:
         sections = sections.filter(treatment_category__iexact=category.strip())
+    return _with_version(sections)
+
+
+def _with_version(sections: QuerySet) -> QuerySet:
     current_version = GuidelineSectionVersion.objects.filter(
         section=OuterRef("pk"), number=OuterRef("version")
     ).order_by()
@@ -90,82 +168,146 @@ def _filtered(*, chapter: str | None, body_region: str | None, category: str | N
     return sections.annotate(version_id=Subquery(current_version.values("pk")[:1]))
 
 
-def _postgres_query(parsed: ParsedQuery) -> SearchQuery:
-    if parsed.web_syntax:
-        query = SearchQuery(parsed.complete, config="english", search_type="websearch")
-    else:
-        query = None
-        for word in parsed.words:
-            either = SearchQuery(word, config="english") | SearchQuery(f"{word}:*", config="simple", search_type="raw")
-            query = either if query is None else query & either
+# -- PostgreSQL ----------------------------------------------------------------------------------------------------
+
+
+def _raw(concept: Concept, weights: str, *, simple: bool) -> str:
+    """A concept as a raw tsquery: its alternatives OR-ed, each a phrase of its words, restricted to ``weights``."""
+    parts = []
+    for index, alternative in enumerate(concept.alternatives):
+        tokens = _WORD.findall(alternative.lower())
+        if not tokens:
+            continue
+        # A word as the start of a word (simple only: a stem is no prefix): the typed word, and expansions long enough
+        # not to start every other word ("ot" would find "other").
+        prefix = simple and len(tokens) == 1 and (len(tokens[0]) >= 3 or (index == 0 and concept.prefix))
+        marks = ("*" if prefix else "") + weights
+        parts.append(" <-> ".join(f"{token}:{marks}" if marks else token for token in tokens))
+    return " | ".join(f"({part})" for part in parts)
+
+
+def concept_tsquery(concept: Concept, weights: str = "", *, stemmed_only: bool = False) -> SearchQuery:
+    """A concept as a tsquery (stemmed, or as typed with prefixes), restricted to ``weights`` (e.g. "A", "AB").
+    ``stemmed_only``: for a vector made with the "english" configuration alone."""
+    stemmed = SearchQuery(_raw(concept, weights, simple=False), config="english", search_type="raw")
+    if stemmed_only:
+        return stemmed
+    return stemmed | SearchQuery(_raw(concept, weights, simple=True), config="simple", search_type="raw")
+
+
+def _postgres_search(sections: QuerySet, found: list[Concept], *, in_title_only: bool = False) -> QuerySet:
+    """Every section holding any concept, scored; ``in_title_only``: only those holding one in the name or chapter
+    (through the small ``title_vector`` and its index: a word that most texts contain then costs little)."""
+    any_concept = None
+    scores = []
+    for concept in found:
+        query = concept_tsquery(concept)
+        any_concept = query if any_concept is None else any_concept | query
+        scores.append(
+            Case(
+                When(search_vector=concept_tsquery(concept, "A"), then=Value(NAME_SCORE)),
+                When(search_vector=concept_tsquery(concept, "AB"), then=Value(TITLE_SCORE)),
+                When(search_vector=query, then=Value(TEXT_SCORE)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        )
+    matching = (
+        sections.filter(title_vector=any_concept) if in_title_only else sections.filter(search_vector=any_concept)
+    )
+    return matching.annotate(text_rank=sum(scores[1:], scores[0]))
+
+
+def _postgres_ranked(sections: QuerySet, found: list[Concept], limit: int) -> list[GuidelineSection]:
+    """The best ``limit`` sections. A section holding the concepts only in its text scores at most TEXT_SCORE per
+    concept: when the sections matching in their name or chapter fill the page above that, the texts need not be
+    ranked at all (the usual case as a reviewer types a treatment's name)."""
+    if limit <= 0:
+        return []
+    in_title = list(_ordered(_postgres_search(sections, found, in_title_only=True))[:limit])
+    if len(in_title) == limit and in_title[-1].rank > TEXT_SCORE * len(found):
+        return in_title
+    return list(_ordered(_postgres_search(sections, found))[:limit])
+
+
+def _postgres_web(sections: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    """Web-search syntax, as typed: every word required, -word excluded."""
+    query = SearchQuery(parsed.complete, config="english", search_type="websearch")
     if parsed.prefix:
-        prefix = SearchQuery(f"{parsed.prefix}:*", config="simple", search_type="raw")
-        query = prefix if query is None else query & prefix
-    return query
+        query &= SearchQuery(f"{parsed.prefix}:*", config="simple", search_type="raw")
+    return sections.filter(search_vector=query).annotate(
+        text_rank=Case(
+            When(title_vector=query, then=Value(NAME_SCORE)), default=Value(TEXT_SCORE), output_field=FloatField()
+        )
+    )
 
 
-def _postgres_tiers(sections: QuerySet, parsed: ParsedQuery) -> list[QuerySet]:
-    """Two queries, run in turn until the page is full: sections whose name or chapter holds every word (through the
-    small ``title_vector`` and its index, so a word that most texts contain costs little), then the others."""
-    query = _postgres_query(parsed)
-    rank = SearchRank(F("search_vector"), query)
-    in_title = sections.filter(title_vector=query, search_vector=query)
-    in_text = sections.filter(search_vector=query).exclude(title_vector=query)
-    return [in_title.annotate(text_rank=rank), in_text.annotate(text_rank=rank)]
+# -- other databases -----------------------------------------------------------------------------------------------
 
 
-def _fallback_terms(parsed: ParsedQuery) -> tuple[list[str], list[str]]:
-    """Words and quoted phrases that must occur, and those (written -word) that must not. OR is not supported: every
-    other word must occur."""
-    if not parsed.web_syntax:
-        return parsed.terms, []
+def concept_pattern(alternative: str, *, prefix: bool) -> str:
+    """A phrase as a regular expression matching at the start of a word (the fallback of databases without tsvector)."""
+    tokens = _WORD.findall(alternative.lower())
+    # "injections" also finds "injection": a plural's stem is close enough for development.
+    if tokens and not prefix and len(tokens[-1]) > 3 and tokens[-1].endswith("s"):
+        tokens[-1] = tokens[-1][:-1]
+    words = r"\W+".join(re.escape(token) for token in tokens)
+    return rf"(^|\W){words}" + ("" if prefix or len(tokens[-1]) >= 3 else r"(\W|$)")
+
+
+def _fallback_q(concept: Concept, fields: tuple[str, ...]) -> Q:
+    condition = Q()
+    for index, alternative in enumerate(concept.alternatives):
+        if not _WORD.search(alternative):
+            continue
+        pattern = concept_pattern(alternative, prefix=index == 0 and concept.prefix)
+        for name in fields:
+            condition |= Q(**{f"{name}__iregex": pattern})
+    return condition
+
+
+def _fallback_search(sections: QuerySet, found: list[Concept]) -> QuerySet:
+    anywhere = Q()
+    scores = []
+    for concept in found:
+        in_name = _fallback_q(concept, ("name",))
+        in_title = _fallback_q(concept, ("source__chapter", "source__title"))
+        in_text = _fallback_q(concept, ("recommendation", "body_region", "treatment_category"))
+        anywhere |= in_name | in_title | in_text
+        scores.append(
+            Case(
+                When(in_name, then=Value(NAME_SCORE)),
+                When(in_title, then=Value(TITLE_SCORE)),
+                When(in_text, then=Value(TEXT_SCORE)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        )
+    return sections.filter(anywhere).annotate(text_rank=sum(scores[1:], scores[0]))
+
+
+def _fallback_web(sections: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    """Web-search syntax without PostgreSQL: quoted phrases and words must occur, -word must not (OR unsupported)."""
     include, exclude = [], []
     for token in re.findall(r'-?"[^"]*"?|\S+', parsed.complete):
-        negated = token.startswith("-")
         phrase = " ".join(_WORD.findall(token.lower()))
-        if not phrase or phrase in STOP_WORDS:
-            continue
-        (exclude if negated else include).append(phrase)
+        if phrase and phrase not in STOP_WORDS:
+            (exclude if token.startswith("-") else include).append(phrase)
     if parsed.prefix:
         include.append(parsed.prefix)
-    return include, exclude
+    fields = ("name", "source__chapter", "source__title", "recommendation", "body_region", "treatment_category")
+    for phrase in exclude:
+        sections = sections.exclude(_fallback_q(Concept(phrase, [phrase]), fields))
+    in_names = Q()
+    for phrase in include:
+        sections = sections.filter(_fallback_q(Concept(phrase, [phrase], prefix=True), fields))
+        in_names &= _fallback_q(Concept(phrase, [phrase], prefix=True), ("name", "source__chapter"))
+    return sections.annotate(
+        text_rank=Case(When(in_names, then=Value(NAME_SCORE)), default=Value(TEXT_SCORE), output_field=FloatField())
+    )
 
 
-def _fallback_search(sections: QuerySet, parsed: ParsedQuery) -> QuerySet:
-    include, exclude = _fallback_terms(parsed)
-    for term in exclude:
-        sections = sections.exclude(
-            Q(name__icontains=term)
-            | Q(source__chapter__icontains=term)
-            | Q(source__title__icontains=term)
-            | Q(recommendation__icontains=term)
-        )
-    scores = []
-    every_term_in_title = Q()
-    for index, term in enumerate(dict.fromkeys(include)):
-        in_name = Q(name__icontains=term)
-        in_title = Q(source__chapter__icontains=term) | Q(source__title__icontains=term)
-        every_term_in_title &= in_name | in_title
-        in_text = (
-            Q(recommendation__icontains=term) | Q(body_region__icontains=term) | Q(treatment_category__icontains=term)
-        )
-        sections = sections.filter(in_name | in_title | in_text)
-        name = f"_term{index}"
-        sections = sections.annotate(
-            **{
-                name: Case(
-                    When(in_name, then=Value(1.0)),
-                    When(in_title, then=Value(0.4)),
-                    default=Value(0.2),
-                    output_field=FloatField(),
-                )
-            }
-        )
-        scores.append(F(name))
-    rank = sum(scores[1:], scores[0]) if scores else Value(0.0)
-    sections = sections.annotate(text_rank=Coalesce(rank, Value(0.0), output_field=FloatField()))
-    # The same two tiers as on PostgreSQL, in one query: every word in the name or chapter first.
-    return sections.annotate(tier=Case(When(every_term_in_title, then=Value(0)), default=Value(1)))
+# -- search --------------------------------------------------------------------------------------------------------
 
 
 def search_sections(
@@ -175,26 +317,50 @@ def search_sections(
     body_region: str | None = None,
     category: str | None = None,
     limit: int = 20,
+    first: list[int] | None = None,
 ) -> list[GuidelineSection]:
-    """Sections of active sources matching ``query``, best first, each with ``rank`` and ``version_id`` (the version
-    in force, which a citation pins). An empty query lists the most cited sections under the filters."""
+    """Sections of active sources matching ``query``, best first, each with ``rank``, ``version_id`` (the version
+    in force, which a citation pins), ``snippet`` and ``offered_first`` (True for the sections of ``first``, which
+    come before the others whatever the query and the filters). An empty query lists the most cited sections under
+    the filters."""
     limit = max(1, min(int(limit), MAX_LIMIT))
-    sections = _filtered(chapter=chapter, body_region=body_region, category=category)
+    offered = _offered_first(first or [])
+    sections = _filtered(chapter=chapter, body_region=body_region, category=category).exclude(
+        pk__in=[section.pk for section in offered]
+    )
     parsed = parse_query(query or "")
-    if not parsed.terms:
-        tiers = [sections.annotate(text_rank=Value(0.0, output_field=FloatField()))]
-    elif connection.vendor == "postgresql":
-        tiers = _postgres_tiers(sections, parsed)
+    postgres = connection.vendor == "postgresql"
+    found = [] if parsed.web_syntax else concepts(parsed)
+    if parsed.web_syntax:
+        sections = _postgres_web(sections, parsed) if postgres else _fallback_web(sections, parsed)
+    elif found and not postgres:
+        sections = _fallback_search(sections, found)
+    elif parsed.terms and not found:
+        sections = sections.none().annotate(text_rank=Value(0.0, output_field=FloatField()))
+    elif not found:
+        sections = sections.annotate(text_rank=Value(0.0, output_field=FloatField()))
+    wanted = max(0, limit - len(offered))
+    if found and postgres and not parsed.web_syntax:
+        results = offered[:limit] + _postgres_ranked(sections, found, wanted)
     else:
-        tiers = [_fallback_search(sections, parsed)]
-    results: list[GuidelineSection] = []
-    for tier in tiers:
-        if len(results) >= limit:
-            break
-        results.extend(_ordered(tier)[: limit - len(results)])
+        results = offered[:limit] + list(_ordered(sections)[:wanted])
+    terms = [word for concept in found for phrase in concept.alternatives for word in phrase.split()] or parsed.terms
     for section in results:
-        section.snippet = snippet(section.recommendation, parsed.terms)
+        section.snippet = snippet(section.recommendation, terms)
+        section.offered_first = section in offered
     return results
+
+
+def _offered_first(ids: list[int]) -> list[GuidelineSection]:
+    if not ids:
+        return []
+    found = {
+        section.pk: section
+        for section in _with_version(GuidelineSection.objects.filter(pk__in=ids, source__active=True)).annotate(
+            rank=Value(0.0, output_field=FloatField())
+        )
+    }
+    return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
 
 
 def _ordered(sections: QuerySet) -> QuerySet:
@@ -202,8 +368,7 @@ def _ordered(sections: QuerySet) -> QuerySet:
     superseded = Q(source__effective_to__lt=timezone.localdate())
     weight = Case(When(superseded, then=Value(SUPERSEDED_WEIGHT)), default=Value(1.0), output_field=FloatField())
     sections = sections.annotate(rank=ExpressionWrapper(F("text_rank") * weight, output_field=FloatField()))
-    tier = ["tier"] if "tier" in sections.query.annotations else []
-    return sections.order_by(*tier, "-rank", "-times_cited", "source__evidence_rank", Lower("name"), "pk")
+    return sections.order_by("-rank", "-times_cited", "source__evidence_rank", Lower("name"), "pk")
 
 
 def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:
@@ -222,3 +387,71 @@ def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:
         space = text.rfind(" ", start, end)
         end = space if space > start + length // 2 else end
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+# -- citations back to the library ----------------------------------------------------------------------------------
+
+
+def _non_mtus_match(text: str, sections: list[GuidelineSection]) -> GuidelineSection | None:
+    """``guidelines.services.match_non_mtus`` over sections already loaded: the section whose name occurs in the
+    citation, the longest name first, then the chapter's words and the family."""
+    normalized = " ".join(text.lower().split())
+    words = set(re.findall(r"[a-z0-9]{3,}", normalized))
+    best, best_score = None, 0
+    for section in sections:
+        if section.name.lower() not in normalized:
+            continue
+        chapter_words = set(re.findall(r"[a-z0-9]{3,}", section.source.chapter.lower()))
+        family = 5 if section.source.family.lower() in normalized else 0
+        score = len(section.name) * 10 + len(chapter_words & words) + family
+        if score > best_score:
+            best, best_score = section, score
+    return best
+
+
+def sections_cited_many(bases: list[dict[str, Any] | None]) -> list[list[int]]:
+    """For each basis (``{"mtus": [{"chapter", "sections"}], "non_mtus": [text]}``), the library sections it cites,
+    in its order; two queries whatever the number of bases. An MTUS section is found by its chapter as letters print
+    it and its name; a chapter cited without a section, by its only section (a one-section chapter such as the
+    Acupuncture Medical Treatment Guidelines); a Non-MTUS citation, by the section whose name it holds."""
+    bases = [basis or {} for basis in bases]
+    active = (
+        GuidelineSection.objects.filter(source__active=True)
+        .select_related("source")
+        .only("pk", "name", "source__chapter", "source__year", "source__family")
+    )
+    by_label: dict[str, list[GuidelineSection]] = {}
+    if any(basis.get("mtus") for basis in bases):
+        for section in active.filter(source__family=GuidelineSource.Family.MTUS):
+            by_label.setdefault(synonyms.normalize(section.source.label), []).append(section)
+    others = (
+        list(active.exclude(source__family=GuidelineSource.Family.MTUS))
+        if any(basis.get("non_mtus") for basis in bases)
+        else []
+    )
+    cited = []
+    for basis in bases:
+        found: list[int] = []
+        for citation in basis.get("mtus") or []:
+            chapter_sections = by_label.get(synonyms.normalize(citation.get("chapter") or ""), [])
+            names = [synonyms.normalize(name) for name in citation.get("sections") or []]
+            if not names and len(chapter_sections) == 1:
+                found.append(chapter_sections[0].pk)
+            for name in names:
+                exact = [section.pk for section in chapter_sections if synonyms.normalize(section.name) == name]
+                # "Physical Medicine" for "Physical medicine treatment": the only section whose name starts so.
+                starting = [
+                    section.pk for section in chapter_sections if synonyms.normalize(section.name).startswith(name)
+                ]
+                found += exact or (starting if len(starting) == 1 else [])
+        for text in basis.get("non_mtus") or []:
+            section = _non_mtus_match(text, others)
+            if section is not None:
+                found.append(section.pk)
+        cited.append(list(dict.fromkeys(found)))
+    return cited
+
+
+def sections_cited(basis: dict[str, Any] | None) -> list[int]:
+    """The library sections one basis cites (``sections_cited_many``)."""
+    return sections_cited_many([basis])[0]

@@ -289,6 +289,12 @@ def describe_change(event) -> str:
             return f"{verb} the quantity limit {detail.get('label')}" + (
                 f" ({changed})" if changed and not detail.get("created") else ""
             )
+        case "guidelines.synonym_created" | "guidelines.synonym_changed":
+            after = detail.get("after") or {}
+            verb = "added" if event.action.endswith("created") else "edited"
+            return f"{verb} the synonym {after.get('term')} → {', '.join((after.get('expansions') or '').splitlines())}"
+        case "guidelines.synonym_deleted":
+            return f"removed the synonym {(detail.get('before') or {}).get('term')}"
         case "guidelines.library_loaded":
             created, updated = detail.get("created", {}), detail.get("updated", {})
             return (

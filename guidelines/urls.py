@@ -1,6 +1,6 @@
 from django.urls import path
 
-from guidelines import views
+from guidelines import synonym_views, views
 
 app_name = "guidelines"
 
@@ -20,4 +20,8 @@ urlpatterns = [
     path("limits/<int:pk>/edit/", views.limit_edit, name="limit_edit"),
     path("import/", views.library_import, name="import"),
     path("export/", views.library_export, name="export"),
+    path("synonyms/", synonym_views.synonym_list, name="synonyms"),
+    path("synonyms/new/", synonym_views.synonym_create, name="synonym_create"),
+    path("synonyms/<int:pk>/edit/", synonym_views.synonym_edit, name="synonym_edit"),
+    path("synonyms/<int:pk>/delete/", synonym_views.synonym_delete, name="synonym_delete"),
 ]

@@ -244,7 +244,8 @@ def library_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 @permission_required("guidelines.browse_library")
 def search(request: HttpRequest) -> JsonResponse:
-    """``?q=&chapter=&region=&category=&limit=`` → ranked sections of the library."""
+    """``?q=&chapter=&region=&category=&limit=&first=`` → ranked sections of the library; ``first`` (section ids,
+    comma-separated: the sections the claims administrator cited) come first, flagged ``offered_first``."""
     try:
         limit = int(request.GET.get("limit", 20))
     except ValueError:
@@ -252,12 +253,14 @@ def search(request: HttpRequest) -> JsonResponse:
     if not 1 <= limit <= MAX_LIMIT:
         return JsonResponse({"error": f"limit must be between 1 and {MAX_LIMIT}."}, status=400)
     query = request.GET.get("q", "")[:200]
+    first = [int(pk) for pk in request.GET.get("first", "").split(",") if pk.strip().isdigit()][:MAX_LIMIT]
     results = search_sections(
         query,
         chapter=request.GET.get("chapter") or None,
         body_region=request.GET.get("region") or None,
         category=request.GET.get("category") or None,
         limit=limit,
+        first=first,
     )
     return JsonResponse(
         {
@@ -278,6 +281,7 @@ def search(request: HttpRequest) -> JsonResponse:
                     "snippet": section.snippet,
                     "rank": round(float(section.rank), 4),
                     "url": section.get_absolute_url(),
+                    "offered_first": section.offered_first,
                 }
                 for section in results
             ],

@@ -24,6 +24,7 @@ urlpatterns = [
     path("guidelines/", include("guidelines.urls")),
     path("reviewers/", include("reviewers.urls")),
     path("letters/", include("letters.urls")),
+    path("precedents/", include("precedents.urls")),
     path("access-log/", include("audit.urls")),
     path("healthz", core_views.healthz, name="healthz"),
 ]

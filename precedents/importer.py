@@ -24,11 +24,13 @@ from cases.lifecycle import Status
 from cases.models import Case, Determination
 from core.services import audit
 from guidelines.quantity import body_regions, treatment_kind
-from precedents.models import Precedent, PrecedentCitation, PrecedentItem
+from precedents.models import Precedent, PrecedentCitation, PrecedentItem, PrecedentSearchRow
 from precedents.parser import LetterFileError, letter_text, parse_published_letter
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 LETTER_SUFFIXES = (".pdf", ".txt")
+# What can become of a file (``FileReport.status``).
+STATUSES = ("imported", "linked", "unchanged", "refused")
 
 # The body region a guideline chapter is about, for an item whose text names none ("Norco 10/325 #60").
 CHAPTER_REGIONS = {
@@ -225,17 +227,57 @@ UPDATE precedents_precedentitem SET search_vector =
     || setweight(to_tsvector('english', coalesce(rationale, '')), 'C')
 WHERE {where}
 """
+SEARCH_ROWS_SQL = """
+INSERT INTO precedents_precedentsearchrow
+    (item_id, decision, decision_date, category, body_region, treatment, treatment_vector, guideline, cited)
+SELECT i.id, i.decision, i.decision_date, i.category, i.body_region, i.description || ' ' || i.original_request,
+    to_tsvector('english', i.description || ' ' || i.original_request),
+    coalesce((SELECT CASE WHEN c.section <> '' THEN c.chapter || ' — ' || c.section ELSE c.chapter END
+        FROM precedents_precedentcitation AS c
+        WHERE c.item_id = i.id AND c.by = 'reviewer' ORDER BY c.id LIMIT 1), ''),
+    coalesce((SELECT string_agg(CASE WHEN c.section <> '' THEN c.chapter || ' — ' || c.section ELSE c.chapter END,
+            E'\\n' ORDER BY c.id)
+        FROM precedents_precedentcitation AS c WHERE c.item_id = i.id AND c.by = 'reviewer'), '')
+FROM precedents_precedentitem AS i
+WHERE {where}
+ON CONFLICT (item_id) DO UPDATE SET decision = EXCLUDED.decision, decision_date = EXCLUDED.decision_date,
+    category = EXCLUDED.category, body_region = EXCLUDED.body_region, treatment = EXCLUDED.treatment,
+    treatment_vector = EXCLUDED.treatment_vector, guideline = EXCLUDED.guideline,
+    cited = EXCLUDED.cited
+"""
+
+
+def _reviewer_labels(item: PrecedentItem) -> list[str]:
+    cited = sorted(item.citations.all(), key=lambda citation: citation.pk)
+    return [citation.label for citation in cited if citation.by == PrecedentCitation.By.REVIEWER]
 
 
 def refresh_search_vectors(precedent_ids: list[int] | None = None) -> None:
-    """Recompute the items' search vectors (PostgreSQL; a no-op elsewhere). No ids: every item."""
+    """Recompute what search reads of the precedents' items (no ids: of every item): their search rows
+    (``PrecedentSearchRow``), and on PostgreSQL their full-text vectors."""
     if connection.vendor != "postgresql":
+        items = PrecedentItem.objects.all()
+        if precedent_ids is not None:
+            items = items.filter(precedent_id__in=precedent_ids)
+        PrecedentSearchRow.objects.filter(item__in=items).delete()
+        PrecedentSearchRow.objects.bulk_create(
+            PrecedentSearchRow(
+                item=item,
+                decision=item.decision,
+                decision_date=item.decision_date,
+                category=item.category,
+                body_region=item.body_region,
+                treatment=f"{item.description} {item.original_request}",
+                guideline=next(iter(_reviewer_labels(item)), ""),
+                cited="\n".join(_reviewer_labels(item)),
+            )
+            for item in items.prefetch_related("citations")
+        )
         return
+    where, params = ("TRUE", []) if precedent_ids is None else ("precedent_id = ANY(%s)", [list(precedent_ids)])
     with connection.cursor() as cursor:
-        if precedent_ids is None:
-            cursor.execute(SEARCH_VECTOR_SQL.format(where="TRUE"))
-        else:
-            cursor.execute(SEARCH_VECTOR_SQL.format(where="precedent_id = ANY(%s)"), [list(precedent_ids)])
+        cursor.execute(SEARCH_VECTOR_SQL.format(where=where), params)
+        cursor.execute(SEARCH_ROWS_SQL.format(where=where), params)
 
 
 def import_letter(data: bytes, name: str, *, by=None) -> FileReport:

@@ -76,6 +76,31 @@ class PrecedentItem(models.Model):
         return f"{self.precedent.case_number}: {self.description[:60]} ({self.decision})"
 
 
+class PrecedentSearchRow(models.Model):
+    """What the precedent search reads of an item, in a narrow table: at 100,000 precedents a search counts tens of
+    thousands of items by outcome and date, and the items' own rows (rationale, vectors) are a few kilobytes each.
+    Kept by ``precedents.importer.refresh_search_vectors``; only items of precedents (closed cases, and closed is
+    final: ``cases.lifecycle.TRANSITIONS``) have one."""
+
+    item = models.OneToOneField(PrecedentItem, primary_key=True, on_delete=models.CASCADE, related_name="search_row")
+    decision = models.CharField(max_length=16, db_index=True)
+    decision_date = models.DateField(null=True, blank=True, db_index=True)
+    category = models.CharField(max_length=40, blank=True, db_index=True)
+    body_region = models.CharField(max_length=40, blank=True, db_index=True)
+    treatment = models.TextField(help_text="The treatment decided and the original request (the fallback's text).")
+    # The first guideline section the reviewer cited ("chapter — section"): the statistics count the outcomes by it.
+    guideline = models.CharField(max_length=610, blank=True)
+    # Every chapter and section the reviewer cited, one per line: the "guideline cited" filter (a trigram index on
+    # PostgreSQL, migration 0004).
+    cited = models.TextField(blank=True)
+    # PostgreSQL only (GIN-indexed by migration 0003): the treatment, unweighted, so that the index answers a word
+    # exactly and only a phrase is checked against the row.
+    treatment_vector = SearchVectorField(null=True, blank=True, editable=False)
+
+    def __str__(self) -> str:
+        return self.treatment[:60]
+
+
 class PrecedentCitation(models.Model):
     """A guideline chapter (and section, when one is named) that a precedent item cites, by whom."""
 

@@ -150,6 +150,8 @@ def _pk(world: World, name: str):
         return _first_pk("guidelines.QuantityLimit")
     if name.startswith("guidelines:section"):
         return _first_pk("guidelines.GuidelineSection")
+    if name.startswith("guidelines:synonym"):
+        return _first_pk("guidelines.Synonym")
     raise LookupError(f"no filler for <pk> of {name}")
 
 

@@ -23,11 +23,14 @@ from cases.permissions import case_view
 from cases.services import determinations
 from core import jsonsafe
 from core.text import PrintableTextFormMixin
+from guidelines.search import sections_cited_many
 
 # The library's endpoints (the guidelines app): the page works without them, the picker and the support panel
 # simply stay empty.
 GUIDELINE_SEARCH_URL = "guidelines:search"
 GUIDELINE_QUANTITY_URL = "guidelines:quantity_check"
+# The precedent library's similar decisions (the precedents app, templates/cases/workspace/_precedents.html).
+PRECEDENTS_SIMILAR_URL = "precedents:similar"
 
 
 def optional_url(name: str) -> str:
@@ -166,6 +169,7 @@ def _panels(determination: Determination, case: Case, post=None) -> list[dict]:
     if determination.based_on_id and determination.origin == Determination.Origin.REVISION:
         previous = {row.item_id: row.qa_comment for row in determination.based_on.decisions.all()}
     panels = []
+    claims_administrator_sections = sections_cited_many([item.claims_administrator_basis for item in case.items.all()])
     for number, item in enumerate(case.items.all(), start=1):
         row = rows.get(item.pk) or ItemDecision(determination=determination, item=item)
         panels.append(
@@ -176,6 +180,8 @@ def _panels(determination: Determination, case: Case, post=None) -> list[dict]:
                 "form": item_form(row, post),
                 "qa_comment": previous.get(item.pk, ""),
                 "basis": row.basis or {},
+                # Offered first in the basis picker and the matching sections, one click from the basis.
+                "ur_sections": ",".join(map(str, claims_administrator_sections[number - 1])),
             }
         )
     return panels
@@ -215,6 +221,7 @@ def workspace(request: HttpRequest, case: Case) -> HttpResponse:
             "returned": determination.based_on if determination.origin == Determination.Origin.REVISION else None,
             "search_url": optional_url(GUIDELINE_SEARCH_URL),
             "quantity_url": optional_url(GUIDELINE_QUANTITY_URL),
+            "precedents_url": optional_url(PRECEDENTS_SIMILAR_URL),
         },
     )
 

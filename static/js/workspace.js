@@ -7,12 +7,14 @@
  *   checklist; an unsaved local copy offered again after a reload.
  * - basis-picker.js: search the guideline library as you type; a picked section lands in the basis as a chip.
  * - decision-support.js: the quantity check and the library sections matching the item's category.
+ * - precedents.js: similar past decisions beside each item, citable in its rationale (runs on import).
  */
 import { initPanes } from "./workspace/panes.js";
 import { initRecords } from "./workspace/records.js";
 import { initAutosave } from "./workspace/autosave.js";
 import { initBasisPicker, renderChips } from "./workspace/basis-picker.js";
 import { initDecisionSupport } from "./workspace/decision-support.js";
+import "./workspace/precedents.js";
 
 const root = document.getElementById("workspace");
 const form = document.getElementById("determination-form");

@@ -73,25 +73,30 @@ def test_a_name_match_ranks_above_a_body_text_match_within_one_chapter(library):
 
 def test_a_half_typed_word_matches_by_prefix(library):
     assert names(search_sections("zorbl", chapter="t-back")) == ["Zorblat therapy", "Activity alteration"]
-    assert names(search_sections("quixotry back activ")) == ["Activity alteration"]
+    assert names(search_sections("quixotry back activ"))[0] == "Activity alteration"
 
 
 def test_every_word_typed_may_be_the_start_of_a_word(library):
-    assert names(search_sections("zorb ther")) == ["Zorblat therapy"]
-    assert names(search_sections("quix ba activ")) == ["Activity alteration"]
+    assert names(search_sections("zorb ther"))[0] == "Zorblat therapy"
+    assert names(search_sections("quix ba activ"))[0] == "Activity alteration"
 
 
 def test_common_words_are_ignored(library):
-    assert names(search_sections("the zorblat of therapy")) == ["Zorblat therapy"]
+    assert names(search_sections("the zorblat of therapy")) == names(search_sections("zorblat therapy"))
+    assert names(search_sections("the zorblat of therapy"))[0] == "Zorblat therapy"
 
 
 def test_web_search_syntax_excludes_a_word(library):
     assert names(search_sections("zorblat -therapy -knee", chapter="t-back")) == ["Activity alteration"]
 
 
-def test_every_word_must_match(library):
-    assert names(search_sections("zorblat brace")) == ["Zorblat knee brace"]
-    assert names(search_sections("zorblat nonexistentword")) == []
+def test_any_of_the_words_matches_and_the_section_holding_most_of_them_comes_first(library):
+    results = search_sections("zorblat brace", chapter="t-odg")
+
+    assert names(results) == ["Zorblat knee brace"]
+    assert names(search_sections("zorblat brace"))[0] == "Zorblat knee brace"
+    assert names(search_sections("zorblat nonexistentword")) == names(search_sections("zorblat"))
+    assert names(search_sections("nonexistentword")) == []
 
 
 def test_the_chapter_filter_takes_a_key_or_the_chapter_as_letters_cite_it(library):
@@ -124,13 +129,13 @@ def test_inactive_sources_are_not_searched(library, admin_user):
 def test_an_edit_is_found_at_once(library, admin_user):
     services.update_section(library["chapter"], by=admin_user, name="Quixotry manipulation")
 
-    assert names(search_sections("quixotry manip")) == ["Quixotry manipulation"]
+    assert names(search_sections("quixotry manip"))[0] == "Quixotry manipulation"
 
 
 def test_results_carry_the_version_in_force(library, admin_user):
     services.update_section(library["name"], by=admin_user, pages="12")
 
-    [result] = search_sections("zorblat therapy")
+    result = search_sections("zorblat therapy")[0]
 
     assert result.version_id == library["name"].versions.get(number=2).pk
 
@@ -162,7 +167,7 @@ def test_a_chapter_no_longer_in_force_ranks_below_the_one_in_force(admin_user):
     GuidelineSectionFactory(source=old, name="Quixotry medicine")
     GuidelineSectionFactory(source=new, name="Quixotry medicine")
 
-    results = search_sections("quixotry medicine")
+    results = [section for section in search_sections("quixotry medicine") if section.name == "Quixotry medicine"]
 
     assert [section.source.key for section in results] == ["t-2016", "t-2009"]
     assert results[1].rank == results[0].rank / 2

@@ -39,7 +39,7 @@ def login(client, user):
 def test_the_search_endpoint_answers_ranked_sections(client, reviewer, section):
     GuidelineSectionFactory(source=section.source, name="Massage", recommendation="Zorblat as an adjunct.")
 
-    response = login(client, reviewer).get(reverse("guidelines:search"), {"q": "zorblat med"})
+    response = login(client, reviewer).get(reverse("guidelines:search"), {"q": "zorblat med", "chapter": "t-cpmt"})
 
     assert response.status_code == 200
     assert response.json()["results"] == [
@@ -58,6 +58,7 @@ def test_the_search_endpoint_answers_ranked_sections(client, reviewer, section):
             "snippet": "Allow for fading of treatment frequency.",
             "rank": response.json()["results"][0]["rank"],
             "url": f"/guidelines/sections/{section.pk}/",
+            "offered_first": False,
         },
         response.json()["results"][1],
     ]

@@ -75,7 +75,7 @@ export function resultButton(panel, result, compact) {
   button.className = compact ? "btn btn-link btn-sm p-0 text-start" : "list-group-item list-group-item-action";
   const label = (result.family && result.family !== "MTUS" ? result.family + " " : "") + result.chapter + " — " + result.name +
     (result.pages ? " (p. " + result.pages + ")" : "");
-  button.textContent = compact ? "Cite " + label : label;
+  button.textContent = (compact ? "Cite " + label : label) + (result.offered_first ? " · cited by the claims administrator" : "");
   if (!compact && result.snippet) {
     const snippet = document.createElement("div");
     snippet.className = "small text-muted";
@@ -110,7 +110,7 @@ export function initBasisPicker(root, { changed }) {
       searchTimer = setTimeout(function () {
         const query = search.value;
         if (!query.trim()) { results.replaceChildren(); return; }
-        searchLibrary({ q: query, limit: 8 }).then(function (found) {
+        searchLibrary({ q: query, limit: 8, first: panel.dataset.urSections }).then(function (found) {
           if (search.value !== query) return;
           results.replaceChildren();
           if (!found.length) {

@@ -1,5 +1,5 @@
 /* Decision support beside each item: the quantity check of the request against the guideline limits, and the
- * library sections matching the item's category (else its first words), each one click from the basis. */
+ * library sections matching the item's description, the claims administrator's first, each one click from the basis. */
 import { resultButton, searchLibrary } from "./basis-picker.js";
 
 function quantityCheck(root, aside) {
@@ -28,10 +28,8 @@ function quantityCheck(root, aside) {
 function matchingSections(root, panel, aside) {
   const sections = aside.querySelector(".support-sections");
   if (!root.dataset.searchUrl) { sections.replaceChildren(); return; }
-  const words = aside.dataset.description.split(/\s+/).slice(0, 2).join(" ");
-  searchLibrary({ category: aside.dataset.category, limit: 5 }).then(function (found) {
-    return found.length ? found : searchLibrary({ q: words, limit: 5 });
-  }).then(function (found) {
+  // The item's own words (any of them, synonyms and typos understood), the claims administrator's sections first.
+  searchLibrary({ q: aside.dataset.description, limit: 5, first: panel.dataset.urSections }).then(function (found) {
     sections.replaceChildren();
     if (!found.length) {
       const none = document.createElement("li");
