@@ -4,7 +4,14 @@ from django.db import models
 
 from core.admin import ReadOnlyAdminMixin
 from guidelines import services
-from guidelines.models import Citation, GuidelineSection, GuidelineSectionVersion, GuidelineSource, QuantityLimit
+from guidelines.models import (
+    Citation,
+    GuidelineSection,
+    GuidelineSectionVersion,
+    GuidelineSource,
+    QuantityLimit,
+    Synonym,
+)
 
 
 class SectionInline(admin.TabularInline):
@@ -128,3 +135,11 @@ class CitationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Synonym)
+class SynonymAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only here: synonyms are edited on the library's Synonyms page, where each change is an audit event."""
+
+    list_display = ["term", "expansions", "note"]
+    search_fields = ["term", "expansions"]
