@@ -302,6 +302,8 @@ def _fallback_web(sections: QuerySet, parsed: ParsedQuery) -> QuerySet:
     for phrase in include:
         sections = sections.filter(_fallback_q(Concept(phrase, [phrase], prefix=True), fields))
         in_names &= _fallback_q(Concept(phrase, [phrase], prefix=True), ("name", "source__chapter"))
+    if not include:  # only exclusions (or nothing searchable): every remaining section ranks alike
+        return sections.annotate(text_rank=Value(TEXT_SCORE, output_field=FloatField()))
     return sections.annotate(
         text_rank=Case(When(in_names, then=Value(NAME_SCORE)), default=Value(TEXT_SCORE), output_field=FloatField())
     )

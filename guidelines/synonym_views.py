@@ -13,13 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from core.permissions import allowed, permission_required
+from core.text import PrintableTextFormMixin
 from guidelines import synonyms
 from guidelines.models import Synonym
 
 PAGE_SIZE = 50
 
 
-class SynonymForm(forms.Form):
+class SynonymForm(PrintableTextFormMixin, forms.Form):
     term = forms.CharField(label="Term reviewers type", max_length=120, help_text="e.g. naproxen, tens unit, esi")
     expansions = forms.CharField(
         label="What the guidelines call it (one per line)",

@@ -256,9 +256,9 @@ def search(request: HttpRequest) -> JsonResponse:
     first = [int(pk) for pk in request.GET.get("first", "").split(",") if pk.strip().isdigit()][:MAX_LIMIT]
     results = search_sections(
         query,
-        chapter=request.GET.get("chapter") or None,
-        body_region=request.GET.get("region") or None,
-        category=request.GET.get("category") or None,
+        chapter=request.GET.get("chapter", "")[:200] or None,
+        body_region=request.GET.get("region", "")[:200] or None,
+        category=request.GET.get("category", "")[:200] or None,
         limit=limit,
         first=first,
     )

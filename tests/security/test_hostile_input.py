@@ -210,6 +210,7 @@ def test_guideline_forms_take_hostile_text(client, admin_user):
     attack(client, reverse("guidelines:section_create", args=[source.key]))
     attack(client, reverse("guidelines:section_edit", args=[section.pk]))
     attack(client, reverse("guidelines:limit_create"))
+    attack(client, reverse("guidelines:synonyms"))
 
 
 def test_roster_and_profile_forms_take_hostile_text(client, admin_user, reviewer):
@@ -488,6 +489,18 @@ def test_a_path_in_an_uploaded_files_name_is_not_kept(client, admin_user):
     assert document.original_name == "passwd.pdf"
 
 
+@pytest.mark.parametrize("name", list(BAD_UPLOADS))
+def test_a_bad_file_given_to_the_precedent_import_gets_a_per_file_report(client, admin_user, name):
+    filename, data, _ = _bad_upload(name)
+    upload = io.BytesIO(data)
+    upload.name = filename
+    client.force_login(admin_user)
+    response = client.post(reverse("precedents:upload"), {"files": [upload]})
+    assert response.status_code in (200, 400), response.status_code
+    assert b"Traceback" not in response.content
+    assert Case.objects.count() == 0
+
+
 @pytest.mark.parametrize("name", ["not a pdf", "empty", "truncated", "encrypted", "spaces", "object stream bomb"])
 def test_a_bad_file_on_the_public_verification_page_gets_a_clear_answer(client, name):
     filename, data, _ = _bad_upload(name)
@@ -516,7 +529,9 @@ def test_search_and_filter_parameters_take_hostile_text(client, admin_user, revi
         (admin_user, reverse("cases:list"), ["q", "status", "priority", "page", "received_from"]),
         (admin_user, reverse("letters:center"), ["case_number", "signed_from", "page", "rendition"]),
         (admin_user, reverse("audit:log"), ["user", "case_number", "date_from", "page", "outcome"]),
-        (admin_user, reverse("guidelines:search"), ["q", "category", "limit"]),
+        (admin_user, reverse("guidelines:search"), ["q", "category", "chapter", "region", "limit", "first"]),
+        (admin_user, reverse("precedents:search"), ["q", "category", "guideline", "region", "outcome"]),
+        (reviewer, reverse("precedents:similar"), ["item", "q", "guideline"]),
         (reviewer, reverse("cases:records_search", args=[case.case_number]), ["q"]),
     ]
     for user, url, names in pages:
