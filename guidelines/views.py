@@ -253,7 +253,8 @@ def search(request: HttpRequest) -> JsonResponse:
     if not 1 <= limit <= MAX_LIMIT:
         return JsonResponse({"error": f"limit must be between 1 and {MAX_LIMIT}."}, status=400)
     query = request.GET.get("q", "")[:200]
-    first = [int(pk) for pk in request.GET.get("first", "").split(",") if pk.strip().isdigit()][:MAX_LIMIT]
+    first = [int(pk) for pk in request.GET.get("first", "").split(",") if pk.strip().isdigit() and len(pk) < 19]
+    first = first[:MAX_LIMIT]  # section ids: whole numbers that fit a database integer
     results = search_sections(
         query,
         chapter=request.GET.get("chapter", "")[:200] or None,

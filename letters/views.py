@@ -7,6 +7,7 @@ may not see answers 404. The verification pages are public and show register fac
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 
 from django.conf import settings
@@ -37,6 +38,8 @@ from letters import services, verify_guard
 from letters.forms import CenterFilterForm, CorrectionForm, ServiceForm, VerifyForm
 from letters.models import Letter, Rendition, Service
 from letters.rendering import addressees
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 ZIP_LIMIT = 200
@@ -126,17 +129,25 @@ def letter_center(request: HttpRequest) -> HttpResponse:
     )
 
 
-def download(request: HttpRequest, letter_id: int) -> FileResponse:
+def download(request: HttpRequest, letter_id: int) -> HttpResponse:
     """One signed letter, to anyone who may see its case; every download is logged (who, when, from where)."""
     letter = _visible_letters(request.user).signed().filter(pk=letter_id).first()
     if letter is None:
         log.record(request, object_type="letter", object_id=letter_id, outcome=log.Outcome.NOT_FOUND)
         raise Http404("No such letter.")
     log.record(request, object_type="letter", object_id=letter.pk, case_number=letter.case.case_number)
+    try:
+        file = letter.file.open("rb")
+    except OSError:  # the register has the letter, the storage has not (a storage outage, a lost file)
+        logger.exception("The file of letter %s cannot be read from storage", letter.pk)
+        messages.error(
+            request,
+            f"The file of {letter} cannot be read from storage just now; nothing was downloaded. "
+            "Tell an administrator (the portal's log names the letter).",
+        )
+        return redirect("letters:case_register", letter.case.case_number)
     services.record_download(letter, by=request.user, ip=_client_ip(request))
-    return FileResponse(
-        letter.file.open("rb"), as_attachment=True, filename=letter.download_name, content_type="application/pdf"
-    )
+    return FileResponse(file, as_attachment=True, filename=letter.download_name, content_type="application/pdf")
 
 
 @require_POST

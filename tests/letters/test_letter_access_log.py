@@ -69,3 +69,14 @@ def test_the_admin_letter_page_is_recorded_and_service_cannot_be_rewritten_there
     assert client.post(reverse("admin:letters_service_delete", args=[service.pk]), {"post": "yes"}).status_code == 403
     service.refresh_from_db()
     assert service.served_on.isoformat() == "2026-11-12"
+
+
+def test_a_letter_whose_file_is_gone_from_storage_says_so_instead_of_failing(letters, client, staff_user):  # noqa: F811
+    letters[0].file.storage.delete(letters[0].file.name)
+    client.force_login(staff_user)
+
+    response = client.get(reverse("letters:download", args=[letters[0].pk]), follow=True)
+
+    assert response.status_code == 200
+    assert "cannot be read from storage just now; nothing was downloaded" in response.content.decode()
+    assert not letters[0].downloads.exists()
