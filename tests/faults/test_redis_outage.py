@@ -76,7 +76,7 @@ def test_a_submission_and_approval_during_a_redis_outage_are_saved_and_the_lette
     assert Determination.objects.get(case=case, state="approved").version == 1
     assert Letter.objects.filter(case=case).count() == 0
     page = qa_client.get(case.get_absolute_url()).content.decode()
-    assert "Queued: the letter is being rendered and signed. Reload the page to see its progress." in page
+    assert "Queued: the letter is being rendered and signed. This list follows its progress." in page
     register = qa_client.get(reverse("letters:case_register", args=[case.case_number])).content.decode()
     assert "No letter yet. It is queued and appears here when signed." in register
     email.refresh_from_db()
