@@ -46,6 +46,7 @@ from cases.services import intake as services
 from core import jsonsafe
 from core.models import Party
 from core.services import audit
+from core.text import refused_character
 
 FORMAT = "imr-case/1"
 SCHEMA_PATH = Path(__file__).with_name("schema.json")
@@ -401,7 +402,22 @@ def _case_errors(index: int, case: dict[str, Any]) -> list[str]:
                 f"{item_at}.determination: must be left out: only a decided case carries determinations "
                 f'(status "{status}")'
             )
+    errors.extend(_text_errors(case, at))
     return errors
+
+
+def _text_errors(value: Any, at: str) -> Iterator[str]:
+    """Texts that a letter could not show as stored (control and bidi-override characters), with their paths."""
+    if isinstance(value, str):
+        found = refused_character(value)
+        if found:
+            yield f"{at}: character {found[0]} is {found[1]}, which a letter cannot show as typed"
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _text_errors(inner, f"{at}.{key}")
+    elif isinstance(value, list):
+        for number, inner in enumerate(value):
+            yield from _text_errors(inner, f"{at}[{number}]")
 
 
 def _parts_of(data: Any) -> Iterator[tuple[str, Any, Any]]:

@@ -569,3 +569,20 @@ def test_an_import_with_more_cases_than_the_bound_is_refused(client, admin_user,
     response = client.post(reverse("cases:import"), {"document": upload})
     assert response.context["errors"] == ["cases: more than 3 cases in one file; split it (IMR_IMPORT_MAX_CASES)"]
     assert Case.objects.count() == 0
+
+
+def test_an_import_refuses_texts_a_letter_cannot_show_with_their_paths(client, admin_user, published_document):
+    document = {"format": published_document["format"], "cases": published_document["cases"][:2]}
+    document["cases"][1]["items"][0]["description"] = "Naproxen\u202e 550 mg"
+    document["cases"][0]["clinical_case_summary"] = "Summary\x07"
+    client.force_login(admin_user)
+    upload = io.BytesIO(json.dumps(document).encode())
+    upload.name = "cases.json"
+    response = client.post(reverse("cases:import"), {"document": upload})
+    assert response.context["errors"] == [
+        "cases[0].clinical_case_summary: character 8 is U+0007 (a control character), which a letter cannot show "
+        "as typed",
+        "cases[1].items[0].description: character 9 is U+202E (right-to-left override), which a letter cannot show "
+        "as typed",
+    ]
+    assert Case.objects.count() == 0
