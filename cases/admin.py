@@ -31,14 +31,13 @@ class CasePartAccessLogged(AccessLoggedAdminMixin):
         return self._case(obj).case_number
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and (
-            obj is None or self._case(obj).status not in DECIDED_STATES
-        )
+        return super().has_change_permission(request, obj) and self._open(obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (
-            obj is None or self._case(obj).status not in DECIDED_STATES
-        )
+        return super().has_delete_permission(request, obj) and self._open(obj)
+
+    def _open(self, obj) -> bool:
+        return obj is None or self._case(obj).status not in DECIDED_STATES
 
     @staticmethod
     def _case(obj):

@@ -62,22 +62,18 @@ def case_view(permission: str | None = None, *, queryset: Callable[[], QuerySet]
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request, case_number: str, *args, **kwargs):
-            target = _target(kwargs)
+            object_type, object_id = _target(kwargs)
             try:
                 case = get_visible_case_or_404(request.user, case_number, queryset() if queryset else None)
                 if permission is not None:
                     check_permission(request.user, permission, case)
-            except Http404:
-                log.record(request, **target, case_number=case_number, outcome=log.Outcome.NOT_FOUND)
+            except (Http404, PermissionDenied) as refusal:
+                outcome = log.Outcome.NOT_FOUND if isinstance(refusal, Http404) else log.Outcome.DENIED
+                log.record(
+                    request, object_type=object_type, object_id=object_id, case_number=case_number, outcome=outcome
+                )
                 raise
-            except PermissionDenied:
-                log.record(request, **target, case_number=case_number, outcome=log.Outcome.DENIED)
-                raise
-            log.record(
-                request,
-                **(target if target["object_id"] else {**target, "object_id": case.pk}),
-                case_number=case_number,
-            )
+            log.record(request, object_type=object_type, object_id=object_id or case.pk, case_number=case_number)
             return view(request, case, *args, **kwargs)
 
         return wrapped
@@ -85,9 +81,9 @@ def case_view(permission: str | None = None, *, queryset: Callable[[], QuerySet]
     return decorator
 
 
-def _target(kwargs: dict) -> dict:
-    """What inside the case the URL names: a document, a letter, or the case itself."""
+def _target(kwargs: dict) -> tuple[str, object]:
+    """What inside the case the URL names: a document, a letter, or the case itself (its id is known once found)."""
     for name, object_type in (("document_id", "document"), ("letter_id", "letter")):
         if name in kwargs:
-            return {"object_type": object_type, "object_id": kwargs[name]}
-    return {"object_type": "case", "object_id": ""}
+            return object_type, kwargs[name]
+    return "case", ""

@@ -49,10 +49,6 @@ def _visible_letters(user):
     return Letter.objects.filter(case__in=visible_cases(user)).select_related("case")
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 @permission_required("letters.serve")
 def letter_center(request: HttpRequest) -> HttpResponse:
     """Signed letters to serve, with filters; download one or many; record service."""
@@ -146,7 +142,7 @@ def download(request: HttpRequest, letter_id: int) -> HttpResponse:
             "Tell an administrator (the portal's log names the letter).",
         )
         return redirect("letters:case_register", letter.case.case_number)
-    services.record_download(letter, by=request.user, ip=_client_ip(request))
+    services.record_download(letter, by=request.user, ip=client_ip(request))
     return FileResponse(file, as_attachment=True, filename=letter.download_name, content_type="application/pdf")
 
 
@@ -176,7 +172,7 @@ def download_zip(request: HttpRequest) -> HttpResponse:
     log.record_many(request, (("letter", letter.pk, letter.case.case_number) for letter in letters), zip=True)
     with transaction.atomic():
         for letter in letters:
-            services.record_download(letter, by=request.user, ip=_client_ip(request), in_bulk=True)
+            services.record_download(letter, by=request.user, ip=client_ip(request), in_bulk=True)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="letters-{stamp}.zip"'
