@@ -108,13 +108,31 @@ class ReviewerProfile(models.Model):
         ends = self.away_to or date.max
         return starts <= on <= ends
 
+    # ``reviewers.qualification.roster()`` prefetches these as plain lists (``Prefetch(to_attr=…)``): a prefetched
+    # manager per profile and relation cost ~0.2 ms each, 130 ms for a roster of 590. Without it, a query.
+    @property
+    def licence_list(self) -> list:
+        return self._related_list("licences")
+
+    @property
+    def certification_list(self) -> list:
+        return self._related_list("certifications")
+
+    @property
+    def subspecialty_list(self) -> list:
+        return self._related_list("subspecialties")
+
+    def _related_list(self, name: str) -> list:
+        found = self.__dict__.get(f"_{name}_list")
+        return found if found is not None else list(getattr(self, name).all())
+
     def letter_credentials(self, on: date | None = None) -> dict:
         """The credentials the letter prints instead of the name: licensed states (of licences in force) and
         certifications then subspecialties, in the shape of ``Case.reviewer_credentials``."""
-        licences = [licence for licence in self.licences.all() if on is None or licence.in_force(on)]
+        licences = [licence for licence in self.licence_list if on is None or licence.in_force(on)]
         states = sorted({STATE_NAMES.get(licence.state, licence.state) for licence in licences})
-        names = [s.name for s in self.certifications.all()]
-        names += [s.name for s in self.subspecialties.all() if s.name not in names]
+        names = [s.name for s in self.certification_list]
+        names += [s.name for s in self.subspecialty_list if s.name not in names]
         return {"licensure": states, "certifications": names}
 
 

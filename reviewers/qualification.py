@@ -35,7 +35,7 @@ def _years_before(on: date, years: int) -> date:
 def qualification_problems(profile: ReviewerProfile, on: date | None = None) -> list[str]:
     """Why this reviewer cannot be offered a case on ``on`` (today by default); empty when qualified.
 
-    Uses ``profile.licences`` and ``profile.certifications`` through ``.all()``, so a prefetched roster costs no
+    Reads the profile's ``licence_list`` and ``certification_list``, so a roster from ``roster()`` costs no
     queries.
     """
     on = _date(on)
@@ -49,7 +49,7 @@ def qualification_problems(profile: ReviewerProfile, on: date | None = None) -> 
             problems.append(f"Away until {profile.away_to:%m/%d/%Y}.")
         else:
             problems.append(f"Away since {profile.away_from:%m/%d/%Y}, no return date.")
-    licences = list(profile.licences.all())
+    licences = profile.licence_list
     if not any(licence.in_force(on) for licence in licences):
         if not licences:
             problems.append("No state licence on file.")
@@ -60,7 +60,7 @@ def qualification_problems(profile: ReviewerProfile, on: date | None = None) -> 
                 for licence in licences
             )
             problems.append(f"No unrestricted licence in force ({details}).")
-    if not list(profile.certifications.all()):
+    if not profile.certification_list:
         problems.append("No board certification on file.")
     if profile.practice_started is None:
         problems.append("Start of clinical practice not on file.")
@@ -118,9 +118,9 @@ def roster(queryset: QuerySet | None = None) -> QuerySet:
     """Reviewer profiles with what the qualification rules and matching read, prefetched."""
     queryset = ReviewerProfile.objects.all() if queryset is None else queryset
     return queryset.select_related("user").prefetch_related(
-        Prefetch("licences", queryset=Licence.objects.order_by("state")),
-        "certifications",
-        "subspecialties",
+        Prefetch("licences", queryset=Licence.objects.order_by("state"), to_attr="_licences_list"),
+        Prefetch("certifications", to_attr="_certifications_list"),
+        Prefetch("subspecialties", to_attr="_subspecialties_list"),
     )
 
 
@@ -142,7 +142,7 @@ def categories_with_rules() -> set[str]:
 def specialty_spellings(profile: ReviewerProfile) -> set[str]:
     """Every spelling of the reviewer's certifications and subspecialties, normalized (prefetch-friendly)."""
     spellings: set[str] = set()
-    for specialty in [*profile.certifications.all(), *profile.subspecialties.all()]:
+    for specialty in [*profile.certification_list, *profile.subspecialty_list]:
         spellings |= specialty.spellings()
     return spellings
 

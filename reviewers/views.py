@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,12 +19,35 @@ from reviewers.models import ReviewerProfile
 from reviewers.qualification import qualification_problems, roster
 
 
+ROSTER_PAGE_SIZE = 50
+
+
 @permission_required("reviewers.manage_roster")
 def roster_list(request: HttpRequest) -> HttpResponse:
-    """Every reviewer with their credentials and, for those who cannot take a case today, why not."""
+    """The reviewers, 50 a page, with their credentials and, for those who cannot take a case today, why not.
+
+    ``q`` finds a reviewer by name, user name or licence number; ``assignable`` (``yes``/``no``) keeps those who
+    can or cannot be assigned today. The qualification rules run over the whole selection (the count of assignable
+    reviewers and that filter need them); only the page's rows are rendered, with their affiliations."""
     today = timezone.localdate()
-    profiles = list(roster().prefetch_related("affiliations__party"))
+    search = (request.GET.get("q") or "").strip()[:100]
+    assignable = request.GET.get("assignable") if request.GET.get("assignable") in ("yes", "no") else ""
+    profiles = roster()
+    if search:
+        profiles = profiles.filter(
+            Q(user__first_name__icontains=search)
+            | Q(user__last_name__icontains=search)
+            | Q(user__username__icontains=search)
+            | Q(licences__number__icontains=search)
+        ).distinct()
     rows = [(profile, qualification_problems(profile, today)) for profile in profiles]
+    assignable_count = sum(1 for _, problems in rows if not problems)
+    if assignable:
+        rows = [row for row in rows if (not row[1]) == (assignable == "yes")]
+    page = Paginator(rows, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    prefetch_related_objects([profile for profile, _ in page], "affiliations__party")
+    query = request.GET.copy()
+    query.pop("page", None)
     without_profile = (
         get_user_model()
         .objects.filter(groups__name=roles.REVIEWER, reviewer_profile__isnull=True)
@@ -32,8 +57,11 @@ def roster_list(request: HttpRequest) -> HttpResponse:
         request,
         "reviewers/roster.html",
         {
-            "rows": rows,
-            "assignable_count": sum(1 for _, problems in rows if not problems),
+            "page": page,
+            "query": query.urlencode(),
+            "search": search,
+            "assignable": assignable,
+            "assignable_count": assignable_count,
             "without_profile": without_profile,
             "today": today,
         },

@@ -162,7 +162,7 @@ class RosterSnapshot:
         weights: dict[int, dict[str, int]] = {}
         for profile in profiles:
             best: dict[str, int] = {}
-            for specialty in [*profile.certifications.all(), *profile.subspecialties.all()]:
+            for specialty in [*profile.certification_list, *profile.subspecialty_list]:
                 for category, weight in table.get(specialty.pk, {}).items():
                     best[category] = max(best.get(category, 0), weight)
             weights[profile.pk] = best

@@ -21,7 +21,7 @@ def test_the_roster_says_why_a_reviewer_cannot_be_assigned(admin_client, reviewe
     response = admin_client.get(reverse("reviewers:roster"))
 
     assert response.status_code == 200
-    rows = {profile.user.username: problems for profile, problems in response.context["rows"]}
+    rows = {profile.user.username: problems for profile, problems in response.context["page"]}
     assert rows == {
         "reviewer1": [],
         "reviewer2": [f"No unrestricted licence in force (California A {expired.pk:06d} expired 01/02/2026)."],
@@ -45,6 +45,37 @@ def test_the_roster_costs_the_same_queries_for_one_reviewer_and_for_many(admin_c
         ReviewerProfileFactory()
     with django_assert_num_queries(len(one.captured_queries)):
         admin_client.get(reverse("reviewers:roster"))
+
+
+def test_the_roster_shows_fifty_reviewers_a_page_and_counts_the_assignable_of_all(admin_client):
+    profiles = [ReviewerProfileFactory() for _ in range(53)]
+    Licence.objects.filter(profile__in=profiles[:3]).update(expires_on=datetime.date(2026, 1, 2))
+
+    first = admin_client.get(reverse("reviewers:roster"))
+    second = admin_client.get(reverse("reviewers:roster"), {"page": 2})
+
+    assert len(first.context["page"]) == 50 and len(second.context["page"]) == 3
+    shown = {p.pk for p, _ in first.context["page"]} | {p.pk for p, _ in second.context["page"]}
+    assert shown == {p.pk for p in profiles}
+    assert "53 reviewers; 50 assignable on" in first.content.decode()
+    assert "Page 1 of 2" in first.content.decode()
+
+
+def test_the_roster_finds_a_reviewer_by_name_or_licence_and_keeps_the_unassignable(admin_client, reviewer):
+    mine = reviewer_profile(reviewer)
+    others = [ReviewerProfileFactory() for _ in range(3)]
+    Licence.objects.filter(profile=others[0]).update(expires_on=datetime.date(2026, 1, 2))
+    licence = others[1].licences.first()
+
+    by_name = admin_client.get(reverse("reviewers:roster"), {"q": reviewer.last_name.upper()})
+    by_licence = admin_client.get(reverse("reviewers:roster"), {"q": licence.number})
+    not_assignable = admin_client.get(reverse("reviewers:roster"), {"assignable": "no"})
+    nobody = admin_client.get(reverse("reviewers:roster"), {"q": "no such reviewer"})
+
+    assert [p.pk for p, _ in by_name.context["page"]] == [mine.pk]
+    assert [p.pk for p, _ in by_licence.context["page"]] == [others[1].pk]
+    assert [p.pk for p, _ in not_assignable.context["page"]] == [others[0].pk]
+    assert "No reviewer matches." in nobody.content.decode()
 
 
 @pytest.mark.parametrize("role", ["reviewer", "qa_user", "staff_user"])
