@@ -18,7 +18,6 @@ from reviewers.forms import AffiliationForm, AvailabilityForm, LicenceFormSet, P
 from reviewers.models import ReviewerProfile
 from reviewers.qualification import qualification_problems, roster
 
-
 ROSTER_PAGE_SIZE = 50
 
 
