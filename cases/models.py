@@ -59,6 +59,17 @@ class UrServiceMethod(models.TextChoices):
     PERSONAL = "personal", "Personal delivery (date of the decision)"
 
 
+# The statement-level triggers of ``Case`` that keep ``CaseStateCount``: one row per state changed by a statement,
+# written in the order of the states (two transactions moving cases between the same states lock their rows in the
+# same order), nothing written when no state changed (an edit of a case's dates locks no count).
+STATE_COUNT_DELTA = """
+INSERT INTO cases_casestatecount (status, count)
+SELECT status, SUM(delta) FROM ({changes}) AS changes GROUP BY status HAVING SUM(delta) <> 0 ORDER BY status
+ON CONFLICT (status) DO UPDATE SET count = cases_casestatecount.count + EXCLUDED.count;
+RETURN NULL;
+"""
+
+
 class Case(models.Model):
     class Sex(models.TextChoices):
         MALE = "male", "Male"
@@ -169,6 +180,41 @@ class Case(models.Model):
             models.CheckConstraint(condition=models.Q(priority__in=Priority.values), name="case_priority_valid"),
             models.CheckConstraint(condition=models.Q(status__in=Status.values), name="case_status_valid"),
         ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="state_count_insert",
+                level=pgtrigger.Statement,
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                referencing=pgtrigger.Referencing(new="new_rows"),
+                func=STATE_COUNT_DELTA.format(changes="SELECT status, 1 AS delta FROM new_rows"),
+            ),
+            pgtrigger.Trigger(
+                name="state_count_update",
+                level=pgtrigger.Statement,
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
+                func=STATE_COUNT_DELTA.format(
+                    changes="SELECT status, -1 AS delta FROM old_rows UNION ALL SELECT status, 1 FROM new_rows"
+                ),
+            ),
+            pgtrigger.Trigger(
+                name="state_count_delete",
+                level=pgtrigger.Statement,
+                when=pgtrigger.After,
+                operation=pgtrigger.Delete,
+                referencing=pgtrigger.Referencing(old="old_rows"),
+                func=STATE_COUNT_DELTA.format(changes="SELECT status, -1 AS delta FROM old_rows"),
+            ),
+            pgtrigger.Trigger(
+                name="state_count_truncate",
+                level=pgtrigger.Statement,
+                when=pgtrigger.After,
+                operation=pgtrigger.Truncate,
+                func="DELETE FROM cases_casestatecount; RETURN NULL;",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.case_number
@@ -206,6 +252,35 @@ class Case(models.Model):
     @property
     def employee_display(self) -> str:
         return self.employee_name or "(redacted)"
+
+
+class CaseStateCount(models.Model):
+    """How many cases are in each state, kept by triggers on the case table (PostgreSQL, ``Case.Meta.triggers``):
+    the case list's counts per state read these ~15 rows instead of counting 100,000 cases. A bulk load that
+    bypasses triggers (``session_replication_role = replica``) calls ``rebuild()`` before it commits."""
+
+    status = models.CharField(max_length=32, primary_key=True, choices=Status.choices)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        ordering = ["status"]
+
+    def __str__(self) -> str:
+        return f"{self.status}: {self.count}"
+
+    @classmethod
+    def rebuild(cls) -> None:
+        """Count every state again (PostgreSQL), in the caller's transaction."""
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE cases_casestatecount IN EXCLUSIVE MODE")
+            cursor.execute("DELETE FROM cases_casestatecount")
+            cursor.execute(
+                "INSERT INTO cases_casestatecount (status, count) SELECT status, COUNT(*) FROM cases_case GROUP BY status"
+            )
 
 
 class DisputedItem(models.Model):
