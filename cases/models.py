@@ -279,7 +279,8 @@ class CaseStateCount(models.Model):
             cursor.execute("LOCK TABLE cases_casestatecount IN EXCLUSIVE MODE")
             cursor.execute("DELETE FROM cases_casestatecount")
             cursor.execute(
-                "INSERT INTO cases_casestatecount (status, count) SELECT status, COUNT(*) FROM cases_case GROUP BY status"
+                "INSERT INTO cases_casestatecount (status, count) "
+                "SELECT status, COUNT(*) FROM cases_case GROUP BY status"
             )
 
 

@@ -6,7 +6,6 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Case as When_
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -78,16 +77,35 @@ def filter_cases(queryset: QuerySet, params: dict, today: date | None = None) ->
 
 
 def case_list(user, params: dict) -> QuerySet:
-    """The cases a user may see, filtered, with what a list row needs in the same query."""
-    # The item count as a subquery, computed for the rows of the page only (a join and GROUP BY counted the items of
-    # every case before the first page could be cut).
-    items = DisputedItem.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk"))
-    queryset = (
-        visible_cases(user)
-        .select_related("employer", "claims_administrator")
-        .annotate(item_count=Coalesce(Subquery(items.values("n")), 0))
+    """The cases a user may see, filtered, in the list's order, with their parties (``with_item_counts`` adds the
+    item counts to a page)."""
+    queryset = visible_cases(user).select_related("employer", "claims_administrator")
+    # Indexes of cases/migrations/0010 for one state or one priority. In one state the clock runs for all or for
+    # none, so the list's order is the due date then the number, which only the state's index gives in order
+    # (walking the list's order instead read 25,000 rows before the first served case); one priority is read from
+    # the priority's index in the list's order.
+    status = params.get("status")
+    if status and status != "open":
+        order = LIST_ORDER[1:]
+    elif params.get("priority"):
+        order = ("priority", *LIST_ORDER)
+    else:
+        order = LIST_ORDER
+    return filter_cases(queryset, params).order_by(*order)
+
+
+def with_item_counts(cases: list[Case]) -> list[Case]:
+    """Sets ``item_count`` on each case of a page, in one query for the page. (As a subquery of the list's SELECT,
+    PostgreSQL computed it for every row an OFFSET skipped too: 2,000 counts for page 40.)"""
+    counts = dict(
+        DisputedItem.objects.filter(case__in=[case.pk for case in cases])
+        .order_by()
+        .values_list("case")
+        .annotate(n=Count("pk"))
     )
-    return filter_cases(queryset, params).order_by(*LIST_ORDER)
+    for case in cases:
+        case.item_count = counts.get(case.pk, 0)
+    return cases
 
 
 def state_counts(user) -> list[tuple[str, str, int]]:

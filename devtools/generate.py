@@ -54,6 +54,7 @@ from cases.models import (
     Case,
     CaseDocument,
     CaseNumberSequence,
+    CaseStateCount,
     CaseTransition,
     Determination,
     DisputedItem,
@@ -515,6 +516,7 @@ def generate(count: int, *, seed: int = 1, items_per_case: float = 10.0, today: 
         for year, value in numbers.items():
             CaseNumberSequence.objects.get_or_create(year=year)
             CaseNumberSequence.objects.filter(year=year, last_value__lt=value).update(last_value=value)
+        CaseStateCount.rebuild()  # the counting triggers were skipped with the foreign key checks
     result.cases = count
     return result
 

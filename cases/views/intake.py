@@ -35,6 +35,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = selectors.CappedPaginator(selectors.case_list(request.user, params), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = selectors.with_item_counts(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

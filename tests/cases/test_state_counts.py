@@ -29,7 +29,7 @@ def test_the_counts_follow_every_insert_move_bulk_update_and_delete(reviewer, ad
     cases = [CaseFactory() for _ in range(4)]
     assert kept() == counted() == {"received": 4}
 
-    in_review = case_in_review(reviewer, by=admin_user)
+    case_in_review(reviewer, by=admin_user)
     intake.transition(cases[0], "eligible", by=admin_user)
     assert kept() == counted() == {"received": 3, "eligible": 1, "in_review": 1}
 
