@@ -7,6 +7,7 @@ from cases.models import (
     Case,
     CaseDocument,
     CaseNumberSequence,
+    CaseStateCount,
     CaseTransition,
     Determination,
     DisputedItem,
@@ -131,6 +132,14 @@ class CaseTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ["to_status"]
     search_fields = ["case__case_number"]
     list_select_related = ["case", "by"]
+    actions = None
+
+
+@admin.register(CaseStateCount)
+class CaseStateCountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Kept by the case table's triggers: read here, never edited."""
+
+    list_display = ["status", "count"]
     actions = None
 
 

@@ -81,8 +81,10 @@ def letter_center(request: HttpRequest) -> HttpResponse:
         letters = letters.filter(signed_at__date__lte=params["signed_to"])
     if params.get("case_number"):
         letters = letters.filter(case__case_number__icontains=params["case_number"].strip())
+    # The parties by prefetch, not by four more joins: planning the seven-table join took longer (17 ms at 100,000
+    # cases) than running it.
     page = CappedPaginator(
-        letters.select_related(
+        letters.select_related("case").prefetch_related(
             "case__employer", "case__claims_administrator", "case__employee_attorney", "case__requesting_provider"
         ),
         PAGE_SIZE,
