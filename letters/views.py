@@ -43,6 +43,8 @@ logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 ZIP_LIMIT = 200
+# Determined cases shown at the top of the letter center, oldest decision first: a backlog, each with its button.
+PENDING_SHOWN = 20
 
 
 def _visible_letters(user):
@@ -92,24 +94,20 @@ def letter_center(request: HttpRequest) -> HttpResponse:
     for letter in page:
         # Whom to serve and where: the parties' letter goes to the parties; the public copy is published.
         letter.addressees = addressees(letter.case) if letter.rendition == Rendition.PARTIES else []
-    pending = (
-        visible_cases(request.user)
-        .filter(status=Status.DETERMINED)
-        .annotate(
-            failed=Coalesce(
-                Subquery(
-                    Letter.objects.filter(case=OuterRef("pk"), state=Letter.State.FAILED)
-                    .order_by()
-                    .values("case")
-                    .annotate(n=Count("pk"))
-                    .values("n"),
-                    output_field=IntegerField(),
-                ),
-                0,
-            )
+    determined = visible_cases(request.user).filter(status=Status.DETERMINED)
+    pending = determined.annotate(
+        failed=Coalesce(
+            Subquery(
+                Letter.objects.filter(case=OuterRef("pk"), state=Letter.State.FAILED)
+                .order_by()
+                .values("case")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
         )
-        .order_by("decision_date", "case_number")[:50]
-    )
+    ).order_by("decision_date", "case_number")[:PENDING_SHOWN]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -120,6 +118,7 @@ def letter_center(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "pending_cases": pending,
+            "pending_total": determined.count(),
             "tasks_in_process": settings.CELERY_TASK_ALWAYS_EAGER,
             "sweep_minutes": max(1, round(settings.CELERY_BEAT_SCHEDULE["letters-sweep"]["schedule"] / 60)),
             "can_request_letter": allowed(request.user, "letters.request"),

@@ -3,6 +3,7 @@ immutability, the task, downloads, ZIP, service, and the pages' permissions."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import subprocess
 import zipfile
@@ -354,3 +355,21 @@ def test_the_letter_center_issues_the_same_number_of_queries_for_1_and_for_6_cas
     for _ in range(5):
         services.generate_letters(factories.determined_case(qa=qa_user, reviewer=reviewer))
     assert count() == one
+
+
+def test_the_letter_center_shows_the_oldest_determined_cases_waiting_for_letters_and_says_how_many(client, staff_user):
+    from cases.models import Case
+    from letters.views import PENDING_SHOWN
+    from tests.factories import CaseFactory
+
+    waiting = [
+        CaseFactory(status="determined", decision_date=datetime.date(2026, 11, 1) + datetime.timedelta(days=n))
+        for n in range(PENDING_SHOWN + 3)
+    ]
+    client.force_login(staff_user)
+
+    response = client.get(reverse("letters:center"))
+
+    assert [case.pk for case in response.context["pending_cases"]] == [case.pk for case in waiting[:PENDING_SHOWN]]
+    assert f"The {PENDING_SHOWN} oldest of {PENDING_SHOWN + 3}" in response.content.decode()
+    assert Case.objects.filter(status="determined").count() == PENDING_SHOWN + 3
