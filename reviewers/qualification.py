@@ -4,6 +4,7 @@ Pure questions on the roster: no case is ever imported here. ``cases.assignment`
 case, before any offer; ``cases.matching`` asks them in bulk with what ``load_roster`` prefetched.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -112,6 +113,32 @@ def conflict_party_ids(profile_ids: Iterable[int], on: date | None = None) -> di
     for profile_id, party_id in rows:
         result[profile_id].add(party_id)
     return result
+
+
+def roster_profiles(queryset: QuerySet | None = None) -> list[ReviewerProfile]:
+    """The profiles of ``queryset`` as ``roster()`` loads them, for many profiles at once: their licences,
+    certifications and subspecialties in three queries filtered by the profiles' own query (a subquery). Django's
+    prefetch sends one parameter per profile for each relation: for 590 reviewers 1,770 parameters, whose building
+    and parsing cost more than the queries."""
+    queryset = ReviewerProfile.objects.all() if queryset is None else queryset
+    profiles = list(queryset.select_related("user"))
+    chosen = queryset.values("pk")
+    licences: dict[int, list] = defaultdict(list)
+    for licence in Licence.objects.filter(profile__in=chosen).order_by("profile", "state"):
+        licences[licence.profile_id].append(licence)
+    specialties = {}
+    for relation in ("certifications", "subspecialties"):
+        through = getattr(ReviewerProfile, relation).through
+        by_profile: dict[int, list] = defaultdict(list)
+        rows = through.objects.filter(reviewerprofile__in=chosen).select_related("specialty")
+        for row in rows.order_by("specialty__name", "specialty"):
+            by_profile[row.reviewerprofile_id].append(row.specialty)
+        specialties[relation] = by_profile
+    for profile in profiles:
+        profile._licences_list = licences[profile.pk]
+        profile._certifications_list = specialties["certifications"][profile.pk]
+        profile._subspecialties_list = specialties["subspecialties"][profile.pk]
+    return profiles
 
 
 def roster(queryset: QuerySet | None = None) -> QuerySet:

@@ -16,7 +16,7 @@ from core.permissions import permission_required
 from reviewers import services
 from reviewers.forms import AffiliationForm, AvailabilityForm, LicenceFormSet, ProfileForm
 from reviewers.models import ReviewerProfile
-from reviewers.qualification import qualification_problems, roster
+from reviewers.qualification import qualification_problems, roster, roster_profiles
 
 ROSTER_PAGE_SIZE = 50
 
@@ -31,7 +31,7 @@ def roster_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     search = (request.GET.get("q") or "").strip()[:100]
     assignable = request.GET.get("assignable") if request.GET.get("assignable") in ("yes", "no") else ""
-    profiles = roster()
+    profiles = ReviewerProfile.objects.all()
     if search:
         profiles = profiles.filter(
             Q(user__first_name__icontains=search)
@@ -39,7 +39,7 @@ def roster_list(request: HttpRequest) -> HttpResponse:
             | Q(user__username__icontains=search)
             | Q(licences__number__icontains=search)
         ).distinct()
-    rows = [(profile, qualification_problems(profile, today)) for profile in profiles]
+    rows = [(profile, qualification_problems(profile, today)) for profile in roster_profiles(profiles)]
     assignable_count = sum(1 for _, problems in rows if not problems)
     if assignable:
         rows = [row for row in rows if (not row[1]) == (assignable == "yes")]

@@ -35,6 +35,7 @@ from reviewers.qualification import (
     matches_specialty,
     qualification_problems,
     roster,
+    roster_profiles,
 )
 
 # The states in which a case counts against a reviewer's capacity: offered and not answered, or being reviewed.
@@ -66,6 +67,11 @@ REBALANCE_PASSES = 8
 def reviewer_profiles() -> QuerySet:
     """The profiles of users in the Reviewers group, with what the rules read prefetched."""
     return roster(ReviewerProfile.objects.filter(user__groups__name=roles.REVIEWER).distinct())
+
+
+def reviewer_roster() -> list[ReviewerProfile]:
+    """The same profiles, loaded at once (``roster_profiles``: no parameter per profile)."""
+    return roster_profiles(ReviewerProfile.objects.filter(user__groups__name=roles.REVIEWER).distinct())
 
 
 def case_queryset() -> QuerySet:
@@ -157,7 +163,7 @@ class RosterSnapshot:
     @classmethod
     def load(cls, profiles: Sequence[ReviewerProfile] | None = None, on: date | None = None) -> RosterSnapshot:
         on = on or timezone.localdate()
-        profiles = list(reviewer_profiles() if profiles is None else profiles)
+        profiles = list(reviewer_roster() if profiles is None else profiles)
         table = category_weights()
         weights: dict[int, dict[str, int]] = {}
         for profile in profiles:

@@ -219,7 +219,7 @@ def offer_to_reviewer_action(modeladmin, request: HttpRequest, queryset) -> Http
     """Django admin action on cases: choose a reviewer on an intermediate page, then offer each selected case through
     ``offer_case`` (so the admin site obeys the same rules as the assignment page)."""
     check_permission(request.user, "cases.assign")
-    reviewers = list(matching.reviewer_profiles())
+    reviewers = matching.reviewer_roster()
     if request.POST.get("apply") == "yes":
         reviewer = _reviewer_from_post(request)
         if reviewer is None:

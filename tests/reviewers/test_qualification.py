@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from cases.models import Category
 from core.models import Party
-from reviewers.models import Licence, SpecialtyCategoryFit
-from reviewers.qualification import conflicting_parties, qualification_problems
+from reviewers.models import Licence, ReviewerProfile, SpecialtyCategoryFit
+from reviewers.qualification import conflicting_parties, qualification_problems, roster, roster_profiles
 from reviewers.selectors import letter_credentials
 from tests.factories import PartyFactory, ReviewerProfileFactory, SpecialtyFactory, affiliate
 
@@ -104,3 +104,27 @@ def test_letter_credentials_print_states_in_force_and_certifications_then_subspe
         "licensure": ["California", "Texas"],
         "certifications": ["Physical Medicine & Rehabilitation", "Pain Management"],
     }
+
+
+def test_roster_profiles_loads_what_roster_prefetches_in_four_queries(django_assert_num_queries):
+    profiles = [ReviewerProfileFactory(certifications=["Orthopaedic Surgery", "Anesthesiology"]) for _ in range(3)] + [
+        ReviewerProfileFactory(certifications=[], licence=False)
+    ]
+    Licence.objects.create(profile=profiles[0], state="NV", number="NV 1", expires_on=profiles[0].practice_started)
+    profiles[1].subspecialties.set([SpecialtyFactory(name="Pain Medicine"), SpecialtyFactory(name="Hand Surgery")])
+
+    with django_assert_num_queries(4):
+        loaded = roster_profiles(ReviewerProfile.objects.filter(pk__in=[p.pk for p in profiles]))
+
+    expected = {p.pk: p for p in roster().filter(pk__in=[p.pk for p in profiles])}
+    assert sorted(p.pk for p in loaded) == sorted(expected)
+    for profile in loaded:
+        other = expected[profile.pk]
+        assert profile.licence_list == other.licence_list
+        assert profile.certification_list == other.certification_list
+        assert profile.subspecialty_list == other.subspecialty_list
+    assert [s.name for s in loaded[[p.pk for p in loaded].index(profiles[1].pk)].subspecialty_list] == [
+        "Hand Surgery",
+        "Pain Medicine",
+    ]
+    assert loaded[[p.pk for p in loaded].index(profiles[3].pk)].licence_list == []
