@@ -34,7 +34,6 @@ from reviewers.qualification import (
     conflict_party_ids,
     matches_specialty,
     qualification_problems,
-    roster,
     roster_profiles,
 )
 
@@ -64,13 +63,8 @@ SPEED_POINTS = 3.0
 REBALANCE_PASSES = 8
 
 
-def reviewer_profiles() -> QuerySet:
-    """The profiles of users in the Reviewers group, with what the rules read prefetched."""
-    return roster(ReviewerProfile.objects.filter(user__groups__name=roles.REVIEWER).distinct())
-
-
 def reviewer_roster() -> list[ReviewerProfile]:
-    """The same profiles, loaded at once (``roster_profiles``: no parameter per profile)."""
+    """The profiles of users in the Reviewers group, with what the rules read (``roster_profiles``)."""
     return roster_profiles(ReviewerProfile.objects.filter(user__groups__name=roles.REVIEWER).distinct())
 
 

@@ -238,7 +238,7 @@ def test_the_proposal_is_the_same_when_run_twice_and_whatever_the_roster_order()
 
     first = bulk_assignment.plan_bulk_assignment(cases)
     second = bulk_assignment.plan_bulk_assignment(list(reversed(cases)))
-    profiles = list(reversed(matching.reviewer_profiles().order_by("pk")))
+    profiles = sorted(matching.reviewer_roster(), key=lambda profile: -profile.pk)
     third = bulk_assignment.plan_bulk_assignment(cases, snapshot=matching.RosterSnapshot.load(profiles))
 
     pairs = [(case.pk, profile.pk) for case, profile in first.pairs]
