@@ -437,7 +437,8 @@ class Table:
         columns = ", ".join(connection.ops.quote_name(column) for column in self.columns)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                # Django's database errors (IntegrityError...), as for its own queries.
+                with connection.wrap_database_errors, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     copy.write(data)
                 return
             marks = ", ".join(["%s"] * len(self.columns))
@@ -995,15 +996,14 @@ class _Index:
 # statistics target of its own on a column. The others stay, kept up to date row by row.
 _SECONDARY_INDEXES = """
 SELECT i.indrelid::regclass::text, i.indexrelid::regclass::text, COALESCE(con.conname, ''),
-       COALESCE(pg_get_constraintdef(con.oid), pg_get_indexdef(i.indexrelid))
+       COALESCE(pg_get_constraintdef(con.oid), pg_get_indexdef(i.indexrelid)), i.indisunique
 FROM pg_index i
 JOIN pg_class t ON t.oid = i.indrelid
-LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('u', 'x')
+LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype = 'u'
 WHERE i.indrelid = ANY(%s::regclass[])
   AND NOT i.indisprimary AND i.indisvalid AND NOT i.indisclustered
   AND (con.oid IS NOT NULL OR NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid))
   AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = i.indexrelid)
-  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.refobjid = i.indexrelid AND d.deptype = 'n')
   AND obj_description(i.indexrelid, 'pg_class') IS NULL
   AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = i.indexrelid AND a.attstattarget > 0)
   AND pg_has_role(t.relowner, 'USAGE')
@@ -1014,12 +1014,37 @@ ORDER BY i.indrelid, i.indexrelid
 def _drop_secondary_indexes(tables: list[Table]) -> list[_Index]:
     """Drop the tables' secondary indexes and unique constraints (PostgreSQL), returning them as the catalog
     defines them, to be made again by ``_recreate`` in the same transaction (DDL is transactional: on an error
-    everything is rolled back, indexes included)."""
+    everything is rolled back, indexes included).
+
+    An index is dropped only if its definition, as ``pg_get_indexdef`` prints it, makes the same index again:
+    it does not always (``status IN (...)`` of varchar columns is stored as ``= ANY (ARRAY[...])`` with casts
+    that print differently when parsed again, and a query's ``IN`` would no longer match the index). Each one is
+    tried first on an empty copy of its table; those that come out different are kept."""
     if connection.vendor != "postgresql":
         return []
+    indexes = []
     with connection.cursor() as cursor:
         cursor.execute(_SECONDARY_INDEXES, [[table.db_table for table in tables]])
-        indexes = [_Index(*row) for row in cursor.fetchall()]
+        rows = cursor.fetchall()
+        probes = set()
+        for table, name, constraint, definition, unique in rows:
+            if not constraint:
+                if table not in probes:
+                    probes.add(table)
+                    cursor.execute("DROP TABLE IF EXISTS pg_temp.generate_probe")
+                    cursor.execute(f"CREATE TEMP TABLE generate_probe (LIKE {table})")
+                method = definition.split(" USING ", 1)[1]
+                cursor.execute(
+                    f"CREATE {'UNIQUE ' if unique else ''}INDEX generate_probe_index ON pg_temp.generate_probe "
+                    f"USING {method}"
+                )
+                cursor.execute("SELECT pg_get_indexdef('pg_temp.generate_probe_index'::regclass)")
+                same = cursor.fetchone()[0].split(" USING ", 1)[1] == method
+                cursor.execute("DROP INDEX pg_temp.generate_probe_index")
+                if not same:
+                    continue
+            indexes.append(_Index(table, name, constraint, definition))
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.generate_probe")
         for index in indexes:
             cursor.execute(index.drop())
     return indexes
