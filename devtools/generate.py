@@ -33,13 +33,16 @@ used, and the case number sequence past the numbers used, so the portal's own in
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import json
 import multiprocessing
-import queue
+import os
+import pickle
 import random
 import re
 import secrets
+import struct
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -912,25 +915,40 @@ def _chunks(maker: Maker, chosen: list[str], result: Result):
             result.spent("making rows", started)
             yield chunk
         return
-    context = multiprocessing.get_context("fork")
-    messages = context.Queue(maxsize=3)
-    child = context.Process(target=_produce, args=(maker, chosen, messages), name="generate_cases", daemon=True)
+    # The rows come through a pipe as they are, each table's text of a chunk after a header (table, bytes, rows):
+    # no pickling, one copy. The child runs a chunk ahead of the writes.
+    import fcntl  # Unix, as fork
+
+    reading, writing = os.pipe()
+    for end in (reading, writing):
+        with contextlib.suppress(OSError):  # a bigger pipe (Linux): fewer switches between the processes
+            fcntl.fcntl(end, getattr(fcntl, "F_SETPIPE_SZ", 1031), 1 << 20)
+    child = multiprocessing.get_context("fork").Process(
+        target=_produce, args=(maker, chosen, reading, writing), name="generate_cases", daemon=True
+    )
     child.start()
+    os.close(writing)
+    tables = len(maker.tables)
     try:
-        while True:
-            try:
-                kind, payload = messages.get(timeout=1)
-            except queue.Empty:
-                if not child.is_alive():
+        with os.fdopen(reading, "rb") as pipe:
+            texts, counts = [], []
+            while True:
+                header = pipe.read(_HEADER.size)
+                if len(header) < _HEADER.size:
+                    child.join()
                     raise RuntimeError(f"generate_cases: the process making rows ended (exit code {child.exitcode})")
-                continue
-            if kind == "rows":
-                yield payload
-            elif kind == "error":
-                raise RuntimeError(f"generate_cases: making rows failed:\n{payload}")
-            else:
-                maker.numbers, result.seconds["making rows"] = payload
-                break
+                kind, size, rows = _HEADER.unpack(header)
+                payload = pipe.read(size)
+                if kind == _ERROR:
+                    raise RuntimeError(f"generate_cases: making rows failed:\n{payload.decode()}")
+                if kind == _DONE:
+                    maker.numbers, result.seconds["making rows"] = pickle.loads(payload)
+                    break
+                texts.append(payload)
+                counts.append(rows)
+                if len(texts) == tables:
+                    yield texts, counts
+                    texts, counts = [], []
         child.join()
     finally:
         if child.is_alive():
@@ -938,20 +956,30 @@ def _chunks(maker: Maker, chosen: list[str], result: Result):
             child.join()
 
 
-def _produce(maker: Maker, chosen: list[str], messages) -> None:
-    """The child process: every chunk of rows, then the case number counters (or the error)."""
-    try:
-        making = 0.0
-        for start in range(0, len(chosen), CHUNK):
-            started = time.perf_counter()
-            chunk = maker.make(chosen[start : start + CHUNK])
-            making += time.perf_counter() - started
-            messages.put(("rows", chunk))
-        messages.put(("done", (maker.numbers, making)))
-    except BaseException:
-        messages.put(("error", traceback.format_exc()))
-    messages.close()
-    messages.join_thread()
+_HEADER = struct.Struct("<BQQ")  # table (or _DONE, _ERROR), bytes that follow, rows
+_DONE, _ERROR = 254, 255
+
+
+def _produce(maker: Maker, chosen: list[str], reading: int, writing: int) -> None:
+    """The child process: every chunk of rows, then the case number counters and its time (or the error)."""
+    os.close(reading)
+    with os.fdopen(writing, "wb") as pipe:
+        try:
+            making = 0.0
+            for start in range(0, len(chosen), CHUNK):
+                started = time.perf_counter()
+                texts, counts = maker.make(chosen[start : start + CHUNK])
+                making += time.perf_counter() - started
+                for table, (data, rows) in enumerate(zip(texts, counts, strict=True)):
+                    pipe.write(_HEADER.pack(table, len(data), rows))
+                    pipe.write(data)
+            done = pickle.dumps((maker.numbers, making))
+            pipe.write(_HEADER.pack(_DONE, len(done), 0) + done)
+        except BrokenPipeError:  # the parent stopped reading (its own error): nothing to tell
+            pass
+        except BaseException:
+            error = traceback.format_exc().encode()
+            pipe.write(_HEADER.pack(_ERROR, len(error), 0) + error)
 
 
 def _session_settings() -> None:
