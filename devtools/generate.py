@@ -26,9 +26,15 @@ benchmarks measure); page texts are stored, so searching within the records work
 PDF answers 404 (the view's "file not found"); downloading a generated letter fails (the letter views expect the
 signed file to exist), so benchmarks do not download letters.
 
-The rows are written with primary keys computed here, by PostgreSQL ``COPY`` (psycopg 3 ``cursor.copy``) or, on
-another database, by ``executemany`` of plain INSERTs, all in one transaction. Sequences are moved past the keys
-used, and the case number sequence past the numbers used, so the portal's own intake goes on as before.
+The rows are made as lines of ``COPY`` text with primary keys computed here (``Maker``: what is the same for many
+rows, a published item's texts, a summary cut into pages, a state's timeline, is rendered once; per row only keys,
+dates and names are formatted). On PostgreSQL they are made in a forked child process and written by PostgreSQL
+``COPY`` (psycopg 3 ``cursor.copy``) in this one, Python and PostgreSQL each on a core; elsewhere (SQLite) made
+here and written by ``executemany`` of plain INSERTs. All in one transaction. When the tables hold fewer cases than
+are asked for, their secondary indexes and unique constraints are dropped first and made again at the end, from
+their definitions in the catalog, in the same transaction (an index is built once faster than kept up to date row
+by row; on an error everything is rolled back, indexes included). Sequences are moved past the keys used, and the
+case number sequence past the numbers used, so the portal's own intake goes on as before.
 """
 
 from __future__ import annotations
