@@ -5,7 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
 from cases.lifecycle import Status
@@ -13,6 +13,7 @@ from cases.models import (
     Assignment,
     Case,
     CaseDocument,
+    CaseNumberSequence,
     CaseTransition,
     Determination,
     DisputedItem,
@@ -20,6 +21,7 @@ from cases.models import (
     validate_icd10,
 )
 from cases.services import intake
+from core.models import Party
 from devtools import generate
 from letters.models import Letter, Service
 
@@ -181,3 +183,81 @@ def test_the_lists_count_per_state_cap_long_counts_and_cut_the_qa_queue(generate
     assert submitted == oldest
     if waiting > 5:
         assert f"The 5 oldest of {waiting} are shown." in response.content.decode()
+
+
+GENERATED_TABLES = [
+    "cases_case",
+    "cases_disputeditem",
+    "cases_casedocument",
+    "cases_casetransition",
+    "cases_assignment",
+    "cases_determination",
+    "cases_itemdecision",
+    "letters_letter",
+    "letters_service",
+]
+
+
+def catalog():
+    """Every index and constraint of the generated tables, as the catalog defines them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indrelid::regclass::text, i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid), "
+            "i.indisunique, i.indisprimary, i.indisvalid, i.indisready, i.indimmediate, i.indisclustered "
+            "FROM pg_index i WHERE i.indrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+            [GENERATED_TABLES],
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid), condeferrable, "
+            "condeferred, convalidated, conindid::regclass::text FROM pg_constraint "
+            "WHERE conrelid = ANY(%s::regclass[]) ORDER BY 1, 2",
+            [GENERATED_TABLES],
+        )
+        return indexes, cursor.fetchall()
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="indexes are dropped and made again only on PostgreSQL"
+)
+
+
+@postgresql_only
+def test_indexes_and_constraints_are_made_again_exactly_as_before():
+    before = catalog()
+    indexes, constraints = before
+    unique = [row for row in constraints if row[2] == "u"]
+    assert len(indexes) > 60 and len(unique) >= 7
+    result = generate.generate(300, seed=4, rebuild_indexes=True)
+    # Every index but the primary keys was dropped and made again (the trigram ones, the unique constraints'
+    # indexes, a partial one), except the three whose `status IN (...)` would come out of pg_get_indexdef
+    # different (case_list_order, one_live_assignment_per_case, one_open_determination): they stay.
+    assert result.indexes_rebuilt == len(indexes) - len(GENERATED_TABLES) - 3
+    assert catalog() == before
+    assert Case.objects.count() == 300
+    # The rebuilt unique indexes hold: a second version number of a determination is refused.
+    determination = Determination.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Determination.objects.create(case=determination.case, version=determination.version)
+    # Into tables already holding more cases than asked for, the indexes are kept and written row by row.
+    assert generate.generate(20, seed=5).indexes_rebuilt == 0
+    assert catalog() == before
+
+
+@postgresql_only
+def test_a_failure_in_the_middle_leaves_nothing_behind(monkeypatch):
+    # A constraint the generated rows break after a few chunks were written (indexes already dropped, the child
+    # process still making rows): the whole load is rolled back, the dropped indexes included.
+    monkeypatch.setattr(generate, "CHUNK", 40)
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE cases_itemdecision ADD CONSTRAINT test_stop CHECK (id < 1000)")
+    before = catalog()
+    parties = Party.objects.count()
+    with pytest.raises(IntegrityError, match="test_stop"):
+        generate.generate(400, seed=6, rebuild_indexes=True)
+    assert catalog() == before
+    assert [Case.objects.count(), DisputedItem.objects.count(), ItemDecision.objects.count()] == [0, 0, 0]
+    assert Party.objects.count() == parties and not CaseNumberSequence.objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"  # the load's settings went with it

@@ -32,6 +32,9 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         rows = ", ".join(f"{name} {number:,}" for name, number in result.rows.items())
         self.stdout.write(rows)
+        if options["verbosity"] > 1:
+            spent = ", ".join(f"{what} {seconds:.2f}" for what, seconds in result.seconds.items())
+            self.stdout.write(f"Seconds: {spent}; {result.indexes_rebuilt} indexes dropped and made again.")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {result.cases:,} cases in {elapsed:.1f} s ({result.cases / elapsed:,.0f} cases/s)."
