@@ -6,6 +6,7 @@
 - ``case_priority_list_order``: the list's order (``case_list_order``) after the priority, for the priority filter;
   its count (capped at 5,001) comes from the index instead of a scan of the table.
 - ``case_running_due``: the due dates of the cases whose clock runs, for the overdue, at-risk and on-track filters.
+- ``case_determined_decision``: the determined cases by decision date, the letter center's backlog, oldest first.
 """
 
 from django.db import migrations
@@ -19,6 +20,7 @@ INDEXES = [
     ("case_status_list_order", "status, due_date ASC NULLS LAST, case_number DESC", ""),
     ("case_priority_list_order", f"priority, {_ORDER}", ""),
     ("case_running_due", "due_date", f"WHERE status IN ({_RUNNING})"),
+    ("case_determined_decision", "decision_date, case_number", "WHERE status = 'determined'"),
 ]
 
 
