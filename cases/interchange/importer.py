@@ -44,6 +44,7 @@ from cases.models import (
 )
 from cases.services import intake as services
 from core import jsonsafe
+from core.bulk import bulk_insert
 from core.models import Party
 from core.services import audit
 from core.text import refused_character
@@ -602,9 +603,9 @@ def _decisions(determination: Determination, items: list[DisputedItem], data: di
 def _save_items(cases: list[tuple[Case, dict[str, Any]]]) -> int:
     """The items, determinations and decisions of saved cases, in three bulk inserts."""
     items = {case.pk: _items(case, data) for case, data in cases}
-    DisputedItem.objects.bulk_create([item for rows in items.values() for item in rows])
+    bulk_insert([item for rows in items.values() for item in rows])
     decided = [(case, data) for case, data in cases if case.status in DECIDED_STATES]
-    determinations = Determination.objects.bulk_create(
+    determinations = bulk_insert(
         Determination(
             case=case,
             version=1,
@@ -613,7 +614,7 @@ def _save_items(cases: list[tuple[Case, dict[str, Any]]]) -> int:
         )
         for case, data in decided
     )
-    ItemDecision.objects.bulk_create(
+    bulk_insert(
         [
             decision
             for determination, (case, data) in zip(determinations, decided, strict=True)
@@ -776,13 +777,13 @@ class _Importer:
                 setattr(case, name, value)
             case.due_date = clock.due_date(case.priority, case.application_received, case.records_received)
             new.append((case, data))
-        Case.objects.bulk_create([case for case, _ in new])
+        bulk_insert([case for case, _ in new])
         if new and new[0][0].pk is None:  # a database that does not return keys from bulk inserts
             saved = Case.objects.in_bulk([case.case_number for case, _ in new], field_name="case_number")
             new = [(saved[case.case_number], data) for case, data in new]
         self.numbers.save()
         self.parties.save_moves()
-        CaseTransition.objects.bulk_create(
+        bulk_insert(
             CaseTransition(case=case, from_status="", to_status=case.status, by=self.user, note=f"Imported ({FORMAT}).")
             for case, _ in new
         )

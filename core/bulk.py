@@ -1,0 +1,44 @@
+"""``bulk_insert``: ``bulk_create`` for thousands of rows, by ``COPY`` on PostgreSQL.
+
+An import of 10,000 cases writes ~60,000 rows of long texts; ``bulk_create`` spent most of the import's time building
+its statements (benchmarks/RESULTS-scale.md, section 3). ``COPY`` returns no keys, so the keys are taken from the
+table's own sequence first, in one query, and set on the instances, which then look saved, as after
+``bulk_create``. The values are the ones ``bulk_create`` writes: each field's ``pre_save`` (``auto_now``) and
+database value. Like ``bulk_create``, it sends no signals; unlike row-by-row inserts, the table's statement-level
+triggers fire once for the whole ``COPY``. Other databases get ``bulk_create``.
+"""
+
+from collections.abc import Sequence
+
+from django.db import connection, models
+
+
+def bulk_insert(objs: Sequence[models.Model]) -> list[models.Model]:
+    """Insert new instances of one model (no primary key set); returns them with their keys."""
+    objs = list(objs)
+    if not objs:
+        return objs
+    model = type(objs[0])
+    if connection.vendor != "postgresql":
+        return model.objects.bulk_create(objs)
+    meta = model._meta
+    fields = list(meta.concrete_fields)
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],
+        )
+        for obj, (key,) in zip(objs, cursor.fetchall(), strict=True):
+            setattr(obj, meta.pk.attname, key)
+        columns = ", ".join(quote(field.column) for field in fields)
+        with (
+            connection.wrap_database_errors,
+            cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy,
+        ):
+            for obj in objs:
+                copy.write_row([field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields])
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objs
