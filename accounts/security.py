@@ -17,7 +17,7 @@ def client_ip(request: HttpRequest) -> str:
     """The client's address: REMOTE_ADDR, or with ``IMR_TRUSTED_PROXY_COUNT`` proxies in front, the address the
     outermost of them saw (the entries of X-Forwarded-For left of those are the client's to invent)."""
     remote = request.META.get("REMOTE_ADDR") or ""
-    count = settings.IMR_TRUSTED_PROXY_COUNT
+    count = settings.IMR_TRUSTED_PROXY_COUNT or 0  # None: unset (production refuses that in check --deploy)
     if count > 0:
         hops = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(hops) >= count:

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,10 +24,11 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import security
+from accounts import lockout, security
 from accounts.forms import ConfirmTotpForm, TokenForm
 from accounts.models import CspReport
 from core.permissions import permission_required
+from core.text import refused_character
 
 log = logging.getLogger(__name__)
 
@@ -276,7 +277,7 @@ def end_other_sessions(request: HttpRequest) -> HttpResponse:
 # -- administrators: locked log-ins -------------------------------------------------------------------------------
 
 
-def _locked(field: str) -> list[dict]:
+def _locked(field: str, limit: int) -> list[dict]:
     from axes.models import AccessAttempt
 
     since = timezone.now() - settings.AXES_COOLOFF_TIME
@@ -285,7 +286,7 @@ def _locked(field: str) -> list[dict]:
         .exclude(**{field: None})
         .values(field)
         .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .filter(failures__gte=limit)
         .order_by("-last")
     )
     return [
@@ -294,15 +295,25 @@ def _locked(field: str) -> list[dict]:
     ]
 
 
+def _lockouts_page(request: HttpRequest, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "accounts/lockouts.html",
+        {
+            "usernames": _locked("username", settings.AXES_FAILURE_LIMIT),
+            "addresses": _locked("ip_address", lockout.address_failure_limit()),
+            "limit": settings.AXES_FAILURE_LIMIT,
+            "address_limit": lockout.address_failure_limit(),
+        },
+        status=status,
+    )
+
+
 @never_cache
 @permission_required("accounts.unlock_logins")
 def lockouts(request: HttpRequest) -> HttpResponse:
     """User names and addresses locked out now, each with an Unlock button."""
-    return render(
-        request,
-        "accounts/lockouts.html",
-        {"usernames": _locked("username"), "addresses": _locked("ip_address"), "limit": settings.AXES_FAILURE_LIMIT},
-    )
+    return _lockouts_page(request)
 
 
 @require_POST
@@ -312,6 +323,10 @@ def unlock(request: HttpRequest) -> HttpResponse:
 
     username = request.POST.get("username", "")[:150]
     address = request.POST.get("ip_address", "")[:45]
+    found = refused_character(username + address)
+    if found:  # PostgreSQL refuses a NUL in a query: say so rather than fail
+        messages.error(request, f"The value holds {found[1]}: no user name or address has one. Nothing was unlocked.")
+        return _lockouts_page(request, status=400)
     if username:
         count = reset(username=username)
         messages.success(request, f"User name {username} unlocked ({count} record{'s' if count != 1 else ''}).")
@@ -359,6 +374,10 @@ def csp_report(request: HttpRequest) -> HttpResponse:
     report = payload.get("csp-report") if isinstance(payload, dict) else None
     if not isinstance(report, dict):
         return HttpResponse(status=400)
+    if any(isinstance(value, str) and "\x00" in value for value in report.values()):
+        return HttpResponseBadRequest(
+            "Bad report: a field holds a NUL character.", content_type="text/plain; charset=utf-8"
+        )
     line = report.get("line-number")
     kind = {
         "directive": _text(report.get("effective-directive") or report.get("violated-directive"), 100),
