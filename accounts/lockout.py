@@ -17,9 +17,9 @@ Forms other than the log-in that check a password (the password change) count to
 
 from __future__ import annotations
 
+from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
-from axes.attempts import get_cool_off_threshold
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
