@@ -24,7 +24,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import lockout, security
+from accounts import enrolment, lockout, security
 from accounts.forms import ConfirmTotpForm, TokenForm
 from accounts.models import CspReport
 from core.permissions import permission_required
@@ -179,10 +179,14 @@ def security_page(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def totp_setup(request: HttpRequest) -> HttpResponse:
-    """Set up the authenticator: a new secret (QR code and text), confirmed by one code from the app."""
+    """Set up the authenticator, once the session opened a mailed set-up link (``accounts.enrolment``): a new secret
+    (QR code and text), confirmed by one code from the app."""
     user = request.user
     if security.has_second_factor(user):
         messages.info(request, "Your authenticator is set up already. Remove it first to set up another.")
+        return redirect("accounts:security")
+    if not enrolment.is_confirmed(request):  # the password alone sets up nothing
+        messages.warning(request, "Open the set-up link we e-mail you first: ask for it below.")
         return redirect("accounts:security")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None or (request.method == "GET" and "new" in request.GET):
@@ -196,6 +200,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
                 device.save(update_fields=["confirmed"])
                 codes = _new_recovery_codes(user)
             security.remember_second_factor(request, True)
+            enrolment.forget_confirmation(request)
             otp_login(request, device)
             security.rotate_session(request)
             # Sessions opened with the password alone do not stay open past the new factor.

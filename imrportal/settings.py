@@ -275,6 +275,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # every user may set it up on the Security page, and whoever has set it up is asked for it. Always on in production.
 IMR_OTP_REQUIRED_ROLES = env_list("IMR_OTP_REQUIRED_ROLES", ["Administrators", "Clinical QA"])
 IMR_OTP_ENFORCED = True if PRODUCTION else env_bool("IMR_OTP_ENFORCED", False)
+# Setting one up needs more than the password: a link mailed (through the outbox) to the account's own address, good
+# once for this many minutes (accounts/enrolment.py; docs/deploy.md says why).
+IMR_OTP_ENROLMENT_MINUTES = env_int("IMR_OTP_ENROLMENT_MINUTES", 30)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "IMR Portal")
 OTP_TOTP_THROTTLE_FACTOR = 1  # each wrong code doubles the wait before the next is accepted
 
