@@ -1,24 +1,19 @@
-"""Log-in with lock-out, the second factor (TOTP and recovery codes), the Security page, unlocking, CSP reports."""
+"""Log-in with lock-out, the second factor (TOTP and recovery codes), the Security page, unlocking."""
 
 from __future__ import annotations
-
-import json
-import logging
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Sum
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -26,15 +21,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import enrolment, lockout, security
 from accounts.forms import ConfirmTotpForm, TokenForm
-from accounts.models import CspReport
 from core.permissions import permission_required
 from core.text import refused_character
 
-log = logging.getLogger(__name__)
-
 RECOVERY_CODE_COUNT = 10
-CSP_REPORT_MAX_BYTES = 16 * 1024
-CSP_REPORT_MAX_KINDS = 2000
 
 
 def _safe_next(request: HttpRequest, default: str = "home") -> str:
@@ -341,71 +331,3 @@ def unlock(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, "Say which user name or address to unlock.")
     return redirect("accounts:lockouts")
-
-
-# -- Content-Security-Policy reports ------------------------------------------------------------------------------
-
-
-def _text(value, limit: int) -> str:
-    return str(value or "")[:limit]
-
-
-def _path_of(uri: str) -> str:
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(uri)
-    except ValueError:
-        return uri[:300]
-    return (parts.path or uri)[:300]  # no query string: it may carry search terms
-
-
-@csrf_exempt
-@login_not_required
-@require_POST
-def csp_report(request: HttpRequest) -> HttpResponse:
-    """Browsers post violations of the policy here (report-uri); each kind is counted once, with a count."""
-    if not security.rate_limit(
-        "csp-report", security.client_ip(request), limit=settings.IMR_CSP_REPORTS_PER_MINUTE, window=60
-    ):
-        return HttpResponse(status=429)
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
-    if length > CSP_REPORT_MAX_BYTES:
-        return HttpResponse(status=413)
-    try:
-        payload = json.loads(request.read(CSP_REPORT_MAX_BYTES + 1)[:CSP_REPORT_MAX_BYTES] or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return HttpResponse(status=400)
-    report = payload.get("csp-report") if isinstance(payload, dict) else None
-    if not isinstance(report, dict):
-        return HttpResponse(status=400)
-    if any(isinstance(value, str) and "\x00" in value for value in report.values()):
-        return HttpResponseBadRequest(
-            "Bad report: a field holds a NUL character.", content_type="text/plain; charset=utf-8"
-        )
-    line = report.get("line-number")
-    kind = {
-        "directive": _text(report.get("effective-directive") or report.get("violated-directive"), 100),
-        "blocked_uri": _path_of(_text(report.get("blocked-uri"), 2000)),
-        "document_path": _path_of(_text(report.get("document-uri"), 2000)),
-        "source_file": _path_of(_text(report.get("source-file"), 2000)),
-    }
-    if not kind["directive"]:
-        return HttpResponse(status=400)
-    updated = CspReport.objects.filter(**kind).update(count=F("count") + 1, last_seen=timezone.now())
-    if not updated:
-        if CspReport.objects.count() >= CSP_REPORT_MAX_KINDS:
-            kind = {"directive": "(other)", "blocked_uri": "", "document_path": "", "source_file": ""}
-            if CspReport.objects.filter(**kind).update(count=F("count") + 1, last_seen=timezone.now()):
-                return HttpResponse(status=204)
-        try:
-            with transaction.atomic():
-                CspReport.objects.create(
-                    **kind,
-                    line_number=line if isinstance(line, int) and 0 <= line < 2**31 else None,
-                    sample=_text(report.get("script-sample"), 200),
-                )
-        except IntegrityError:  # the same kind, reported at the same moment
-            CspReport.objects.filter(**kind).update(count=F("count") + 1, last_seen=timezone.now())
-    log.warning("CSP violation: %s blocked %s on %s", kind["directive"], kind["blocked_uri"], kind["document_path"])
-    return HttpResponse(status=204)

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts import csp as account_csp
 from accounts import views as account_views
 from accounts.passwords import CountedPasswordChangeView
 from core import views as core_views
@@ -17,7 +18,7 @@ urlpatterns = [
     path("accounts/password_reset/", account_views.ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
-    path("security/csp-report/", account_views.csp_report, name="csp_report"),
+    path("security/csp-report/", account_csp.csp_report, name="csp_report"),
     path(
         "admin/login/",
         login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),

@@ -1,5 +1,6 @@
 """In Chromium, with the Content-Security-Policy in force: log-in with the second factor, setting one up from the
-Security page through the mailed set-up link, and the policy blocking an injected inline script (which the page fixture then reports)."""
+Security page through the mailed set-up link, and the policy blocking an injected inline script (which the page
+fixture then reports)."""
 
 from __future__ import annotations
 
