@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from importlib import import_module
 
@@ -12,17 +13,37 @@ from django.http import HttpRequest
 
 from core import roles
 
+log = logging.getLogger(__name__)
+
 
 def client_ip(request: HttpRequest) -> str:
     """The client's address: REMOTE_ADDR, or with ``IMR_TRUSTED_PROXY_COUNT`` proxies in front, the address the
     outermost of them saw (the entries of X-Forwarded-For left of those are the client's to invent)."""
     remote = request.META.get("REMOTE_ADDR") or ""
-    count = settings.IMR_TRUSTED_PROXY_COUNT or 0  # None: unset (production refuses that in check --deploy)
+    count = settings.IMR_TRUSTED_PROXY_COUNT
+    if count is None:  # unset under production settings: `check --deploy` fails (accounts.E004)
+        _warn_proxy_count_unset(request)
+        count = 0
     if count > 0:
         hops = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(hops) >= count:
             return hops[-count][:45]
     return remote[:45]
+
+
+_proxy_warning_given = False
+
+
+def _warn_proxy_count_unset(request: HttpRequest) -> None:
+    """Once per process, loudly: a request came through a proxy (it carries X-Forwarded-For) while the count of
+    proxies is unset, so every client looks like the proxy to the lock-out and the rate limits."""
+    global _proxy_warning_given
+    if not _proxy_warning_given and request.META.get("HTTP_X_FORWARDED_FOR"):
+        _proxy_warning_given = True
+        log.error(
+            "IMR_TRUSTED_PROXY_COUNT is not set but requests come through a proxy (X-Forwarded-For): every client "
+            "looks like the proxy, and one client's failed log-ins lock out everyone. Set it (docs/deploy.md)."
+        )
 
 
 def rate_limit(scope: str, key: str, *, limit: int, window: int) -> bool:

@@ -163,3 +163,18 @@ def test_production_refuses_to_pass_the_deploy_checks_without_the_proxy_count(se
     assert problems[0].msg.startswith("IMR_TRUSTED_PROXY_COUNT is not set")
     settings.IMR_TRUSTED_PROXY_COUNT = 1
     assert [problem.id for problem in check_security_settings(None)] == []
+
+
+def test_a_request_through_a_proxy_while_the_count_is_unset_is_logged_loudly_once(client, db, settings, caplog):
+    from accounts import security
+
+    settings.IMR_TRUSTED_PROXY_COUNT = None
+    security._proxy_warning_given = False
+
+    for _ in range(2):
+        forwarded(client, "someone", "x", "198.51.100.200")
+
+    warnings = [record for record in caplog.records if record.name == "accounts.security"]
+    assert [(record.levelname, record.getMessage()[:51]) for record in warnings] == [
+        ("ERROR", "IMR_TRUSTED_PROXY_COUNT is not set but requests com")
+    ]
