@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -28,8 +29,6 @@ def _text(value, limit: int) -> str:
 
 
 def _path_of(uri: str) -> str:
-    from urllib.parse import urlsplit
-
     try:
         parts = urlsplit(uri)
     except ValueError:

@@ -10,7 +10,9 @@ from importlib import import_module
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import UserSession
 from core import roles
 
 log = logging.getLogger(__name__)
@@ -94,8 +96,6 @@ def role_requires_second_factor(user) -> bool:
 
 
 def has_second_factor(user) -> bool:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     cached = getattr(user, "_has_totp", None)
     if cached is None:
         cached = user._has_totp = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
@@ -106,8 +106,6 @@ def has_second_factor(user) -> bool:
 
 
 def record_session(request: HttpRequest, user) -> None:
-    from accounts.models import UserSession
-
     key = request.session.session_key
     if not key:
         request.session.save()
@@ -124,8 +122,6 @@ def record_session(request: HttpRequest, user) -> None:
 
 def rotate_session(request: HttpRequest) -> None:
     """A new session key for the same session (after the second factor), kept in the user's list of sessions."""
-    from accounts.models import UserSession
-
     old = request.session.session_key
     request.session.cycle_key()
     if old:
@@ -135,8 +131,6 @@ def rotate_session(request: HttpRequest) -> None:
 
 def end_all_sessions(user, *, except_key: str | None = None) -> int:
     """Log ``user`` out everywhere: delete every session of theirs from the session store. Returns how many."""
-    from accounts.models import UserSession
-
     store = import_module(settings.SESSION_ENGINE).SessionStore
     rows = UserSession.objects.filter(user=user)
     if except_key:

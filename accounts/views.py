@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from base64 import b32encode
+
+import qrcode
+import qrcode.image.svg
+from axes.models import AccessAttempt
+from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -205,9 +211,6 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
 
 
 def _qr_svg(data: str) -> str:
-    import qrcode
-    import qrcode.image.svg
-
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
     code.add_data(data)
     code.make(fit=True)
@@ -215,8 +218,6 @@ def _qr_svg(data: str) -> str:
 
 
 def _base32_secret(device: TOTPDevice) -> str:
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode()
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
@@ -273,8 +274,6 @@ def end_other_sessions(request: HttpRequest) -> HttpResponse:
 
 
 def _locked(field: str, limit: int) -> list[dict]:
-    from axes.models import AccessAttempt
-
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     rows = (
         AccessAttempt.objects.filter(attempt_time__gte=since)
@@ -314,8 +313,6 @@ def lockouts(request: HttpRequest) -> HttpResponse:
 @require_POST
 @permission_required("accounts.unlock_logins")
 def unlock(request: HttpRequest) -> HttpResponse:
-    from axes.utils import reset
-
     username = request.POST.get("username", "")[:150]
     address = request.POST.get("ip_address", "")[:45]
     found = refused_character(username + address)
