@@ -17,6 +17,8 @@ Forms other than the log-in that check a password (the password change) count to
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.handlers.proxy import AxesProxyHandler
@@ -79,7 +81,7 @@ def check_password_counted(request: HttpRequest, user, password: str) -> bool:
     return False
 
 
-def _end_session(request: HttpRequest):
+def _end_session(request: HttpRequest) -> NoReturn:
     request.axes_locked_out = False  # answered by the caller, not again by AxesMiddleware
     logout(request)
     raise LockedOut
