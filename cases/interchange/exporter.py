@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from cases.interchange.importer import DATE_FIELDS, FORMAT
+from cases.interchange.spec import DATE_FIELDS, FORMAT
 from cases.lifecycle import DECIDED_STATES
 from cases.models import Case, Determination, DisputedItem, ItemDecision
 
