@@ -45,31 +45,44 @@ def waiting_on_locks() -> int:
         return cursor.fetchone()[0]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_imports_at_once_creating_the_same_case_number_refuse_the_second_clearly(tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("two connections at once need PostgreSQL")
-    document = copy.deepcopy(EXAMPLE)
-    document["cases"].insert(0, open_case())  # the second import's refused case is not the first of its file
-    path = tmp_path / "cases.json"
-    path.write_text(json.dumps(document), encoding="utf-8")
-    validate_icd10("S16.1XXA")  # loads the code list once, before the threads (it takes seconds)
-    outcomes: list[dict] = [{}, {}]
-    threads = [threading.Thread(target=run_import, args=(path, outcome)) for outcome in outcomes]
+def import_both_at_once(paths) -> list[dict]:
+    """Run the import command on each file at the same time, in threads; returns what each said.
 
-    # Both imports check that CM16-0230548 is new, then wait to write their cases behind this lock; released, one
-    # writes and commits, and the other finds the number taken.
+    Both imports check their case numbers, then wait to write their cases behind a lock this (third) connection
+    holds; released, one writes and commits first, and the other goes on after it."""
+    validate_icd10("S16.1XXA")  # loads the code list once, before the threads (it takes seconds)
+    outcomes: list[dict] = [{} for _ in paths]
+    pairs = zip(paths, outcomes, strict=True)
+    threads = [threading.Thread(target=run_import, args=(path, outcome)) for path, outcome in pairs]
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("LOCK TABLE cases_case IN SHARE ROW EXCLUSIVE MODE")
         for thread in threads:
             thread.start()
         deadline = time.monotonic() + 60
-        while waiting_on_locks() < 2 and time.monotonic() < deadline:
+        while waiting_on_locks() < len(paths) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert waiting_on_locks() == 2, outcomes
+        assert waiting_on_locks() == len(paths), outcomes
     for thread in threads:
         thread.join(timeout=60)
+    return outcomes
+
+
+def written(tmp_path, name: str, document: dict):
+    path = tmp_path / name
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_at_once_creating_the_same_case_number_refuse_the_second_clearly(tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections at once need PostgreSQL")
+    document = copy.deepcopy(EXAMPLE)
+    document["cases"].insert(0, open_case())  # the second import's refused case is not the first of its file
+    path = written(tmp_path, "cases.json", document)
+
+    outcomes = import_both_at_once([path, path])
 
     done = [outcome for outcome in outcomes if "done" in outcome]
     refused = [outcome for outcome in outcomes if "refused" in outcome]
@@ -83,6 +96,26 @@ def test_two_imports_at_once_creating_the_same_case_number_refuse_the_second_cle
     assert Case.objects.count() == 2
     assert (DisputedItem.objects.count(), Determination.objects.count(), CaseTransition.objects.count()) == (2, 1, 2)
     assert Party.objects.filter(name="Acme Produce").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_at_once_naming_the_same_new_parties_both_succeed_with_one_of_each_party(tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections at once need PostgreSQL")
+    first, second = (
+        written(tmp_path, f"{number}.json", {"format": "imr-case/1", "cases": [open_case(case_number=number)]})
+        for number in ("CM26-0000101", "CM26-0000102")
+    )
+
+    outcomes = import_both_at_once([first, second])
+
+    assert outcomes == [
+        {"done": f"Imported {first}: 1 case created, 0 replaced, 1 disputed item."},
+        {"done": f"Imported {second}: 1 case created, 0 replaced, 1 disputed item."},
+    ]
+    assert sorted(Case.objects.values_list("case_number", flat=True)) == ["CM26-0000101", "CM26-0000102"]
+    assert Party.objects.filter(name="Central Valley Packing").count() == 1
+    assert Case.objects.filter(employer__name="Central Valley Packing").count() == 2
 
 
 @pytest.mark.django_db
