@@ -1,5 +1,5 @@
 """The import checks each case with fastjsonschema first and asks jsonschema for the errors only when it refuses
-(cases/interchange/importer.py, ``schema_errors``). That is right only if the fast check refuses whatever jsonschema
+(cases/interchange/validation.py, ``schema_errors``). That is right only if the fast check refuses whatever jsonschema
 refuses: here both judge every variation of a valid case, one change at a time."""
 
 import copy
