@@ -53,6 +53,26 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "{{ case_url }}\n\n{{ organization_name }}\n"
         ),
     },
+    "clock_converted_expedited": {
+        "description": "To the reviewer: the case was converted to expedited review; its due date moved.",
+        "subject": "EXPEDITED: IMR case {{ case_number }} is now due {{ due_date }}",
+        "body": (
+            "Dear Dr. {{ reviewer_name }},\n\n"
+            "Case {{ case_number }} was converted to expedited review (8 CCR 9792.10.4(c)): {{ reason }}.\n"
+            "The determination is now due {{ due_date }} (it was due {{ previous_due }}).\n\n{{ organization_name }}\n"
+        ),
+    },
+    "clock_records_reminder": {
+        "description": "To the claims administrator: the records for an IMR are due soon.",
+        "subject": "Records due {{ records_due }} for IMR case {{ case_number }} (claim {{ claim_number }})",
+        "body": (
+            "To {{ claims_administrator }}{% if adjuster %}, attention {{ adjuster }}{% endif %}:\n\n"
+            "The documents for Independent Medical Review case {{ case_number }} (claim {{ claim_number }}), "
+            "requested on {{ requested_on }}, are due on {{ records_due }} (8 CCR 9792.10.5).\n"
+            "Not yet received:\n{% for document in missing %}- {{ document }}\n{% endfor %}\n"
+            "{{ organization_name }}\n{{ organization_address }}\n"
+        ),
+    },
     "clock_records_chase": {
         "description": "To the claims administrator: the records for an IMR are late.",
         "subject": "Records overdue for IMR case {{ case_number }} (claim {{ claim_number }})",
