@@ -88,6 +88,24 @@ class ServiceMethod(models.TextChoices):
     ELECTRONIC = "electronic", "E-mail, fax or personal delivery (no extension)"
 
 
+# The rule of each track as the case page states it.
+TRACK_RULES = {
+    Track.STANDARD: (
+        "Standard review: due 30 calendar days after the day both the application and complete records are in "
+        "(LC 4610.6(d)). A due date on a weekend or holiday is not moved."
+    ),
+    Track.FORMULARY: (
+        "Formulary drug dispute: due 5 working days (weekends and California state holidays skipped) after the day "
+        "both the application and complete records are in (LC 4610.6(d)(1)(A)). A case mixing formulary drugs and "
+        "other treatment is decided in one determination, so it runs on this, the earliest, deadline."
+    ),
+    Track.EXPEDITED: (
+        "Expedited review: due 3 calendar days after the day both the application and complete records are in "
+        "(LC 4610.6(d)). Converted mid-way (8 CCR 9792.10.4(c)): 3 days from the physician's certification, never "
+        "later than the date already due."
+    ),
+}
+
 STANDARD_DAYS = 30
 EXPEDITED_DAYS = 3
 FORMULARY_WORKING_DAYS = 5

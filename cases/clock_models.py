@@ -83,6 +83,11 @@ class CaseClock(models.Model):
             self.track, self.records_requested, self.records_request_method, expedited_on=self.expedited_on
         )
 
+    def missing_records(self) -> list[str]:
+        """The documents of the records checklist not received yet (all of them before the checklist is used)."""
+        received = set(self.records_checklist.filter(received_on__isnull=False).values_list("kind", flat=True))
+        return [label for kind, label in RecordsDocument.Kind.choices if kind not in received]
+
     @property
     def base_track(self) -> str:
         """The track the case had before a conversion to expedited."""

@@ -1,0 +1,28 @@
+"""Forms of the clock's actions on the case page: the records checklist, proceeding on records in hand, the track."""
+
+from django import forms
+
+from cases.clock import Track
+from cases.clock_models import RecordsDocument
+from cases.forms import DATE_WIDGET
+from core.text import PrintableTextFormMixin
+
+
+class RecordsDocumentForm(PrintableTextFormMixin, forms.Form):
+    kind = forms.ChoiceField(choices=RecordsDocument.Kind.choices, label="Document")
+    received_on = forms.DateField(widget=DATE_WIDGET, label="Received on")
+    received_from = forms.CharField(max_length=200, required=False, label="From")
+    note = forms.CharField(max_length=300, required=False, label="Note")
+
+
+class ProceedForm(PrintableTextFormMixin, forms.Form):
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Why proceed now")
+
+
+class TrackForm(PrintableTextFormMixin, forms.Form):
+    ACTIONS = [("set", "Set the track"), ("expedite", "Convert to expedited (physician's certification)")]
+
+    action = forms.ChoiceField(choices=ACTIONS)
+    track = forms.ChoiceField(choices=[("", "By the rule (items and priority)"), *Track.choices], required=False)
+    on = forms.DateField(widget=DATE_WIDGET, required=False, label="Certified on (empty: today)")
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Reason")
