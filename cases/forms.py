@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from cases import eligibility
 from cases.lifecycle import Status
+from cases.clock import Track
 from cases.models import Case, CaseDocument, Category, DisputedItem, Priority, UrServiceMethod
 from cases.services.intake import INTAKE_ACTIONS
 from core.models import Party
@@ -267,6 +268,8 @@ class CaseFilterForm(forms.Form):
     )
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), ("open", "All open")] + Status.choices)
     priority = forms.ChoiceField(required=False, choices=[("", "Any priority")] + Priority.choices)
+    track = forms.ChoiceField(required=False, choices=[("", "Any track")] + Track.choices)
+    sort = forms.ChoiceField(required=False, choices=[("", "Deadline first"), ("track", "By track, then deadline")])
     due = forms.ChoiceField(
         required=False,
         choices=[
