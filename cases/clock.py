@@ -143,16 +143,6 @@ def add_working_days(start: date, days: int) -> date:
     return current
 
 
-def working_days_between(start: date, end: date) -> int:
-    """Working days after ``start`` up to and including ``end`` (0 when ``end`` is not after ``start``)."""
-    count = 0
-    current = start
-    while current < end:
-        current += timedelta(days=1)
-        count += is_working_day(current)
-    return count
-
-
 def track_for(priority: str, *, has_formulary_items: bool, override: str = "") -> str:
     """The case's track: the administrator's choice when made, else expedited, else formulary when any item is a
     formulary drug, else standard (a mixed case runs on its strictest item's deadline)."""

@@ -7,6 +7,7 @@ Imported by ``cases.models`` (the app's models module), so Django finds them; th
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from cases import clock
 from cases.clock import Priority, ServiceMethod, Track
@@ -82,6 +83,14 @@ class CaseClock(models.Model):
         return clock.records_due_date(
             self.track, self.records_requested, self.records_request_method, expedited_on=self.expedited_on
         )
+
+    @cached_property
+    def excluded_reviewer_ids(self) -> frozenset[int]:
+        """Reviewers of a determination of this case rescinded on appeal: never its reviewer again (LC 4610.6(i))."""
+        if self.reopened_on is None:
+            return frozenset()
+        rescinded = self.appeals.filter(outcome=Appeal.Outcome.RESCINDED, original_reviewer__isnull=False)
+        return frozenset(rescinded.values_list("original_reviewer", flat=True))
 
     def missing_records(self) -> list[str]:
         """The documents of the records checklist not received yet (all of them before the checklist is used)."""

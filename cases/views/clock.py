@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 
 from audit import log
 from cases.clock import TRACK_RULES
-from cases.forms_clock import ProceedForm, RecordsDocumentForm, TrackForm
+from cases.forms_clock import AppealForm, AuthorizationForm, ProceedForm, RecordsDocumentForm, RescindForm, TrackForm
 from cases.models import Case, RecordsDocument
 from cases.permissions import case_view, visible_cases
-from cases.services import records, tracks
+from cases.services import appeals, records, tracks
 from core.permissions import permission_required
 
 
@@ -92,6 +92,42 @@ def case_track(request: HttpRequest, case: Case) -> HttpResponse:
     return _run(request, case, action, "Track set.")
 
 
+@require_POST
+@case_view("cases.edit_intake")
+def appeal_record(request: HttpRequest, case: Case) -> HttpResponse:
+    form = AppealForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"The appeal was not recorded. {_problems(form)}")
+        return redirect(case)
+    return _run(
+        request, case, partial(appeals.record_appeal, case, by=request.user, **form.cleaned_data), "Appeal recorded."
+    )
+
+
+@require_POST
+@case_view("cases.edit_intake")
+def appeal_rescind(request: HttpRequest, case: Case) -> HttpResponse:
+    form = RescindForm(request.POST)
+    appeal = case.appeals.filter(pk=form.data.get("appeal") if form.is_valid() else None).first()
+    if appeal is None:
+        messages.error(request, f"Nothing reopened. {_problems(form) or 'No such appeal of this case.'}")
+        return redirect(case)
+    action = partial(appeals.rescind_and_reopen, appeal, on=form.cleaned_data["on"], by=request.user)
+    return _run(request, case, action, f"Case {case.case_number} reopened for a new review by a different reviewer.")
+
+
+@require_POST
+@case_view("cases.edit_intake")
+def item_authorization(request: HttpRequest, case: Case) -> HttpResponse:
+    form = AuthorizationForm(request.POST)
+    item = case.items.filter(pk=form.cleaned_data["item"]).first() if form.is_valid() else None
+    if item is None:
+        messages.error(request, f"Not recorded. {_problems(form) or 'No such item of this case.'}")
+        return redirect(case)
+    action = partial(appeals.record_authorization, item, on=form.cleaned_data["on"], by=request.user)
+    return _run(request, case, action, "Authorization recorded.")
+
+
 CSV_HEADER = [
     "case_number",
     "claims_administrator",
@@ -161,4 +197,6 @@ def clock_panel(case: Case, *, can_edit: bool) -> dict:
         "can_edit": can_edit,
         "can_proceed": can_edit and case.records_requested is not None and case.records_received is None,
         "track_form": TrackForm() if can_edit else None,
+        "after_decision": appeals.after_decision(case) if case.is_decided or case.reopened_on else None,
+        "appeal_form": AppealForm() if can_edit and case.status == "served" else None,
     }
