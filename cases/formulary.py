@@ -59,15 +59,18 @@ class DrugIndex:
     """The drug names of one version, normalized as the synonym table normalizes terms."""
 
     by_name: dict[str, FormularyDrug]
+    table: synonyms.Table | None = None
 
     def find(self, description: str) -> FormularyDrug | None:
         """The first listed drug the description names, directly or through a synonym or brand name."""
+        if not self.by_name:
+            return None
         text = synonyms.normalize(description)
         padded = f" {text} "
         for name, drug in self.by_name.items():
             if f" {name} " in padded:
                 return drug
-        table = synonyms.table()
+        table = self.table or synonyms.table()
         words = text.split()
         for size in range(min(synonyms.MAX_TERM_WORDS, len(words)), 0, -1):
             for start in range(len(words) - size + 1):
@@ -80,7 +83,9 @@ class DrugIndex:
 def drug_index(formulary_list: FormularyList | None) -> DrugIndex:
     if formulary_list is None:
         return DrugIndex({})
-    return DrugIndex({synonyms.normalize(drug.name): drug for drug in formulary_list.drugs.all()})
+    return DrugIndex(
+        {synonyms.normalize(drug.name): drug for drug in formulary_list.drugs.all()}, table=synonyms.table()
+    )
 
 
 def item_is_formulary(item, index: DrugIndex) -> bool:

@@ -39,6 +39,20 @@ def refresh_track(case: Case) -> Case:
     return case
 
 
+def refresh_many(items_by_case: list[tuple[Case, list]]) -> None:
+    """The track of many cases at once (an import): one drug list read, one update of the cases whose track moves."""
+    index = formulary.drug_index(formulary.list_in_force())
+    changed = []
+    for case, items in items_by_case:
+        found = any(formulary.item_is_formulary(item, index) for item in items)
+        if found != case.has_formulary_items:
+            case.has_formulary_items = found
+            case.update_clock(None)
+            changed.append(case)
+    if changed:
+        Case.objects.bulk_update(changed, ["has_formulary_items", "track", "due_date"])
+
+
 def _timeline(case: Case, by, note: str) -> None:
     record_transition(case, case.status, by=by, note=note, from_status=case.status)
 
