@@ -12,6 +12,7 @@ from accounts.middleware import (
     SecurityHeadersMiddleware,
 )
 from accounts.views import locked_out
+from cases.clock_models import CaseClock
 from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
 from core.context_processors import portal
@@ -42,3 +43,5 @@ cite_non_mtus
 basis_from_citations
 published_differences
 check_item
+CaseClock.age_since_application  # the two ages of the case page and the case list (templates)
+CaseClock.age_since_records  # idem

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases import eligibility
+from cases.clock import Track
 from cases.lifecycle import Status
 from cases.models import Case, CaseDocument, Category, DisputedItem, Priority, UrServiceMethod
 from cases.services.intake import INTAKE_ACTIONS
@@ -267,6 +268,8 @@ class CaseFilterForm(forms.Form):
     )
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), ("open", "All open")] + Status.choices)
     priority = forms.ChoiceField(required=False, choices=[("", "Any priority")] + Priority.choices)
+    track = forms.ChoiceField(required=False, choices=[("", "Any track")] + Track.choices)
+    sort = forms.ChoiceField(required=False, choices=[("", "Deadline first"), ("track", "By track, then deadline")])
     due = forms.ChoiceField(
         required=False,
         choices=[

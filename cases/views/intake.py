@@ -14,6 +14,7 @@ from cases.lifecycle import Status
 from cases.models import Case
 from cases.permissions import case_view
 from cases.services import intake, notices
+from cases.views import clock
 from core.permissions import allowed, permission_required
 
 PAGE_SIZE = 50
@@ -76,6 +77,7 @@ def case_detail(request: HttpRequest, case: Case) -> HttpResponse:
             "ineligible_rules": eligibility.RULES,
             "joinable": joinable,
             "assignment_notice": notices.notice_status(case),
+            "clock_panel": clock.clock_panel(case, can_edit=can_edit),
             "document_form": DocumentForm() if can_edit else None,
             "can_read_records": allowed(request.user, "cases.read_records", case),
             "access_events": (
