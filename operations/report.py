@@ -113,12 +113,14 @@ def report_rows(report: dict) -> list[list]:
     return rows
 
 
-def _labels(dimension: str, keys: list[str], *, names: bool) -> dict[str, str]:
+PARTY_DIMENSIONS = ("claims_administrator", "physician")
+
+
+def _labels(dimension: str, keys: list[str], *, names: bool, parties: dict[int, str]) -> dict[str, str]:
     """What each key of a dimension reads as: a party's or a reviewer's name (reviewers: only to those allowed)."""
     ids = [int(key) for key in keys if key.isdigit()]
-    if dimension in ("claims_administrator", "physician"):
-        found = dict(Party.objects.filter(pk__in=ids).values_list("pk", "name"))
-        return {key: found.get(int(key), f"#{key}") if key.isdigit() else "(none)" for key in keys}
+    if dimension in PARTY_DIMENSIONS:
+        return {key: parties.get(int(key), f"#{key}") if key.isdigit() else "(none)" for key in keys}
     if dimension == "reviewer":
         users = {user.pk: user for user in get_user_model().objects.filter(pk__in=ids)} if names else {}
         return {
@@ -145,9 +147,12 @@ def outcomes(
     totals: dict[str, list] = defaultdict(list)
     for row in rows.values("dimension", "key").annotate(upheld_=Sum("upheld"), overturned_=Sum("overturned")):
         totals[row["dimension"]].append((row["key"], row["upheld_"], row["overturned_"]))
+    # The parties of both dimensions named in one query.
+    party_ids = {int(key) for dimension in PARTY_DIMENSIONS for key, _, _ in totals[dimension] if key.isdigit()}
+    parties = dict(Party.objects.filter(pk__in=party_ids).values_list("pk", "name"))
     tables = {}
     for dimension in dimensions:
-        labels = _labels(dimension, [key for key, _, _ in totals[dimension]], names=names)
+        labels = _labels(dimension, [key for key, _, _ in totals[dimension]], names=names, parties=parties)
         table = [
             [labels.get(key, key), upheld, overturned, upheld + overturned, _percent(overturned, upheld + overturned)]
             for key, upheld, overturned in totals[dimension]

@@ -24,7 +24,8 @@ def _snapshot() -> dict:
     snapshot = {}
     for model in TABLES:
         fields = [field.attname for field in model._meta.concrete_fields if field.attname != "id"]
-        counted = model.objects.exclude(upheld=0, overturned=0) if model is DailyOutcome else model.objects.exclude(count=0)
+        counted = model.objects.exclude(upheld=0, overturned=0) if model is DailyOutcome else model.objects
+        counted = counted if model is DailyOutcome else counted.exclude(count=0)
         snapshot[model.__name__] = sorted(counted.values_list(*fields), key=repr)
     return snapshot
 

@@ -1,6 +1,7 @@
 """``manage.py imr_report``: the state's figures over a known set of cases equal a count made here from the same
 data (the specs the cases were made from, counted in plain Python), never through the report's code."""
 
+import datetime
 import io
 import json
 import statistics
@@ -30,9 +31,7 @@ def _expected(all_specs, start, end, *, historical: bool) -> dict:
         return historical or spec.status != "closed" or spec.joined
 
     received = [s for s in all_specs if start <= s.received <= end and counted(s)]
-    decided = [
-        s for s in all_specs if s.decided and start <= s.decided <= end and (historical or s.status != "closed")
-    ]
+    decided = [s for s in all_specs if s.decided and start <= s.decided <= end and (historical or s.status != "closed")]
     items = [decision for s in decided for _, decision in s.items]
     by_category = {
         category: {
@@ -68,8 +67,6 @@ def _expected(all_specs, start, end, *, historical: bool) -> dict:
     [("2026-09-01", "2026-12-31", False), ("2026-10-01", "2026-10-31", False), ("2026-09-01", "2026-12-31", True)],
 )
 def test_the_state_report_equals_a_count_made_from_the_cases_own_data(reviewer, start, end, historical):
-    import datetime
-
     all_specs = specs()
     make_cases(all_specs, reviewer=reviewer)
 

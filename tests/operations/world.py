@@ -33,9 +33,10 @@ def specs(seed: int = 24, count: int = 60) -> list[Spec]:
     open; one joined into another."""
     draw = random.Random(seed)
     result = []
-    for number in range(count):
+    kinds = ["decided", "decided", "decided", "historical", "ineligible", "withdrawn", "terminated", "open"]
+    for _ in range(count):
         received = datetime.date(2026, 9, 1) + datetime.timedelta(days=draw.randrange(61))
-        kind = draw.choice(["decided", "decided", "decided", "historical", "ineligible", "withdrawn", "terminated", "open"])
+        kind = draw.choice(kinds)
         spec = Spec(received=received, status=kind, priority=draw.choice(["standard", "standard", "expedited"]))
         if kind in ("decided", "historical"):
             spec.status = "served" if kind == "decided" else "closed"
@@ -58,6 +59,7 @@ def specs(seed: int = 24, count: int = 60) -> list[Spec]:
 def make_cases(all_specs: list[Spec], *, reviewer=None, administrators: int = 3):
     """The cases of ``all_specs`` in the database: each decided one with an approved determination."""
     parties = [PartyFactory(kind=Party.Kind.CLAIMS_ADMINISTRATOR) for _ in range(administrators)]
+    physicians = [PartyFactory(kind=Party.Kind.PHYSICIAN) for _ in range(4)]
     lead = None
     for index, spec in enumerate(all_specs):
         case = CaseFactory(
@@ -69,6 +71,7 @@ def make_cases(all_specs: list[Spec], *, reviewer=None, administrators: int = 3)
             ineligible_reason=spec.reason,
             reviewer=reviewer if spec.decided else None,
             claims_administrator=parties[index % len(parties)],
+            requesting_provider=physicians[index % len(physicians)],
             joined_into=lead if spec.joined else None,
             reviewer_credentials={"licensure": ["California"], "certifications": ["Orthopaedic Surgery"]},
         )
