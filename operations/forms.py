@@ -35,4 +35,6 @@ class PeriodForm(forms.Form):
 
 
 class OutcomesForm(PeriodForm):
-    dimension = forms.ChoiceField(label="By", choices=[("", "Every breakdown"), *DIMENSIONS.items()], required=False)
+    dimension = forms.ChoiceField(
+        label="Break down by", choices=[("", "Every breakdown"), *DIMENSIONS.items()], required=False
+    )

@@ -40,15 +40,21 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "operations/dashboard.html", {"sections": sections, "charts": charts, "today": today})
 
 
+def _short(label: str, limit: int = 32) -> str:
+    """A chart's label (the table beside it has the whole)."""
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
 def _outcome_sections(tables: dict[str, list[list]]) -> list[Section]:
     sections = []
     for dimension, rows in tables.items():
         section = Section(dimension, f"By {report.DIMENSIONS[dimension].lower()}", report.OUTCOME_COLUMNS, rows)
         section.columns = [report.DIMENSIONS[dimension]] + report.OUTCOME_COLUMNS[1:]
         section.chart_from_columns("bar", stacked=True)
+        section.chart["horizontal"] = True
         section.chart["datasets"] = section.chart["datasets"][:2]
         # The chart shows the 15 with most decisions; the table and the CSV have them all.
-        section.chart["labels"] = section.chart["labels"][:15]
+        section.chart["labels"] = [_short(label) for label in section.chart["labels"][:15]]
         for dataset in section.chart["datasets"]:
             dataset["data"] = dataset["data"][:15]
         sections.append(section)

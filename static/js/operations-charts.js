@@ -6,6 +6,7 @@ const COLORS = ["#0d6efd", "#dc3545", "#198754", "#fd7e14", "#6f42c1", "#20c997"
 
 function draw(canvas, spec) {
   const stacked = Boolean(spec.stacked);
+  const counts = { stacked, beginAtZero: true, ticks: { precision: 0 } };
   const chart = new window.Chart(canvas, {
     type: spec.type,
     data: {
@@ -21,7 +22,9 @@ function draw(canvas, spec) {
     options: {
       animation: false,
       maintainAspectRatio: false,
-      scales: { x: { stacked }, y: { stacked, beginAtZero: true } },
+      // Long labels (categories, guideline chapters, names) read better down the side.
+      indexAxis: spec.horizontal ? "y" : "x",
+      scales: spec.horizontal ? { x: counts, y: { stacked } } : { x: { stacked }, y: counts },
       plugins: { legend: { position: "bottom" } },
     },
   });
