@@ -45,6 +45,9 @@ def _short(label: str, limit: int = 32) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
+PAGE_ROWS = 50
+
+
 def _outcome_sections(tables: dict[str, list[list]]) -> list[Section]:
     sections = []
     for dimension, rows in tables.items():
@@ -53,10 +56,12 @@ def _outcome_sections(tables: dict[str, list[list]]) -> list[Section]:
         section.chart_from_columns("bar", stacked=True)
         section.chart["horizontal"] = True
         section.chart["datasets"] = section.chart["datasets"][:2]
-        # The chart shows the 15 with most decisions; the table and the CSV have them all.
+        # The chart shows the 15 with most decisions, the page's table the 50 first; the CSV has them all.
         section.chart["labels"] = [_short(label) for label in section.chart["labels"][:15]]
         for dataset in section.chart["datasets"]:
             dataset["data"] = dataset["data"][:15]
+        if len(rows) > PAGE_ROWS:
+            section.note = f"The {PAGE_ROWS} with most decisions of {len(rows)}; all of them are in the CSV."
         sections.append(section)
     return sections
 
@@ -79,6 +84,8 @@ def outcomes(request: HttpRequest) -> HttpResponse:
         rows = [[section.columns[0], *row] for section in sections for row in section.rows]
         name = f"outcomes-{data['start']:%Y-%m-%d}-{data['end']:%Y-%m-%d}.csv"
         return csv_response(name, ["Breakdown", "Value", *report.OUTCOME_COLUMNS[1:]], rows)
+    for section in sections:
+        section.rows = section.rows[:PAGE_ROWS]
     charts = {section.key: section.chart for section in sections}
     status = 200 if form.is_valid() else 400
     return render(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from audit.models import AccessEvent
 from cases.models import Case
 from core.models import Party
+from operations import report
 from tests.factories import CaseFactory, PartyFactory, UserFactory, determined_case
 from tests.operations.world import make_cases, specs
 
@@ -158,3 +159,29 @@ def test_the_state_report_page_csv_and_json_agree(admin_client, reviewer):
     assert rows["Determinations issued"] == str(figures["determinations"])
     assert rows["Items overturned"] == str(figures["items_overturned"])
     assert f"<td>{figures['applications_received']}</td>" in page
+
+
+def test_without_the_right_to_see_names_a_reviewer_is_a_number(reviewer):
+    make_cases(specs(count=20), reviewer=reviewer)
+    tables = report.outcomes(
+        datetime.date(2026, 9, 1), datetime.date(2026, 12, 31), dimensions=["reviewer"], historical=False, names=False
+    )
+    assert [row[0] for row in tables["reviewer"]] == [f"Reviewer #{reviewer.pk}"]
+    assert reviewer.last_name not in repr(tables)
+
+
+def test_outcomes_list_fifty_rows_a_breakdown_on_the_page_and_all_in_the_csv(admin_client, reviewer, qa_user):
+    for number in range(55):
+        determined_case(
+            reviewer=reviewer,
+            qa=qa_user,
+            requesting_provider=PartyFactory(kind=Party.Kind.PHYSICIAN, name=f"Dr {number}"),
+        )
+    url = reverse("operations:outcomes") + "?start=2026-01-01&end=2026-12-31&dimension=physician"
+
+    (section,) = admin_client.get(url).context["sections"]
+    lines = admin_client.get(url + "&format=csv").content.decode().splitlines()
+
+    assert len(section.rows) == 50
+    assert section.note == "The 50 with most decisions of 55; all of them are in the CSV."
+    assert len(lines) == 1 + 55
