@@ -169,13 +169,14 @@ class CaseForm(PrintableTextFormMixin, forms.ModelForm):
 class DisputedItemForm(PrintableTextFormMixin, forms.ModelForm):
     class Meta:
         model = DisputedItem
-        fields = ["description", "category", "ur_outcome", "original_request", "authorized"]
+        fields = ["description", "category", "ur_outcome", "original_request", "authorized", "kind"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "original_request": forms.Textarea(attrs={"rows": 2}),
             "authorized": forms.Textarea(attrs={"rows": 2}),
         }
-        labels = {"description": "Disputed item (as requested)"}
+        labels = {"description": "Disputed item (as requested)", "kind": "Dispute kind (for the clock)"}
+        help_texts = {"kind": "Empty: the portal decides from the category and the MTUS Drug List."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
