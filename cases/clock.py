@@ -225,6 +225,18 @@ class ClockState:
     label: str
     days_left: int | None
     due: date | None
+    # (days since the application was received, days since the records were complete), each None when unknown.
+    ages: tuple[int | None, int | None] = (None, None)
+
+    @property
+    def ages_text(self) -> str:
+        application, records = self.ages
+        parts = []
+        if application is not None:
+            parts.append(f"{_days(application)} since the application")
+        if records is not None:
+            parts.append(f"{_days(records)} since records complete")
+        return ", ".join(parts)
 
     @property
     def css_class(self) -> str:
