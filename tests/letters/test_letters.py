@@ -18,8 +18,9 @@ from cases.lifecycle import Status
 from letters import rendering, services
 from letters.models import ImmutableLetterError, Letter, LetterDownload, Service
 from letters.signing import verify_pdf
-from letters.tasks import generate_letter as generate_letter_task
+from letters.tasks import generate_letters_task
 from tests import factories
+from tests.letters.helpers import signed_on_decision_day
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def case(qa_user, reviewer):
 
 @pytest.fixture
 def letters(case, organization_certificate):
-    return services.generate_letters(case)
+    return signed_on_decision_day(services.generate_letters(case))
 
 
 def letter_bytes(letter: Letter) -> bytes:
@@ -166,8 +167,8 @@ def test_a_signed_letter_cannot_be_changed(letters):
 
 
 def test_the_task_is_idempotent_running_twice_gives_one_letter_per_rendition(case, organization_certificate):
-    generate_letter_task.delay(case.pk)
-    generate_letter_task.delay(case.pk)
+    generate_letters_task.delay(case.pk)
+    generate_letters_task.delay(case.pk)
     assert sorted(Letter.objects.filter(case=case).values_list("rendition", "version", "state")) == [
         ("parties", 1, "signed"),
         ("public", 1, "signed"),
@@ -176,8 +177,8 @@ def test_the_task_is_idempotent_running_twice_gives_one_letter_per_rendition(cas
 
 def test_the_task_skips_a_case_without_an_approved_determination(db, organization_certificate):
     case = factories.CaseFactory(status="determined")
-    assert generate_letter_task.delay(case.pk).get() == "not-ready"
-    assert generate_letter_task.delay(10**9).get() == "gone"
+    assert generate_letters_task.delay(case.pk).get() == "not-ready"
+    assert generate_letters_task.delay(10**9).get() == "gone"
     assert Letter.objects.count() == 0
 
 
