@@ -4,6 +4,7 @@ immutability, the task, downloads, ZIP, service, and the pages' permissions."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import subprocess
 import zipfile
@@ -73,7 +74,7 @@ def test_both_renditions_are_signed_registered_and_the_case_moves_to_letter_sign
     parties = letters[0]
     data = letter_bytes(parties)
     assert parties.size == len(data)
-    assert parties.sha256 == services.hashlib.sha256(data).hexdigest()
+    assert parties.sha256 == hashlib.sha256(data).hexdigest()
     assert parties.certificate_fingerprint == services.signing_setup().fingerprint
     assert parties.approved_by == case.determinations.get().qa_by
     assert parties.page_count >= 2
