@@ -3,13 +3,13 @@ database connection, against committed data (``transaction=True``)."""
 
 from __future__ import annotations
 
-import datetime
 import threading
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from letters import services
 from letters.models import Letter, ServiceRecipient
@@ -66,7 +66,7 @@ def test_two_simultaneous_services_on_the_same_addressee_method_and_day_are_reco
 ):
     url = reverse("letters:service", args=[letters[0].pk])
     form = {
-        "served_on": datetime.date.today().isoformat(),
+        "served_on": timezone.localdate().isoformat(),
         "recipients": "employee",
         "method_employee": "mail",
         "note": "",
