@@ -6,9 +6,9 @@ returns it (a new draft version is copied from it for the reviewer) or approves 
 edit is a new version authored by QA, so the diff shows who changed what and when). What a determination must hold
 before it is submitted is ``cases/consistency.py``.
 
-Approval asks for the letter through ``cases.hooks.request_letter``: ``cases`` never imports ``letters`` (letters →
-cases, never back); the letters app registers the letter task there when it starts, and a system check fails if
-nothing is registered.
+Approval asks for the letter through ``cases.hooks.ask_for_letters``: ``cases`` never imports ``letters`` (letters →
+cases, never back); the letters app registers its one way of asking for letters there when it starts, and a system
+check fails if nothing is registered.
 """
 
 from __future__ import annotations
@@ -410,9 +410,8 @@ def approve_determination(determination: Determination, *, by, edits: dict | Non
         state=Assignment.State.COMPLETED, ended_at=now, end_reason="Determination approved by clinical QA."
     )
     audit(by, "determination.approved", approved, case=case.case_number, version=approved.version, edited=changed)
-    case_id = case.pk
-    # robust: the approval stands even if queueing the letter fails (the broker is down): the failure is logged, and
-    # beat's sweep (letters.tasks.generate_missing_letters) makes the letter later.
-    transaction.on_commit(lambda: hooks.request_letter(case_id), robust=True)
+    # The letters app checks the case, audits the request and queues its task after the commit (robustly: the
+    # approval stands if the broker is down, and beat's sweep asks again later).
+    hooks.ask_for_letters(case, by=by)
     determination.refresh_from_db()
     return approved

@@ -982,7 +982,7 @@ def _move(case: Case, step: str, spec: DemoCase, *, users: dict, reviewer, today
         if spec.letter_waits:
             _approve_without_letter(submitted, by=qa, today=today)
         else:
-            # Queues the letter after commit (letters.tasks.generate_letter); devtools.demo.letters signs two first.
+            # Queues the letter after commit (letters.services.request_letters); devtools.demo.letters signs two first.
             approve_determination(submitted, by=qa)
     elif step == Status.WITHDRAWN:
         intake.withdraw(case, by=admin, reason=spec.note)
