@@ -20,6 +20,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from django.db import transaction
+
+from precedents.importer import import_letter
+
 REFERENCE_MTUS_CHAPTERS = (
     # DOMAIN.md's list of the MTUS chapters cited in real letters (plus the Elbow Complaints wording some letters use).
     "Chronic Pain Medical Treatment 2016",
@@ -306,10 +310,6 @@ class Measurement:
 
 def measure(letters: Path) -> Measurement:
     """Import every PDF of ``letters/pdf`` (rolled back afterwards) and compare it with ``letters/text``."""
-    from django.db import transaction
-
-    from precedents.importer import import_letter
-
     pdfs = sorted((letters / "pdf").glob("*.pdf"))
     result = Measurement(letters=len(pdfs))
     with transaction.atomic():

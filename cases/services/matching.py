@@ -23,7 +23,7 @@ from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
 from cases import clock
-from cases.lifecycle import Status
+from cases.lifecycle import ASSIGNABLE_STATES, Status
 from cases.models import Assignment, Case, Determination
 from core import roles
 from core.models import Party
@@ -375,6 +375,4 @@ def rank_reviewers(
 
 def waiting_cases() -> QuerySet:
     """The assignment queue: cases waiting for a reviewer."""
-    from cases.lifecycle import ASSIGNABLE_STATES
-
     return case_queryset().filter(status__in=ASSIGNABLE_STATES, reviewer__isnull=True)
