@@ -28,7 +28,7 @@ from core.models import OutboxEmail
 from core.notifications import queue_email
 from core.services import audit
 from reviewers.models import ReviewerProfile
-from reviewers.qualification import conflicting_parties, qualification_problems, roster
+from reviewers.qualification import conflicting_parties, qualification_problems, roster_profiles
 
 REMIND_AFTER = timedelta(hours=24)
 
@@ -61,7 +61,7 @@ def _profile(reviewer, *, lock: bool) -> ReviewerProfile:
     if lock:
         # Lock the profile row so that two offers to the same reviewer at once cannot both pass the capacity check.
         list(queryset.select_for_update().values_list("pk", flat=True))
-    profile = roster(queryset).first()
+    profile = next(iter(roster_profiles(queryset)), None)
     if profile is None:
         raise AssignmentError(
             f"{reviewer.get_full_name() or reviewer.username} has no reviewer profile on the roster.", code="no_profile"
