@@ -20,20 +20,12 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import bench_database
+
+ROOT = bench_database.ROOT
 WORK = Path(tempfile.mkdtemp(prefix="letters-bench-"))
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{WORK / 'bench.sqlite3'}")
-os.environ["PRIVATE_DIR"] = str(WORK / "private")
-os.environ["MEDIA_ROOT"] = str(WORK / "media")
-os.environ["DEBUG"] = "false"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imrportal.settings")
+bench_database.setup_django(os.environ.get("DATABASE_URL") or f"sqlite:///{WORK / 'bench.sqlite3'}", work=WORK)
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
 
 LETTERS = Path(
     os.environ.get("IMR_LETTERS_DIR", Path(__file__).resolve().parents[2] / "shared" / "imr" / "letters" / "text")
@@ -313,7 +305,7 @@ def main() -> None:
     scaling_parser.add_argument("--cases", type=int, default=30)
     scaling_parser.add_argument("--rounds", type=int, default=3)
     arguments = parser.parse_args()
-    call_command("migrate", verbosity=0)
+    bench_database.migrate()
     if arguments.command == "roundtrip":
         roundtrip()
     elif arguments.command == "sign":
