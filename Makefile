@@ -101,7 +101,7 @@ check-deploy: venv
 	ALLOWED_HOSTS=imr.example.org $(PY) manage.py check --deploy --fail-level WARNING
 
 worker: venv
-	$(VENV)/bin/celery -A imrportal worker -c 2 --pool prefork --without-gossip --without-mingle -l info
+	$(PY) -m imrportal.worker
 
 beat: venv
 	$(VENV)/bin/celery -A imrportal beat -l info --schedule var/celerybeat-schedule
