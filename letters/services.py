@@ -24,7 +24,7 @@ from django.utils import timezone
 from cases.lifecycle import Status
 from cases.models import Case, Determination
 from cases.services.intake import transition
-from core.services import audit
+from core.services import record_event
 from letters import development_ca, rendering, signing
 from letters.models import Letter, LetterDownload, Rendition, Service, ServiceRecipient
 
@@ -268,7 +268,7 @@ def _store_signed(case: Case, determination, letter: Letter, rendered, data: byt
     fresh.state = Letter.State.SIGNED
     fresh.error = ""
     fresh.save()
-    audit(
+    record_event(
         by,
         "letter.signed",
         fresh,
@@ -301,7 +301,7 @@ def request_letter(case: Case, *, by) -> None:
         raise LetterError(f"{case.case_number} is {case.get_status_display().lower()}: its letters are made already.")
     if not case.determinations.filter(state=Determination.State.APPROVED).exists():
         raise LetterError(f"{case.case_number} has no approved determination: there is no letter to make.")
-    audit(by, "letter.requested", case, case=case.case_number)
+    record_event(by, "letter.requested", case, case=case.case_number)
     transaction.on_commit(lambda: generate_letter.delay(case.pk), robust=True)
 
 
@@ -399,7 +399,7 @@ def record_service(
                 )
                 for position, delivery in enumerate(group)
             )
-            audit(
+            record_event(
                 by,
                 "letter.served",
                 letter,

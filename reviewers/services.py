@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.models import Party
-from core.services import audit, get_or_create_party
+from core.services import get_or_create_party, record_event
 from reviewers.models import Affiliation, ReviewerProfile
 
 
@@ -50,7 +50,7 @@ def declare_affiliation(
             "created_by": by,
         },
     )
-    audit(
+    record_event(
         by,
         "affiliation_declared" if declared_by_reviewer else "affiliation_recorded",
         profile,
@@ -68,7 +68,7 @@ def save_profile(profile_form, licence_formset, *, by) -> ReviewerProfile:
     profile = profile_form.save()
     licence_formset.instance = profile
     licence_formset.save()
-    audit(by, "reviewer_profile_saved", profile, changed=sorted(profile_form.changed_data))
+    record_event(by, "reviewer_profile_saved", profile, changed=sorted(profile_form.changed_data))
     return profile
 
 
@@ -78,5 +78,5 @@ def set_availability(profile: ReviewerProfile, *, away_from: date | None, away_t
         raise ValidationError({"away_to": "The last day away cannot be before the first."})
     profile.away_from, profile.away_to = away_from, away_to
     profile.save(update_fields=["away_from", "away_to", "updated_at"])
-    audit(by, "reviewer_availability_set", profile, away_from=str(away_from or ""), away_to=str(away_to or ""))
+    record_event(by, "reviewer_availability_set", profile, away_from=str(away_from or ""), away_to=str(away_to or ""))
     return profile

@@ -46,7 +46,7 @@ from cases.services import intake as services
 from core import jsonsafe
 from core.bulk import bulk_insert
 from core.models import Party
-from core.services import audit
+from core.services import record_event
 from core.text import refused_character
 
 FORMAT = "imr-case/1"
@@ -670,7 +670,7 @@ def _replace_case(case: Case, data: dict[str, Any], parties: _Parties, *, by, at
         services.record_transition(
             case, case.status, by=by, note=f"Replaced by import ({FORMAT}).", from_status=previous_status
         )
-    audit(by, "case.replaced_by_import", case)
+    record_event(by, "case.replaced_by_import", case)
     return case
 
 
