@@ -203,9 +203,9 @@ class QuantityLimit(models.Model):
     def __str__(self) -> str:
         return f"{self.source.label}: {self.treatment}" + (f" ({self.condition})" if self.condition else "")
 
-    def as_dataclass(self) -> quantity.QuantityLimit:
+    def as_rule(self) -> quantity.QuantityRule:
         """The limit as ``guidelines.quantity`` checks it (the source, and the section if any, should be selected)."""
-        return quantity.QuantityLimit(
+        return quantity.QuantityRule(
             treatment=self.treatment,
             condition=self.condition,
             min_visits=self.min_units,

@@ -8,7 +8,7 @@ from guidelines import quantity
 from guidelines.models import QuantityLimit
 
 
-def library_limits() -> list[quantity.QuantityLimit]:
+def library_limits() -> list[quantity.QuantityRule]:
     """Every quantity limit of an active source in force today, as the pure ``guidelines.quantity`` check reads them
     (one query): an administrator's edit counts at once."""
     rows = (
@@ -17,4 +17,4 @@ def library_limits() -> list[quantity.QuantityLimit]:
         .select_related("source", "section")
         .order_by("pk")
     )
-    return [row.as_dataclass() for row in rows]
+    return [row.as_rule() for row in rows]

@@ -46,10 +46,10 @@ def only_mine(findings):
     return [finding for finding in findings if finding["source"].startswith("MTUS Zorblat")]
 
 
-def test_a_limit_row_becomes_the_dataclass_the_check_uses(physical_medicine):
+def test_a_limit_row_becomes_the_rule_the_check_uses(physical_medicine):
     _, _, [myalgia, _] = physical_medicine
 
-    assert myalgia.as_dataclass() == quantity.QuantityLimit(
+    assert myalgia.as_rule() == quantity.QuantityRule(
         treatment="physical medicine",
         condition="myalgia and myositis, unspecified",
         min_visits=9,
