@@ -93,6 +93,7 @@ seed: migrate
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
 # A production-like configuration must pass Django's deployment checks with no warnings.

@@ -20,7 +20,7 @@ def bulk_insert(objs: Sequence[models.Model]) -> list[models.Model]:
         return objs
     model = type(objs[0])
     if connection.vendor != "postgresql":
-        return model.objects.bulk_create(objs)
+        return model._default_manager.bulk_create(objs)
     meta = model._meta
     fields = list(meta.concrete_fields)
     quote = connection.ops.quote_name
@@ -31,7 +31,7 @@ def bulk_insert(objs: Sequence[models.Model]) -> list[models.Model]:
         )
         for obj, (key,) in zip(objs, cursor.fetchall(), strict=True):
             setattr(obj, meta.pk.attname, key)
-        columns = ", ".join(quote(field.column) for field in fields)
+        columns = ", ".join(quote(field.column) for field in fields)  # type: ignore[arg-type]  # concrete: has a column
         with (
             connection.wrap_database_errors,
             cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy,

@@ -140,7 +140,7 @@ def reference(text: str) -> dict[str, Any]:
     # Items: cut the issues section at every "Claims Administrator guideline:"; the heading of an item is the text
     # after the previous rationale's last "... medically necessary." sentence (or after "set forth below:").
     pieces = issues.split(" Claims Administrator guideline:")
-    items = []
+    items: list[dict[str, Any]] = []
     previous_tail = pieces[0]
     for number, piece in enumerate(pieces[1:], start=1):
         # The heading is the last sentence; a modified request's heading, from its "... was the original request."

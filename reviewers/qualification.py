@@ -125,7 +125,7 @@ def roster_profiles(queryset: QuerySet | None = None) -> list[ReviewerProfile]:
     if queryset is None:
         queryset = ReviewerProfile.objects.filter(user__groups__name=roles.REVIEWER).distinct()
     profiles = list(queryset.select_related("user"))
-    chosen = queryset.values("pk")
+    chosen = queryset.values_list("pk", flat=True)
     licences: dict[int, list] = defaultdict(list)
     for licence in Licence.objects.filter(profile__in=chosen).order_by("profile", "state"):
         licences[licence.profile_id].append(licence)
