@@ -260,7 +260,7 @@ def basis_from_citations(citations: list[Citation]) -> Basis:
             if version.name not in entry.sections:
                 entry.sections.append(version.name)
         else:
-            non_mtus.append(citation.text or f"{version.source_label}, {version.name}")
+            non_mtus.append(citation.text or (f"{version.source_label}, {version.name}" if version else ""))
     return Basis(mtus=list(chapters.values()), non_mtus=non_mtus)
 
 

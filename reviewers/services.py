@@ -33,6 +33,7 @@ def declare_affiliation(
     if since and until and until < since:
         raise ValidationError({"until": "The tie cannot end before it began."})
     party = get_or_create_party(kind, name)
+    assert party is not None  # the name is not blank (checked above)
     affiliation, created = Affiliation.objects.update_or_create(
         profile=profile,
         party=party,
