@@ -15,7 +15,6 @@ from accounts.views import locked_out
 from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
 from core.context_processors import portal
-from guidelines.quantity_check import check_item
 from guidelines.services import basis_from_citations, cite, cite_non_mtus
 from letters.models import PrivateLetterStorage
 from letters.rendering import published_differences
@@ -41,4 +40,3 @@ cite
 cite_non_mtus
 basis_from_citations
 published_differences
-check_item

@@ -188,6 +188,10 @@ else:
     STORAGES["letters"] = {"BACKEND": "letters.models.PrivateLetterStorage"}
 # -- end storage --
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The web workers collect each request's reference cycles after its response and freeze what their warm-up loaded
+# (imrportal/wsgi.py, which reads this setting). IMR_GC_AFTER_REQUEST=false turns it off.
+IMR_GC_AFTER_REQUEST = env_bool("IMR_GC_AFTER_REQUEST", True)
+
 # A request body other than its files (an autosave is at most a summary and 21 rationales of 50,000 characters).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 CASE_DOCUMENT_MAX_BYTES = env_int("CASE_DOCUMENT_MAX_BYTES", 25 * 1024 * 1024)
