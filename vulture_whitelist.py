@@ -38,3 +38,6 @@ cite_non_mtus
 basis_from_citations
 published_differences
 check_item
+
+# core.adminsite.PortalAdminConfig.default_site names it by its dotted path (Django imports it).
+PortalAdminSite
