@@ -13,6 +13,7 @@ from accounts.middleware import (
 from accounts.views import locked_out
 from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
+from core.adminsite import PortalAdminSite
 from core.context_processors import portal
 from guidelines.quantity_check import check_item
 from guidelines.services import basis_from_citations, cite, cite_non_mtus
@@ -39,5 +40,4 @@ basis_from_citations
 published_differences
 check_item
 
-# core.adminsite.PortalAdminConfig.default_site names it by its dotted path (Django imports it).
-PortalAdminSite
+PortalAdminSite  # core.adminsite.PortalAdminConfig.default_site, by dotted path
