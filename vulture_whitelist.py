@@ -15,6 +15,7 @@ from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
 from core.adminsite import PortalAdminSite
 from core.context_processors import portal
+from core.middleware import RefuseNulInFormsMiddleware
 from guidelines.quantity_check import check_item
 from guidelines.services import basis_from_citations, cite, cite_non_mtus
 from letters.models import PrivateLetterStorage
@@ -40,4 +41,5 @@ basis_from_citations
 published_differences
 check_item
 
+RefuseNulInFormsMiddleware  # settings.MIDDLEWARE
 PortalAdminSite  # core.adminsite.PortalAdminConfig.default_site, by dotted path

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.SecurityHeadersMiddleware",
+    "core.middleware.RefuseNulInFormsMiddleware",  # 400 for a NUL in any posted field (after the headers: it gets them)
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     # Last: turns a lock-out signalled during authentication into the lock-out page.
