@@ -19,7 +19,7 @@ from django.apps import apps
 from django.db import models
 from django.urls import reverse
 
-from cases.models import Case
+from cases.models import Case, CaseDocument
 from core.text import refused_character
 from reviewers.models import ReviewerProfile
 from tests import factories
@@ -491,6 +491,25 @@ def test_a_path_in_an_uploaded_files_name_is_not_kept(client, admin_user):
     document = case.documents.get()
     assert "/" not in document.original_name and ".." not in document.file.name
     assert document.original_name == "passwd.pdf"
+
+
+def test_a_pdf_with_a_300_character_name_and_no_title_is_stored_with_the_name_cut_to_fit(client, admin_user):
+    case = factories.CaseFactory(status="received")
+    client.force_login(admin_user)
+    upload = io.BytesIO(factories.small_pdf(marker="long name"))
+    upload.name = "Progress report " + "x" * 280 + ".pdf"
+
+    response = client.post(
+        reverse("cases:document_upload", args=[case.case_number]),
+        {"kind": "medical_records", "file": upload, "title": "", "author": ""},
+    )
+
+    assert response.status_code == 302
+    document = case.documents.get()
+    assert document.title == ("Progress report " + "x" * 280)[:200]
+    assert len(document.original_name) == 255 and document.original_name.endswith("x.pdf")
+    assert len(document.file.name) <= CaseDocument._meta.get_field("file").max_length
+    assert document.file.name.endswith(".pdf")
 
 
 @pytest.mark.parametrize("name", list(BAD_UPLOADS))
