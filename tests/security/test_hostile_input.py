@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from cases.models import Case, CaseDocument
 from core.text import refused_character
+from guidelines.models import GuidelineSource
 from reviewers.models import ReviewerProfile
 from tests import factories
 
@@ -609,3 +610,21 @@ def test_an_import_refuses_texts_a_letter_cannot_show_with_their_paths(client, a
         "as typed",
     ]
     assert Case.objects.count() == 0
+
+
+def test_a_library_import_refuses_texts_a_letter_cannot_show_with_their_paths(client, admin_user):
+    source = {"key": "t-hostile", "family": "ODG", "chapter": "Shoulder\u202e"}
+    source["sections"] = [{"name": "Physical therapy", "recommendation": "Recommended\x07"}]
+    upload = io.BytesIO(json.dumps({"format": "imr-guidelines/1", "sources": [source]}).encode())
+    upload.name = "library.json"
+    client.force_login(admin_user)
+
+    response = client.post(reverse("guidelines:import"), {"file": upload})
+
+    assert response.status_code == 200
+    assert response.context["errors"] == [
+        "$.sources[0].chapter: character 9 is U+202E (right-to-left override), which a letter cannot show as typed",
+        "$.sources[0].sections[0].recommendation: character 12 is U+0007 (a control character), which a letter "
+        "cannot show as typed",
+    ]
+    assert GuidelineSource.objects.filter(key="t-hostile").count() == 0
