@@ -4,6 +4,7 @@ Django reaches much by name (settings strings, templates); pyproject's ``[tool.v
 (admin options, form hooks, commands, decorators of routed views). What is left is listed here.
 """
 
+from accounts.lockout import PortalLockoutHandler
 from accounts.middleware import (
     IdleSessionMiddleware,
     RefuseNulMiddleware,
@@ -28,6 +29,9 @@ RefuseNulMiddleware  # settings.MIDDLEWARE
 SecurityHeadersMiddleware  # settings.MIDDLEWARE
 SecondFactorMiddleware  # settings.MIDDLEWARE
 locked_out  # settings.AXES_LOCKOUT_CALLABLE
+PortalLockoutHandler  # settings.AXES_HANDLER
+PortalLockoutHandler.get_failures  # called by django-axes's handler API
+PortalLockoutHandler.reset_user_attempts  # called by django-axes after a successful log-in
 PrivateLetterStorage  # settings.STORAGES["letters"], by dotted path
 ReviewerProfileAdmin.save_formset  # Django admin hook
 # Public API of their modules used by tests and tools, not by a view: each is the reference the tests check the
