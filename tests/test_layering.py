@@ -38,11 +38,8 @@ KNOWN_OFFENDERS = {
     "cases/migrations/0005_document_page_texts.py:8: cases.services.intake",
     # TODO(merge): owned by helper rules (cases/services/intake.py split)
     "cases/services/intake.py:134: cases",
-    "cases/services/intake.py:379: core.models",
-    "cases/services/intake.py:380: core.services",
-    # TODO(merge): owned by helper input
-    "core/admin.py:57: core.tasks",
-    "core/notifications.py:129: core.tasks",
+    "cases/services/intake.py:380: core.models",
+    "cases/services/intake.py:381: core.services",
 }
 
 
