@@ -15,12 +15,13 @@ from cases.models import RecordsDocument
 from cases.permissions import visible_cases
 from cases.services import records
 from core.permissions import permission_required
-from letters import pdf, services
+from letters import pdf
+from letters.services.signer import sign_rendered, signer_name, signing_setup
 
 
 def late_records_pdf_bytes(rows: list[records.LateRow], *, by_name: str) -> bytes:
     """The report rendered as tagged PDF/A and signed by the organization (a visible field over its signature)."""
-    setup = services.signing_setup()
+    setup = signing_setup()
     html = render_to_string(
         "letters/late_records_report.html",
         {
@@ -29,13 +30,13 @@ def late_records_pdf_bytes(rows: list[records.LateRow], *, by_name: str) -> byte
             "per_administrator": records.late_by_claims_administrator(rows),
             "organization_name": settings.IMR_ORGANIZATION_NAME,
             "organization_address": settings.IMR_ORGANIZATION_ADDRESS,
-            "signer": services.signer_name(),
+            "signer": signer_name(),
             "prepared_by": by_name,
             "prepared_at": timezone.localtime(),
         },
     )
     rendered = pdf.render_pdf(html, base_url=str(settings.BASE_DIR), pdf_variant=setup.pdf_variant)
-    return services.sign_rendered(rendered, setup=setup)
+    return sign_rendered(rendered, setup=setup)
 
 
 @permission_required("cases.edit_intake")
