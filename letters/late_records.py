@@ -43,7 +43,7 @@ def late_records_pdf_bytes(rows: list[records.LateRow], *, by_name: str) -> byte
 def late_records_pdf(request: HttpRequest) -> HttpResponse:
     rows = records.late_records(visible_cases(request.user))
     log.record(request, object_type="late_records_report", cases=len(rows), format="pdf")
-    data = late_records_pdf_bytes(rows, by_name=request.user.get_full_name() or request.user.get_username())
+    data = late_records_pdf_bytes(rows, by_name=request.user.get_username())
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="late-records-{timezone.localdate():%Y-%m-%d}.pdf"'
     response["Cache-Control"] = "private, no-store"
