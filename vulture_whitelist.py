@@ -15,8 +15,9 @@ from accounts.views import locked_out
 from cases.clock_models import CaseClock
 from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
+from core.adminsite import PortalAdminSite
 from core.context_processors import portal
-from guidelines.quantity_check import check_item
+from core.middleware import RefuseNulInFormsMiddleware
 from guidelines.services import basis_from_citations, cite, cite_non_mtus
 from letters.models import PrivateLetterStorage
 from letters.rendering import published_differences
@@ -42,6 +43,8 @@ cite
 cite_non_mtus
 basis_from_citations
 published_differences
-check_item
 CaseClock.age_since_application  # the two ages of the case page and the case list (templates)
 CaseClock.age_since_records  # idem
+
+RefuseNulInFormsMiddleware  # settings.MIDDLEWARE
+PortalAdminSite  # core.adminsite.PortalAdminConfig.default_site, by dotted path

@@ -4,6 +4,10 @@
 Imported by ``cases.models`` (the app's models module), so Django finds them; they point at the case by name.
 """
 
+import dataclasses
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -53,6 +57,15 @@ class CaseClock(models.Model):
         }
     )
 
+    if TYPE_CHECKING:  # what the concrete model (Case) brings, which these methods read
+        status: str
+        decision_date: date | None
+        appeals: Any
+        records_checklist: Any
+
+        @property
+        def is_decided(self) -> bool: ...
+
     class Meta:
         abstract = True
 
@@ -68,15 +81,18 @@ class CaseClock(models.Model):
 
     @property
     def clock(self) -> clock.ClockState:
+        """The clock's state, with both ages (every list's badge shows them in its title)."""
+        ages = (self.age_since_application(), self.age_since_records())
         if self.is_decided and self.due_date is None and self.decision_date is not None:
-            return clock.ClockState("decided", f"Decided {self.decision_date:%m/%d/%Y}", None, None)
-        return clock.clock_state(
+            return clock.ClockState("decided", f"Decided {self.decision_date:%m/%d/%Y}", None, None, ages)
+        state = clock.clock_state(
             priority=self.track,
             due=self.due_date,
             decided_on=self.decision_date if self.is_decided else None,
             # A case just received has no clock yet (eligibility comes first): shown as not started, not stopped.
             running=self.status in CLOCK_RUNNING_STATES or self.status == Status.RECEIVED,
         )
+        return dataclasses.replace(state, ages=ages)
 
     @property
     def records_due_date(self):

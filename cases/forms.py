@@ -169,13 +169,14 @@ class CaseForm(PrintableTextFormMixin, forms.ModelForm):
 class DisputedItemForm(PrintableTextFormMixin, forms.ModelForm):
     class Meta:
         model = DisputedItem
-        fields = ["description", "category", "ur_outcome", "original_request", "authorized"]
+        fields = ["description", "category", "ur_outcome", "original_request", "authorized", "kind"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "original_request": forms.Textarea(attrs={"rows": 2}),
             "authorized": forms.Textarea(attrs={"rows": 2}),
         }
-        labels = {"description": "Disputed item (as requested)"}
+        labels = {"description": "Disputed item (as requested)", "kind": "Dispute kind (for the clock)"}
+        help_texts = {"kind": "Empty: the portal decides from the category and the MTUS Drug List."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -219,6 +220,18 @@ class DocumentForm(PrintableTextFormMixin, forms.Form):
         self.helper.layout = Layout(
             Row(Column("kind"), Column("file")), Row(Column("title"), Column("author"), Column("document_date"))
         )
+
+
+class ReasonForm(PrintableTextFormMixin, forms.Form):
+    """Why a reviewer declines an offer or an administrator reassigns a case (the services refuse a blank one)."""
+
+    reason = forms.CharField(max_length=2000, required=False)
+
+    def reason_or_error(self) -> str:
+        """The reason, or ``ValidationError`` saying what is wrong with it, for the views' message."""
+        if not self.is_valid():
+            raise ValidationError("Reason: " + " ".join(str(error) for error in self.errors["reason"]), code="reason")
+        return self.cleaned_data["reason"]
 
 
 class TransitionForm(PrintableTextFormMixin, forms.Form):

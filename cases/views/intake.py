@@ -13,7 +13,7 @@ from cases.forms import CaseFilterForm, CaseForm, DocumentForm, ItemFormSet, Tra
 from cases.lifecycle import Status
 from cases.models import Case
 from cases.permissions import case_view
-from cases.services import intake, notices
+from cases.services import intake, notices, tracks
 from cases.views import clock
 from core.permissions import allowed, permission_required
 
@@ -113,6 +113,7 @@ def _intake(request: HttpRequest, case: Case | None) -> HttpResponse:
                 }
             try:
                 saved = intake.save_intake(form, formset, by=request.user, document=document)
+                tracks.refresh_track(saved)  # the items may have changed the track (cases.clock)
             except ValidationError as error:
                 document_form.add_error("file", error.messages)
             else:

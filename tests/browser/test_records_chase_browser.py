@@ -1,6 +1,6 @@
 """The records chase in real Chromium: the records asked for through the case page, the checklist filled over days,
 a reminder before the due date, the records late (the late notice, the days late), the late-records report
-downloaded, and the review clock starting the day the last document is in."""
+downloaded (CSV and signed PDF), and the review clock starting the day the last document is in."""
 
 import csv
 import datetime
@@ -13,6 +13,8 @@ from django.utils import timezone
 from cases.models import Case
 from cases.services import intake, reminders
 from core.models import OutboxEmail, Party
+from letters import services
+from letters.signing import verify_pdf
 from tests.conftest import log_in
 from tests.factories import CaseFactory, PartyFactory
 
@@ -70,6 +72,11 @@ def test_the_records_are_chased_reported_late_and_start_the_clock_when_complete(
     assert [(row["case_number"], row["days_late"], row["treating_reports_from"]) for row in rows] == [
         (case.case_number, "2", "Dr. Lee")
     ]
+
+    with page.expect_download() as signed_info:
+        page.locator("#late-records-pdf").click()
+    signed = Path(signed_info.value.path()).read_bytes()
+    assert verify_pdf(signed, services.signing_setup().trust_roots).authentic is True
 
     # Today the last three documents arrive: the records are complete and the 30-day clock starts today.
     page.goto(case.get_absolute_url())

@@ -55,3 +55,10 @@ def test_the_case_page_states_the_track_its_rule_and_both_ages(admin_client):
     assert '<dd class="col-sm-7" id="age-application">9</dd>' in content
     assert '<dd class="col-sm-7" id="age-records">2</dd>' in content
     assert "Formulary drug dispute: due 5 working days" in content
+
+
+def test_every_lists_clock_badge_is_titled_with_the_due_date_and_both_ages(admin_client):
+    case = _case("CM26-0000007", received_days_ago=9, records_days_ago=2)
+    content = admin_client.get(reverse("cases:list")).content.decode()
+    title = f"Due {case.due_date:%m/%d/%Y}; 9 days since the application, 2 days since records complete"
+    assert f'title="{title}"' in content

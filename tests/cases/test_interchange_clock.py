@@ -5,11 +5,11 @@ clock"); an exported document, clock included, imports again."""
 import copy
 
 import pytest
-from django.core.management import call_command
 
 from cases.interchange import export_document, import_document
 from cases.models import Case
 from tests.cases.test_interchange import open_case
+from tests.cases.test_tracks import load_starter_list
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,7 @@ CASES = [
 
 @pytest.fixture
 def imported(db):
-    call_command("import_drug_list", "--starter")
+    load_starter_list()
     import_document({"format": "imr-case/1", "cases": [copy.deepcopy(case) for case, _ in CASES]})
 
 

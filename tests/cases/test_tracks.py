@@ -1,23 +1,40 @@
 """A case's track from its items and the MTUS Drug List, set by the administrator, converted to expedited."""
 
 import datetime
+import json
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.urls import reverse
 
 from cases.models import Case, CaseTransition
 from cases.services import tracks
 from core.models import OutboxEmail
+from guidelines.models import Synonym
+from tests.cases.test_intake import intake_data
 from tests.factories import CaseFactory, DisputedItemFactory, case_in_review
 
 pytestmark = pytest.mark.django_db
+SHIPPED = Path(__file__).resolve().parents[2] / "guidelines" / "data"
 D = datetime.date
+
+
+def load_starter_list() -> None:
+    """The starter MTUS Drug List, and the synonym table (brand names) that a transactional test elsewhere in the
+    session may have emptied since its data migration seeded it."""
+    if not Synonym.objects.exists():
+        entries = json.loads((SHIPPED / "synonyms.json").read_text(encoding="utf-8"))["synonyms"]
+        Synonym.objects.bulk_create(
+            Synonym(term=entry["term"], expansions="\n".join(entry["expansions"])) for entry in entries
+        )
+    call_command("import_drug_list", "--starter")
 
 
 @pytest.fixture
 def starter_list(db):
-    call_command("import_drug_list", "--starter")
+    load_starter_list()
 
 
 def _case_with(*items, **fields):
@@ -110,3 +127,27 @@ def test_the_drug_list_imports_the_state_spreadsheet_columns_and_refuses_a_bad_r
 
     with pytest.raises(CommandError, match='line 2: "Exempt / Non-Exempt" must be Exempt or Non-Exempt, not "maybe"'):
         call_command("import_drug_list", str(bad), "--list-version", "2026-01", "--effective", "2026-01-01")
+
+
+def test_a_drug_entered_at_intake_puts_the_case_on_the_formulary_track(admin_client, starter_list):
+    # Received in 2026: the starter list (effective 1/1/2026) is in force. (In 2014 no list was: standard.)
+    data = intake_data(
+        application_received="2026-11-02",
+        ur_determination_date="2026-10-30",
+        **{"items-0-description": "Norco 10/325 mg #90", "items-0-category": "Pharmaceuticals"},
+    )
+    admin_client.post(reverse("cases:create"), data)
+    case = Case.objects.get()
+    assert (case.track, case.has_formulary_items, case.items.get().kind) == ("formulary", True, "")
+
+
+def test_the_administrator_marks_an_unlisted_drug_as_a_formulary_dispute_at_intake(admin_client):
+    data = intake_data(
+        **{
+            "items-0-description": "Compounded ketoprofen cream",
+            "items-0-category": "Pharmaceuticals",
+            "items-0-kind": "formulary_drug",
+        }
+    )
+    admin_client.post(reverse("cases:create"), data)
+    assert Case.objects.get().track == "formulary"
