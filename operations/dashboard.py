@@ -4,6 +4,8 @@ workload and timeliness, QA returns."""
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Sum
@@ -26,7 +28,7 @@ def _reviewer_label(user, *, names: bool) -> str:
     return (user.get_full_name() or user.get_username()) if names else f"Reviewer #{user.pk}"
 
 
-def queue_by_state(queue: list[dict]) -> Section:
+def queue_by_state(queue: Sequence[Mapping[str, Any]]) -> Section:
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for row in queue:
         totals[row["status"]][row["track"]] += row["count"]
@@ -39,7 +41,7 @@ def queue_by_state(queue: list[dict]) -> Section:
     return section.chart_from_columns("bar", stacked=True)
 
 
-def falling_due(queue: list[dict], today: datetime.date) -> Section:
+def falling_due(queue: Sequence[Mapping[str, Any]], today: datetime.date) -> Section:
     days = [today + datetime.timedelta(days=offset) for offset in range(DUE_DAYS + 1)]
     counts: dict[tuple, int] = defaultdict(int)
     for row in queue:
@@ -50,7 +52,7 @@ def falling_due(queue: list[dict], today: datetime.date) -> Section:
     return section.chart_from_columns("bar", stacked=True)
 
 
-def overdue_and_at_risk(queue: list[dict], today: datetime.date) -> Section:
+def overdue_and_at_risk(queue: Sequence[Mapping[str, Any]], today: datetime.date) -> Section:
     counts: dict[tuple, int] = defaultdict(int)
     for row in queue:
         if row["status"] not in CLOCK_RUNNING_STATES:
@@ -82,9 +84,7 @@ def records_outstanding(today: datetime.date) -> Section:
     rows = [[name, late[name], waiting[name], late[name] + waiting[name]] for name in names]
     columns = ["Claims administrator", "Late", "Not yet due", "All"]
     section = Section("records", "Records outstanding by claims administrator", columns, rows)
-    section.chart_from_columns("bar", stacked=True)
-    section.chart["datasets"] = section.chart["datasets"][:2]
-    return section
+    return section.chart_from_columns("bar", stacked=True, datasets=2)
 
 
 def _weeks(today: datetime.date) -> list[datetime.date]:
@@ -114,8 +114,7 @@ def weekly_figures(today: datetime.date) -> tuple[Section, Section]:
         reviewed, returned = counts.get((week, "qa_reviewed"), 0), counts.get((week, "qa_returned"), 0)
         qa_rows.append([f"{week:%m/%d}", reviewed, returned, round(100 * returned / reviewed, 1) if reviewed else 0])
     qa = Section("qa", "QA returns per week", ["Week of", "Reviewed by QA", "Returned", "Returned (%)"], qa_rows)
-    qa.chart_from_columns("bar")
-    qa.chart["datasets"] = qa.chart["datasets"][:2]
+    qa.chart_from_columns("bar", datasets=2)
     return throughput, qa
 
 
@@ -144,7 +143,7 @@ def age_distribution(today: datetime.date) -> Section:
     return Section("ages", "The two ages of the cases decided, per week", columns, table).chart_from_columns("line")
 
 
-def reviewers(queue: list[dict], today: datetime.date, *, names: bool) -> Section:
+def reviewers(queue: Sequence[Mapping[str, Any]], today: datetime.date, *, names: bool) -> Section:
     """Open cases with each reviewer, and their determinations on time and late over the last 12 weeks."""
     open_cases: dict[int, int] = defaultdict(int)
     for row in queue:
@@ -169,9 +168,7 @@ def reviewers(queue: list[dict], today: datetime.date, *, names: bool) -> Sectio
         label = _reviewer_label(users.get(reviewer_id), names=names)
         rows.append([label, open_cases[reviewer_id], on_time, late, share])
     columns = ["Reviewer", "Open cases", "Decided on time (12 weeks)", "Decided late (12 weeks)", "On time (%)"]
-    section = Section("reviewers", "Reviewer workload and timeliness", columns, rows).chart_from_columns("bar")
-    section.chart["datasets"] = section.chart["datasets"][:3]
-    return section
+    return Section("reviewers", "Reviewer workload and timeliness", columns, rows).chart_from_columns("bar", datasets=3)
 
 
 def dashboard(today: datetime.date, *, names: bool) -> list[Section]:

@@ -2,7 +2,7 @@
 look than read, the chart drawn from the same rows (``static/js/operations-charts.js`` reads ``chart``)."""
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse
@@ -19,15 +19,27 @@ class Section:
     note: str = ""
     extra: dict = field(default_factory=dict)
 
-    def chart_from_columns(self, kind: str, *, first: int = 1, stacked: bool = False) -> "Section":
-        """Chart the columns from ``first`` on against the first column (the labels)."""
+    def chart_from_columns(
+        self,
+        kind: str,
+        *,
+        stacked: bool = False,
+        datasets: int | None = None,
+        horizontal: bool = False,
+        points: int | None = None,
+        label: Callable[[str], str] = str,
+    ) -> "Section":
+        """Chart the columns after the first (the first ``datasets`` of them) against the first column (the labels):
+        the first ``points`` rows, each label passed through ``label``."""
+        rows = self.rows[:points]
         self.chart = {
             "type": kind,
             "stacked": stacked,
-            "labels": [str(row[0]) for row in self.rows],
+            "horizontal": horizontal,
+            "labels": [label(str(row[0])) for row in rows],
             "datasets": [
-                {"label": column, "data": [row[index] for row in self.rows]}
-                for index, column in enumerate(self.columns[first:], start=first)
+                {"label": column, "data": [row[index] for row in rows]}
+                for index, column in enumerate(self.columns[1:][:datasets], start=1)
             ],
         }
         return self
@@ -42,7 +54,8 @@ def percentile(histogram: Iterable[tuple[int, int]], fraction: float) -> float |
         return None
     position = fraction * (total - 1)
     lower_rank, upper_rank = int(position), min(int(position) + 1, total - 1)
-    lower = upper = None
+    lower: int | None = None
+    upper: int | None = None
     seen = 0
     for value, count in points:
         if lower is None and lower_rank < seen + count:
@@ -51,6 +64,7 @@ def percentile(histogram: Iterable[tuple[int, int]], fraction: float) -> float |
             upper = value
             break
         seen += count
+    assert lower is not None and upper is not None  # both ranks are below ``total``
     return round(lower + (upper - lower) * (position - lower_rank), 1)
 
 

@@ -53,13 +53,8 @@ def _outcome_sections(tables: dict[str, list[list]]) -> list[Section]:
     for dimension, rows in tables.items():
         section = Section(dimension, f"By {report.DIMENSIONS[dimension].lower()}", report.OUTCOME_COLUMNS, rows)
         section.columns = [report.DIMENSIONS[dimension]] + report.OUTCOME_COLUMNS[1:]
-        section.chart_from_columns("bar", stacked=True)
-        section.chart["horizontal"] = True
-        section.chart["datasets"] = section.chart["datasets"][:2]
         # The chart shows the 15 with most decisions, the page's table the 50 first; the CSV has them all.
-        section.chart["labels"] = [_short(label) for label in section.chart["labels"][:15]]
-        for dataset in section.chart["datasets"]:
-            dataset["data"] = dataset["data"][:15]
+        section.chart_from_columns("bar", stacked=True, datasets=2, horizontal=True, points=15, label=_short)
         if len(rows) > PAGE_ROWS:
             section.note = f"The {PAGE_ROWS} with most decisions of {len(rows)}; all of them are in the CSV."
         sections.append(section)
