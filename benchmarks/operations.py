@@ -26,6 +26,26 @@ sys.path.insert(0, str(ROOT))
 DATABASE = "imr_bench_operations"
 
 
+def write_cost(connection, rounds: int = 100) -> str:
+    """What the triggers add to a write: a decided case's credentials changed (its two days recomputed), with the
+    operations triggers on and off, in turn; medians in ms."""
+    from cases.models import Case
+
+    ids = list(Case.objects.filter(status="served").values_list("pk", flat=True)[:rounds])
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for index, pk in enumerate(ids):
+        for enabled in (True, False):
+            with connection.cursor() as cursor:
+                state = "ENABLE" if enabled else "DISABLE"
+                cursor.execute(f"ALTER TABLE cases_case {state} TRIGGER operations_case_update")
+            started = time.perf_counter()
+            Case.objects.filter(pk=pk).update(reviewer_credentials={"certifications": [f"Bench {index} {enabled}"]})
+            times[enabled].append((time.perf_counter() - started) * 1000)
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE cases_case ENABLE TRIGGER operations_case_update")
+    return f"{statistics.median(times[True]):.1f} ms with the triggers, {statistics.median(times[False]):.1f} without"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=2000)
@@ -81,6 +101,7 @@ def main() -> None:
             times.append((time.perf_counter() - started) * 1000)
         p95 = statistics.quantiles(times, n=20, method="inclusive")[-1]
         print(f"| {name} | {len(queries)} | {statistics.median(times):.1f} | {p95:.1f} |")
+    print(f"| a decided case's update (one statement): {write_cost(connection)} |")
     started = time.perf_counter()
     call_command("imr_report", "--from", "2026-01-01", "--to", "2026-12-31", stdout=io.StringIO())
     print(f"| imr_report (a year, with start-up of the command) | | {(time.perf_counter() - started) * 1000:.1f} | |")

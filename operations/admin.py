@@ -3,13 +3,18 @@
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdminMixin
-from operations.models import DailyAge, DailyFigure, DailyOutcome, QueueCount, RecordsAwaited
+from operations.models import DailyAge, DailyFigure, DailyOutcome, QueueCount, RecordsAwaited, ReviewerLoad
 
 
 @admin.register(QueueCount)
 class QueueCountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["status", "track", "due_date", "reviewer_id", "count"]
+    list_display = ["status", "track", "due_date", "count"]
     list_filter = ["status", "track"]
+
+
+@admin.register(ReviewerLoad)
+class ReviewerLoadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["reviewer_id", "status", "count"]
 
 
 @admin.register(RecordsAwaited)

@@ -14,12 +14,11 @@ from django.db.models.functions import TruncWeek
 from cases import clock
 from cases.clock import Track
 from cases.lifecycle import CLOCK_RUNNING_STATES, Status
-from operations.models import DailyAge, DailyFigure, QueueCount, RecordsAwaited
+from operations.models import DailyAge, DailyFigure, QueueCount, RecordsAwaited, ReviewerLoad
 from operations.sections import Section, ages
 
 WEEKS = 12
 DUE_DAYS = 7
-IN_HANDS_OF_REVIEWER = (Status.ASSIGNED, Status.IN_REVIEW, Status.QA)
 
 
 def _reviewer_label(user, *, names: bool) -> str:
@@ -143,12 +142,11 @@ def age_distribution(today: datetime.date) -> Section:
     return Section("ages", "The two ages of the cases decided, per week", columns, table).chart_from_columns("line")
 
 
-def reviewers(queue: Sequence[Mapping[str, Any]], today: datetime.date, *, names: bool) -> Section:
+def reviewers(today: datetime.date, *, names: bool) -> Section:
     """Open cases with each reviewer, and their determinations on time and late over the last 12 weeks."""
     open_cases: dict[int, int] = defaultdict(int)
-    for row in queue:
-        if row["reviewer"] is not None and row["status"] in IN_HANDS_OF_REVIEWER:
-            open_cases[row["reviewer"]] += row["count"]
+    for reviewer_id, count in ReviewerLoad.objects.filter(count__gt=0).values_list("reviewer", "count"):
+        open_cases[reviewer_id] += count
     decided = (
         DailyFigure.objects.filter(
             historical=False, day__gte=_weeks(today)[0], figure__in=["reviewer_on_time", "reviewer_late"]
@@ -172,7 +170,7 @@ def reviewers(queue: Sequence[Mapping[str, Any]], today: datetime.date, *, names
 
 
 def dashboard(today: datetime.date, *, names: bool) -> list[Section]:
-    queue = list(QueueCount.objects.filter(count__gt=0).values("status", "track", "due_date", "reviewer", "count"))
+    queue = list(QueueCount.objects.filter(count__gt=0).values("status", "track", "due_date", "count"))
     throughput, qa = weekly_figures(today)
     return [
         queue_by_state(queue),
@@ -181,6 +179,6 @@ def dashboard(today: datetime.date, *, names: bool) -> list[Section]:
         records_outstanding(today),
         throughput,
         age_distribution(today),
-        reviewers(queue, today, names=names),
+        reviewers(today, names=names),
         qa,
     ]

@@ -21,25 +21,38 @@ from cases.lifecycle import Status
 
 
 class QueueCount(models.Model):
-    """How many open cases are in a state, on a track, due on a day, with a reviewer (empty: none yet)."""
+    """How many open cases are in a state, on a track, due on a day (empty: the clock has not started)."""
 
     status = models.CharField(max_length=32, choices=Status.choices)
     track = models.CharField(max_length=16, choices=Track.choices)
     due_date = models.DateField(null=True)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
     count = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["status", "track", "due_date", "reviewer"], name="queue_count_key", nulls_distinct=False
+                fields=["status", "track", "due_date"], name="queue_count_key", nulls_distinct=False
             )
         ]
 
     def __str__(self) -> str:
         return f"{self.status}/{self.track}/{self.due_date}: {self.count}"
+
+
+class ReviewerLoad(models.Model):
+    """How many cases are with a reviewer (offered, in review, in QA), per state."""
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    status = models.CharField(max_length=32, choices=Status.choices)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["reviewer", "status"], name="reviewer_load_key")]
+
+    def __str__(self) -> str:
+        return f"reviewer #{self.reviewer_id} {self.status}: {self.count}"
 
 
 class RecordsAwaited(models.Model):
@@ -101,7 +114,8 @@ class DailyOutcome(models.Model):
     overturned = models.BigIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["dimension", "day"], name="daily_outcome_day")]
+        # Day first: a recompute deletes whole days, a page reads a range of days.
+        indexes = [models.Index(fields=["day", "dimension"], name="daily_outcome_day")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.dimension}={self.key}: {self.upheld}/{self.overturned}"
@@ -118,7 +132,7 @@ class DailyAge(models.Model):
     count = models.BigIntegerField(default=0)
 
     class Meta:
-        indexes = [models.Index(fields=["measure", "day"], name="daily_age_day")]
+        indexes = [models.Index(fields=["day", "measure"], name="daily_age_day")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.measure} {self.days}d: {self.count}"

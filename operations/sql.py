@@ -30,6 +30,7 @@ def _in(values) -> str:
 OPEN_STATES = _in(_OPEN)
 BEFORE_DECISION = _in(_BEFORE_DECISION)
 DECIDED = _in(DECIDED_STATES)
+WITH_REVIEWER = _in({Status.ASSIGNED, Status.IN_REVIEW, Status.QA})
 
 # The columns whose change can change a figure: an update touching none of them recomputes nothing.
 _FIGURE_COLUMNS = [
@@ -57,13 +58,20 @@ def _row(alias: str) -> str:
 
 def _queue_delta(changes: str) -> str:
     return f"""
-    INSERT INTO operations_queuecount (status, track, due_date, reviewer_id, count)
-    SELECT status, track, due_date, reviewer_id, SUM(delta) FROM ({changes}) AS changes
+    INSERT INTO operations_queuecount (status, track, due_date, count)
+    SELECT status, track, due_date, SUM(delta) FROM ({changes}) AS changes
     WHERE status IN {OPEN_STATES}
-    GROUP BY status, track, due_date, reviewer_id HAVING SUM(delta) <> 0
-    ORDER BY status, track, due_date NULLS FIRST, reviewer_id NULLS FIRST
-    ON CONFLICT (status, track, due_date, reviewer_id)
+    GROUP BY status, track, due_date HAVING SUM(delta) <> 0
+    ORDER BY status, track, due_date NULLS FIRST
+    ON CONFLICT (status, track, due_date)
     DO UPDATE SET count = operations_queuecount.count + EXCLUDED.count;
+    INSERT INTO operations_reviewerload (reviewer_id, status, count)
+    SELECT reviewer_id, status, SUM(delta) FROM ({changes}) AS changes
+    WHERE status IN {WITH_REVIEWER} AND reviewer_id IS NOT NULL
+    GROUP BY reviewer_id, status HAVING SUM(delta) <> 0
+    ORDER BY reviewer_id, status
+    ON CONFLICT (reviewer_id, status)
+    DO UPDATE SET count = operations_reviewerload.count + EXCLUDED.count;
     """
 
 
@@ -294,22 +302,21 @@ BEGIN
     INSERT INTO operations_dailyfigure (day, historical, figure, key, count)
     SELECT {_local_day("d.qa_at", time_zone)}, false, f.figure, '', COUNT(*)
     FROM cases_determination d
-    JOIN unnest(wanted) AS day
-      ON d.qa_at >= (day::timestamp AT TIME ZONE '{time_zone}')
-     AND d.qa_at < ((day + 1)::timestamp AT TIME ZONE '{time_zone}')
     CROSS JOIN LATERAL (VALUES
         ('qa_reviewed', d.state IN ('approved', 'returned')),
         ('qa_returned', d.state = 'returned')
     ) AS f(figure, applies)
-    WHERE f.applies
+    WHERE {_local_day("d.qa_at", time_zone)} = ANY(wanted) AND f.applies
     GROUP BY 1, 3;
 END $$;
 
 CREATE OR REPLACE FUNCTION operations_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-    LOCK TABLE operations_queuecount, operations_recordsawaited, operations_dailyfigure, operations_dailyoutcome,
+    LOCK TABLE operations_queuecount, operations_reviewerload, operations_recordsawaited, operations_dailyfigure,
+               operations_dailyoutcome,
                operations_dailyage IN EXCLUSIVE MODE;
     DELETE FROM operations_queuecount;
+    DELETE FROM operations_reviewerload;
     DELETE FROM operations_recordsawaited;
     DELETE FROM operations_dailyfigure;
     DELETE FROM operations_dailyoutcome;
@@ -324,16 +331,21 @@ END $$;
 """
 
 
-INDEXES = """
-CREATE INDEX IF NOT EXISTS operations_case_application_day ON cases_case (application_received);
-CREATE INDEX IF NOT EXISTS operations_case_decision_day ON cases_case (decision_date);
-CREATE INDEX IF NOT EXISTS operations_determination_qa_at ON cases_determination (qa_at);
-"""
+def _indexes(time_zone: str) -> str:
+    """The days the recompute reads cases and determinations by (QA's day in the organization's time zone)."""
+    return f"""
+    CREATE INDEX IF NOT EXISTS operations_case_application_day ON cases_case (application_received);
+    CREATE INDEX IF NOT EXISTS operations_case_decision_day ON cases_case (decision_date);
+    CREATE INDEX IF NOT EXISTS operations_determination_qa_day
+        ON cases_determination (({_local_day("qa_at", time_zone)}));
+    """
+
 
 TRUNCATE = """
 CREATE OR REPLACE FUNCTION operations_case_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM operations_queuecount;
+    DELETE FROM operations_reviewerload;
     DELETE FROM operations_recordsawaited;
     DELETE FROM operations_dailyfigure;
     DELETE FROM operations_dailyoutcome;
@@ -348,7 +360,7 @@ CREATE TRIGGER operations_case_truncate AFTER TRUNCATE ON cases_case
 
 def install(time_zone: str) -> str:
     """Everything, in an order that works on an empty or an installed database."""
-    parts = [INDEXES, DECIDED_ITEM_VIEW, _refresh_function(time_zone)]
+    parts = [_indexes(time_zone), DECIDED_ITEM_VIEW, _refresh_function(time_zone)]
     parts += [_case_trigger(operation) for operation in ("insert", "update", "delete")]
     parts += [_determination_triggers(time_zone), TRUNCATE, "SELECT operations_rebuild();"]
     return "\n".join(parts)
@@ -371,5 +383,5 @@ DROP VIEW IF EXISTS operations_decided_item;
 DROP FUNCTION IF EXISTS operations_json_texts(jsonb);
 DROP INDEX IF EXISTS operations_case_application_day;
 DROP INDEX IF EXISTS operations_case_decision_day;
-DROP INDEX IF EXISTS operations_determination_qa_at;
+DROP INDEX IF EXISTS operations_determination_qa_day;
 """

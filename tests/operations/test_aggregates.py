@@ -10,13 +10,13 @@ from django.utils import timezone
 from cases.models import Case, ItemDecision
 from cases.services import determinations, intake
 from operations import report
-from operations.models import DailyAge, DailyFigure, DailyOutcome, QueueCount, RecordsAwaited, rebuild
+from operations.models import DailyAge, DailyFigure, DailyOutcome, QueueCount, RecordsAwaited, ReviewerLoad, rebuild
 from tests.factories import case_in_review
 from tests.operations.world import make_cases, specs
 
 pytestmark = pytest.mark.django_db
 
-TABLES = (QueueCount, RecordsAwaited, DailyFigure, DailyOutcome, DailyAge)
+TABLES = (QueueCount, ReviewerLoad, RecordsAwaited, DailyFigure, DailyOutcome, DailyAge)
 
 
 def _snapshot() -> dict:
