@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Sum
+from django.db.models import Case, DateField, F, Sum, Value, When
 from django.db.models.functions import TruncWeek
 
 from cases import clock
@@ -75,10 +75,12 @@ def overdue_and_at_risk(queue: Sequence[Mapping[str, Any]], today: datetime.date
 def records_outstanding(today: datetime.date) -> Section:
     late: dict[str, int] = defaultdict(int)
     waiting: dict[str, int] = defaultdict(int)
-    for row in RecordsAwaited.objects.filter(count__gt=0).select_related("claims_administrator"):
-        name = row.claims_administrator.name if row.claims_administrator else "(none)"
-        due = clock.records_due_date(row.track, row.records_requested, row.records_request_method)
-        (late if due is not None and due < today else waiting)[name] += row.count
+    awaited = RecordsAwaited.objects.filter(count__gt=0).values_list(
+        "claims_administrator__name", "track", "records_requested", "records_request_method", "count"
+    )
+    for name, track, requested, method, count in awaited:
+        due = clock.records_due_date(track, requested, method)
+        (late if due is not None and due < today else waiting)[name or "(none)"] += count
     names = sorted(set(late) | set(waiting), key=lambda name: (-late[name], -waiting[name], name))
     rows = [[name, late[name], waiting[name], late[name] + waiting[name]] for name in names]
     columns = ["Claims administrator", "Late", "Not yet due", "All"]
@@ -169,8 +171,27 @@ def reviewers(today: datetime.date, *, names: bool) -> Section:
     return Section("reviewers", "Reviewer workload and timeliness", columns, rows).chart_from_columns("bar", datasets=3)
 
 
+def open_queue(today: datetime.date) -> list[dict]:
+    """The open cases per state, track and due day, the days outside the next week folded into one day before
+    (overdue) and one after (later): as many rows whatever the spread of due dates."""
+    before, after = today - datetime.timedelta(days=1), today + datetime.timedelta(days=DUE_DAYS + 1)
+    folded = Case(
+        When(due_date__lt=today, then=Value(before)),
+        When(due_date__gt=after, then=Value(after)),
+        default=F("due_date"),
+        output_field=DateField(),
+    )
+    rows = (
+        QueueCount.objects.filter(count__gt=0)
+        .annotate(due=folded)
+        .values("status", "track", "due")
+        .annotate(total=Sum("count"))
+    )
+    return [{"status": r["status"], "track": r["track"], "due_date": r["due"], "count": r["total"]} for r in rows]
+
+
 def dashboard(today: datetime.date, *, names: bool) -> list[Section]:
-    queue = list(QueueCount.objects.filter(count__gt=0).values("status", "track", "due_date", "count"))
+    queue = open_queue(today)
     throughput, qa = weekly_figures(today)
     return [
         queue_by_state(queue),
