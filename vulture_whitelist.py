@@ -14,6 +14,7 @@ from accounts.views import locked_out
 from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
 from core.context_processors import portal
+from core.dates import DateField
 from guidelines.quantity_check import check_item
 from guidelines.services import basis_from_citations, cite, cite_non_mtus
 from letters.models import PrivateLetterStorage
@@ -38,3 +39,4 @@ cite_non_mtus
 basis_from_citations
 published_differences
 check_item
+DateField.to_python  # Django's form field hook: what is typed, read (forms.Field.clean calls it)
