@@ -129,3 +129,9 @@ def test_a_form_of_the_plain_django_date_field_reads_a_two_digit_year_as_a_year_
         datetime.date(2014, 6, 18),
         datetime.date(2014, 6, 18),
     ]
+
+
+def test_generated_cases_break_no_date_rule():
+    call_command("generate_cases", "--count", "400", "--seed", "3", stdout=io.StringIO())
+    status, lines = _check_dates()
+    assert (status, lines) == (0, ["No case of 400 breaks a date rule."])
