@@ -80,7 +80,8 @@ def _one_date(field: str, value: date, today: date, write: Callable[[date], str]
     return None
 
 
-def _order(dates: Mapping[str, date | None], write: Callable[[date], str]) -> list[Problem]:
+def _order(dates: Mapping[str, date], write: Callable[[date], str]) -> list[Problem]:
+    """The order rules, over the dates that are known and sound."""
     found = []
     earlier: str | None = None
     for field in CHAIN:
@@ -99,7 +100,7 @@ def _order(dates: Mapping[str, date | None], write: Callable[[date], str]) -> li
         else:
             earlier = field
     for later, before, words in _PAIRS:
-        if dates.get(later) and dates.get(before) and dates[later] < dates[before]:
+        if later in dates and before in dates and dates[later] < dates[before]:
             found.append(Problem(later, "order", f"{words} The {LABELS[before]} is {write(dates[before])}."))
     return found
 

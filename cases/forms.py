@@ -1,3 +1,5 @@
+from datetime import date
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
@@ -236,6 +238,18 @@ class DocumentForm(PrintableTextFormMixin, forms.Form):
         )
 
 
+class ReasonForm(PrintableTextFormMixin, forms.Form):
+    """Why a reviewer declines an offer or an administrator reassigns a case (the services refuse a blank one)."""
+
+    reason = forms.CharField(max_length=2000, required=False)
+
+    def reason_or_error(self) -> str:
+        """The reason, or ``ValidationError`` saying what is wrong with it, for the views' message."""
+        if not self.is_valid():
+            raise ValidationError("Reason: " + " ".join(str(error) for error in self.errors["reason"]), code="reason")
+        return self.cleaned_data["reason"]
+
+
 class TransitionForm(PrintableTextFormMixin, forms.Form):
     """The administrator's moves on the case page (``INTAKE_ACTIONS``); the lifecycle decides which are allowed."""
 
@@ -267,7 +281,7 @@ class TransitionForm(PrintableTextFormMixin, forms.Form):
         cleaned = super().clean()
         action = INTAKE_ACTIONS.get(cleaned.get("action"))
         if action is not None and self.case is not None and action.key in self.date_of_action:
-            self._check_date(self.date_of_action[action.key], cleaned.get("on") or timezone.localdate())
+            self._check_date(self.case, self.date_of_action[action.key], cleaned.get("on") or timezone.localdate())
         if action is not None and action.note_required and not (cleaned.get("note") or "").strip():
             self.add_error("note", "Give the reason.")
         no_reason = not cleaned.get("rule") and not (cleaned.get("note") or "").strip()
@@ -282,11 +296,11 @@ class TransitionForm(PrintableTextFormMixin, forms.Form):
             cleaned["into"] = None
         return cleaned
 
-    def _check_date(self, field: str, on) -> None:
+    def _check_date(self, case: Case, field: str, on: date) -> None:
         """The case's cross-date rules (cases.date_rules) with this date set; none may be confirmed here: a case more
         than a year overdue from records received today is a mistyped year."""
-        dates = {name: getattr(self.case, name) for name in date_rules.LABELS} | {field: on}
-        for problem in date_rules.problems(dates, status=self.case.status, priority=self.case.priority):
+        dates = {name: getattr(case, name) for name in date_rules.LABELS} | {field: on}
+        for problem in date_rules.problems(dates, status=case.status, priority=case.priority):
             if problem.field == field or problem.rule == "overdue":
                 self.add_error("on", problem.message)
 
