@@ -14,7 +14,8 @@ from cases.lifecycle import Status
 from cases.models import Case
 from core.dates import HOW_TO_WRITE, parse_date
 from tests.cases.test_intake import intake_data
-from tests.factories import CaseFactory, DisputedItemFactory
+from tests.factories import CaseFactory, DisputedItemFactory, UserFactory
+from tests.security.test_admin_input import _errors_by_html_name, _FormReader
 
 pytestmark = pytest.mark.django_db
 
@@ -215,3 +216,21 @@ def test_an_edit_that_would_put_a_case_more_than_a_year_overdue_must_be_confirme
     case.refresh_from_db()
     assert confirmed.status_code == 302
     assert case.application_received == datetime.date(2014, 6, 18)
+
+
+def test_the_admin_reads_dates_as_the_portal_does_and_refuses_a_year_before_1900(client):
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    case = CaseFactory()
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    reader = _FormReader("http://testserver" + url)
+    reader.feed(client.get(url).content.decode())
+    (form,) = [form for form in reader.forms if not form.action.endswith(reverse("admin:logout"))]
+    data = {key: values if len(values) > 1 else values[0] for key, values in form.fields.items()}
+
+    refused = client.post(url, {**data, "date_of_injury": "0014-06-18"})
+    assert (
+        _errors_by_html_name(refused)["date_of_injury"] == f"0014-06-18: the year 0014 is before 1900. {HOW_TO_WRITE}"
+    )
+    client.post(url, {**data, "date_of_injury": "6/18/14"})
+    case.refresh_from_db()
+    assert case.date_of_injury == datetime.date(2014, 6, 18)
