@@ -25,11 +25,12 @@ from django.http import HttpRequest
 
 from accounts.security import client_ip
 from audit.models import AccessEvent
+from core.text import BIDI_CONTROLS
 
 Outcome = AccessEvent.Outcome
 
 # What the log keeps of text a client chose (path, user agent): printable characters only, bounded.
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE = re.compile(rf"[\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 
 
 def _clean(text: str, limit: int) -> str:
