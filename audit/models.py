@@ -5,10 +5,11 @@ older registers, ``core.AuditEvent``, ``cases.CaseTransition`` and ``letters.Let
 application, the Django admin nor a stray ``manage.py shell`` can rewrite who read what.
 """
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from audit.triggers import append_only
 
 
 class AccessEvent(models.Model):
@@ -45,7 +46,7 @@ class AccessEvent(models.Model):
             models.Index(fields=["user", "-at"], name="access_user_at"),
             models.Index(fields=["action", "-at"], name="access_action_at"),
         ]
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = append_only()
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username or 'anonymous'} {self.action} {self.case_number}"

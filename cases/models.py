@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.triggers import append_only
 from cases import clock
 from cases.clock import Priority, RecordsMethod
 from cases.lifecycle import CLOCK_RUNNING_STATES, DECIDED_STATES, Status
@@ -364,7 +365,7 @@ class CaseTransition(models.Model):
     class Meta:
         ordering = ["case", "at", "pk"]
         # The timeline is append-only (a trigger on PostgreSQL): no row is changed or deleted, by the admin included.
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = append_only()
 
     def __str__(self) -> str:
         return f"{self.case} {self.from_status or '∅'} → {self.to_status}"

@@ -1,7 +1,8 @@
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+
+from audit.triggers import append_only
 
 
 class Party(models.Model):
@@ -61,7 +62,7 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-at"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = append_only()
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

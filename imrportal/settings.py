@@ -120,6 +120,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Writers queue for the lock at BEGIN instead of failing when two transactions upgrade at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+# Two roles in production (docs/deploy.md, PostgreSQL): DATABASE_URL is the application's role, which owns nothing and
+# may only add to the access log; DATABASE_OWNER_URL, the owner of the tables, is used by ``migrate`` alone, which then
+# grants the application's role what it needs (audit.roles). Unset, one role does everything (development).
+DATABASE_OWNER = dj_database_url.parse(owner_url) if (owner_url := env_str("DATABASE_OWNER_URL", "")) else {}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
