@@ -11,6 +11,8 @@ from accounts.middleware import (
     SecurityHeadersMiddleware,
 )
 from accounts.views import locked_out
+from audit.admin_site import AccessLoggedAdminSite
+from audit.middleware import RefusalLogMiddleware
 from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
 from core.context_processors import portal
@@ -26,6 +28,8 @@ RefuseNulMiddleware  # settings.MIDDLEWARE
 SecurityHeadersMiddleware  # settings.MIDDLEWARE
 SecondFactorMiddleware  # settings.MIDDLEWARE
 locked_out  # settings.AXES_LOCKOUT_CALLABLE
+AccessLoggedAdminSite  # audit.admin_config.AdminConfig.default_site, by dotted path
+RefusalLogMiddleware  # settings.MIDDLEWARE
 PrivateLetterStorage  # settings.STORAGES["letters"], by dotted path
 ReviewerProfileAdmin.save_formset  # Django admin hook
 # Public API of their modules used by tests and tools, not by a view: each is the reference the tests check the

@@ -1,5 +1,7 @@
-"""Writing the access log. Every page about a case records itself through ``cases.permissions.case_view``; downloads,
-ZIPs, exports and admin pages that reach protected data outside that decorator call ``record`` themselves.
+"""Writing the access log. Every page about a case records itself through ``cases.permissions.case_view``; lists of
+cases call ``record_list`` with the cases the page shows (one statement, however many); downloads, ZIPs and exports call
+``record`` or ``record_many``. Every admin page of a model that holds case data is recorded by the admin site itself
+(``audit.admin_site``), and a refusal (403) that nothing recorded by ``audit.middleware``.
 
 A row is written at once, in a transaction of its own, before the view runs: the portal does not wrap requests in a
 transaction (``ATOMIC_REQUESTS`` is off, a system check makes sure of it), so a request that fails later, or whose own
@@ -28,6 +30,9 @@ from audit.models import AccessEvent
 from core.text import BIDI_CONTROLS
 
 Outcome = AccessEvent.Outcome
+
+# Set on a request once a row of it is written: the refusal middleware then adds none.
+_RECORDED = "_access_logged"
 
 # What the log keeps of text a client chose (path, user agent): printable characters only, bounded.
 _UNPRINTABLE = re.compile(rf"[\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
@@ -69,7 +74,13 @@ def _row(request: HttpRequest, *, object_type, object_id, case_number, outcome, 
     )
 
 
-def _save(rows: list[AccessEvent]) -> None:
+def recorded(request: HttpRequest) -> bool:
+    """Whether this request has written its row already."""
+    return getattr(request, _RECORDED, False)
+
+
+def _save(request: HttpRequest, rows: list[AccessEvent]) -> None:
+    setattr(request, _RECORDED, True)
     connection = connections[router.db_for_write(AccessEvent)]
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         # Inside a caller's transaction its commit decides, as for everything else in it.
@@ -119,12 +130,15 @@ def record(
         action=action,
         detail=detail,
     )
-    _save([row])
+    _save(request, [row])
     return row
 
 
-def record_many(request: HttpRequest, objects: Iterable[tuple[str, Any, str]], **detail: Any) -> None:
-    """Record one read per ``(object_type, object_id, case_number)``: the letters of a ZIP, the cases of an export."""
+def record_many(
+    request: HttpRequest, objects: Iterable[tuple[str, Any, str]], *, action: str | None = None, **detail: Any
+) -> None:
+    """Record one read per ``(object_type, object_id, case_number)``, in one statement: the letters of a ZIP, the cases
+    of an export."""
     if not settings.IMR_ACCESS_LOG:
         return
     rows = [
@@ -134,9 +148,29 @@ def record_many(request: HttpRequest, objects: Iterable[tuple[str, Any, str]], *
             object_id=object_id,
             case_number=case_number,
             outcome=Outcome.ALLOWED,
-            action=None,
+            action=action,
             detail=detail,
         )
         for object_type, object_id, case_number in objects
     ]
-    _save(rows)
+    _save(request, rows)
+
+
+def record_list(
+    request: HttpRequest,
+    object_type: str,
+    objects: Iterable[tuple[Any, str]],
+    *,
+    action: str | None = None,
+    **detail: Any,
+) -> None:
+    """Record a list page: one read per ``(object_id, case_number)`` it shows, in one statement; one row with no
+    object when it shows none, so that every list page leaves a row."""
+    shown = list(objects) or [("", "")]
+    rows = ((object_type, object_id, case_number) for object_id, case_number in shown)
+    record_many(request, rows, action=action, **detail)
+
+
+def record_cases(request: HttpRequest, cases: Iterable[Any]) -> None:
+    """Record a list of cases (``record_list``): the portal's lists call this with the cases the page shows."""
+    record_list(request, "case", ((case.pk, case.case_number) for case in cases))
