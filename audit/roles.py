@@ -21,7 +21,9 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 from audit.triggers import APPEND_ONLY
 
-_OWNER_KEYS = ("NAME", "USER", "PASSWORD", "HOST", "PORT")
+# What the owner's URL decides: who connects and where (a direct connection while the portal goes through a pooler).
+# Not the database's name: that stays the connection's own, so that a test run migrates its test database.
+_OWNER_KEYS = ("USER", "PASSWORD", "HOST", "PORT")
 
 
 def append_only_tables() -> list[str]:
@@ -65,25 +67,22 @@ def grant_application_role(role: str, *, using: str = DEFAULT_DB_ALIAS) -> None:
             cursor.execute(f"REVOKE UPDATE, DELETE ON {registers} FROM {quoted}")
 
 
-def application_role() -> str:
-    """The application's role (the user of DATABASE_URL) when the owner is another (DATABASE_OWNER_URL); else ""."""
-    if not settings.DATABASE_OWNER:
-        return ""
-    return settings.DATABASES[DEFAULT_DB_ALIAS].get("USER") or ""
-
-
 def connect_as_owner() -> None:
     """From here on this process's default connection is the owner's (DATABASE_OWNER_URL): for ``migrate``, whose
-    data migrations write through the default connection too."""
+    data migrations write through the default connection too. The connection remembers the role it replaces, which
+    ``grant_after_migrate`` grants."""
     owner = {key: settings.DATABASE_OWNER[key] for key in _OWNER_KEYS if key in settings.DATABASE_OWNER}
     application = connections[DEFAULT_DB_ALIAS]
     application.close()
     # A connection of this thread only; settings.DATABASES keeps naming the application's role.
-    connections[DEFAULT_DB_ALIAS] = application.__class__({**application.settings_dict, **owner}, DEFAULT_DB_ALIAS)
+    owner_connection = application.__class__({**application.settings_dict, **owner}, DEFAULT_DB_ALIAS)
+    owner_connection.application_role = application.settings_dict.get("USER") or ""
+    connections[DEFAULT_DB_ALIAS] = owner_connection
 
 
 def grant_after_migrate(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
-    """``post_migrate``: when the migrations ran as another role than the application's, grant the application's."""
-    role = application_role()
-    if role and connections[using].settings_dict.get("USER") != role:
+    """``post_migrate``: when ``migrate`` ran as the owner (``connect_as_owner``), grant the application's role."""
+    connection = connections[using]
+    role = getattr(connection, "application_role", "")
+    if role and role != connection.settings_dict.get("USER"):
         grant_application_role(role, using=using)

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import pgtrigger
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.db import DatabaseError, connection, connections, transaction
 
 from audit.models import AccessEvent
@@ -89,6 +90,7 @@ def test_the_applications_role_cannot_update_delete_truncate_alter_or_drop_the_t
                 refused(app, f"TRUNCATE {table}"),
                 refused(app, f"TRUNCATE {table} CASCADE"),
                 refused(app, f"ALTER TABLE {table} DISABLE TRIGGER ALL"),
+                refused(app, f"ALTER TABLE {table} DISABLE TRIGGER USER"),
                 refused(app, f"ALTER TABLE {table} DISABLE TRIGGER {trigger}"),
                 refused(app, f"DROP TRIGGER {trigger} ON {table}"),
                 refused(app, f"ALTER TABLE {table} OWNER TO {app}"),
@@ -97,6 +99,7 @@ def test_the_applications_role_cannot_update_delete_truncate_alter_or_drop_the_t
     assert answers == {
         table: [
             *[f"permission denied for table {table}"] * 4,
+            f"must be owner of table {table}",
             f"must be owner of table {table}",
             f"must be owner of table {table}",
             f"must be owner of relation {table}",
@@ -179,3 +182,28 @@ def test_even_a_role_allowed_to_truncate_the_registers_is_stopped_by_the_trigger
 
     assert answers == [f"append-only: {model._meta.db_table} may not be truncated" for model in REGISTERS]
     assert AccessEvent.objects.count() == 1
+
+
+def test_migrate_runs_as_the_owner_and_grants_the_applications_role(settings):
+    """``manage.py migrate`` with DATABASE_OWNER_URL set, in a process whose DATABASE_URL is the application's role
+    (which may not even read the migrations table yet): it connects as the owner (here the test cluster's superuser
+    stands for it) and its post_migrate step grants the application's role."""
+    default = connections["default"]
+    settings.DATABASE_OWNER = {"USER": default.settings_dict["USER"], "PASSWORD": default.settings_dict["PASSWORD"]}
+    with database_role() as app:
+        connections["default"] = connections[app]
+        try:
+            call_command("migrate", verbosity=0)
+        finally:
+            connections["default"].close()
+            connections["default"] = default
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT has_table_privilege(%s, 'audit_accessevent', 'INSERT'),"
+                " has_table_privilege(%s, 'audit_accessevent', 'DELETE'),"
+                " has_table_privilege(%s, 'cases_case', 'UPDATE')",
+                [app, app, app],
+            )
+            privileges = cursor.fetchone()
+
+    assert privileges == (True, False, True)
