@@ -1,8 +1,10 @@
 """The PHI access log: one row per read or change of protected data, append-only.
 
-Rows are written by ``audit.log`` only. On PostgreSQL a trigger refuses every UPDATE and DELETE of a row (and of the
-older registers, ``core.AuditEvent``, ``cases.CaseTransition`` and ``letters.LetterDownload``), so neither the
-application, the Django admin nor a stray ``manage.py shell`` can rewrite who read what.
+Rows are written by ``audit.log`` only. The portal's database role may only INSERT and SELECT this table and the older
+registers (``core.AuditEvent``, ``cases.CaseTransition``, ``letters.LetterDownload``, ``letters.ServiceRecipient``):
+it owns none of them, so it can neither alter them nor drop their triggers (``audit.roles``); and on PostgreSQL the
+triggers of ``audit.triggers.append_only()`` refuse every UPDATE and DELETE of a row and a TRUNCATE by anyone but a
+superuser. Neither the application, the Django admin nor a stray ``manage.py shell`` can rewrite who read what.
 """
 
 from django.conf import settings
