@@ -71,10 +71,10 @@ def _object_page(view: Callable, model_admin: admin.ModelAdmin, page: str) -> Ca
 
 
 def _shown(request: HttpRequest, response: HttpResponse) -> list:
-    """The primary keys of the objects a list answer shows, or those an action was posted for."""
+    """The objects a list answer shows, or the primary keys of those an action was posted for."""
     changelist = (getattr(response, "context_data", None) or {}).get("cl")
     if changelist is not None:
-        return [obj.pk for obj in changelist.result_list]
+        return list(changelist.result_list)
     return request.POST.getlist(helpers.ACTION_CHECKBOX_NAME) if request.method == "POST" else []
 
 
@@ -90,7 +90,8 @@ def _list_page(view: Callable, model_admin: admin.ModelAdmin) -> Callable:
             raise
         shown = _shown(request, response)
         if case_path(model_admin.model) is None:  # no case to name: one row, with the objects' ids
-            log.record(request, object_type=_object_type(model_admin), action=action, shown=[str(pk) for pk in shown])
+            ids = [str(getattr(item, "pk", item)) for item in shown]
+            log.record(request, object_type=_object_type(model_admin), action=action, shown=ids)
         else:
             numbers = case_numbers(model_admin.model, shown)
             log.record_list(request, _object_type(model_admin), numbers.items(), action=action)
