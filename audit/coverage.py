@@ -50,10 +50,14 @@ def holds_case_data(model: type[models.Model]) -> bool:
     return case_path(model) is not None or model._meta.label_lower in WITHOUT_A_LINK
 
 
-def case_numbers(model: type[models.Model], pks: Iterable) -> dict:
-    """The case number of each object (by primary key), in one query; "" where the model has no path to a case."""
-    pks = list(pks)
+def case_numbers(model: type[models.Model], items: Iterable) -> dict:
+    """The case number of each object (objects or primary keys), by primary key: a case's own, or in one query; ""
+    where the model has no path to a case."""
+    items = list(items)
+    pks = [getattr(item, "pk", item) for item in items]
     path = case_path(model)
     if path is None or not pks:
         return dict.fromkeys(pks, "")
+    if path == "" and all(isinstance(item, model) for item in items):
+        return {item.pk: item.case_number for item in items}
     return dict(model._default_manager.filter(pk__in=pks).values_list("pk", f"{path}case_number"))
