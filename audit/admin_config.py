@@ -1,7 +1,8 @@
-from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
+from core.adminsite import PortalAdminConfig
 
 
-class AdminConfig(DjangoAdminConfig):
-    """The Django admin with ``audit.admin_site.AccessLoggedAdminSite`` as its site (``admin.site``)."""
+class AdminConfig(PortalAdminConfig):
+    """``django.contrib.admin`` in INSTALLED_APPS, with ``audit.admin_site.AccessLoggedAdminSite`` as ``admin.site``:
+    the portal's site (the text rule on every form, ``core.adminsite``) that records every page of case data."""
 
     default_site = "audit.admin_site.AccessLoggedAdminSite"

@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponse
 
 from audit import log
 from audit.coverage import case_numbers, case_path, holds_case_data
+from core.adminsite import PortalAdminSite
 
 OBJECT_PAGES = {"change_view": "", "history_view": ".history", "delete_view": ".delete"}
 LIST_PAGE = "changelist_view"
@@ -100,7 +101,9 @@ def _list_page(view: Callable, model_admin: admin.ModelAdmin) -> Callable:
     return logged
 
 
-class AccessLoggedAdminSite(admin.AdminSite):
+class AccessLoggedAdminSite(PortalAdminSite):
+    """The portal's admin site (``core.adminsite``: the text rule on every form) that also records itself."""
+
     def admin_view(self, view: Callable, cacheable: bool = False) -> Callable:
         model_admin = getattr(view, "__self__", None)
         page = getattr(view, "__name__", "")

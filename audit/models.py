@@ -3,7 +3,7 @@
 Rows are written by ``audit.log`` only. The portal's database role may only INSERT and SELECT this table and the older
 registers (``core.AuditEvent``, ``cases.CaseTransition``, ``letters.LetterDownload``, ``letters.ServiceRecipient``):
 it owns none of them, so it can neither alter them nor drop their triggers (``audit.roles``); and on PostgreSQL the
-triggers of ``audit.triggers.append_only()`` refuse every UPDATE and DELETE of a row and a TRUNCATE by anyone but a
+triggers of ``core.triggers.append_only()`` refuse every UPDATE and DELETE of a row and a TRUNCATE by anyone but a
 superuser. Neither the application, the Django admin nor a stray ``manage.py shell`` can rewrite who read what.
 """
 
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from audit.triggers import append_only
+from core.triggers import append_only
 
 
 class AccessEvent(models.Model):

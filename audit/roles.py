@@ -3,7 +3,7 @@ processes use and which owns nothing.
 
 The application's role may SELECT and INSERT the append-only registers (the access log, ``core.AuditEvent``,
 ``cases.CaseTransition``, ``letters.LetterDownload``, ``letters.ServiceRecipient``: every model whose triggers include
-``audit.triggers.APPEND_ONLY``) and nothing else on them: no UPDATE, DELETE or TRUNCATE, and, owning no table, no
+``core.triggers.APPEND_ONLY``) and nothing else on them: no UPDATE, DELETE or TRUNCATE, and, owning no table, no
 ALTER TABLE, no DISABLE or DROP TRIGGER. ``pgtrigger.ignore`` gives it nothing either: the privilege is checked
 before any trigger runs. Every other table it may read and write as usual, and it may draw keys from every sequence.
 
@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from audit.triggers import APPEND_ONLY
+from core.triggers import APPEND_ONLY
 
 # What the owner's URL decides: who connects and where (a direct connection while the portal goes through a pooler).
 # Not the database's name: that stays the connection's own, so that a test run migrates its test database.

@@ -7,12 +7,12 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.triggers import append_only
 from cases import clock
 from cases.clock import Priority, RecordsMethod
 from cases.lifecycle import CLOCK_RUNNING_STATES, DECIDED_STATES, Status
 from core.categories import Category
 from core.models import Party
+from core.triggers import append_only
 
 CASE_NUMBER_RE = re.compile(r"^CM\d{2}-\d{7}$")
 ICD10_RE = re.compile(r"^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$")

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from core.events import after_commit
 from core.models import AuditEvent, EmailTemplate, OutboxEmail, Party
-from core.services import audit
+from core.services import record_event
 from core.tasks import send_outbox_email
 
 
@@ -71,7 +71,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
             status=OutboxEmail.Status.QUEUED, attempts=0, next_attempt_at=None
         )
         for email in failed:
-            audit(request.user, "outbox.sent_again", email, to=email.to, subject=email.subject)
+            record_event(request.user, "outbox.sent_again", email, to=email.to, subject=email.subject)
             after_commit(send_outbox_email.delay, email.pk)
         self.message_user(request, f"{len(failed)} e-mail(s) queued again. They are sent as they were written.")
 

@@ -18,7 +18,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
 
-from audit.triggers import append_only
+from core.triggers import append_only
 
 
 class PrivateLetterStorage(FileSystemStorage):

@@ -26,6 +26,7 @@ from cases.wording import final_determination, item_heading
 from guidelines.citations import CLAIMS_ADMINISTRATOR, REVIEWER, Basis, format_guideline_line
 from letters import pdf
 from letters.models import Rendition
+from reviewers.selectors import letter_credentials
 
 TEMPLATES = {Rendition.PARTIES: "letters/letter_parties.html", Rendition.PUBLIC: "letters/letter_public.html"}
 
@@ -129,8 +130,6 @@ def letter_context(
     final = final_determination([row.decision for row in rows])
     credentials = case.reviewer_credentials or {}
     if preview and not credentials and case.reviewer_id:
-        from reviewers.selectors import letter_credentials
-
         credentials = letter_credentials(case.reviewer)
     url = verification_url(verification_code) if verification_code else ""
     parties = []
