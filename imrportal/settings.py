@@ -27,7 +27,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "core.adminsite.PortalAdminConfig",  # django.contrib.admin, with the text rule on every form (core/adminsite.py)
+    "audit.admin_config.AdminConfig",  # django.contrib.admin: the text rule on forms, case data pages logged
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "audit.middleware.RefusalLogMiddleware",  # a 403 that nothing recorded: a row in the access log
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -122,6 +123,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Writers queue for the lock at BEGIN instead of failing when two transactions upgrade at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+# Two roles in production (docs/deploy.md, PostgreSQL): DATABASE_URL is the application's role, which owns nothing and
+# may only add to the access log; DATABASE_OWNER_URL, the owner of the tables, is used by ``migrate`` alone, which then
+# grants the application's role what it needs (audit.roles). Unset, one role does everything (development).
+DATABASE_OWNER = dj_database_url.parse(owner_url) if (owner_url := env_str("DATABASE_OWNER_URL", "")) else {}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -31,11 +31,11 @@ def _form_problems(form) -> str:
 def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
-    log.record(request, object_type="case_list")  # the list shows workers' names; its search terms are in the path
     page = selectors.CappedPaginator(selectors.case_list(request.user, params), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     page.object_list = selectors.with_item_counts(list(page.object_list))
+    log.record_cases(request, page.object_list)  # the list shows workers' names; its search terms are in the path
     query = request.GET.copy()
     query.pop("page", None)
     return render(
