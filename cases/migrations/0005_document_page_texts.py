@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 def extract_page_texts(apps, schema_editor):
     """Documents uploaded before page texts were kept: read them from their stored files (missing files skipped)."""
-    from cases.services.intake import page_texts
+    from cases.services.documents import page_texts
 
     CaseDocument = apps.get_model("cases", "CaseDocument")
     for document in CaseDocument.objects.filter(page_texts=[]).iterator():

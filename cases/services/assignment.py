@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from cases.lifecycle import ASSIGNABLE_STATES, REASSIGNABLE_STATES, Status, can_move
 from cases.models import Assignment, Case, Determination
-from cases.services.intake import transition
+from cases.services.lifecycle import transition
 from cases.services.matching import RosterSnapshot, blocking_reasons, case_parties, case_queryset
 from core import roles
 from core.models import OutboxEmail
