@@ -246,8 +246,6 @@ IMR_ORGANIZATION_ADDRESS = env_str("IMR_ORGANIZATION_ADDRESS", "P.O. Box 138009,
 # Who signs the letters: the medical director's name (printed above the title; empty prints the title alone) and title.
 IMR_MEDICAL_DIRECTOR_NAME = env_str("IMR_MEDICAL_DIRECTOR_NAME", "")
 IMR_MEDICAL_DIRECTOR_TITLE = env_str("IMR_MEDICAL_DIRECTOR_TITLE", "Medical Director")
-# One line for the code that prints a single signer: the name, or the title when no name is set.
-IMR_MEDICAL_DIRECTOR = IMR_MEDICAL_DIRECTOR_NAME or IMR_MEDICAL_DIRECTOR_TITLE
 IMR_ORGANIZATION_LOGO = env_str("IMR_ORGANIZATION_LOGO", "")  # a PNG, JPEG or SVG file printed on the letterhead
 IMR_PUBLIC_BASE_URL = env_str("IMR_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 

@@ -152,7 +152,6 @@ def letter_context(
         "organization_short_name": organization_short,
         "organization_address": settings.IMR_ORGANIZATION_ADDRESS,
         "organization_logo": organization_logo_data_uri(),
-        "medical_director": settings.IMR_MEDICAL_DIRECTOR,
         "medical_director_name": settings.IMR_MEDICAL_DIRECTOR_NAME,
         "medical_director_title": settings.IMR_MEDICAL_DIRECTOR_TITLE,
         "licensure": credentials.get("licensure") or [],

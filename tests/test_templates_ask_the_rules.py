@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cases.lifecycle import Status
 from core import roles
+from core import rules as core_rules
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 CONDITION = re.compile(r"{%-?\s*(?:el)?if\b(?P<condition>.*?)-?%}", re.DOTALL)
@@ -54,3 +55,11 @@ def test_no_template_compares_a_role_or_a_case_state_as_a_literal():
     }
 
     assert offenders == {}
+
+
+def test_the_permission_vocabulary_names_every_rules_file_of_the_portal():
+    root = TEMPLATES.parent
+    rules_files = sorted(str(path.relative_to(root)) for path in root.glob("*/rules.py") if path.parent.name != "core")
+    docstring = core_rules.__doc__ or ""
+
+    assert [name for name in rules_files if f"``{name}``" not in docstring] == []
