@@ -93,15 +93,16 @@ seed: migrate
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
 # A production-like configuration must pass Django's deployment checks with no warnings.
 check-deploy: venv
 	IMR_ENV=production SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
-	ALLOWED_HOSTS=imr.example.org $(PY) manage.py check --deploy --fail-level WARNING
+	ALLOWED_HOSTS=imr.example.org IMR_TRUSTED_PROXY_COUNT=1 $(PY) manage.py check --deploy --fail-level WARNING
 
 worker: venv
-	$(VENV)/bin/celery -A imrportal worker -c 2 --pool prefork --without-gossip --without-mingle -l info
+	$(PY) -m imrportal.worker
 
 beat: venv
 	$(VENV)/bin/celery -A imrportal beat -l info --schedule var/celerybeat-schedule

@@ -4,6 +4,7 @@ Django reaches much by name (settings strings, templates); pyproject's ``[tool.v
 (admin options, form hooks, commands, decorators of routed views). What is left is listed here.
 """
 
+from accounts.lockout import PortalLockoutHandler
 from accounts.middleware import (
     IdleSessionMiddleware,
     RefuseNulMiddleware,
@@ -14,7 +15,6 @@ from accounts.views import locked_out
 from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
 from core.context_processors import portal
-from guidelines.quantity_check import check_item
 from guidelines.services import basis_from_citations, cite, cite_non_mtus
 from letters.models import PrivateLetterStorage
 from letters.rendering import published_differences
@@ -26,6 +26,9 @@ RefuseNulMiddleware  # settings.MIDDLEWARE
 SecurityHeadersMiddleware  # settings.MIDDLEWARE
 SecondFactorMiddleware  # settings.MIDDLEWARE
 locked_out  # settings.AXES_LOCKOUT_CALLABLE
+PortalLockoutHandler  # settings.AXES_HANDLER
+PortalLockoutHandler.get_failures  # called by django-axes's handler API
+PortalLockoutHandler.reset_user_attempts  # called by django-axes after a successful log-in
 PrivateLetterStorage  # settings.STORAGES["letters"], by dotted path
 ReviewerProfileAdmin.save_formset  # Django admin hook
 # Public API of their modules used by tests and tools, not by a view: each is the reference the tests check the
@@ -37,4 +40,3 @@ cite
 cite_non_mtus
 basis_from_citations
 published_differences
-check_item

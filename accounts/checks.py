@@ -1,4 +1,5 @@
-"""Deployment checks: production keeps the second factor for administrators and QA and a strict policy."""
+"""Deployment checks: production keeps the second factor for administrators and QA, says how many proxies are in
+front of it, and keeps a strict policy."""
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
@@ -19,6 +20,16 @@ def check_security_settings(app_configs, **kwargs):
                     f"IMR_OTP_REQUIRED_ROLES leaves out {', '.join(sorted(missing))}: production requires the second "
                     "factor of administrators and clinical QA.",
                     id="accounts.E001",
+                )
+            )
+        if settings.IMR_TRUSTED_PROXY_COUNT is None:
+            problems.append(
+                Error(
+                    "IMR_TRUSTED_PROXY_COUNT is not set: behind the TLS proxy every client would look like the proxy, "
+                    "and one client's failed log-ins would lock everyone out.",
+                    hint="Set IMR_TRUSTED_PROXY_COUNT=1 behind the proxy of docs/deploy.md (the number of proxies "
+                    "that append to X-Forwarded-For), or 0 if clients connect to the application directly.",
+                    id="accounts.E004",
                 )
             )
     directives = (getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}).get("DIRECTIVES", {})

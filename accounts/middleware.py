@@ -89,7 +89,9 @@ class SecondFactorMiddleware:
     session reaches only the second-factor page, the set-up pages (until set up), public pages and log-out."""
 
     ALWAYS_OPEN = frozenset({"logout", "accounts:second_factor"})
-    OPEN_UNTIL_SET_UP = frozenset({"accounts:security", "accounts:totp_setup"})
+    OPEN_UNTIL_SET_UP = frozenset(
+        {"accounts:security", "accounts:totp_setup", "accounts:enrolment_request", "accounts:enrolment_link"}
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,4 +1,5 @@
-"""Who is signed in where (to end every session of a user at once) and the Content-Security-Policy reports."""
+"""Who is signed in where (to end every session of a user at once), the Content-Security-Policy reports, and the
+mailed set-up links of the second factor."""
 
 from django.conf import settings
 from django.db import models
@@ -41,3 +42,19 @@ class CspReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.directive} blocked {self.blocked_uri or '(inline)'} on {self.document_path} ({self.count}x)"
+
+
+class SecondFactorEnrolment(models.Model):
+    """A set-up link for the second factor, mailed to the account's own address (``accounts.enrolment``).
+
+    The password alone does not set up an authenticator: whoever holds it could bind their own first. The link is
+    stored as its SHA-256 only, works once, for its own account, until ``expires_at``."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"])]

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import UserSession
 from core import roles
+
+log = logging.getLogger(__name__)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -18,11 +23,29 @@ def client_ip(request: HttpRequest) -> str:
     outermost of them saw (the entries of X-Forwarded-For left of those are the client's to invent)."""
     remote = request.META.get("REMOTE_ADDR") or ""
     count = settings.IMR_TRUSTED_PROXY_COUNT
+    if count is None:  # unset under production settings: `check --deploy` fails (accounts.E004)
+        _warn_proxy_count_unset(request)
+        count = 0
     if count > 0:
         hops = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
         if len(hops) >= count:
             return hops[-count][:45]
     return remote[:45]
+
+
+_proxy_warning_given = False
+
+
+def _warn_proxy_count_unset(request: HttpRequest) -> None:
+    """Once per process, loudly: a request came through a proxy (it carries X-Forwarded-For) while the count of
+    proxies is unset, so every client looks like the proxy to the lock-out and the rate limits."""
+    global _proxy_warning_given
+    if not _proxy_warning_given and request.META.get("HTTP_X_FORWARDED_FOR"):
+        _proxy_warning_given = True
+        log.error(
+            "IMR_TRUSTED_PROXY_COUNT is not set but requests come through a proxy (X-Forwarded-For): every client "
+            "looks like the proxy, and one client's failed log-ins lock out everyone. Set it (docs/deploy.md)."
+        )
 
 
 def rate_limit(scope: str, key: str, *, limit: int, window: int) -> bool:
@@ -73,8 +96,6 @@ def role_requires_second_factor(user) -> bool:
 
 
 def has_second_factor(user) -> bool:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     cached = getattr(user, "_has_totp", None)
     if cached is None:
         cached = user._has_totp = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
@@ -85,8 +106,6 @@ def has_second_factor(user) -> bool:
 
 
 def record_session(request: HttpRequest, user) -> None:
-    from accounts.models import UserSession
-
     key = request.session.session_key
     if not key:
         request.session.save()
@@ -103,8 +122,6 @@ def record_session(request: HttpRequest, user) -> None:
 
 def rotate_session(request: HttpRequest) -> None:
     """A new session key for the same session (after the second factor), kept in the user's list of sessions."""
-    from accounts.models import UserSession
-
     old = request.session.session_key
     request.session.cycle_key()
     if old:
@@ -114,8 +131,6 @@ def rotate_session(request: HttpRequest) -> None:
 
 def end_all_sessions(user, *, except_key: str | None = None) -> int:
     """Log ``user`` out everywhere: delete every session of theirs from the session store. Returns how many."""
-    from accounts.models import UserSession
-
     store = import_module(settings.SESSION_ENGINE).SessionStore
     rows = UserSession.objects.filter(user=user)
     if except_key:

@@ -1,39 +1,36 @@
-"""Log-in with lock-out, the second factor (TOTP and recovery codes), the Security page, unlocking, CSP reports."""
+"""Log-in with lock-out, the second factor (TOTP and recovery codes), the Security page, unlocking."""
 
 from __future__ import annotations
 
-import json
-import logging
+from base64 import b32encode
 
+import qrcode
+import qrcode.image.svg
+from axes.models import AccessAttempt
+from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Sum
+from django.db import transaction
+from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import security
+from accounts import enrolment, lockout, security
 from accounts.forms import ConfirmTotpForm, TokenForm
-from accounts.models import CspReport
 from core.permissions import permission_required
-
-log = logging.getLogger(__name__)
+from core.text import refused_character
 
 RECOVERY_CODE_COUNT = 10
-CSP_REPORT_MAX_BYTES = 16 * 1024
-CSP_REPORT_MAX_KINDS = 2000
 
 
 def _safe_next(request: HttpRequest, default: str = "home") -> str:
@@ -178,10 +175,14 @@ def security_page(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 def totp_setup(request: HttpRequest) -> HttpResponse:
-    """Set up the authenticator: a new secret (QR code and text), confirmed by one code from the app."""
+    """Set up the authenticator, once the session opened a mailed set-up link (``accounts.enrolment``): a new secret
+    (QR code and text), confirmed by one code from the app."""
     user = request.user
     if security.has_second_factor(user):
         messages.info(request, "Your authenticator is set up already. Remove it first to set up another.")
+        return redirect("accounts:security")
+    if not enrolment.is_confirmed(request):  # the password alone sets up nothing
+        messages.warning(request, "Open the set-up link we e-mail you first: ask for it below.")
         return redirect("accounts:security")
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None or (request.method == "GET" and "new" in request.GET):
@@ -195,6 +196,7 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
                 device.save(update_fields=["confirmed"])
                 codes = _new_recovery_codes(user)
             security.remember_second_factor(request, True)
+            enrolment.forget_confirmation(request)
             otp_login(request, device)
             security.rotate_session(request)
             # Sessions opened with the password alone do not stay open past the new factor.
@@ -209,9 +211,6 @@ def totp_setup(request: HttpRequest) -> HttpResponse:
 
 
 def _qr_svg(data: str) -> str:
-    import qrcode
-    import qrcode.image.svg
-
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
     code.add_data(data)
     code.make(fit=True)
@@ -219,8 +218,6 @@ def _qr_svg(data: str) -> str:
 
 
 def _base32_secret(device: TOTPDevice) -> str:
-    from base64 import b32encode
-
     secret = b32encode(device.bin_key).decode()
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
@@ -276,16 +273,14 @@ def end_other_sessions(request: HttpRequest) -> HttpResponse:
 # -- administrators: locked log-ins -------------------------------------------------------------------------------
 
 
-def _locked(field: str) -> list[dict]:
-    from axes.models import AccessAttempt
-
+def _locked(field: str, limit: int) -> list[dict]:
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     rows = (
         AccessAttempt.objects.filter(attempt_time__gte=since)
         .exclude(**{field: None})
         .values(field)
         .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+        .filter(failures__gte=limit)
         .order_by("-last")
     )
     return [
@@ -294,24 +289,36 @@ def _locked(field: str) -> list[dict]:
     ]
 
 
+def _lockouts_page(request: HttpRequest, status: int = 200) -> HttpResponse:
+    return render(
+        request,
+        "accounts/lockouts.html",
+        {
+            "usernames": _locked("username", settings.AXES_FAILURE_LIMIT),
+            "addresses": _locked("ip_address", lockout.address_failure_limit()),
+            "limit": settings.AXES_FAILURE_LIMIT,
+            "address_limit": lockout.address_failure_limit(),
+        },
+        status=status,
+    )
+
+
 @never_cache
 @permission_required("accounts.unlock_logins")
 def lockouts(request: HttpRequest) -> HttpResponse:
     """User names and addresses locked out now, each with an Unlock button."""
-    return render(
-        request,
-        "accounts/lockouts.html",
-        {"usernames": _locked("username"), "addresses": _locked("ip_address"), "limit": settings.AXES_FAILURE_LIMIT},
-    )
+    return _lockouts_page(request)
 
 
 @require_POST
 @permission_required("accounts.unlock_logins")
 def unlock(request: HttpRequest) -> HttpResponse:
-    from axes.utils import reset
-
     username = request.POST.get("username", "")[:150]
     address = request.POST.get("ip_address", "")[:45]
+    found = refused_character(username + address)
+    if found:  # PostgreSQL refuses a NUL in a query: say so rather than fail
+        messages.error(request, f"The value holds {found[1]}: no user name or address has one. Nothing was unlocked.")
+        return _lockouts_page(request, status=400)
     if username:
         count = reset(username=username)
         messages.success(request, f"User name {username} unlocked ({count} record{'s' if count != 1 else ''}).")
@@ -321,67 +328,3 @@ def unlock(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, "Say which user name or address to unlock.")
     return redirect("accounts:lockouts")
-
-
-# -- Content-Security-Policy reports ------------------------------------------------------------------------------
-
-
-def _text(value, limit: int) -> str:
-    return str(value or "")[:limit]
-
-
-def _path_of(uri: str) -> str:
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(uri)
-    except ValueError:
-        return uri[:300]
-    return (parts.path or uri)[:300]  # no query string: it may carry search terms
-
-
-@csrf_exempt
-@login_not_required
-@require_POST
-def csp_report(request: HttpRequest) -> HttpResponse:
-    """Browsers post violations of the policy here (report-uri); each kind is counted once, with a count."""
-    if not security.rate_limit(
-        "csp-report", security.client_ip(request), limit=settings.IMR_CSP_REPORTS_PER_MINUTE, window=60
-    ):
-        return HttpResponse(status=429)
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
-    if length > CSP_REPORT_MAX_BYTES:
-        return HttpResponse(status=413)
-    try:
-        payload = json.loads(request.read(CSP_REPORT_MAX_BYTES + 1)[:CSP_REPORT_MAX_BYTES] or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return HttpResponse(status=400)
-    report = payload.get("csp-report") if isinstance(payload, dict) else None
-    if not isinstance(report, dict):
-        return HttpResponse(status=400)
-    line = report.get("line-number")
-    kind = {
-        "directive": _text(report.get("effective-directive") or report.get("violated-directive"), 100),
-        "blocked_uri": _path_of(_text(report.get("blocked-uri"), 2000)),
-        "document_path": _path_of(_text(report.get("document-uri"), 2000)),
-        "source_file": _path_of(_text(report.get("source-file"), 2000)),
-    }
-    if not kind["directive"]:
-        return HttpResponse(status=400)
-    updated = CspReport.objects.filter(**kind).update(count=F("count") + 1, last_seen=timezone.now())
-    if not updated:
-        if CspReport.objects.count() >= CSP_REPORT_MAX_KINDS:
-            kind = {"directive": "(other)", "blocked_uri": "", "document_path": "", "source_file": ""}
-            if CspReport.objects.filter(**kind).update(count=F("count") + 1, last_seen=timezone.now()):
-                return HttpResponse(status=204)
-        try:
-            with transaction.atomic():
-                CspReport.objects.create(
-                    **kind,
-                    line_number=line if isinstance(line, int) and 0 <= line < 2**31 else None,
-                    sample=_text(report.get("script-sample"), 200),
-                )
-        except IntegrityError:  # the same kind, reported at the same moment
-            CspReport.objects.filter(**kind).update(count=F("count") + 1, last_seen=timezone.now())
-    log.warning("CSP violation: %s blocked %s on %s", kind["directive"], kind["blocked_uri"], kind["document_path"])
-    return HttpResponse(status=204)

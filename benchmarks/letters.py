@@ -15,25 +15,17 @@ import argparse
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import bench_database
+
+ROOT = bench_database.ROOT
 WORK = Path(tempfile.mkdtemp(prefix="letters-bench-"))
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{WORK / 'bench.sqlite3'}")
-os.environ["PRIVATE_DIR"] = str(WORK / "private")
-os.environ["MEDIA_ROOT"] = str(WORK / "media")
-os.environ["DEBUG"] = "false"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imrportal.settings")
+bench_database.setup_django(os.environ.get("DATABASE_URL") or f"sqlite:///{WORK / 'bench.sqlite3'}", work=WORK)
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
+from imrportal import worker  # noqa: E402
 
 LETTERS = Path(
     os.environ.get("IMR_LETTERS_DIR", Path(__file__).resolve().parents[2] / "shared" / "imr" / "letters" / "text")
@@ -121,14 +113,14 @@ def sign(iterations: int) -> None:
     for _ in range(20):
         fresh = _three_page_case()
         started = time.perf_counter()
-        services.generate_letter(fresh, rendition="parties")
+        services.generate_rendition(fresh, rendition="parties")
         service_times.append(time.perf_counter() - started)
     print(f"pages per letter: {pages}")
     print("| measure | value |\n|---|---|")
     print(f"| render + sign, median | {statistics.median(times) * 1000:.0f} ms |")
     print(f"| render + sign, p95 | {statistics.quantiles(times, n=20)[18] * 1000:.0f} ms |")
     service_median = statistics.median(service_times) * 1000
-    print(f"| render + sign + register (generate_letter), median of 20 | {service_median:.0f} ms |")
+    print(f"| render + sign + register (generate_rendition), median of 20 | {service_median:.0f} ms |")
     print(f"| RSS after warm-up | {rss_warm:.1f} MiB |")
     for index, value in checkpoints.items():
         print(f"| RSS after {index} letters | {value:.1f} MiB |")
@@ -146,25 +138,7 @@ def workers(cases: int) -> None:
     ids = [_three_page_case().pk for _ in range(cases)]
     env = dict(os.environ, REDIS_URL=redis_url, CELERY_TASK_ALWAYS_EAGER="false")
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "imrportal",
-            "worker",
-            "-c",
-            "2",
-            "--pool",
-            "prefork",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-l",
-            "warning",
-            "-Q",
-            "letters-bench",
-        ],
+        worker.command("-Q", "letters-bench", concurrency=2, loglevel="warning"),
         env=env,
         cwd=ROOT,
     )
@@ -173,16 +147,16 @@ def workers(cases: int) -> None:
 
         app.conf.broker_url = redis_url
         app.conf.task_always_eager = False
-        from letters.tasks import generate_letter
+        from letters.tasks import generate_letters_task
 
         # Let the workers start and warm up (fonts) before the clock starts.
-        generate_letter.apply_async(args=[ids[0]], queue="letters-bench")
+        generate_letters_task.apply_async(args=[ids[0]], queue="letters-bench")
         deadline = time.monotonic() + 60
         while Letter.objects.signed().count() < 2 and time.monotonic() < deadline:
             time.sleep(0.1)
         started = time.perf_counter()
         for case_id in ids[1:]:
-            generate_letter.apply_async(args=[case_id], queue="letters-bench")
+            generate_letters_task.apply_async(args=[case_id], queue="letters-bench")
         expected = 2 * len(ids)
         deadline = time.monotonic() + 600
         while Letter.objects.signed().count() < expected and time.monotonic() < deadline:
@@ -203,9 +177,14 @@ def _start_workers(count: int, env: dict, queue: str) -> list[subprocess.Popen]:
     """``count`` separate worker processes (one prefork child each), as on ``count`` machines."""
     return [
         subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "imrportal", "worker", "-c", "1", "--pool", "prefork"]
-            + ["-n", f"bench{index}-{os.getpid()}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"]
-            + ["-l", "info" if LOG_DIR else "warning", "-Q", queue],
+            worker.command(
+                "-n",
+                f"bench{index}-{os.getpid()}@%h",
+                "-Q",
+                queue,
+                concurrency=1,
+                loglevel="info" if LOG_DIR else "warning",
+            ),
             env=env,
             cwd=ROOT,
             stdout=open(LOG_DIR / f"worker-{count}-{index}.log", "a") if LOG_DIR else None,  # noqa: SIM115
@@ -235,7 +214,7 @@ def _cpu_seconds(processes: list[subprocess.Popen]) -> float:
 def _letters_per_second(count: int, cases: int, env: dict, queue: str) -> tuple[int, float, float]:
     from imrportal.celery import app
     from letters.models import Letter
-    from letters.tasks import generate_letter
+    from letters.tasks import generate_letters_task
 
     warm = [_three_page_case().pk for _ in range(2 * count)]
     ids = [_three_page_case().pk for _ in range(cases)]
@@ -246,13 +225,13 @@ def _letters_per_second(count: int, cases: int, env: dict, queue: str) -> tuple[
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{count} worker(s) did not answer within 120 s")
         for case_id in warm:  # every worker has rendered and signed before the clock starts
-            generate_letter.apply_async(args=[case_id], queue=queue)
+            generate_letters_task.apply_async(args=[case_id], queue=queue)
         while Letter.objects.signed().filter(case_id__in=warm).count() < 2 * len(warm):
             time.sleep(0.05)
         cpu_before = _cpu_seconds(processes)
         started = time.perf_counter()
         for case_id in ids:
-            generate_letter.apply_async(args=[case_id], queue=queue)
+            generate_letters_task.apply_async(args=[case_id], queue=queue)
         deadline = time.monotonic() + 900
         while Letter.objects.signed().filter(case_id__in=ids).count() < 2 * cases and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -313,7 +292,7 @@ def main() -> None:
     scaling_parser.add_argument("--cases", type=int, default=30)
     scaling_parser.add_argument("--rounds", type=int, default=3)
     arguments = parser.parse_args()
-    call_command("migrate", verbosity=0)
+    bench_database.migrate()
     if arguments.command == "roundtrip":
         roundtrip()
     elif arguments.command == "sign":

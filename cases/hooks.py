@@ -1,37 +1,51 @@
 """Hooks a higher layer registers on the cases app when it starts: how ``cases`` reaches what it must not import.
 
-The one hook: the letter of an approved case. ``letters`` imports ``cases``, never the reverse, so the letters app
-registers its task here in ``LettersConfig.ready()`` (``letters/apps.py``), and ``approve_determination`` calls
-``request_letter`` after its transaction commits. A portal started without a registered letter maker fails Django's
-system checks (``cases.E001``) instead of approving cases whose letters are never made.
+The one hook: the letters of an approved case. ``letters`` imports ``cases``, never the reverse, so the letters app
+registers its one way of asking for letters here in ``LettersConfig.ready()`` (``letters/apps.py``:
+``letters.services.requests.request_letters``), and ``approve_determination`` calls :func:`ask_for_letters` inside
+its transaction; the letters app checks the case, writes the audit row and queues its task after the commit. A portal
+started without a registered letter requester fails Django's system checks (``cases.E001``) instead of approving
+cases whose letters are never made.
 """
 
-from collections.abc import Callable
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
 
 from django.core import checks
 
-_letter_maker: Callable[[int], None] | None = None
+if TYPE_CHECKING:
+    from cases.models import Case
 
 
-def register_letter_maker(maker: Callable[[int], None]) -> None:
-    """``maker(case_id)`` queues the making of the case's signed letters."""
-    global _letter_maker
-    _letter_maker = maker
+class LetterRequester(Protocol):
+    def __call__(self, case: Case, *, by) -> None: ...
 
 
-def request_letter(case_id: int) -> None:
-    if _letter_maker is None:
-        raise RuntimeError("No letter maker is registered: the letters app registers one when it starts.")
-    _letter_maker(case_id)
+_letter_requester: LetterRequester | None = None
+
+
+def register_letter_requester(requester: LetterRequester) -> None:
+    """``requester(case, by=user)`` asks for the case's signed letters (queued once the caller's transaction
+    commits)."""
+    global _letter_requester
+    _letter_requester = requester
+
+
+def ask_for_letters(case: Case, *, by) -> None:
+    """Ask the letters app for the letters of a case just determined (``by``: the QA who approved it)."""
+    if _letter_requester is None:
+        raise RuntimeError("No letter requester is registered: the letters app registers one when it starts.")
+    _letter_requester(case, by=by)
 
 
 @checks.register()
-def letter_maker_registered(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
-    if _letter_maker is None:
+def letter_requester_registered(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    if _letter_requester is None:
         return [
             checks.Error(
-                "No letter maker is registered on cases.hooks: approved cases would get no letter.",
-                hint="Install the letters app (its AppConfig.ready() registers letters.tasks.generate_letter).",
+                "No letter requester is registered on cases.hooks: approved cases would get no letter.",
+                hint="Install the letters app (its AppConfig.ready() registers letters.services.request_letters).",
                 id="cases.E001",
             )
         ]

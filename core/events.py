@@ -16,4 +16,8 @@ P = ParamSpec("P")
 
 def after_commit(func: Callable[P, object], /, *args: P.args, **kwargs: P.kwargs) -> None:
     """Call ``func(*args, **kwargs)`` after the current transaction commits (robustly: a failure is logged)."""
-    transaction.on_commit(partial(func, *args, **kwargs), robust=True)
+    call = partial(func, *args, **kwargs)
+    # Django's robust on_commit logs a failure with the callable's __qualname__, which a partial lacks: without one,
+    # the failure's log line itself raises (AttributeError) and the committed request answers 500.
+    call.__qualname__ = getattr(func, "__qualname__", repr(func))  # type: ignore[attr-defined]
+    transaction.on_commit(call, robust=True)

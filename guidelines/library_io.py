@@ -333,7 +333,7 @@ def export_library() -> dict[str, Any]:
         entry["quantity_limits"] = [
             {
                 **{name: getattr(limit, name) for name in LIMIT_FIELDS},
-                "section": limit.section.name if limit.section_id else None,
+                "section": limit.section.name if limit.section is not None else None,
                 **({} if limit.verified else {"unconfirmed": True}),
             }
             for limit in sorted(source.quantity_limits.all(), key=lambda limit: (limit.treatment, limit.condition))

@@ -58,6 +58,8 @@ if not PRODUCTION:
     INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
+    # First: the policy goes on every response, those answered early (a refused address, a static file) included.
+    "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "accounts.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -69,7 +71,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "accounts.middleware.SecurityHeadersMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
@@ -187,6 +188,10 @@ else:
     STORAGES["letters"] = {"BACKEND": "letters.models.PrivateLetterStorage"}
 # -- end storage --
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The web workers collect each request's reference cycles after its response and freeze what their warm-up loaded
+# (imrportal/wsgi.py, which reads this setting). IMR_GC_AFTER_REQUEST=false turns it off.
+IMR_GC_AFTER_REQUEST = env_bool("IMR_GC_AFTER_REQUEST", True)
+
 # A request body other than its files (an autosave is at most a summary and 21 rationales of 50,000 characters).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 CASE_DOCUMENT_MAX_BYTES = env_int("CASE_DOCUMENT_MAX_BYTES", 25 * 1024 * 1024)
@@ -273,21 +278,32 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # every user may set it up on the Security page, and whoever has set it up is asked for it. Always on in production.
 IMR_OTP_REQUIRED_ROLES = env_list("IMR_OTP_REQUIRED_ROLES", ["Administrators", "Clinical QA"])
 IMR_OTP_ENFORCED = True if PRODUCTION else env_bool("IMR_OTP_ENFORCED", False)
+# Setting one up needs more than the password: a link mailed (through the outbox) to the account's own address, good
+# once for this many minutes (accounts/enrolment.py; docs/deploy.md says why).
+IMR_OTP_ENROLMENT_MINUTES = env_int("IMR_OTP_ENROLMENT_MINUTES", 30)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "IMR Portal")
 OTP_TOTP_THROTTLE_FACTOR = 1  # each wrong code doubles the wait before the next is accepted
 
-# Lock-out (django-axes): after this many failures for a user name, or from an address, log-in is refused for the
-# cool-off time; an administrator unlocks earlier (Security page > Locked log-ins, or the admin).
+# Lock-out (django-axes, accounts/lockout.py): a user name is locked after IMR_LOGIN_FAILURE_LIMIT failures from
+# anywhere, an address after IMR_LOGIN_ADDRESS_FAILURE_LIMIT failures for any user names (larger: one address may be a
+# whole clinic behind its NAT), both for the cool-off time; an administrator unlocks earlier (Security page > Locked
+# log-ins, or the admin). A successful log-in clears only that user's own failures from that address.
+AXES_HANDLER = "accounts.lockout.PortalLockoutHandler"
 AXES_FAILURE_LIMIT = env_int("IMR_LOGIN_FAILURE_LIMIT", 5)
+IMR_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("IMR_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("IMR_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # separate entries: each is counted (and locks) on its own
+AXES_RESET_ON_SUCCESS = True  # scoped to the user's own failures from that address by PortalLockoutHandler
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
-AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"  # the same client address as the rest of the portal
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False
-# Behind a TLS proxy: how many proxies append to X-Forwarded-For (0: the client is REMOTE_ADDR).
-IMR_TRUSTED_PROXY_COUNT = env_int("IMR_TRUSTED_PROXY_COUNT", 0)
+# Behind a TLS proxy: how many proxies append to X-Forwarded-For (0: the client is REMOTE_ADDR; 1 behind the proxy of
+# docs/deploy.md). Production must say: unset there, `check --deploy` fails (accounts.E004), because every client
+# would otherwise look like the proxy and one client's failures would lock everyone out.
+IMR_TRUSTED_PROXY_COUNT: int | None = (
+    env_int("IMR_TRUSTED_PROXY_COUNT", 0) if env_str("IMR_TRUSTED_PROXY_COUNT", "") or not PRODUCTION else None
+)
 # Password-reset mail: at most this many requests per hour from one address and for one e-mail address.
 IMR_PASSWORD_RESET_PER_HOUR = env_int("IMR_PASSWORD_RESET_PER_HOUR", 5)
 # Public letter verification: uploads per address per minute, the largest file, and the CPU seconds one check may use.

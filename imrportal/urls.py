@@ -3,17 +3,22 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts import csp as account_csp
 from accounts import views as account_views
+from accounts.passwords import CountedPasswordChangeView
 from core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     # One log-in for the portal and the admin: with the lock-out and the second factor.
     path("accounts/login/", account_views.PortalLoginView.as_view(), name="login"),
+    # Both password-change pages count a wrong old password toward the lock-out.
+    path("accounts/password_change/", CountedPasswordChangeView.as_view(), name="password_change"),
+    path("admin/password_change/", CountedPasswordChangeView.as_view(), name="admin_password_change"),
     path("accounts/password_reset/", account_views.ThrottledPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/", include("accounts.urls")),
-    path("security/csp-report/", account_views.csp_report, name="csp_report"),
+    path("security/csp-report/", account_csp.csp_report, name="csp_report"),
     path(
         "admin/login/",
         login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),

@@ -5,9 +5,12 @@ class LettersConfig(AppConfig):
     name = "letters"
 
     def ready(self) -> None:
-        # The cases app asks for an approved case's letter through this hook (cases/hooks.py): cases never imports
-        # letters.
+        # deferred: models and tasks can be imported only once the app registry is ready.
         from cases import hooks
-        from letters.tasks import generate_letter
+        from letters import tasks
+        from letters.services import requests
 
-        hooks.register_letter_maker(generate_letter.delay)
+        # The services queue the letter task without importing it; the cases app asks for an approved case's letters
+        # through its hook (cases/hooks.py): cases never imports letters.
+        requests.register_letter_task(tasks.generate_letters_task.delay)
+        hooks.register_letter_requester(requests.request_letters)

@@ -3,8 +3,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from core.text import PrintableTextFormMixin
-from letters.models import Rendition, Service
-from letters.services import DELIVERY_METHODS, Delivery
+from letters.models import Letter, Rendition, Service
+from letters.services.delivery import DELIVERY_METHODS, Delivery, service_date_problem
 
 
 class CenterFilterForm(forms.Form):
@@ -30,9 +30,10 @@ class ServiceForm(PrintableTextFormMixin, forms.Form):
     )
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, addressees: list[dict[str, str]], **kwargs):
+    def __init__(self, *args, addressees: list[dict[str, str]], letter: Letter | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.addressees = addressees
+        self.letter = letter  # the letter served: a service date before its signing is refused
         self.fields["recipients"].choices = [(row["key"], f"{row['role']}: {row['name']}") for row in addressees]
         # Ticked at first: the addressees the letter can be mailed to (an addressee without an address is offered too).
         self.fields["recipients"].initial = [row["key"] for row in addressees if row["postal"]]
@@ -52,8 +53,8 @@ class ServiceForm(PrintableTextFormMixin, forms.Form):
 
     def clean_served_on(self):
         value = self.cleaned_data["served_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(f"{value:%m/%d/%Y} is in the future.")
+        if problem := service_date_problem(self.letter, value):
+            raise forms.ValidationError(problem)
         return value
 
     def clean(self):

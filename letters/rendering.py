@@ -32,6 +32,7 @@ from guidelines.citations import (
 )
 from letters import pdf
 from letters.models import Rendition
+from reviewers.selectors import letter_credentials
 
 TEMPLATES = {Rendition.PARTIES: "letters/letter_parties.html", Rendition.PUBLIC: "letters/letter_public.html"}
 
@@ -135,8 +136,6 @@ def letter_context(
     final = final_determination([row.decision for row in rows])
     credentials = case.reviewer_credentials or {}
     if preview and not credentials and case.reviewer_id:
-        from reviewers.selectors import letter_credentials
-
         credentials = letter_credentials(case.reviewer)
     url = verification_url(verification_code) if verification_code else ""
     parties = []

@@ -14,6 +14,8 @@ import os
 import resource
 import threading
 
+from letters import signing
+
 MEMORY_LIMIT_BYTES = 1536 * 1024 * 1024
 
 
@@ -40,6 +42,7 @@ def _child(connection, data: bytes, roots_der: list[bytes], cpu_seconds: int) ->
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
     with contextlib.suppress(ValueError, OSError):  # a lower hard limit is already in force
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+    # deferred: the child sets up Django and the PDF stack itself, after the limits above are in force.
     from letters.verify_guard_child import check
 
     try:
@@ -50,8 +53,6 @@ def _child(connection, data: bytes, roots_der: list[bytes], cpu_seconds: int) ->
 
 def check_file(data: bytes, trust_roots, *, cpu_seconds: int):
     """(signature result, claimed verification code) of ``data``, or CheckTookTooLong."""
-    from letters import signing
-
     roots_der = [signing._as_asn1_certificate(root).dump() for root in trust_roots]
     context = _get_context()
     receiver, sender = context.Pipe(duplex=False)

@@ -13,4 +13,4 @@ from letters import services, signing  # noqa: E402  (after django.setup())
 
 
 def check(data: bytes, roots_der: list[bytes]):
-    return signing.verify_pdf(data, roots_der), services._claimed_code(data)
+    return signing.verify_pdf(data, roots_der), services.claimed_code(data)

@@ -34,10 +34,11 @@ from cases.models import Case
 from cases.permissions import case_view, visible_cases
 from cases.selectors import CappedPaginator
 from core.permissions import allowed, permission_required
-from letters import services, verify_guard
+from letters import rendering, services, verify_guard
 from letters.forms import CenterFilterForm, CorrectionForm, ServiceForm, VerifyForm
 from letters.models import Letter, Rendition, Service
 from letters.rendering import addressees
+from letters.services.requests import awaits_letters
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +123,7 @@ def letter_center(request: HttpRequest) -> HttpResponse:
             "tasks_in_process": settings.CELERY_TASK_ALWAYS_EAGER,
             "sweep_minutes": max(1, round(settings.CELERY_BEAT_SCHEDULE["letters-sweep"]["schedule"] / 60)),
             "can_request_letter": allowed(request.user, "letters.request"),
+            "pending_list_url": f"{reverse('cases:list')}?status={Status.DETERMINED}",
         },
     )
 
@@ -188,7 +190,7 @@ def service(request: HttpRequest, letter_id: int) -> HttpResponse:
     letter = get_object_or_404(
         _visible_letters(request.user).current().filter(rendition=Rendition.PARTIES), pk=letter_id
     )
-    form = ServiceForm(request.POST, addressees=addressees(letter.case))
+    form = ServiceForm(request.POST, addressees=addressees(letter.case), letter=letter)
     target = request.POST.get("next") or ""
     hosts = {request.get_host()}
     if not url_has_allowed_host_and_scheme(target, allowed_hosts=hosts, require_https=request.is_secure()):
@@ -217,6 +219,7 @@ def _render_register(request: HttpRequest, case: Case, *, service_form=None, sta
         .prefetch_related("services__deliveries", "downloads__by")
         .order_by("rendition", "-version")
     )
+    awaited = awaits_letters(case)
     return render(
         request,
         "letters/case_register.html",
@@ -227,7 +230,9 @@ def _render_register(request: HttpRequest, case: Case, *, service_form=None, sta
             "correction_form": CorrectionForm(),
             "can_serve": allowed(request.user, "letters.serve"),
             "can_correct": allowed(request.user, "letters.correct"),
-            "can_request_letter": allowed(request.user, "letters.request") and case.status == Status.DETERMINED,
+            "letter_awaited": awaited,
+            "can_request_letter": awaited and allowed(request.user, "letters.request"),
+            "can_generate_letter": awaited and allowed(request.user, "letters.generate"),
         },
         status=status,
     )
@@ -283,22 +288,32 @@ def _progress_label(letter: Letter) -> str:
 
 @require_POST
 @case_view("letters.request")
-def request_letter(request: HttpRequest, case: Case) -> HttpResponse:
-    """Staff ask for the missing letter of a determined case: the letter task is queued (it is idempotent, so a
-    second click, or the sweep running too, makes no second letter). Refused for a case whose letters are signed."""
+def letter_request(request: HttpRequest, case: Case) -> HttpResponse:
+    """Staff ask for the missing letter of a determined case (``letters.services.request_letters``: checked, audited,
+    the task queued after commit; asking twice makes no second letter). Refused for a case whose letters are signed."""
+    return _ask_for_letters(request, case)
 
+
+@require_POST
+@case_view("letters.generate")
+def generate(request: HttpRequest, case: Case) -> HttpResponse:
+    """An administrator makes a missing letter again (after a failure, or for an imported case): the same request."""
+    return _ask_for_letters(request, case)
+
+
+def _ask_for_letters(request: HttpRequest, case: Case) -> HttpResponse:
     target = request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = reverse("letters:case_register", args=[case.case_number])
     try:
-        services.request_letter(case, by=request.user)
+        services.request_letters(case, by=request.user)
     except ValidationError as error:
         messages.info(request, " ".join(error.messages))
     else:
         case.refresh_from_db(fields=["status"])
-        if case.status == Status.DETERMINED:
+        if awaits_letters(case):
             messages.success(request, f"The letter of {case.case_number} is being made; it is listed here once signed.")
         else:  # tasks run in the web process (make run): it is made already
             messages.success(request, f"The letter of {case.case_number} is signed.")
@@ -322,17 +337,6 @@ def correction(request: HttpRequest, case: Case) -> HttpResponse:
         messages.success(
             request, "Corrected letters signed: " + ", ".join(f"{x.rendition} v{x.version}" for x in letters)
         )
-    return redirect("letters:case_register", case.case_number)
-
-
-@require_POST
-@case_view("letters.generate")
-def generate(request: HttpRequest, case: Case) -> HttpResponse:
-    """Queue the letter task again (after a failure, or for an imported case)."""
-    from letters.tasks import generate_letter
-
-    transaction.on_commit(lambda: generate_letter.delay(case.pk), robust=True)
-    messages.info(request, f"Letter generation for {case.case_number} queued.")
     return redirect("letters:case_register", case.case_number)
 
 
@@ -404,9 +408,6 @@ def preview(request: HttpRequest, case: Case) -> HttpResponse:
     version of the determination, the current draft included; unsigned and marked as a preview on every page.
 
     For the case's reviewer, QA and administrators (through the case access rule)."""
-    from letters import rendering
-    from letters.models import Rendition
-
     version = request.GET.get("version", "")
     determinations = case.determinations.order_by("version")
     if not allowed(request.user, "letters.preview_any_version"):

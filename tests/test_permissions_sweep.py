@@ -94,9 +94,9 @@ def build_world() -> World:
     add_document(own_case, data=small_pdf(marker="own"), name="own.pdf", kind="medical_records")
     # A case reviewer1 decided, with its signed letters: letter URLs are filled with these.
     decided = determined_case(reviewer=users["reviewer1"], employee_name="Hortensia Blackwood-Pim")
-    from letters.services import generate_letter
+    from letters.services import generate_rendition
 
-    generate_letter(decided, rendition="parties", by=admin)
+    generate_rendition(decided, rendition="parties", by=admin)
     return World(
         users=users,
         case=case,
@@ -166,6 +166,7 @@ FILLERS = {
     "code": lambda world, name: _letter_of(world, "verification_code"),
     "key": _guideline_source_key,
     "pk": _pk,
+    "token": lambda world, name: "not-a-set-up-link-of-anyone",  # accounts:enrolment_link answers 400 to all
 }
 # Parameters whose value belongs to reviewer1's case: reviewer2 must get what a missing object gets.
 CASE_PARAMETERS = {"case_number", "document_id", "letter_id"}

@@ -2,6 +2,8 @@
 
 An imported case exports as it was imported. Determinations are exported for decided cases only, from their latest
 approved determination; a case still under review has none (the format leaves the key out).
+
+Changes when the exported form changes (an export-only key such as the clock goes in ``export_case``).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from cases.interchange.importer import DATE_FIELDS, FORMAT
+from cases.interchange.spec import DATE_FIELDS, FORMAT
 from cases.lifecycle import DECIDED_STATES
 from cases.models import Case, Determination, DisputedItem, ItemDecision
 
@@ -55,27 +57,26 @@ def _item(item: DisputedItem, decision: ItemDecision | None) -> dict[str, Any]:
     return exported
 
 
-def export_case(case: Case) -> dict[str, Any]:
-    """One case as imr-case/1. Expects the prefetching of ``export_queryset`` (or costs a few queries)."""
+def _determination(case: Case) -> Determination | None:
+    """The determination a decided case exports: its latest approved version (none while under review)."""
     approved = [d for d in case.determinations.all() if d.state == Determination.State.APPROVED]
-    determination = max(approved, key=lambda d: d.version) if approved and case.status in DECIDED_STATES else None
-    decisions = {decision.item_id: decision for decision in determination.decisions.all()} if determination else {}
+    return max(approved, key=lambda d: d.version) if approved and case.status in DECIDED_STATES else None
+
+
+def _employee(case: Case) -> dict[str, Any]:
+    return {
+        "name": _or_none(case.employee_name),
+        "date_of_birth": case.employee_date_of_birth.isoformat() if case.employee_date_of_birth else None,
+        "age": case.employee_age,
+        "sex": _or_none(case.employee_sex),
+    }
+
+
+def _parties(case: Case) -> dict[str, Any]:
+    """The party objects of a case, in the format's order."""
     provider = case.requesting_provider
     organization = provider.organization if provider is not None else None
     return {
-        "case_number": case.case_number,
-        "priority": case.priority,
-        "status": case.status,
-        "claim_number": _or_none(case.claim_number),
-        "dates": {
-            key: getattr(case, name).isoformat() if getattr(case, name) else None for key, name in DATE_FIELDS.items()
-        },
-        "employee": {
-            "name": _or_none(case.employee_name),
-            "date_of_birth": case.employee_date_of_birth.isoformat() if case.employee_date_of_birth else None,
-            "age": case.employee_age,
-            "sex": _or_none(case.employee_sex),
-        },
         "employer": _party_object(name=case.employer.name) if case.employer else None,
         "claims_administrator": _party_object(
             name=case.claims_administrator.name if case.claims_administrator else None,
@@ -90,15 +91,35 @@ def export_case(case: Case) -> dict[str, Any]:
             specialty=_or_none(case.provider_specialty),
             organization=organization.name if organization else None,
         ),
+    }
+
+
+def _reviewer(case: Case) -> dict[str, list[str]] | None:
+    credentials = case.reviewer_credentials
+    if not credentials:
+        return None
+    return {
+        "licensure": list(credentials.get("licensure", [])),
+        "certifications": list(credentials.get("certifications", [])),
+    }
+
+
+def export_case(case: Case) -> dict[str, Any]:
+    """One case as imr-case/1. Expects the prefetching of ``export_queryset`` (or costs a few queries)."""
+    determination = _determination(case)
+    decisions = {decision.item_id: decision for decision in determination.decisions.all()} if determination else {}
+    return {
+        "case_number": case.case_number,
+        "priority": case.priority,
+        "status": case.status,
+        "claim_number": _or_none(case.claim_number),
+        "dates": {
+            key: getattr(case, name).isoformat() if getattr(case, name) else None for key, name in DATE_FIELDS.items()
+        },
+        "employee": _employee(case),
+        **_parties(case),
         "diagnosis": _party_object(description=_or_none(case.diagnosis), icd10=_or_none(case.icd10_code)),
-        "reviewer": (
-            {
-                "licensure": list(case.reviewer_credentials.get("licensure", [])),
-                "certifications": list(case.reviewer_credentials.get("certifications", [])),
-            }
-            if case.reviewer_credentials
-            else None
-        ),
+        "reviewer": _reviewer(case),
         "clinical_case_summary": _or_none(determination.clinical_case_summary) if determination else None,
         "items": [_item(item, decisions.get(item.pk)) for item in case.items.all()],
     }

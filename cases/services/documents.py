@@ -4,12 +4,14 @@ with the case, with the text of each page for the records search."""
 import hashlib
 import io
 from datetime import date
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+from pypdf.generic import DictionaryObject
 
 from cases.models import Case, CaseDocument
 
@@ -44,7 +46,9 @@ def inspect_pdf(data: bytes, *, name: str) -> int:
         if reader.is_encrypted:
             raise ValidationError(f"{name} is password-protected; upload an unprotected copy.", code="encrypted")
         # The page tree's own count first: walking a tree of 100,000 pages is most of a minute.
-        declared = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
+        # (Typed as any PDF object; a trailer that is not a dictionary fails below as a damaged file.)
+        root = cast(DictionaryObject, reader.trailer["/Root"])
+        declared = cast(DictionaryObject, root["/Pages"]).get("/Count", 0)
         if not isinstance(declared, int) or declared > max_pages:
             raise ValidationError(
                 f"{name} has {declared} pages; a record may have at most {max_pages} (split it into parts).",

@@ -18,7 +18,7 @@ from cases.services import notices
 from cases.services.documents import add_document
 from cases.services.lifecycle import record_transition, transition
 from core.models import Party
-from core.services import audit, get_or_create_party
+from core.services import get_or_create_party, record_event
 
 
 def next_case_number(year: int | None = None) -> str:
@@ -65,7 +65,7 @@ def mark_eligible(case: Case, *, by, note: str = "", override: str = "") -> Case
         }
         transition(case, Status.ELIGIBLE, by=by, note=note, extra_fields=fields)
         if unmet:
-            audit(
+            record_event(
                 by,
                 "case.eligibility_overridden",
                 case,
@@ -123,7 +123,7 @@ def join_case(case: Case, *, into: Case, by) -> Case:
         "determination.",
         extra_fields={"joined_into": lead},
     )
-    audit(by, "case.joined", case, case=case.case_number, into=lead.case_number, items=len(moved))
+    record_event(by, "case.joined", case, case=case.case_number, into=lead.case_number, items=len(moved))
     return case
 
 

@@ -15,6 +15,7 @@ from cases.permissions import case_view, visible_cases
 from cases.services import assignment, bulk_assignment, matching
 from core import roles
 from core.permissions import allowed, check_permission, permission_required
+from reviewers.qualification import roster_profiles
 
 BULK_LIMIT = 2000
 
@@ -219,7 +220,7 @@ def offer_to_reviewer_action(modeladmin, request: HttpRequest, queryset) -> Http
     """Django admin action on cases: choose a reviewer on an intermediate page, then offer each selected case through
     ``offer_case`` (so the admin site obeys the same rules as the assignment page)."""
     check_permission(request.user, "cases.assign")
-    reviewers = matching.reviewer_roster()
+    reviewers = roster_profiles()
     if request.POST.get("apply") == "yes":
         reviewer = _reviewer_from_post(request)
         if reviewer is None:

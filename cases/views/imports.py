@@ -24,8 +24,9 @@ class ImportForm(forms.Form):
     update = forms.BooleanField(
         required=False,
         label="Replace existing cases",
-        help_text="A case whose number already exists is replaced (its facts, items and determinations); "
-        "without this, such a case refuses the whole import.",
+        help_text="A case whose number already exists is replaced (its facts and items) while nobody has worked on "
+        "it; one with an assignment, a determination written here or a letter refuses the whole import, as does any "
+        "existing case without this.",
     )
 
     def clean_document(self):

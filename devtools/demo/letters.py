@@ -4,7 +4,7 @@ served, so that the correspondence staff's letter center has work in it.
 Runs after ``devtools.demo.cases.seed``. The letters are made by the real service (rendered, signed with the development
 certificate in-process, registered), exactly as the letter task makes them after a QA approval.
 
-Idempotent: ``generate_letter`` returns the signed letter a case already has, and the service is recorded only on a
+Idempotent: ``generate_rendition`` returns the signed letter a case already has, and the service is recorded only on a
 letter that has none.
 """
 

@@ -5,9 +5,11 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AccessEvent
 from cases.interchange import InterchangeError, export_document, import_document, schema
 from cases.lifecycle import Status
 from cases.models import Case, CaseTransition, Category, Determination, DisputedItem, ItemDecision
@@ -154,8 +156,6 @@ def test_every_real_published_letter_imports_and_exports_identically(published_d
 
 def test_an_imported_case_number_moves_the_number_sequence_past_it():
     import_document(copy.deepcopy(EXAMPLE))
-
-    from django.db import transaction
 
     with transaction.atomic():
         assert intake.next_case_number(2016) == "CM16-0230549"
@@ -430,8 +430,6 @@ def test_the_export_download_holds_the_filtered_cases_and_is_audited(admin_clien
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="imr-cases-')
     assert json.loads(response.content) == EXAMPLE
-    from audit.models import AccessEvent
-
     exported = AccessEvent.objects.filter(action="cases:export")
     assert list(exported.values_list("user", "object_type", "case_number", "detail")) == [
         (admin_user.pk, "case", EXAMPLE["cases"][0]["case_number"], {"format": "imr-case/1"})

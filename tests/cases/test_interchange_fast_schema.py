@@ -1,5 +1,5 @@
 """The import checks each case with fastjsonschema first and asks jsonschema for the errors only when it refuses
-(cases/interchange/importer.py, ``schema_errors``). That is right only if the fast check refuses whatever jsonschema
+(cases/interchange/validation.py, ``schema_errors``). That is right only if the fast check refuses whatever jsonschema
 refuses: here both judge every variation of a valid case, one change at a time."""
 
 import copy
@@ -8,7 +8,7 @@ import pytest
 from fastjsonschema import JsonSchemaValueException
 
 from cases.interchange import import_document
-from cases.interchange.importer import _fast_validators, _validators, schema_errors
+from cases.interchange.validation import _fast_validators, _validators, schema_errors
 from tests.cases.test_interchange import EXAMPLE
 
 WRONG_VALUES = [None, 0, -1, 1.5, True, "", " ", "x" * 5001, "2026-02-30", "2026-2-3", "closed", [], [1], {}, {"a": 1}]

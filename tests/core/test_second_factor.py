@@ -36,6 +36,16 @@ def recovery_codes(user, *codes: str) -> StaticDevice:
     return device
 
 
+def open_set_up_link(client, user) -> None:
+    """Ask for the set-up link on the Security page and open it from the e-mail in the outbox, as the user would."""
+    from core.models import OutboxEmail
+
+    client.post(reverse("accounts:enrolment_request"))
+    body = OutboxEmail.objects.filter(template_key="second_factor_enrolment", to=[user.email]).latest("pk").body
+    link = re.search(r"https?://[^/\s]+(/\S+/enrol/\S+/)", body).group(1)
+    assert client.get(link)["Location"] == reverse("accounts:totp_setup")
+
+
 def log_in(client, username: str, next_url: str = ""):
     data = {"username": username, "password": "demo-password"}
     if next_url:
@@ -122,6 +132,7 @@ def test_setting_up_the_authenticator_on_the_security_page_shows_a_qr_code_and_r
     log_in(client, reviewer.username)
     page = client.get(reverse("accounts:security"))
     assert "No second factor is set up" in page.content.decode()
+    open_set_up_link(client, reviewer)
 
     setup = client.get(reverse("accounts:totp_setup"))
     body = setup.content.decode()
@@ -188,6 +199,8 @@ def test_when_enforced_an_administrator_without_an_authenticator_must_set_one_up
     page = client.get(reverse("accounts:security")).content.decode()
     assert "Your role requires one: set it up to go on." in page
     assert "Development settings" not in page
+    assert client.get(reverse("accounts:totp_setup"))["Location"] == reverse("accounts:security")  # not yet
+    open_set_up_link(client, admin_user)
     assert client.get(reverse("accounts:totp_setup")).status_code == 200
     # A reviewer is not in IMR_OTP_REQUIRED_ROLES: the password is enough.
     other = client.__class__()
@@ -244,6 +257,7 @@ def test_setting_up_the_authenticator_logs_out_the_sessions_opened_with_the_pass
     here, elsewhere = Client(), Client()
     log_in(here, reviewer.username)
     log_in(elsewhere, reviewer.username)
+    open_set_up_link(here, reviewer)
     here.get(reverse("accounts:totp_setup"))
     device = TOTPDevice.objects.get(user=reviewer)
 

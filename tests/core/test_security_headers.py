@@ -193,6 +193,7 @@ def test_the_production_configuration_passes_the_deployment_checks_with_no_warni
         "IMR_ENV": "production",
         "SECRET_KEY": "k" * 20 + "-production-like-secret-key-for-the-deploy-check-0123456789",
         "ALLOWED_HOSTS": "imr.example.org",
+        "IMR_TRUSTED_PROXY_COUNT": "1",  # behind the proxy of docs/deploy.md
     }
     for name in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"):  # the latter is the browser tests'
         env.pop(name, None)

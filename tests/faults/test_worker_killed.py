@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from cases.models import Determination
 from letters.models import Letter
-from letters.tasks import generate_letter
+from letters.tasks import generate_letters_task
 from tests import factories
 from tests.faults.conftest import assert_letters_exactly_once
 from tests.faults.servers import wait_until
@@ -32,7 +32,7 @@ BATCH = 4
 def _batch(qa_user) -> list:
     cases = [factories.determined_case(qa=qa_user) for _ in range(BATCH)]
     for case in cases:
-        generate_letter.delay(case.pk)
+        generate_letters_task.delay(case.pk)
     return cases
 
 

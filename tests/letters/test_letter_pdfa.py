@@ -1,6 +1,6 @@
 """Signed letters that stay PDF/A (issue 14) and are laid out like the published ones (issue 13, "The letter").
 
-Every letter here is made by ``letters.services.generate_letter`` and checked from outside: our PDF/A check
+Every letter here is made by ``letters.services.generate_rendition`` and checked from outside: our PDF/A check
 (tests/letters/pdfa_check.py), ``pdfsig`` (its output: it exits 0 on a digest mismatch), ``pdfinfo``, ``pdftotext``
 per page, and the QR code decoded by ``zbarimg`` on the page rendered by ``pdftoppm``.
 """
@@ -258,7 +258,7 @@ def test_a_signed_letter_is_the_pdf_a_it_claims_valid_for_pdfsig_tagged_and_its_
     configure_signer(settings, signing_material)
     case = factories.determined_case(qa=qa_user, reviewer=reviewer)
 
-    letter = services.generate_letter(case, rendition=rendition)
+    letter = services.generate_rendition(case, rendition=rendition)
     data = letter_bytes(letter)
     path = tmp_path / "signed.pdf"
     path.write_bytes(data)
@@ -292,7 +292,7 @@ def test_the_parties_letter_is_structured_headings_in_reading_order(settings, de
     configure_signer(settings, development_material)
     case = factories.determined_case(qa=qa_user, reviewer=reviewer)
 
-    data = letter_bytes(services.generate_letter(case, rendition=Rendition.PARTIES))
+    data = letter_bytes(services.generate_rendition(case, rendition=Rendition.PARTIES))
 
     headings = [kind for kind in structure_types(data) if re.fullmatch(r"H\d", kind)]
     # The title, the three sections of the published letters, one H3 per item.
@@ -312,7 +312,7 @@ def test_the_parties_letter_has_no_forced_blank_page_after_the_appeal_rights(
     configure_signer(settings, development_material)
     case = factories.determined_case(qa=qa_user, reviewer=reviewer)
 
-    letter = services.generate_letter(case, rendition=Rendition.PARTIES)
+    letter = services.generate_rendition(case, rendition=Rendition.PARTIES)
     pages = [squeeze(page) for page in pdftotext_pages(letter_bytes(letter))]
 
     # The appeal-rights paragraph ends on page 2 and the determination's body (its header table) follows on the
@@ -335,7 +335,7 @@ def test_the_parties_letter_is_signed_by_the_medical_director_named_in_settings(
     settings.IMR_MEDICAL_DIRECTOR_TITLE = "Chief Medical Officer"
     case = factories.determined_case(qa=qa_user, reviewer=reviewer)
 
-    data = letter_bytes(services.generate_letter(case, rendition=Rendition.PARTIES))
+    data = letter_bytes(services.generate_rendition(case, rendition=Rendition.PARTIES))
     text = " ".join(" ".join(pdftotext_pages(data)).split())
     signature_field = PdfReader(BytesIO(data)).trailer["/Root"]["/AcroForm"]["/Fields"][0].get_object()
 
@@ -350,7 +350,7 @@ def test_without_a_name_the_letter_prints_the_title_once(settings, development_m
     settings.IMR_MEDICAL_DIRECTOR_TITLE = "Medical Director"
     case = factories.determined_case(qa=qa_user, reviewer=reviewer)
 
-    data = letter_bytes(services.generate_letter(case, rendition=Rendition.PARTIES))
+    data = letter_bytes(services.generate_rendition(case, rendition=Rendition.PARTIES))
     text = " ".join(" ".join(pdftotext_pages(data)).split())
 
     assert "Sincerely, Medical Director MAXIMUS Federal Services Signed electronically" in text

@@ -6,7 +6,7 @@ from cases.lifecycle import Status
 from cases.models import Case
 from letters import services
 from letters.models import Letter
-from letters.tasks import generate_letter
+from letters.tasks import generate_letters_task
 from tests import factories
 from tests.conftest import wait_for
 
@@ -15,8 +15,8 @@ pytestmark = [pytest.mark.worker]
 
 def test_a_real_worker_generates_and_registers_both_renditions(celery_worker_process, qa_user):
     case = factories.determined_case(qa=qa_user)
-    generate_letter.delay(case.pk)
-    generate_letter.delay(case.pk)  # a doubled task makes no second letter
+    generate_letters_task.delay(case.pk)
+    generate_letters_task.delay(case.pk)  # a doubled task makes no second letter
 
     try:
         wait_for(lambda: Letter.objects.filter(case=case, state="signed").count() == 2, timeout=120)

@@ -4,6 +4,7 @@ immutability, the task, downloads, ZIP, service, and the pages' permissions."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import subprocess
 import zipfile
@@ -18,8 +19,9 @@ from cases.lifecycle import Status
 from letters import rendering, services
 from letters.models import ImmutableLetterError, Letter, LetterDownload, Service
 from letters.signing import verify_pdf
-from letters.tasks import generate_letter as generate_letter_task
+from letters.tasks import generate_letters_task
 from tests import factories
+from tests.letters.helpers import signed_on_decision_day
 
 
 @pytest.fixture
@@ -40,7 +42,7 @@ def case(qa_user, reviewer):
 
 @pytest.fixture
 def letters(case, organization_certificate):
-    return services.generate_letters(case)
+    return signed_on_decision_day(services.generate_letters(case))
 
 
 def letter_bytes(letter: Letter) -> bytes:
@@ -72,7 +74,7 @@ def test_both_renditions_are_signed_registered_and_the_case_moves_to_letter_sign
     parties = letters[0]
     data = letter_bytes(parties)
     assert parties.size == len(data)
-    assert parties.sha256 == services.hashlib.sha256(data).hexdigest()
+    assert parties.sha256 == hashlib.sha256(data).hexdigest()
     assert parties.certificate_fingerprint == services.signing_setup().fingerprint
     assert parties.approved_by == case.determinations.get().qa_by
     assert parties.page_count >= 2
@@ -166,8 +168,8 @@ def test_a_signed_letter_cannot_be_changed(letters):
 
 
 def test_the_task_is_idempotent_running_twice_gives_one_letter_per_rendition(case, organization_certificate):
-    generate_letter_task.delay(case.pk)
-    generate_letter_task.delay(case.pk)
+    generate_letters_task.delay(case.pk)
+    generate_letters_task.delay(case.pk)
     assert sorted(Letter.objects.filter(case=case).values_list("rendition", "version", "state")) == [
         ("parties", 1, "signed"),
         ("public", 1, "signed"),
@@ -176,8 +178,8 @@ def test_the_task_is_idempotent_running_twice_gives_one_letter_per_rendition(cas
 
 def test_the_task_skips_a_case_without_an_approved_determination(db, organization_certificate):
     case = factories.CaseFactory(status="determined")
-    assert generate_letter_task.delay(case.pk).get() == "not-ready"
-    assert generate_letter_task.delay(10**9).get() == "gone"
+    assert generate_letters_task.delay(case.pk).get() == "not-ready"
+    assert generate_letters_task.delay(10**9).get() == "gone"
     assert Letter.objects.count() == 0
 
 

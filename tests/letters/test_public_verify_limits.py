@@ -10,6 +10,7 @@ from django.urls import reverse
 from letters import services
 from letters.models import Service
 from tests import factories
+from tests.letters.helpers import signed_on_decision_day
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def organization_certificate(settings, development_material):
 
 @pytest.fixture
 def letters(qa_user, reviewer, organization_certificate):
-    return services.generate_letters(factories.determined_case(qa=qa_user, reviewer=reviewer))
+    return signed_on_decision_day(services.generate_letters(factories.determined_case(qa=qa_user, reviewer=reviewer)))
 
 
 def upload(client, data: bytes, **extra):

@@ -8,12 +8,14 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.lifecycle import Status
 from core.models import AuditEvent
 from letters import services
 from letters.models import Letter, Service, ServiceRecipient
 from tests import factories
+from tests.letters.helpers import signed_on_decision_day
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +33,7 @@ def case(qa_user, reviewer):
 
 @pytest.fixture
 def letters(case):
-    parties, public = services.generate_letters(case)
+    parties, public = signed_on_decision_day(services.generate_letters(case))
     return parties, public
 
 
@@ -264,3 +266,38 @@ def test_the_case_page_loads_the_progress_script_while_the_letter_is_awaited(cas
 
     assert f'data-progress-url="{reverse("letters:progress", args=[case.case_number])}"' in page
     assert 'src="/static/js/letter-progress.js"' in page
+
+
+def test_a_service_date_before_the_letter_was_signed_is_refused_at_the_date(case, letters, client, staff_user):
+    client.force_login(staff_user)
+
+    response = client.post(
+        reverse("letters:service", args=[letters[0].pk]),
+        {"served_on": "2001-01-01", "recipients": ["employee"], "method_employee": "mail"},
+    )
+
+    signed = timezone.localdate(letters[0].signed_at)
+    assert response.status_code == 400
+    assert response.context["service_form"].errors == {
+        "served_on": [
+            f"01/01/2001 is before the letter was signed ({signed:%m/%d/%Y}): it cannot have been served then."
+        ]
+    }
+    assert Service.objects.count() == 0
+
+
+def test_the_same_addressee_served_by_the_same_method_on_the_same_day_is_refused_the_second_time(
+    case, letters, client, staff_user
+):
+    client.force_login(staff_user)
+    url = reverse("letters:service", args=[letters[0].pk])
+    form = {"served_on": "2026-11-12", "recipients": ["employee"], "method_employee": "mail"}
+
+    first = client.post(url, form)
+    second = client.post(url, form)
+
+    assert (first.status_code, second.status_code) == (302, 400)
+    assert second.context["service_form"].errors == {
+        "recipients": [f"{case.employee_name} was already recorded as served by mail on 11/12/2026."]
+    }
+    assert ServiceRecipient.objects.count() == 1

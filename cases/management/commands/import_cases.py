@@ -14,7 +14,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="the JSON document, or - for standard input")
         parser.add_argument(
-            "--update", action="store_true", help="replace cases whose number already exists (refused otherwise)"
+            "--update",
+            action="store_true",
+            help=(
+                "replace cases whose number already exists (refused otherwise) while nobody has worked on them: a case "
+                "with an assignment, a determination written in the portal or a letter is refused"
+            ),
         )
 
     def handle(self, *args, file: str, update: bool, **options):
