@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import AuditEvent
+from core.text import refused_in
 from guidelines import services
 from guidelines.models import GuidelineSection, GuidelineSource, QuantityLimit
 
@@ -145,6 +146,7 @@ def validate_library(data: Any) -> list[str]:
         f"{error.json_path}: {error.message}"
         for error in sorted(validator.iter_errors(data), key=lambda error: list(map(str, error.absolute_path)))
     ]
+    errors += refused_in(data)  # core/text.py: the rule every form applies, also for what is imported
     if errors:
         return errors
     keys: dict[str, int] = {}

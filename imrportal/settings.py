@@ -27,7 +27,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.adminsite.PortalAdminConfig",  # django.contrib.admin, with the text rule on every form (core/adminsite.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "accounts.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.SecurityHeadersMiddleware",
+    "core.middleware.RefuseNulInFormsMiddleware",  # 400 for a NUL in any posted field (after the headers: it gets them)
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     # Last: turns a lock-out signalled during authentication into the lock-out page.
@@ -146,6 +147,9 @@ USE_TZ = True
 DATE_FORMAT = "m/d/Y"
 DATETIME_FORMAT = "m/d/Y g:i A"
 SHORT_DATE_FORMAT = "m/d/Y"
+# Only for a form field that is not core.dates.DateField (the portal's forms and the admin use it: M/D/YY with its
+# century rule, no year before 1900). Python's "%Y" takes exactly four digits, so "7/14/95" falls through to "%m/%d/%y"
+# (1995): the dates stored as 0095 came from the browser's own date box, which sends a typed "95" as "0095-07-14".
 DATE_INPUT_FORMATS = ["%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y"]
 
 STATIC_URL = "static/"

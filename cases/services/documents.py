@@ -87,7 +87,8 @@ def add_document(
     document = CaseDocument(
         case=case,
         kind=kind,
-        title=title or name.rsplit(".", 1)[0],
+        # A file's name may be 255 characters long; the title taken from it is cut at the title's length.
+        title=(title or name.rsplit(".", 1)[0])[: CaseDocument._meta.get_field("title").max_length],
         author=author,
         document_date=document_date,
         original_name=name[:255],

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from cases.forms import ReasonForm
 from cases.lifecycle import ASSIGNABLE_STATES, REASSIGNABLE_STATES, Status
 from cases.models import Assignment, Case, Determination
 from cases.permissions import case_view, visible_cases
@@ -39,7 +40,8 @@ def assign_case(request: HttpRequest, case: Case) -> HttpResponse:
             return redirect("cases:assign", case_number=case.case_number)
         try:
             if action == "reassign":
-                assignment.reassign_case(case, reviewer, by=request.user, reason=request.POST.get("reason", ""))
+                reason = ReasonForm(request.POST).reason_or_error()
+                assignment.reassign_case(case, reviewer, by=request.user, reason=reason)
                 messages.success(request, f"Case {case.case_number} reassigned; both reviewers are notified.")
             else:
                 assignment.offer_case(case, reviewer, by=request.user, via="page")
@@ -205,7 +207,8 @@ def decline(request: HttpRequest, case: Case) -> HttpResponse:
     """Decline an offered case with a reason; it goes back to the assignment queue. The physician it is offered
     to, or an administrator for them (``cases.decline_offer``)."""
     try:
-        assignment.decline_case(case, by=request.user, reason=request.POST.get("reason", ""))
+        reason = ReasonForm(request.POST).reason_or_error()
+        assignment.decline_case(case, by=request.user, reason=reason)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
