@@ -233,6 +233,11 @@ class Case(CaseClock):
         return self.status in DECIDED_STATES
 
     @property
+    def is_offered(self) -> bool:
+        """Offered to a reviewer who has not answered yet."""
+        return self.status == Status.ASSIGNED
+
+    @property
     def employee_display(self) -> str:
         return self.employee_name or "(redacted)"
 

@@ -13,7 +13,7 @@ from cases.forms import CaseFilterForm, CaseForm, DocumentForm, ItemFormSet, Tra
 from cases.lifecycle import Status
 from cases.models import Case
 from cases.permissions import case_view
-from cases.services import intake, notices, tracks
+from cases.services import documents, intake, notices, tracks
 from cases.views import clock
 from core.permissions import allowed, permission_required
 
@@ -182,7 +182,7 @@ def document_upload(request: HttpRequest, case: Case) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             with transaction.atomic():
-                intake.add_document(
+                documents.add_document(
                     case,
                     data=upload.read(),
                     name=upload.name,

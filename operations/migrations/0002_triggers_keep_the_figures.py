@@ -19,7 +19,7 @@ def uninstall(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("operations", "0001_figures_tables"),
-        ("cases", "0011_clock_tracks_drug_list_records_checklist_appeals"),
+        ("cases", "0012_clock_tracks_drug_list_records_checklist_appeals"),
     ]
 
     operations = [migrations.RunPython(install, uninstall)]
