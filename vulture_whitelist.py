@@ -14,6 +14,7 @@ from accounts.middleware import (
 from accounts.views import locked_out
 from audit.admin_site import AccessLoggedAdminSite
 from audit.middleware import RefusalLogMiddleware
+from cases.clock_models import CaseClock
 from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
 from core.adminsite import PortalAdminSite
@@ -47,6 +48,8 @@ cite
 cite_non_mtus
 basis_from_citations
 published_differences
+CaseClock.age_since_application  # the two ages of the case page and the case list (templates)
+CaseClock.age_since_records  # idem
 
 RefuseNulInFormsMiddleware  # settings.MIDDLEWARE
 PortalAdminSite  # core.adminsite.PortalAdminConfig.default_site, by dotted path
