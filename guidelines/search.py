@@ -14,12 +14,16 @@ C) answers every test, each word either stemmed ("english": "injections" finds "
 goes to ``websearch_to_tsquery`` as typed (every word then required). Other databases (SQLite in development): the
 same scores with a regular expression that matches at the start of a word.
 
-A chapter whose effective period has ended ranks at half weight. Ties go to the most cited section. Sections named
-in ``first`` (the section the claims administrator cited) are offered first, whatever was typed.
+The edition in force: a section whose source (an edition) was not in force on ``on`` — the date of the case's UR
+decision, today when not given — ranks at half weight, so the 2009 chronic pain guidelines come first for a UR
+decision of 2014 and the 2016 ones for a decision of 2017; ``in_force_only`` leaves such sections out (decision
+support, which offers sections to cite in one click). Ties go to the most cited section. Sections named in ``first``
+(the section the claims administrator cited) are offered first, whatever was typed.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,11 +36,12 @@ from django.utils import timezone
 
 from guidelines import synonyms
 from guidelines.models import GuidelineSection, GuidelineSectionVersion, GuidelineSource
+from guidelines.selectors import in_force_q
 
 MAX_LIMIT = 100
 MAX_CONCEPTS = 12
 MAX_ALTERNATIVES = 10
-SUPERSEDED_WEIGHT = 0.5
+NOT_IN_FORCE_WEIGHT = 0.5
 SNIPPET_LENGTH = 200
 NAME_SCORE, TITLE_SCORE, TEXT_SCORE = 1.0, 0.4, 0.2
 _WORD = re.compile(r"[^\W_]+")
@@ -218,16 +223,16 @@ def _postgres_search(sections: QuerySet, found: list[Concept], *, in_title_only:
     return matching.annotate(text_rank=sum(scores[1:], scores[0]))
 
 
-def _postgres_ranked(sections: QuerySet, found: list[Concept], limit: int) -> list[GuidelineSection]:
+def _postgres_ranked(sections: QuerySet, found: list[Concept], limit: int, on: datetime.date) -> list[GuidelineSection]:
     """The best ``limit`` sections. A section holding the concepts only in its text scores at most TEXT_SCORE per
     concept: when the sections matching in their name or chapter fill the page above that, the texts need not be
     ranked at all (the usual case as a reviewer types a treatment's name)."""
     if limit <= 0:
         return []
-    in_title = list(_ordered(_postgres_search(sections, found, in_title_only=True))[:limit])
+    in_title = list(_ordered(_postgres_search(sections, found, in_title_only=True), on)[:limit])
     if len(in_title) == limit and in_title[-1].rank > TEXT_SCORE * len(found):
         return in_title
-    return list(_ordered(_postgres_search(sections, found))[:limit])
+    return list(_ordered(_postgres_search(sections, found), on)[:limit])
 
 
 def _postgres_web(sections: QuerySet, parsed: ParsedQuery) -> QuerySet:
@@ -321,16 +326,22 @@ def search_sections(
     category: str | None = None,
     limit: int = 20,
     first: list[int] | None = None,
+    on: datetime.date | None = None,
+    in_force_only: bool = False,
 ) -> list[GuidelineSection]:
     """Sections of active sources matching ``query``, best first, each with ``rank``, ``version_id`` (the version
-    in force, which a citation pins), ``snippet`` and ``offered_first`` (True for the sections of ``first``, which
-    come before the others whatever the query and the filters). An empty query lists the most cited sections under
-    the filters."""
+    in force, which a citation pins), ``snippet``, ``offered_first`` (True for the sections of ``first``, which
+    come before the others whatever the query and the filters) and ``in_force`` (its edition was in force on ``on``,
+    today when not given: the date of the UR decision, whose editions are preferred). An empty query lists the most
+    cited sections under the filters."""
     limit = max(1, min(int(limit), MAX_LIMIT))
+    on = on or timezone.localdate()
     offered = _offered_first(first or [])
     sections = _filtered(chapter=chapter, body_region=body_region, category=category).exclude(
         pk__in=[section.pk for section in offered]
     )
+    if in_force_only:
+        sections = sections.filter(in_force_q(on, "source__"))
     parsed = parse_query(query or "")
     postgres = connection.vendor == "postgresql"
     found = [] if parsed.web_syntax else concepts(parsed)
@@ -344,13 +355,14 @@ def search_sections(
         sections = sections.annotate(text_rank=Value(0.0, output_field=FloatField()))
     wanted = max(0, limit - len(offered))
     if found and postgres and not parsed.web_syntax:
-        results = offered[:limit] + _postgres_ranked(sections, found, wanted)
+        results = offered[:limit] + _postgres_ranked(sections, found, wanted, on)
     else:
-        results = offered[:limit] + list(_ordered(sections)[:wanted])
+        results = offered[:limit] + list(_ordered(sections, on)[:wanted])
     terms = [word for concept in found for phrase in concept.alternatives for word in phrase.split()] or parsed.terms
     for section in results:
         section.snippet = snippet(section.recommendation, terms)
         section.offered_first = section in offered
+        section.in_force = section.source.in_force(on)
     return results
 
 
@@ -366,10 +378,12 @@ def _offered_first(ids: list[int]) -> list[GuidelineSection]:
     return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
 
 
-def _ordered(sections: QuerySet) -> QuerySet:
-    # A chapter no longer in force (the 2009 chronic pain guidelines) ranks below the one that replaced it.
-    superseded = Q(source__effective_to__lt=timezone.localdate())
-    weight = Case(When(superseded, then=Value(SUPERSEDED_WEIGHT)), default=Value(1.0), output_field=FloatField())
+def _ordered(sections: QuerySet, on: datetime.date) -> QuerySet:
+    # An edition not in force on the date (the 2009 chronic pain guidelines in 2017, the 2016 ones in 2014) ranks
+    # below the one in force then.
+    weight = Case(
+        When(in_force_q(on, "source__"), then=Value(1.0)), default=Value(NOT_IN_FORCE_WEIGHT), output_field=FloatField()
+    )
     sections = sections.annotate(rank=ExpressionWrapper(F("text_rank") * weight, output_field=FloatField()))
     return sections.order_by("-rank", "-times_cited", "source__evidence_rank", Lower("name"), "pk")
 

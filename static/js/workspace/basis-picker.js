@@ -73,9 +73,17 @@ export function resultButton(panel, result, compact) {
   const button = document.createElement("button");
   button.type = "button";
   button.className = compact ? "btn btn-link btn-sm p-0 text-start" : "list-group-item list-group-item-action";
-  const label = (result.family && result.family !== "MTUS" ? result.family + " " : "") + result.chapter + " — " + result.name +
-    (result.pages ? " (p. " + result.pages + ")" : "");
+  // The edition named plainly ("MTUS Chronic Pain Medical Treatment Guidelines (2009)"), and said when it was not in
+  // force on the UR decision date.
+  const edition = result.edition || ((result.family && result.family !== "MTUS" ? result.family + " " : "") + result.chapter);
+  const label = edition + " — " + result.name + (result.pages ? " (p. " + result.pages + ")" : "");
   button.textContent = (compact ? "Cite " + label : label) + (result.offered_first ? " · cited by the claims administrator" : "");
+  if (result.in_force === false) {
+    const note = document.createElement("span");
+    note.className = "d-block small text-warning-emphasis edition-not-in-force";
+    note.textContent = "Edition " + result.in_force_note;
+    button.appendChild(note);
+  }
   if (!compact && result.snippet) {
     const snippet = document.createElement("div");
     snippet.className = "small text-muted";
@@ -84,6 +92,12 @@ export function resultButton(panel, result, compact) {
   }
   button.addEventListener("click", function () { cite(panel, result); });
   return button;
+}
+
+/* "2014-06-18" as "06/18/2014". */
+export function usDate(iso) {
+  const parts = String(iso).split("-");
+  return parts.length === 3 ? parts[1] + "/" + parts[2] + "/" + parts[0] : String(iso);
 }
 
 /* The library sections matching params (q, category, limit); [] when the search does not answer. */
