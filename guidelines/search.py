@@ -36,7 +36,7 @@ from django.utils import timezone
 
 from guidelines import synonyms
 from guidelines.models import GuidelineSection, GuidelineSectionVersion, GuidelineSource
-from guidelines.selectors import in_force_q
+from guidelines.selectors import editions_in_force, in_force_q
 
 MAX_LIMIT = 100
 MAX_CONCEPTS = 12
@@ -341,7 +341,7 @@ def search_sections(
         pk__in=[section.pk for section in offered]
     )
     if in_force_only:
-        sections = sections.filter(in_force_q(on, "source__"))
+        sections = sections.filter(source__in=editions_in_force(on))
     parsed = parse_query(query or "")
     postgres = connection.vendor == "postgresql"
     found = [] if parsed.web_syntax else concepts(parsed)
