@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from guidelines.models import GuidelineSource
+from guidelines.quantity import default_limits
 from guidelines.selectors import editions_in_force, library_limits
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +113,12 @@ def test_the_limits_without_a_date_are_those_in_force_today():
     editions = {limit.edition for limit in library_limits() if limit.source_family == "MTUS"}
 
     assert (CPMTG_2009 in editions, CPMTG_2016 in editions) == (False, True)
+
+
+def test_the_library_files_limits_of_june_2014_are_the_2009_editions():
+    editions = {limit.edition or limit.source_chapter for limit in default_limits(on=datetime.date(2014, 6, 18))}
+
+    assert ("Chronic Pain Medical Treatment 2009" in editions, "Chronic Pain Medical Treatment 2016" in editions) == (
+        True,
+        False,
+    )
