@@ -31,6 +31,8 @@ class Problem:
     item_id: int | None
     field: str
     message: str
+    # For a warning about a cited edition: the chapter as the basis cites it ("Chronic Pain Medical Treatment 2016").
+    chapter: str = ""
 
 
 # The conclusion of a rationale, in the forms of the real letters: "is (not) medically necessary", "is determined
@@ -172,6 +174,7 @@ def consistency_warnings(determination: Determination) -> list[Problem]:
                     "basis",
                     f"Item {number} ({_short(item.description)}): {source.edition} was not in force on {what}, "
                     f"{on:%m/%d/%Y} (in force {source.period}). Keep it only if you cite it on purpose.",
+                    chapter=source.label,
                 )
             )
     return warnings

@@ -159,6 +159,7 @@ def problem_dicts(problems: list[Problem], *, warning: bool = False) -> list[dic
             "message": problem.message,
             "anchor": f"div_id_item-{problem.item_id}-{problem.field}" if problem.item_id else "div_id_summary",
             "warning": warning,
+            "chapter": problem.chapter,
         }
         for problem in problems
     ]

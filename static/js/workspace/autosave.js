@@ -251,11 +251,17 @@ function renderChecklist(problems) {
   }
   problems.forEach(function (problem) {
     const item = document.createElement("li");
-    if (problem.warning) item.className = "text-warning-emphasis checklist-warning";
+    if (problem.warning) {
+      item.className = "text-warning-emphasis checklist-warning";
+      item.dataset.itemId = problem.item_id;
+      item.dataset.chapter = problem.chapter || "";
+    }
     const link = document.createElement("a");
     link.href = "#" + problem.anchor;
     link.textContent = problem.message;
     item.appendChild(link);
     list.appendChild(item);
   });
+  // The basis picker marks the chips of the editions warned about.
+  document.dispatchEvent(new CustomEvent("workspace:checklist"));
 }

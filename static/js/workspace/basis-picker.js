@@ -5,20 +5,33 @@ import { readJson } from "./autosave.js";
 let notifyChanged = function () {};
 let librarySearchUrl = "";
 
+/* The checklist's warnings about cited editions not in force on the UR decision date: chapter → message, for a panel. */
+function editionWarnings(panel) {
+  const warnings = {};
+  document.querySelectorAll("#checklist li.checklist-warning[data-chapter]").forEach(function (line) {
+    if (line.dataset.itemId === panel.dataset.itemId) warnings[line.dataset.chapter] = line.textContent;
+  });
+  return warnings;
+}
+
 export function renderChips(panel) {
   const chips = panel.querySelector(".basis-chips");
   const mtus = readJson(panel.querySelector('[data-field="mtus"]'));
+  const warnings = editionWarnings(panel);
   chips.replaceChildren();
   mtus.forEach(function (citation) {
     const names = citation.sections && citation.sections.length ? citation.sections : [null];
     names.forEach(function (name) {
       const chip = document.createElement("li");
-      chip.className = "badge text-bg-primary chip";
-      chip.textContent = citation.chapter + (name ? " — " + name : "");
+      const warning = warnings[citation.chapter];
+      chip.className = "badge chip " + (warning ? "text-bg-warning edition-warning" : "text-bg-primary");
+      if (warning) chip.title = warning;
+      const label = citation.chapter + (name ? " — " + name : "");
+      chip.textContent = (warning ? "⚠ " : "") + label;
       const remove = document.createElement("button");
       remove.type = "button";
       remove.textContent = "×";
-      remove.setAttribute("aria-label", "Remove " + chip.textContent);
+      remove.setAttribute("aria-label", "Remove " + label);
       remove.addEventListener("click", function () { removeCitation(panel, citation.chapter, name); });
       chip.appendChild(remove);
       chips.appendChild(chip);
@@ -112,6 +125,9 @@ export function searchLibrary(params) {
 export function initBasisPicker(root, { changed }) {
   notifyChanged = changed;
   librarySearchUrl = root.dataset.searchUrl || "";
+  document.addEventListener("workspace:checklist", function () {
+    document.querySelectorAll(".item-panel").forEach(renderChips);
+  });
   document.querySelectorAll(".item-panel").forEach(function (panel) {
     renderChips(panel);
     const search = panel.querySelector(".basis-search");
