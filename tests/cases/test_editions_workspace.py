@@ -63,10 +63,13 @@ def test_citing_the_2016_edition_for_a_2014_decision_warns_but_still_submits(cli
     case, _ = _open(client, reviewer, **JUNE_2014)
     draft = Determination.objects.get()
     (item,) = case.items.all()
-    warning = (
-        f'<li class="text-warning-emphasis checklist-warning"><a href="#div_id_item-{item.pk}-basis">Item 1 (Physical '
-        "therapy 2 visits): MTUS Chronic Pain Medical Treatment Guidelines (2016) was not in force on the UR decision "
-        "date, 06/18/2014 (in force from 12/01/2016). Keep it only if you cite it on purpose.</a></li>"
+    message = (
+        "Item 1 (Physical therapy 2 visits): MTUS Chronic Pain Medical Treatment Guidelines (2016) was not in force on "
+        "the UR decision date, 06/18/2014 (in force from 12/01/2016). Keep it only if you cite it on purpose."
+    )
+    line = (
+        f'<li class="text-warning-emphasis checklist-warning" data-item-id="{item.pk}" '
+        f'data-chapter="Chronic Pain Medical Treatment 2016"><a href="#div_id_item-{item.pk}-basis">{message}</a></li>'
     )
 
     autosaved = client.post(
@@ -81,10 +84,11 @@ def test_citing_the_2016_edition_for_a_2014_decision_warns_but_still_submits(cli
     submit_url = reverse("cases:submit_determination", args=[case.case_number])
     submitted = client.post(submit_url, _post(case, draft, CPMTG_2016))
 
-    assert [(problem["message"], problem["warning"]) for problem in autosaved["problems"] if problem["warning"]] == [
-        (warning.split('">', 2)[2].removesuffix("</a></li>"), True)
+    warnings = [problem for problem in autosaved["problems"] if problem["warning"]]
+    assert [(problem["message"], problem["warning"], problem["chapter"]) for problem in warnings] == [
+        (message, True, "Chronic Pain Medical Treatment 2016")
     ]
-    assert warning in html
+    assert line in html
     case.refresh_from_db()
     assert (submitted.status_code, case.status) == (302, Status.QA)
 
