@@ -14,12 +14,20 @@ C) answers every test, each word either stemmed ("english": "injections" finds "
 goes to ``websearch_to_tsquery`` as typed (every word then required). Other databases (SQLite in development): the
 same scores with a regular expression that matches at the start of a word.
 
-A chapter whose effective period has ended ranks at half weight. Ties go to the most cited section. Sections named
-in ``first`` (the section the claims administrator cited) are offered first, whatever was typed.
+The edition in force: a section whose source (an edition) was in force on ``on`` — the date of the case's UR
+decision, today when not given — or on ``review_on`` (the day of the review, today when not given) ranks at full
+weight, any other at half; among sections that rank alike, the edition in force on the UR decision date comes first.
+So the 2009 chronic pain guidelines come first for a UR decision of 2014 (and the 2016 ones right after them, for a
+case reviewed since), only the 2016 ones for a case of 2026, and a UR decision of November 2016 reviewed in December
+2016 still finds the 2016 edition that the real letters cite (15 of the 27 letters with a UR decision of November
+2016 do; one cites the 2009 edition). ``in_force_only`` leaves out the editions in force on neither date (decision
+support, which offers sections to cite in one click). Ties go to the most cited section. Sections named in
+``first`` (the section the claims administrator cited) are offered first, whatever was typed.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,11 +40,12 @@ from django.utils import timezone
 
 from guidelines import synonyms
 from guidelines.models import GuidelineSection, GuidelineSectionVersion, GuidelineSource
+from guidelines.selectors import editions_in_force, in_force_q
 
 MAX_LIMIT = 100
 MAX_CONCEPTS = 12
 MAX_ALTERNATIVES = 10
-SUPERSEDED_WEIGHT = 0.5
+NOT_IN_FORCE_WEIGHT = 0.5
 SNIPPET_LENGTH = 200
 NAME_SCORE, TITLE_SCORE, TEXT_SCORE = 1.0, 0.4, 0.2
 _WORD = re.compile(r"[^\W_]+")
@@ -218,16 +227,18 @@ def _postgres_search(sections: QuerySet, found: list[Concept], *, in_title_only:
     return matching.annotate(text_rank=sum(scores[1:], scores[0]))
 
 
-def _postgres_ranked(sections: QuerySet, found: list[Concept], limit: int) -> list[GuidelineSection]:
+def _postgres_ranked(
+    sections: QuerySet, found: list[Concept], limit: int, dates: EditionDates
+) -> list[GuidelineSection]:
     """The best ``limit`` sections. A section holding the concepts only in its text scores at most TEXT_SCORE per
     concept: when the sections matching in their name or chapter fill the page above that, the texts need not be
     ranked at all (the usual case as a reviewer types a treatment's name)."""
     if limit <= 0:
         return []
-    in_title = list(_ordered(_postgres_search(sections, found, in_title_only=True))[:limit])
+    in_title = list(_ordered(_postgres_search(sections, found, in_title_only=True), dates)[:limit])
     if len(in_title) == limit and in_title[-1].rank > TEXT_SCORE * len(found):
         return in_title
-    return list(_ordered(_postgres_search(sections, found))[:limit])
+    return list(_ordered(_postgres_search(sections, found), dates)[:limit])
 
 
 def _postgres_web(sections: QuerySet, parsed: ParsedQuery) -> QuerySet:
@@ -321,16 +332,25 @@ def search_sections(
     category: str | None = None,
     limit: int = 20,
     first: list[int] | None = None,
+    on: datetime.date | None = None,
+    review_on: datetime.date | None = None,
+    in_force_only: bool = False,
 ) -> list[GuidelineSection]:
     """Sections of active sources matching ``query``, best first, each with ``rank``, ``version_id`` (the version
-    in force, which a citation pins), ``snippet`` and ``offered_first`` (True for the sections of ``first``, which
-    come before the others whatever the query and the filters). An empty query lists the most cited sections under
-    the filters."""
+    in force, which a citation pins), ``snippet``, ``offered_first`` (True for the sections of ``first``, which
+    come before the others whatever the query and the filters) and ``in_force`` (its edition was in force on ``on``,
+    today when not given: the date of the UR decision, whose editions are preferred). An empty query lists the most
+    cited sections under the filters."""
     limit = max(1, min(int(limit), MAX_LIMIT))
+    dates = EditionDates(on or timezone.localdate(), review_on or timezone.localdate())
     offered = _offered_first(first or [])
     sections = _filtered(chapter=chapter, body_region=body_region, category=category).exclude(
         pk__in=[section.pk for section in offered]
     )
+    if in_force_only:
+        sections = sections.filter(
+            Q(source__in=editions_in_force(dates.on)) | Q(source__in=editions_in_force(dates.review_on))
+        )
     parsed = parse_query(query or "")
     postgres = connection.vendor == "postgresql"
     found = [] if parsed.web_syntax else concepts(parsed)
@@ -344,13 +364,15 @@ def search_sections(
         sections = sections.annotate(text_rank=Value(0.0, output_field=FloatField()))
     wanted = max(0, limit - len(offered))
     if found and postgres and not parsed.web_syntax:
-        results = offered[:limit] + _postgres_ranked(sections, found, wanted)
+        ranked = _postgres_ranked(sections, found, wanted, dates)
     else:
-        results = offered[:limit] + list(_ordered(sections)[:wanted])
+        ranked = list(_ordered(sections, dates)[:wanted])
+    results = offered[:limit] + dates.first_in_force_on_ur_date(ranked)
     terms = [word for concept in found for phrase in concept.alternatives for word in phrase.split()] or parsed.terms
     for section in results:
         section.snippet = snippet(section.recommendation, terms)
         section.offered_first = section in offered
+        section.in_force = section.source.in_force(dates.on)
     return results
 
 
@@ -366,11 +388,31 @@ def _offered_first(ids: list[int]) -> list[GuidelineSection]:
     return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
 
 
-def _ordered(sections: QuerySet) -> QuerySet:
-    # A chapter no longer in force (the 2009 chronic pain guidelines) ranks below the one that replaced it.
-    superseded = Q(source__effective_to__lt=timezone.localdate())
-    weight = Case(When(superseded, then=Value(SUPERSEDED_WEIGHT)), default=Value(1.0), output_field=FloatField())
-    sections = sections.annotate(rank=ExpressionWrapper(F("text_rank") * weight, output_field=FloatField()))
+@dataclass(frozen=True)
+class EditionDates:
+    """The dates whose editions a search prefers: ``on`` (the UR decision's) and ``review_on`` (the review's)."""
+
+    on: datetime.date
+    review_on: datetime.date
+
+    def in_force(self) -> Q:
+        return in_force_q(self.on, "source__") | in_force_q(self.review_on, "source__")
+
+    def weight(self) -> Case:
+        # An edition in force on neither date (the 2009 chronic pain guidelines for a case of 2026) ranks below.
+        return Case(
+            When(self.in_force(), then=Value(1.0)), default=Value(NOT_IN_FORCE_WEIGHT), output_field=FloatField()
+        )
+
+    def first_in_force_on_ur_date(self, sections: list[GuidelineSection]) -> list[GuidelineSection]:
+        """Among sections that rank alike, those of an edition in force on the UR decision date first (the 2009
+        "Physical Medicine" before the 2016 "Physical medicine treatment" for a UR decision of 2014); which sections
+        make the page does not change."""
+        return sorted(sections, key=lambda section: (-round(section.rank, 6), not section.source.in_force(self.on)))
+
+
+def _ordered(sections: QuerySet, dates: EditionDates) -> QuerySet:
+    sections = sections.annotate(rank=ExpressionWrapper(F("text_rank") * dates.weight(), output_field=FloatField()))
     return sections.order_by("-rank", "-times_cited", "source__evidence_rank", Lower("name"), "pk")
 
 
