@@ -352,6 +352,7 @@ def published_differences(published_text: str, rendered_text: str) -> list[str]:
     problems = []
     # The published letters' "disputed items/Service" is printed "disputed items/services" (issue 21, finding 6).
     published_text = _PUBLISHED_WORDING.sub("items/services", published_text)
+    rendered_text = _PUBLISHED_WORDING.sub("items/services", rendered_text)
     published = "\n".join(_body_lines(published_text))
     rendered = "\n".join(_body_lines(rendered_text))
     for name, pattern in _HEADER_VALUES.items():
