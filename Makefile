@@ -93,6 +93,7 @@ seed: migrate
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 
 # A production-like configuration must pass Django's deployment checks with no warnings.
@@ -101,7 +102,7 @@ check-deploy: venv
 	ALLOWED_HOSTS=imr.example.org IMR_TRUSTED_PROXY_COUNT=1 $(PY) manage.py check --deploy --fail-level WARNING
 
 worker: venv
-	$(VENV)/bin/celery -A imrportal worker -c 2 --pool prefork --without-gossip --without-mingle -l info
+	$(PY) -m imrportal.worker
 
 beat: venv
 	$(VENV)/bin/celery -A imrportal beat -l info --schedule var/celerybeat-schedule

@@ -14,8 +14,9 @@ from accounts.middleware import (
 from accounts.views import locked_out
 from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
+from core.adminsite import PortalAdminSite
 from core.context_processors import portal
-from guidelines.quantity_check import check_item
+from core.middleware import RefuseNulInFormsMiddleware
 from guidelines.services import basis_from_citations, cite, cite_non_mtus
 from letters.models import PrivateLetterStorage
 from letters.rendering import published_differences
@@ -43,4 +44,6 @@ cite
 cite_non_mtus
 basis_from_citations
 published_differences
-check_item
+
+RefuseNulInFormsMiddleware  # settings.MIDDLEWARE
+PortalAdminSite  # core.adminsite.PortalAdminConfig.default_site, by dotted path

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from audit.forms import AccessLogFilterForm
 from audit.models import AccessEvent
 from core.permissions import permission_required
-from core.services import audit
+from core.services import record_event
 
 PAGE_SIZE = 100
 CSV_COLUMNS = [
@@ -108,7 +108,7 @@ def access_log_csv(request: HttpRequest) -> HttpResponse:
             content_type="text/plain; charset=utf-8",
         )
     params = form.cleaned_data if request.GET else {}
-    audit(request.user, "access_log.exported", request.user, filters={k: str(v) for k, v in params.items() if v})
+    record_event(request.user, "access_log.exported", request.user, filters={k: str(v) for k, v in params.items() if v})
     writer = csv.writer(_Echo())
 
     def lines():

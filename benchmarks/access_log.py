@@ -15,31 +15,21 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import bench_database
+
 WORK = Path(tempfile.mkdtemp(prefix="access-bench-"))
-DATABASE = "imr_bench_access"
-if "DATABASE_URL" not in os.environ:
-    for sql in (f"DROP DATABASE IF EXISTS {DATABASE}", f"CREATE DATABASE {DATABASE}"):
-        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", sql], check=True)
-    os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
-os.environ["PRIVATE_DIR"] = str(WORK / "private")
-os.environ["MEDIA_ROOT"] = str(WORK / "media")
-os.environ["DEBUG"] = "false"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imrportal.settings")
-
-import django  # noqa: E402
-
-django.setup()
+if "DATABASE_URL" in os.environ:
+    URL = os.environ["DATABASE_URL"]
+else:
+    URL = bench_database.postgres_url("imr_bench_access")
+    bench_database.create(URL)
+bench_database.setup_django(URL, work=WORK)
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 
 LETTERS = Path(
     os.environ.get("IMR_LETTERS_DIR", Path(__file__).resolve().parents[2] / "shared" / "imr" / "letters" / "text")
@@ -55,7 +45,7 @@ def prepare():
     from core import roles
     from precedents.parser import published_letters_document
 
-    call_command("migrate", verbosity=0)
+    bench_database.migrate()
     import_document(published_letters_document(sorted(LETTERS.glob("*.txt"))))
     admin = User.objects.create_user("bench-admin", password="x", first_name="Bench", last_name="Admin")
     admin.groups.add(Group.objects.get_or_create(name=roles.ADMINISTRATOR)[0])

@@ -22,17 +22,12 @@ before the proposal; mean fit), and the hard-rule violations, checked pair by pa
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import bench_database
 
 
 def gini(values: list[float]) -> float:
@@ -53,7 +48,7 @@ def build(cases: int, reviewers: int, seed: int = 7) -> None:
     from cases.models import Case, DisputedItem
     from core import roles
     from core.models import Party
-    from reviewers import demo
+    from devtools.demo import reviewers as demo
     from reviewers.models import Affiliation, Licence, ReviewerProfile, Specialty
 
     rng = random.Random(seed)
@@ -350,17 +345,10 @@ def main() -> None:
     parser.add_argument("--url", default="", help="a database URL to use instead of a throwaway SQLite file")
     args = parser.parse_args()
 
-    folder = tempfile.mkdtemp(prefix="imr-bench-assign-")
-    os.environ["DATABASE_URL"] = args.url or f"sqlite:///{folder}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imrportal.settings")
-    os.environ["DEBUG"] = "false"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    bench_database.setup_django(args.url or bench_database.sqlite_url("imr-bench-assign-"))
     from django.db import connection
 
-    call_command("migrate", verbosity=0, skip_checks=True)
+    bench_database.migrate()
     started = time.perf_counter()
     build(args.cases, args.reviewers)
     print(

@@ -20,14 +20,10 @@ import os
 import random
 import re
 import statistics
-import sys
-import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import bench_database
 
 PHRASES = [
     "physical medicine",
@@ -252,18 +248,14 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def run(args) -> None:
-    import django
-
-    django.setup()
     from django.contrib.auth.models import Group, User
-    from django.core.management import call_command
     from django.test import Client
     from django.test.utils import setup_test_environment
 
     from core import roles
     from guidelines.search import search_sections
 
-    call_command("migrate", verbosity=0)
+    bench_database.migrate()
     if args.suggestions:
         suggestions(args)
         return
@@ -349,33 +341,13 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database afterwards (to EXPLAIN)")
     parser.add_argument("--sqlite", action="store_true", help="use a throwaway SQLite file instead")
     args = parser.parse_args()
-    os.environ["DJANGO_SETTINGS_MODULE"] = "imrportal.settings"
-    os.environ["DEBUG"] = "false"
     if args.sqlite:
-        folder = tempfile.mkdtemp(prefix="imr-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        bench_database.setup_django(bench_database.sqlite_url())
         run(args)
         return
-    import psycopg
-
-    url = urlparse(args.url)
-    name = url.path.lstrip("/")
-    if not name.startswith("imr_bench"):
-        raise SystemExit(f"Refusing to drop {name!r}: the benchmark database's name must start with imr_bench.")
-    admin_url = url._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = args.url
-    try:
+    with bench_database.throwaway(args.url, keep=args.keep):
+        bench_database.setup_django(args.url)
         run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            with psycopg.connect(admin_url, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 if __name__ == "__main__":

@@ -24,13 +24,11 @@ import json
 import os
 import random
 import subprocess
-import sys
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-PYTHON = ROOT / ".venv" / "bin" / "python"
+import bench_database
+
+ROOT, PYTHON = bench_database.ROOT, bench_database.PYTHON
 BENCH_DB = "imr_bench_imports"
 
 
@@ -104,27 +102,17 @@ def make_file(path: Path, count: int, seed: int = 11) -> int:
     return items
 
 
-def database_url(base: str, name: str) -> str:
-    parts = urlsplit(base)
-    return urlunsplit(parts._replace(path=f"/{name}"))
-
-
 def fresh_database(base: str) -> str:
-    import psycopg
-
-    with psycopg.connect(base, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {BENCH_DB}")
-        connection.execute(f"CREATE DATABASE {BENCH_DB}")
-    url = database_url(base, BENCH_DB)
-    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false"}
-    subprocess.run([PYTHON, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    url = bench_database.postgres_url(BENCH_DB, base)
+    bench_database.create(url)
+    bench_database.manage(url, "migrate", "-v0")
     return url
 
 
 def run_child(url: str, path: Path) -> tuple[float, int, str]:
     """Seconds inside ``import_cases path`` (Django set up before), peak RSS (KiB) and the command's summary, from a
     child process of its own."""
-    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false"}
+    env = {**os.environ, **bench_database.environment(url)}
     code = (
         "import os, resource, sys, time, django;"
         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'imrportal.settings'); django.setup();"
@@ -163,11 +151,7 @@ def main() -> None:
         help="a PostgreSQL database to connect to for creating the benchmark's own database",
     )
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imrportal.settings")
-    os.environ["DATABASE_URL"] = database_url(args.url, BENCH_DB)
-    import django
-
-    django.setup()
+    bench_database.setup_django(bench_database.postgres_url(BENCH_DB, args.url))
     work = ROOT / "var"
     work.mkdir(exist_ok=True)
     print(f"cores: {os.cpu_count()}, load average: {os.getloadavg()[0]:.2f}")

@@ -15,25 +15,17 @@ import argparse
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import bench_database
+
+ROOT = bench_database.ROOT
 WORK = Path(tempfile.mkdtemp(prefix="letters-bench-"))
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{WORK / 'bench.sqlite3'}")
-os.environ["PRIVATE_DIR"] = str(WORK / "private")
-os.environ["MEDIA_ROOT"] = str(WORK / "media")
-os.environ["DEBUG"] = "false"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imrportal.settings")
+bench_database.setup_django(os.environ.get("DATABASE_URL") or f"sqlite:///{WORK / 'bench.sqlite3'}", work=WORK)
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
+from imrportal import worker  # noqa: E402
 
 LETTERS = Path(
     os.environ.get("IMR_LETTERS_DIR", Path(__file__).resolve().parents[2] / "shared" / "imr" / "letters" / "text")
@@ -146,25 +138,7 @@ def workers(cases: int) -> None:
     ids = [_three_page_case().pk for _ in range(cases)]
     env = dict(os.environ, REDIS_URL=redis_url, CELERY_TASK_ALWAYS_EAGER="false")
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "imrportal",
-            "worker",
-            "-c",
-            "2",
-            "--pool",
-            "prefork",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-l",
-            "warning",
-            "-Q",
-            "letters-bench",
-        ],
+        worker.command("-Q", "letters-bench", concurrency=2, loglevel="warning"),
         env=env,
         cwd=ROOT,
     )
@@ -203,9 +177,14 @@ def _start_workers(count: int, env: dict, queue: str) -> list[subprocess.Popen]:
     """``count`` separate worker processes (one prefork child each), as on ``count`` machines."""
     return [
         subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "imrportal", "worker", "-c", "1", "--pool", "prefork"]
-            + ["-n", f"bench{index}-{os.getpid()}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"]
-            + ["-l", "info" if LOG_DIR else "warning", "-Q", queue],
+            worker.command(
+                "-n",
+                f"bench{index}-{os.getpid()}@%h",
+                "-Q",
+                queue,
+                concurrency=1,
+                loglevel="info" if LOG_DIR else "warning",
+            ),
             env=env,
             cwd=ROOT,
             stdout=open(LOG_DIR / f"worker-{count}-{index}.log", "a") if LOG_DIR else None,  # noqa: SIM115
@@ -313,7 +292,7 @@ def main() -> None:
     scaling_parser.add_argument("--cases", type=int, default=30)
     scaling_parser.add_argument("--rounds", type=int, default=3)
     arguments = parser.parse_args()
-    call_command("migrate", verbosity=0)
+    bench_database.migrate()
     if arguments.command == "roundtrip":
         roundtrip()
     elif arguments.command == "sign":

@@ -35,41 +35,19 @@ import signal
 import socket
 import statistics
 import subprocess
-import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-PYTHON = ROOT / ".venv" / "bin" / "python"
+import bench_database
+
+ROOT = bench_database.ROOT
 BENCH_DB = "imr_bench_pages"
 MINIMAL = "/bench/minimal"
 
 
-def database_url(base: str, name: str) -> str:
-    return urlunsplit(urlsplit(base)._replace(path=f"/{name}"))
-
-
-def manage(url: str, *args: str) -> str:
-    env = {**os.environ, "DATABASE_URL": url, "DEBUG": "false"}
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
-    return result.stdout.strip()
-
-
-def fresh_database(base: str, url: str) -> None:
-    import psycopg
-
-    name = urlsplit(url).path.lstrip("/")
-    with psycopg.connect(base, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    manage(url, "migrate", "-v0")
-    manage(url, "seed_demo")
+def fresh_database(url: str) -> None:
+    bench_database.create(url)
+    bench_database.manage(url, "migrate", "-v0")
+    bench_database.manage(url, "seed_demo")
 
 
 def vacuum(url: str) -> None:
@@ -258,21 +236,20 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the benchmark database if it is already filled")
     parser.add_argument("--database", default=BENCH_DB, help=f"the benchmark's database (default {BENCH_DB})")
     args = parser.parse_args()
-    url = database_url(args.url, args.database)
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "false"
+    url = bench_database.postgres_url(args.database, args.url)
+    os.environ.update(bench_database.environment(url))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "imrportal.settings")
     import django
 
     print(f"cores: {os.cpu_count()}, load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     small_counts = None
     if not args.reuse:
-        fresh_database(args.url, url)
-        print(manage(url, "generate_cases", "--count", str(args.small), "--seed", "1"))
+        fresh_database(url)
+        print(bench_database.manage(url, "generate_cases", "--count", str(args.small), "--seed", "1"))
         django.setup()
         small_counts = query_counts(pages())
         started = time.perf_counter()
-        print(manage(url, "generate_cases", "--count", str(args.cases - args.small), "--seed", "2"))
+        print(bench_database.manage(url, "generate_cases", "--count", str(args.cases - args.small), "--seed", "2"))
         print(
             f"generate_cases of {args.cases - args.small:,} (child process, Django start-up included): "
             f"{time.perf_counter() - started:.1f} s"

@@ -26,14 +26,11 @@ import random
 import re
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import bench_database
 
 LETTERS = Path(
     os.environ.get("IMR_LETTERS_DIR", Path(__file__).resolve().parents[2] / "shared" / "imr" / "letters" / "text")
@@ -249,18 +246,14 @@ def similar_queries() -> list[list[tuple[str, str]]]:
 
 
 def run(args) -> None:
-    import django
-
-    django.setup()
     from django.contrib.auth.models import Group, User
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import setup_test_environment
 
     from core import roles
 
-    call_command("migrate", verbosity=0)
+    bench_database.migrate()
     started = time.perf_counter()
     total, items = build(args.precedents)
     built = time.perf_counter() - started
@@ -296,34 +289,13 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="use the kept database as it is (no rebuild)")
     parser.add_argument("--sqlite", action="store_true", help="use a throwaway SQLite file instead")
     args = parser.parse_args()
-    os.environ["DJANGO_SETTINGS_MODULE"] = "imrportal.settings"
-    os.environ["DEBUG"] = "false"
     if args.sqlite:
-        folder = tempfile.mkdtemp(prefix="imr-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        bench_database.setup_django(bench_database.sqlite_url())
         run(args)
         return
-    import psycopg
-
-    url = urlparse(args.url)
-    name = url.path.lstrip("/")
-    if not name.startswith("imr_bench"):
-        raise SystemExit(f"Refusing to drop {name!r}: the benchmark database's name must start with imr_bench.")
-    admin_url = url._replace(path="/postgres").geturl()
-    if not args.reuse:
-        with psycopg.connect(admin_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            connection.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = args.url
-    try:
+    with bench_database.throwaway(args.url, keep=args.keep, reuse=args.reuse):
+        bench_database.setup_django(args.url)
         run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            with psycopg.connect(admin_url, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 if __name__ == "__main__":

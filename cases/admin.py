@@ -15,7 +15,7 @@ from cases.models import (
 )
 from cases.views.assignment import offer_to_reviewer_action
 from core.admin import ReadOnlyAdminMixin
-from core.services import audit
+from core.services import record_event
 
 
 class CaseAccessLogged(AccessLoggedAdminMixin):
@@ -100,7 +100,7 @@ class CaseAdmin(CaseAccessLogged, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        audit(
+        record_event(
             request.user, "case.changed_in_admin" if change else "case.created_in_admin", obj, fields=form.changed_data
         )
 

@@ -6,4 +6,5 @@ class CasesConfig(AppConfig):
     verbose_name = "IMR cases"
 
     def ready(self) -> None:
-        from cases import hooks  # noqa: F401 (registers the system check)
+        # deferred: the hooks module registers a system check, which Django wants done once the apps are ready.
+        from cases import hooks  # noqa: F401

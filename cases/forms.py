@@ -220,6 +220,18 @@ class DocumentForm(PrintableTextFormMixin, forms.Form):
         )
 
 
+class ReasonForm(PrintableTextFormMixin, forms.Form):
+    """Why a reviewer declines an offer or an administrator reassigns a case (the services refuse a blank one)."""
+
+    reason = forms.CharField(max_length=2000, required=False)
+
+    def reason_or_error(self) -> str:
+        """The reason, or ``ValidationError`` saying what is wrong with it, for the views' message."""
+        if not self.is_valid():
+            raise ValidationError("Reason: " + " ".join(str(error) for error in self.errors["reason"]), code="reason")
+        return self.cleaned_data["reason"]
+
+
 class TransitionForm(PrintableTextFormMixin, forms.Form):
     """The administrator's moves on the case page (``INTAKE_ACTIONS``); the lifecycle decides which are allowed."""
 

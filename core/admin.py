@@ -1,6 +1,8 @@
 from django.contrib import admin
 
+from core.events import after_commit
 from core.models import AuditEvent, EmailTemplate, OutboxEmail, Party
+from core.tasks import send_outbox_email
 
 
 @admin.register(Party)
@@ -52,10 +54,6 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send again (failed or waiting e-mails)")
     def send_again(self, request, queryset):
-        from django.db import transaction
-
-        from core.tasks import send_outbox_email
-
         ids = list(
             queryset.filter(status__in=[OutboxEmail.Status.FAILED, OutboxEmail.Status.QUEUED])
             .exclude(to=[])
@@ -65,7 +63,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
             status=OutboxEmail.Status.QUEUED, attempts=0, next_attempt_at=None
         )
         for email_id in ids:
-            transaction.on_commit(lambda email_id=email_id: send_outbox_email.delay(email_id), robust=True)
+            after_commit(send_outbox_email.delay, email_id)
         self.message_user(request, f"{len(ids)} e-mail(s) queued again.")
 
 

@@ -8,37 +8,40 @@ database value. Like ``bulk_create``, it sends no signals; unlike row-by-row ins
 triggers fire once for the whole ``COPY``. Other databases get ``bulk_create``.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable
+from typing import TypeVar
 
 from django.db import connection, models
 
+M = TypeVar("M", bound=models.Model)
 
-def bulk_insert(objs: Sequence[models.Model]) -> list[models.Model]:
+
+def bulk_insert(objs: Iterable[M]) -> list[M]:
     """Insert new instances of one model (no primary key set); returns them with their keys."""
-    objs = list(objs)
-    if not objs:
-        return objs
-    model = type(objs[0])
+    rows = list(objs)
+    if not rows:
+        return rows
+    model = type(rows[0])
     if connection.vendor != "postgresql":
-        return model.objects.bulk_create(objs)
+        return model._default_manager.bulk_create(rows)
     meta = model._meta
     fields = list(meta.concrete_fields)
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objs)],
+            [meta.db_table, meta.pk.column, len(rows)],
         )
-        for obj, (key,) in zip(objs, cursor.fetchall(), strict=True):
+        for obj, (key,) in zip(rows, cursor.fetchall(), strict=True):
             setattr(obj, meta.pk.attname, key)
-        columns = ", ".join(quote(field.column) for field in fields)
+        columns = ", ".join(quote(field.column) for field in fields)  # type: ignore[arg-type]  # concrete: has a column
         with (
             connection.wrap_database_errors,
             cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy,
         ):
-            for obj in objs:
+            for obj in rows:
                 copy.write_row([field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields])
-    for obj in objs:
+    for obj in rows:
         obj._state.adding = False
         obj._state.db = connection.alias
-    return objs
+    return rows

@@ -1,7 +1,11 @@
+import re
+
 import pgtrigger
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
+from django.template import Template, TemplateSyntaxError
 
 
 class Party(models.Model):
@@ -78,6 +82,27 @@ class EmailTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+    def clean(self) -> None:
+        problems = {name: problem for name in ("subject", "body") if (problem := template_problem(getattr(self, name)))}
+        if problems:
+            raise ValidationError(problems)
+
+
+# Tags that reach outside the notification's own context (other templates, tag libraries, the debug dump).
+_OUTSIDE_TAGS = re.compile(r"{%\s*(load|include|extends|debug|ssi)\b")
+
+
+def template_problem(source: str) -> str | None:
+    """Why ``source`` cannot be an e-mail template (Django template syntax), or None when it compiles."""
+    outside = _OUTSIDE_TAGS.search(source or "")
+    if outside:
+        return f"{{% {outside.group(1)} %}} is not allowed in an e-mail template: use the variables it is given."
+    try:
+        Template(source or "")
+    except TemplateSyntaxError as error:
+        return f"The template does not compile: {error}. Correct it; the last saved version is still in use."
+    return None
 
 
 class OutboxEmail(models.Model):

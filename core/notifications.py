@@ -11,7 +11,10 @@ from collections.abc import Iterable
 from django.db import IntegrityError, models, transaction
 from django.template import Context, Template
 
+from core.events import after_commit
 from core.models import EmailTemplate, OutboxEmail
+from core.services import record_event
+from core.tasks import send_outbox_email
 
 logger = logging.getLogger(__name__)
 
@@ -68,23 +71,37 @@ DEFAULT_TEMPLATES: dict[str, dict[str, str]] = {
 }
 
 
-def render_template(template_key: str, context: dict) -> tuple[str, str]:
-    """(subject, body) of a template rendered as plain text (no HTML escaping)."""
-    stored = EmailTemplate.objects.filter(key=template_key).first()
-    if stored is not None:
-        subject_source, body_source = stored.subject, stored.body
-    elif template_key in DEFAULT_TEMPLATES:
-        logger.warning("E-mail template %s is missing; using the built-in default.", template_key)
-        subject_source, body_source = (
-            DEFAULT_TEMPLATES[template_key]["subject"],
-            DEFAULT_TEMPLATES[template_key]["body"],
-        )
-    else:
-        raise LookupError(f"There is no e-mail template {template_key!r}.")
+class BrokenTemplate(Exception):
+    """A stored template that neither compiles nor renders, and no built-in text to fall back on."""
+
+
+def _render(subject_source: str, body_source: str, context: dict) -> tuple[str, str]:
     plain = Context(context, autoescape=False)
     subject = " ".join(Template(subject_source).render(plain).split())
-    body = Template(body_source).render(plain)
-    return subject[:255], body
+    return subject[:255], Template(body_source).render(plain)
+
+
+def render_template(template_key: str, context: dict) -> tuple[str, str, str]:
+    """(subject, body, problem) of a template rendered as plain text (no HTML escaping).
+
+    A stored template that fails (saved broken before the admin checked it, or edited in the database) never breaks
+    the move it notifies: the built-in text is used, ``problem`` says so, and the failure is logged. Only a broken
+    template with no built-in text raises ``BrokenTemplate``."""
+    default = DEFAULT_TEMPLATES.get(template_key)
+    stored = EmailTemplate.objects.filter(key=template_key).first()
+    if stored is None:
+        if default is None:
+            raise LookupError(f"There is no e-mail template {template_key!r}.")
+        logger.warning("E-mail template %s is missing; using the built-in default.", template_key)
+        return (*_render(default["subject"], default["body"], context), "")
+    try:
+        return (*_render(stored.subject, stored.body, context), "")
+    except Exception as error:  # noqa: BLE001 - whatever an edited template does, the notified move must commit
+        problem = f"E-mail template {template_key!r} failed ({type(error).__name__}: {error})"
+        if default is None:
+            raise BrokenTemplate(f"{problem}; there is no built-in text for it.") from error
+        logger.error("%s; sent with the built-in text instead.", problem)
+        return (*_render(default["subject"], default["body"], context), f"{problem}; sent with the built-in text.")
 
 
 def queue_email(
@@ -105,7 +122,11 @@ def queue_email(
         if existing is not None:
             return existing
     recipients = sorted({address.strip() for address in to if address and address.strip()})
-    subject, body = render_template(template_key, context)
+    try:
+        subject, body, problem = render_template(template_key, context)
+    except BrokenTemplate as error:
+        logger.error("%s", error)
+        subject, body, problem = f"(not sent: e-mail template {template_key!r} is broken)", "", str(error)
     fields = {
         "template_key": template_key,
         "to": recipients,
@@ -117,6 +138,10 @@ def queue_email(
     }
     if not recipients:
         fields.update(status=OutboxEmail.Status.FAILED, last_error="No recipient address.")
+    elif not body:
+        fields.update(status=OutboxEmail.Status.FAILED, last_error=problem)
+    elif problem:
+        fields.update(last_error=problem)  # queued all the same, with the built-in text
     try:
         with transaction.atomic():
             email = OutboxEmail.objects.create(**fields)
@@ -125,10 +150,10 @@ def queue_email(
         if dedupe_key:
             return OutboxEmail.objects.get(dedupe_key=dedupe_key)
         raise
+    if problem:
+        record_event(None, "email.template_failed", email, template_key=template_key, problem=problem)
     if email.status == OutboxEmail.Status.QUEUED:
-        from core.tasks import send_outbox_email
-
-        # robust: with the broker down the e-mail stays queued (beat's outbox sweep sends it later) and the request
-        # that queued it still succeeds.
-        transaction.on_commit(lambda: send_outbox_email.delay(email.pk), robust=True)
+        # With the broker down the e-mail stays queued (beat's outbox sweep sends it later) and the request that
+        # queued it still succeeds.
+        after_commit(send_outbox_email.delay, email.pk)
     return email

@@ -1,6 +1,6 @@
 """The portal's roles. A role is a Django group; superusers count as administrators."""
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 ADMINISTRATOR = "Administrators"
 REVIEWER = "Reviewers"
@@ -8,7 +8,7 @@ QA = "Clinical QA"
 STAFF = "Correspondence staff"
 ALL_ROLES = (ADMINISTRATOR, REVIEWER, QA, STAFF)
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 def _group_names(user: AnyUser) -> frozenset[str]:
@@ -18,7 +18,7 @@ def _group_names(user: AnyUser) -> frozenset[str]:
     if cached is None:
         # groups.all() uses a prefetch_related("groups") cache when the caller made one.
         cached = frozenset(group.name for group in user.groups.all())
-        user._role_names = cached
+        vars(user)["_role_names"] = cached  # kept on the user object for the rest of the request
     return cached
 
 

@@ -5,8 +5,9 @@ from django.db import models
 from core.models import AuditEvent, Party
 
 
-def audit(actor, action: str, obj: models.Model, **detail: Any) -> AuditEvent:
-    """Record an action on an object; ``actor`` may be None for the system."""
+def record_event(actor, action: str, obj: models.Model, **detail: Any) -> AuditEvent:
+    """Record an action on an object as an `AuditEvent` (the portal's event log of what was done; reads of medical data
+    go to the `audit` app's access log, `audit.log.record`). ``actor`` may be None for the system."""
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,

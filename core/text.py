@@ -42,6 +42,22 @@ def check_text(text: str, *, where: str = "") -> str:
     return text
 
 
+def refused_in(data: object, path: str = "$") -> list[str]:
+    """Every text of a parsed JSON document (keys included) holding a refused character, as "<JSON path>: <what>"."""
+    problems: list[str] = []
+    if isinstance(data, str):
+        found = refused_character(data)
+        if found:
+            problems.append(f"{path}: character {found[0]} is {found[1]}, which a letter cannot show as typed")
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            problems += refused_in(key, f"{path} (a key)") + refused_in(value, f"{path}.{key}")
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            problems += refused_in(value, f"{path}[{index}]")
+    return problems
+
+
 @deconstructible
 class PrintableTextValidator:
     def __call__(self, value) -> None:

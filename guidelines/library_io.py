@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.models import AuditEvent
+from core.text import refused_in
 from guidelines import services
 from guidelines.models import GuidelineSection, GuidelineSource, QuantityLimit
 
@@ -145,6 +146,7 @@ def validate_library(data: Any) -> list[str]:
         f"{error.json_path}: {error.message}"
         for error in sorted(validator.iter_errors(data), key=lambda error: list(map(str, error.absolute_path)))
     ]
+    errors += refused_in(data)  # core/text.py: the rule every form applies, also for what is imported
     if errors:
         return errors
     keys: dict[str, int] = {}
@@ -333,7 +335,7 @@ def export_library() -> dict[str, Any]:
         entry["quantity_limits"] = [
             {
                 **{name: getattr(limit, name) for name in LIMIT_FIELDS},
-                "section": limit.section.name if limit.section_id else None,
+                "section": limit.section.name if limit.section is not None else None,
                 **({} if limit.verified else {"unconfirmed": True}),
             }
             for limit in sorted(source.quantity_limits.all(), key=lambda limit: (limit.treatment, limit.condition))

@@ -203,9 +203,9 @@ class QuantityLimit(models.Model):
     def __str__(self) -> str:
         return f"{self.source.label}: {self.treatment}" + (f" ({self.condition})" if self.condition else "")
 
-    def as_dataclass(self) -> quantity.QuantityLimit:
+    def as_rule(self) -> quantity.QuantityRule:
         """The limit as ``guidelines.quantity`` checks it (the source, and the section if any, should be selected)."""
-        return quantity.QuantityLimit(
+        return quantity.QuantityRule(
             treatment=self.treatment,
             condition=self.condition,
             min_visits=self.min_units,
@@ -214,7 +214,7 @@ class QuantityLimit(models.Model):
             initial_trial=self.initial_trial,
             total_with_improvement=self.total_max,
             source_chapter=self.source.label,
-            source_section=self.section.name if self.section_id else None,
+            source_section=self.section.name if self.section is not None else None,
             note=self.quote,
             min_weeks=self.weeks_min,
             unit=self.unit or "visits",
@@ -254,7 +254,7 @@ class Citation(models.Model):
         ]
 
     def __str__(self) -> str:
-        if self.section_version_id:
+        if self.section_version is not None:
             return f"{self.section_version.source_label}, {self.section_version.name}"
         return self.text
 

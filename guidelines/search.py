@@ -288,7 +288,8 @@ def _fallback_search(sections: QuerySet, found: list[Concept]) -> QuerySet:
 
 def _fallback_web(sections: QuerySet, parsed: ParsedQuery) -> QuerySet:
     """Web-search syntax without PostgreSQL: quoted phrases and words must occur, -word must not (OR unsupported)."""
-    include, exclude = [], []
+    include: list[str] = []
+    exclude: list[str] = []
     for token in re.findall(r'-?"[^"]*"?|\S+', parsed.complete):
         phrase = " ".join(_WORD.findall(token.lower()))
         if phrase and phrase not in STOP_WORDS:

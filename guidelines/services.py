@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import CharField, F, Max, Value
 
-from core.services import audit
+from core.services import record_event
 from guidelines.citations import Basis, MtusCitation
 from guidelines.models import Citation, GuidelineSection, GuidelineSectionVersion, GuidelineSource, QuantityLimit
 
@@ -81,7 +81,7 @@ def create_section(source: GuidelineSource, *, by=None, note: str = "Created", *
     section.save()
     _new_version(section, by=by, note=note)
     refresh_search_vectors(section_ids=[section.pk])
-    audit(by, "guidelines.section_created", section, name=section.name, source=source.label)
+    record_event(by, "guidelines.section_created", section, name=section.name, source=source.label)
     return section
 
 
@@ -106,7 +106,7 @@ def update_section(section: GuidelineSection, *, by, note: str = "", **fields: A
     if changed or section.version == 0:
         _new_version(section, by=by, note=note)
         refresh_search_vectors(section_ids=[section.pk])
-        audit(
+        record_event(
             by,
             "guidelines.section_changed",
             section,
@@ -124,7 +124,7 @@ def create_source(source: GuidelineSource, *, by) -> GuidelineSource:
     """Add a source (validated) to the library."""
     source.full_clean()
     source.save()
-    audit(by, "guidelines.source_created", source, key=source.key, label=source.label)
+    record_event(by, "guidelines.source_created", source, key=source.key, label=source.label)
     return source
 
 
@@ -140,7 +140,7 @@ def update_source(source: GuidelineSource, *, by, **fields: Any) -> GuidelineSou
     changed = {name: [str(before[name]), str(value)] for name, value in fields.items() if before[name] != value}
     if changed:
         refresh_search_vectors(source_ids=[source.pk])
-        audit(by, "guidelines.source_changed", source, label=source.label, changes=changed)
+        record_event(by, "guidelines.source_changed", source, label=source.label, changes=changed)
     return source
 
 
@@ -158,7 +158,7 @@ def save_quantity_limit(limit: QuantityLimit, *, by) -> QuantityLimit:
         for name, value in before.items()
         if name != "updated_at" and value != getattr(limit, name)
     }
-    audit(by, "guidelines.quantity_limit_saved", limit, label=str(limit), created=not before, changes=changes)
+    record_event(by, "guidelines.quantity_limit_saved", limit, label=str(limit), created=not before, changes=changes)
     return limit
 
 
@@ -260,7 +260,7 @@ def basis_from_citations(citations: list[Citation]) -> Basis:
             if version.name not in entry.sections:
                 entry.sections.append(version.name)
         else:
-            non_mtus.append(citation.text or f"{version.source_label}, {version.name}")
+            non_mtus.append(citation.text or (f"{version.source_label}, {version.name}" if version else ""))
     return Basis(mtus=list(chapters.values()), non_mtus=non_mtus)
 
 

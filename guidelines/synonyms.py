@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Max
 
-from core.services import audit
+from core.services import record_event
 from guidelines.models import GuidelineSection, GuidelineSectionVersion, GuidelineSource, Synonym
 
 MAX_DEPTH = 3
@@ -145,7 +145,7 @@ def save_synonym(synonym: Synonym, *, by, term: str, expansions: str, note: str 
     synonym.term, synonym.expansions, synonym.note = term, expansions, note.strip()[:200]
     synonym.updated_by = by if by is not None and by.is_authenticated else None
     synonym.save()
-    audit(
+    record_event(
         by,
         "guidelines.synonym_changed" if before else "guidelines.synonym_created",
         synonym,
@@ -157,5 +157,7 @@ def save_synonym(synonym: Synonym, *, by, term: str, expansions: str, note: str 
 
 @transaction.atomic
 def delete_synonym(synonym: Synonym, *, by) -> None:
-    audit(by, "guidelines.synonym_deleted", synonym, before={"term": synonym.term, "expansions": synonym.expansions})
+    record_event(
+        by, "guidelines.synonym_deleted", synonym, before={"term": synonym.term, "expansions": synonym.expansions}
+    )
     synonym.delete()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from core import jsonsafe
 from core.models import AuditEvent
 from core.permissions import allowed, check_permission, permission_required
-from guidelines import library_io, quantity_check, services
+from guidelines import library_io, quantity, selectors, services
 from guidelines.forms import LibraryImportForm, QuantityLimitForm, SectionForm, SourceForm
 from guidelines.models import (
     GuidelineSection,
@@ -299,4 +299,4 @@ def quantity_check_view(request: HttpRequest) -> JsonResponse:
     if not text:
         return JsonResponse({"error": "text is required: the disputed item as requested."}, status=400)
     diagnosis = request.GET.get("diagnosis", "").strip()[:500] or None
-    return JsonResponse(quantity_check.check_item_report(text, diagnosis=diagnosis))
+    return JsonResponse(quantity.check_request_text(text, selectors.library_limits(), diagnosis=diagnosis))

@@ -27,7 +27,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.adminsite.PortalAdminConfig",  # django.contrib.admin, with the text rule on every form (core/adminsite.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "accounts.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.SecurityHeadersMiddleware",
+    "core.middleware.RefuseNulInFormsMiddleware",  # 400 for a NUL in any posted field (after the headers: it gets them)
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     # Last: turns a lock-out signalled during authentication into the lock-out page.
@@ -188,6 +189,10 @@ else:
     STORAGES["letters"] = {"BACKEND": "letters.models.PrivateLetterStorage"}
 # -- end storage --
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The web workers collect each request's reference cycles after its response and freeze what their warm-up loaded
+# (imrportal/wsgi.py, which reads this setting). IMR_GC_AFTER_REQUEST=false turns it off.
+IMR_GC_AFTER_REQUEST = env_bool("IMR_GC_AFTER_REQUEST", True)
+
 # A request body other than its files (an autosave is at most a summary and 21 rationales of 50,000 characters).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 CASE_DOCUMENT_MAX_BYTES = env_int("CASE_DOCUMENT_MAX_BYTES", 25 * 1024 * 1024)

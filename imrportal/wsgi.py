@@ -9,12 +9,14 @@ response), in place of a pause in some later page. During its first ``WARM_UP`` 
 survived (Django, the apps, the URL patterns, the templates compiled on first use, the caches) out of the
 collector's sight (``gc.freeze()``), so that later collections look at the request's objects only. After the
 warm-up nothing more is frozen: what a cache drops later is still collected.
-``IMR_GC_AFTER_REQUEST=false`` turns this off. Tests and ``manage.py`` do not load this module.
+``IMR_GC_AFTER_REQUEST=false`` turns this off (the setting, read in settings.py like every other: a value that is not
+a boolean stops the worker at start-up). Tests and ``manage.py`` do not load this module.
 """
 
 import gc
 import os
 
+from django.conf import settings
 from django.core.signals import request_finished
 from django.core.wsgi import get_wsgi_application
 
@@ -33,5 +35,5 @@ def collect_after_the_response(**kwargs) -> None:
         gc.freeze()
 
 
-if os.environ.get("IMR_GC_AFTER_REQUEST", "true").lower() not in ("0", "false", "no", "off"):
+if settings.IMR_GC_AFTER_REQUEST:
     request_finished.connect(collect_after_the_response, dispatch_uid="imr-gc-after-request")

@@ -37,7 +37,7 @@ from django.utils.safestring import SafeString, mark_safe
 from nameparser import HumanName
 
 from cases.models import Case
-from core.services import audit
+from core.services import record_event
 from letters.models import RedactionTerm
 
 PLACEHOLDER = "[redacted]"
@@ -306,5 +306,5 @@ def add_term(case: Case, text: str, *, by) -> RedactionTerm | None:
             term = RedactionTerm.objects.create(case=case, text=text, added_by=by)
     except IntegrityError:
         return None
-    audit(by, "letter.redaction_added", term, case=case.case_number, text=text)
+    record_event(by, "letter.redaction_added", term, case=case.case_number, text=text)
     return term

@@ -20,6 +20,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from django.db import transaction
+
+from precedents.importer import import_letter
+
 REFERENCE_MTUS_CHAPTERS = (
     # DOMAIN.md's list of the MTUS chapters cited in real letters (plus the Elbow Complaints wording some letters use).
     "Chronic Pain Medical Treatment 2016",
@@ -136,7 +140,7 @@ def reference(text: str) -> dict[str, Any]:
     # Items: cut the issues section at every "Claims Administrator guideline:"; the heading of an item is the text
     # after the previous rationale's last "... medically necessary." sentence (or after "set forth below:").
     pieces = issues.split(" Claims Administrator guideline:")
-    items = []
+    items: list[dict[str, Any]] = []
     previous_tail = pieces[0]
     for number, piece in enumerate(pieces[1:], start=1):
         # The heading is the last sentence; a modified request's heading, from its "... was the original request."
@@ -306,10 +310,6 @@ class Measurement:
 
 def measure(letters: Path) -> Measurement:
     """Import every PDF of ``letters/pdf`` (rolled back afterwards) and compare it with ``letters/text``."""
-    from django.db import transaction
-
-    from precedents.importer import import_letter
-
     pdfs = sorted((letters / "pdf").glob("*.pdf"))
     result = Measurement(letters=len(pdfs))
     with transaction.atomic():

@@ -22,7 +22,7 @@ from django.db import DatabaseError, connection, transaction
 from cases.interchange import FORMAT, InterchangeError, import_document
 from cases.lifecycle import Status
 from cases.models import Case, Determination
-from core.services import audit
+from core.services import record_event
 from guidelines.quantity import body_regions, treatment_kind
 from precedents.models import Precedent, PrecedentCitation, PrecedentItem, PrecedentSearchRow
 from precedents.parser import LetterFileError, letter_text, parse_published_letter
@@ -216,7 +216,7 @@ def make_precedent(case: Case, data: dict[str, Any], *, source_name: str = "", b
         ]
     PrecedentCitation.objects.bulk_create(citations)
     refresh_search_vectors([precedent.pk])
-    audit(by, "precedents.imported", case)
+    record_event(by, "precedents.imported", case)
     return precedent
 
 

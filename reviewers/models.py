@@ -108,7 +108,7 @@ class ReviewerProfile(models.Model):
         ends = self.away_to or date.max
         return starts <= on <= ends
 
-    # ``reviewers.qualification.roster()`` prefetches these as plain lists (``Prefetch(to_attr=…)``): a prefetched
+    # ``reviewers.qualification.roster_profiles()`` loads these as plain lists (``Prefetch(to_attr=…)``): a prefetched
     # manager per profile and relation cost ~0.2 ms each, 130 ms for a roster of 590. Without it, a query.
     @property
     def licence_list(self) -> list:

@@ -8,9 +8,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core import roles
 from core.models import Party
 from reviewers.models import Affiliation, Licence, ReviewerProfile, SpecialtyCategoryFit, normalize_specialty
 
@@ -36,7 +37,7 @@ def _years_before(on: date, years: int) -> date:
 def qualification_problems(profile: ReviewerProfile, on: date | None = None) -> list[str]:
     """Why this reviewer cannot be offered a case on ``on`` (today by default); empty when qualified.
 
-    Reads the profile's ``licence_list`` and ``certification_list``, so a roster from ``roster()`` costs no
+    Reads the profile's ``licence_list`` and ``certification_list``, so a roster from ``roster_profiles()`` costs no
     queries.
     """
     on = _date(on)
@@ -116,13 +117,15 @@ def conflict_party_ids(profile_ids: Iterable[int], on: date | None = None) -> di
 
 
 def roster_profiles(queryset: QuerySet | None = None) -> list[ReviewerProfile]:
-    """The profiles of ``queryset`` as ``roster()`` loads them, for many profiles at once: their licences,
-    certifications and subspecialties in three queries filtered by the profiles' own query (a subquery). Django's
+    """The profiles of ``queryset`` (by default the roster: the profiles of users in the Reviewers group) with what
+    the qualification rules and matching read: their users, and their licences, certifications and subspecialties in
+    three queries filtered by the profiles' own query (a subquery), four queries however many profiles. Django's
     prefetch sends one parameter per profile for each relation: for 590 reviewers 1,770 parameters, whose building
-    and parsing cost more than the queries."""
-    queryset = ReviewerProfile.objects.all() if queryset is None else queryset
+    and parsing cost more than the queries. The one way to load profiles for the rules, one profile or many."""
+    if queryset is None:
+        queryset = ReviewerProfile.objects.filter(user__groups__name=roles.REVIEWER).distinct()
     profiles = list(queryset.select_related("user"))
-    chosen = queryset.values("pk")
+    chosen = queryset.values_list("pk", flat=True)
     licences: dict[int, list] = defaultdict(list)
     for licence in Licence.objects.filter(profile__in=chosen).order_by("profile", "state"):
         licences[licence.profile_id].append(licence)
@@ -139,16 +142,6 @@ def roster_profiles(queryset: QuerySet | None = None) -> list[ReviewerProfile]:
         profile._certifications_list = specialties["certifications"][profile.pk]
         profile._subspecialties_list = specialties["subspecialties"][profile.pk]
     return profiles
-
-
-def roster(queryset: QuerySet | None = None) -> QuerySet:
-    """Reviewer profiles with what the qualification rules and matching read, prefetched."""
-    queryset = ReviewerProfile.objects.all() if queryset is None else queryset
-    return queryset.select_related("user").prefetch_related(
-        Prefetch("licences", queryset=Licence.objects.order_by("state"), to_attr="_licences_list"),
-        Prefetch("certifications", to_attr="_certifications_list"),
-        Prefetch("subspecialties", to_attr="_subspecialties_list"),
-    )
 
 
 def category_weights() -> dict[int, dict[str, int]]:

@@ -3,13 +3,13 @@
 from django.utils import timezone
 
 from reviewers.models import ReviewerProfile
-from reviewers.qualification import roster
+from reviewers.qualification import roster_profiles
 
 
 def profile_for(user) -> ReviewerProfile | None:
     if user is None or not getattr(user, "pk", None):
         return None
-    return roster().filter(user=user).first()
+    return next(iter(roster_profiles(ReviewerProfile.objects.filter(user=user))), None)
 
 
 def letter_credentials(user) -> dict[str, list[str]]:

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.models import Party
-from core.services import audit, get_or_create_party
+from core.services import get_or_create_party, record_event
 from reviewers.models import Affiliation, ReviewerProfile
 
 
@@ -33,6 +33,7 @@ def declare_affiliation(
     if since and until and until < since:
         raise ValidationError({"until": "The tie cannot end before it began."})
     party = get_or_create_party(kind, name)
+    assert party is not None  # the name is not blank (checked above)
     affiliation, created = Affiliation.objects.update_or_create(
         profile=profile,
         party=party,
@@ -50,7 +51,7 @@ def declare_affiliation(
             "created_by": by,
         },
     )
-    audit(
+    record_event(
         by,
         "affiliation_declared" if declared_by_reviewer else "affiliation_recorded",
         profile,
@@ -68,7 +69,7 @@ def save_profile(profile_form, licence_formset, *, by) -> ReviewerProfile:
     profile = profile_form.save()
     licence_formset.instance = profile
     licence_formset.save()
-    audit(by, "reviewer_profile_saved", profile, changed=sorted(profile_form.changed_data))
+    record_event(by, "reviewer_profile_saved", profile, changed=sorted(profile_form.changed_data))
     return profile
 
 
@@ -78,5 +79,5 @@ def set_availability(profile: ReviewerProfile, *, away_from: date | None, away_t
         raise ValidationError({"away_to": "The last day away cannot be before the first."})
     profile.away_from, profile.away_to = away_from, away_to
     profile.save(update_fields=["away_from", "away_to", "updated_at"])
-    audit(by, "reviewer_availability_set", profile, away_from=str(away_from or ""), away_to=str(away_to or ""))
+    record_event(by, "reviewer_availability_set", profile, away_from=str(away_from or ""), away_to=str(away_to or ""))
     return profile

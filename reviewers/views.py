@@ -16,7 +16,7 @@ from core.permissions import permission_required
 from reviewers import services
 from reviewers.forms import AffiliationForm, AvailabilityForm, LicenceFormSet, ProfileForm
 from reviewers.models import ReviewerProfile
-from reviewers.qualification import qualification_problems, roster, roster_profiles
+from reviewers.qualification import qualification_problems, roster_profiles
 
 ROSTER_PAGE_SIZE = 50
 
@@ -155,7 +155,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
         else:
             _record_affiliation(request, profile, declared_by_reviewer=True)
         return redirect("reviewers:me")
-    profile = roster().get(pk=profile.pk)
+    (profile,) = roster_profiles(ReviewerProfile.objects.filter(pk=profile.pk))
     return render(
         request,
         "reviewers/my_profile.html",

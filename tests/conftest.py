@@ -155,11 +155,11 @@ def log_in(page, username: str, password: str = "demo-password") -> None:
 def celery_worker_process(transactional_db, settings):
     """A real ``celery worker`` process against Redis and the test database; tasks are queued, not run in-process."""
     import subprocess
-    import sys
 
     import redis
     from django.db import connection
 
+    from imrportal import worker
     from imrportal.celery import app
 
     redis_url = settings.CELERY_BROKER_URL
@@ -184,23 +184,7 @@ def celery_worker_process(transactional_db, settings):
         DEBUG="false",
     )
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "imrportal",
-            "worker",
-            "-c",
-            "2",
-            "--pool",
-            "prefork",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-l",
-            "warning",
-        ],
+        worker.command(concurrency=2, loglevel="warning"),
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -24,7 +24,7 @@ from cases.interchange.saving import case_fields
 from cases.interchange.spec import FORMAT, InterchangeError
 from cases.models import Assignment, Case, Determination
 from cases.services import intake
-from core.services import audit
+from core.services import record_event
 
 # The determination an import writes for a decided case (saving.save_items): the only one a replacement may drop.
 IMPORTED_DETERMINATION = Q(version=1, state=Determination.State.APPROVED, author__isnull=True, qa_by__isnull=True)
@@ -112,5 +112,5 @@ def replace_case(case: Case, data: dict[str, Any], parties: Parties, *, by, at: 
         intake.record_transition(
             case, case.status, by=by, note=f"Replaced by import ({FORMAT}).", from_status=previous_status
         )
-    audit(by, "case.replaced_by_import", case)
+    record_event(by, "case.replaced_by_import", case)
     return case

@@ -143,8 +143,9 @@ def _fast_validators() -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
     document, case = _validators()
     checker = document.format_checker
     formats = {"date": lambda value: checker.conforms(value, "date")}
-    return tuple(
-        fastjsonschema.compile(validator.schema, formats=formats, use_default=False) for validator in (document, case)
+    return (
+        fastjsonschema.compile(document.schema, formats=formats, use_default=False),
+        fastjsonschema.compile(case.schema, formats=formats, use_default=False),
     )
 
 

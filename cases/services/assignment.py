@@ -26,9 +26,9 @@ from cases.services.matching import RosterSnapshot, blocking_reasons, case_parti
 from core import roles
 from core.models import OutboxEmail
 from core.notifications import queue_email
-from core.services import audit
+from core.services import record_event
 from reviewers.models import ReviewerProfile
-from reviewers.qualification import conflicting_parties, qualification_problems, roster
+from reviewers.qualification import conflicting_parties, qualification_problems, roster_profiles
 
 REMIND_AFTER = timedelta(hours=24)
 
@@ -61,7 +61,7 @@ def _profile(reviewer, *, lock: bool) -> ReviewerProfile:
     if lock:
         # Lock the profile row so that two offers to the same reviewer at once cannot both pass the capacity check.
         list(queryset.select_for_update().values_list("pk", flat=True))
-    profile = roster(queryset).first()
+    profile = next(iter(roster_profiles(queryset)), None)
     if profile is None:
         raise AssignmentError(
             f"{reviewer.get_full_name() or reviewer.username} has no reviewer profile on the roster.", code="no_profile"
@@ -131,7 +131,7 @@ def offer_case(case: Case, reviewer, *, by, via: str = "page") -> Assignment:
         case=locked, reviewer=reviewer, offered_by=by, previous_status=previous, via=via
     )
     _email_offer(locked, reviewer, assignment)
-    audit(by, "case_offered", locked, assignment_id=assignment.pk, reviewer_id=reviewer.pk, via=via)
+    record_event(by, "case_offered", locked, assignment_id=assignment.pk, reviewer_id=reviewer.pk, via=via)
     _sync(case, locked)
     return assignment
 
@@ -172,7 +172,7 @@ def accept_case(case: Case, *, by, attestation_text: str) -> Assignment:
         by=by,
         note="Accepted by the expert reviewer, with the conflict-of-interest attestation.",
     )
-    audit(by, "case_accepted", locked, assignment_id=assignment.pk)
+    record_event(by, "case_accepted", locked, assignment_id=assignment.pk)
     _sync(case, locked)
     return assignment
 
@@ -218,7 +218,7 @@ def decline_case(case: Case, *, by, reason: str) -> Assignment:
         note="Offer declined; the case is back in the assignment queue.",
         extra_fields={"reviewer": None},
     )
-    audit(by, "case_declined", locked, assignment_id=assignment.pk, reason=reason)
+    record_event(by, "case_declined", locked, assignment_id=assignment.pk, reason=reason)
     _sync(case, locked)
     return assignment
 
@@ -287,7 +287,7 @@ def reassign_case(case: Case, new_reviewer, *, by, reason: str) -> Assignment:
         dedupe_key=f"case-reassigned:{current.pk}",
         related=current,
     )
-    audit(
+    record_event(
         by,
         "case_reassigned",
         locked,

@@ -28,7 +28,7 @@ from cases.models import Assignment, Case, Determination, ItemDecision
 from cases.services.draft_input import COMMENT_LIMIT, clean_basis, clean_refs, clean_text
 from cases.services.intake import transition
 from core.permissions import allowed
-from core.services import audit
+from core.services import record_event
 from guidelines.services import cite_versions
 from reviewers.selectors import letter_credentials
 
@@ -118,7 +118,7 @@ def start_or_get_draft(case: Case, *, by) -> Determination:
         except IntegrityError:
             draft = locked.determinations.get(state=Determination.State.DRAFT)
         else:
-            audit(by, "determination.started", draft, case=locked.case_number, version=version)
+            record_event(by, "determination.started", draft, case=locked.case_number, version=version)
     _ensure_decisions(draft)
     return draft
 
@@ -243,7 +243,7 @@ def submit_determination(determination: Determination, *, by) -> Determination:
         note=f"Determination version {locked.version} submitted to clinical QA.",
         extra_fields={"reviewer_credentials": credentials},
     )
-    audit(by, "determination.submitted", locked, case=case.case_number, version=locked.version)
+    record_event(by, "determination.submitted", locked, case=case.case_number, version=locked.version)
     determination.refresh_from_db()
     return determination
 
@@ -334,7 +334,7 @@ def return_determination(
         origin=Determination.Origin.REVISION,
     )
     transition(locked.case, Status.IN_REVIEW, by=by, note=f"Returned to the reviewer by QA: {comment or 'see items'}")
-    audit(by, "determination.returned", locked, case=locked.case.case_number, version=locked.version)
+    record_event(by, "determination.returned", locked, case=locked.case.case_number, version=locked.version)
     determination.refresh_from_db()
     return draft
 
@@ -409,7 +409,9 @@ def approve_determination(determination: Determination, *, by, edits: dict | Non
     Assignment.objects.filter(case=case, state=Assignment.State.ACCEPTED).update(
         state=Assignment.State.COMPLETED, ended_at=now, end_reason="Determination approved by clinical QA."
     )
-    audit(by, "determination.approved", approved, case=case.case_number, version=approved.version, edited=changed)
+    record_event(
+        by, "determination.approved", approved, case=case.case_number, version=approved.version, edited=changed
+    )
     # The letters app checks the case, audits the request and queues its task after the commit (robustly: the
     # approval stands if the broker is down, and beat's sweep asks again later).
     hooks.ask_for_letters(case, by=by)

@@ -77,7 +77,7 @@ def clean_basis(value: Any, *, where: str) -> dict[str, list]:
         _citation_text(text, where=f"{where}.non_mtus[{number}]")
         for number, text in enumerate(_bounded(non_mtus_in, where=f"{where}.non_mtus"))
     ]
-    basis = {"mtus": mtus, "non_mtus": [text for text in non_mtus if text]}
+    basis: dict[str, list] = {"mtus": mtus, "non_mtus": [text for text in non_mtus if text]}
     size = len(json.dumps(basis, ensure_ascii=False))
     if size > BASIS_LIMIT:
         raise ValidationError(

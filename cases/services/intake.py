@@ -17,7 +17,7 @@ from cases import eligibility
 from cases.lifecycle import TRANSITIONS, Status, can_move
 from cases.models import Case, CaseDocument, CaseNumberSequence, CaseTransition
 from cases.services import notices
-from core.services import audit
+from core.services import record_event
 
 
 class TransitionError(ValidationError):
@@ -100,7 +100,7 @@ def mark_eligible(case: Case, *, by, note: str = "", override: str = "") -> Case
         }
         transition(case, Status.ELIGIBLE, by=by, note=note, extra_fields=fields)
         if unmet:
-            audit(
+            record_event(
                 by,
                 "case.eligibility_overridden",
                 case,
@@ -160,7 +160,7 @@ def join_case(case: Case, *, into: Case, by) -> Case:
         "determination.",
         extra_fields={"joined_into": lead},
     )
-    audit(by, "case.joined", case, case=case.case_number, into=lead.case_number, items=len(moved))
+    record_event(by, "case.joined", case, case=case.case_number, into=lead.case_number, items=len(moved))
     return case
 
 
@@ -353,7 +353,8 @@ def add_document(
     document = CaseDocument(
         case=case,
         kind=kind,
-        title=title or name.rsplit(".", 1)[0],
+        # A file's name may be 255 characters long; the title taken from it is cut at the title's length.
+        title=(title or name.rsplit(".", 1)[0])[: CaseDocument._meta.get_field("title").max_length],
         author=author,
         document_date=document_date,
         original_name=name[:255],

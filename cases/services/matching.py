@@ -23,9 +23,8 @@ from django.db.models import Count, Min, QuerySet
 from django.utils import timezone
 
 from cases import clock
-from cases.lifecycle import Status
+from cases.lifecycle import ASSIGNABLE_STATES, Status
 from cases.models import Assignment, Case, Determination
-from core import roles
 from core.models import Party
 from reviewers.models import ReviewerProfile
 from reviewers.qualification import (
@@ -61,11 +60,6 @@ PROVIDER_SPECIALTY_POINTS = 2.0
 SPEED_POINTS = 3.0
 # Passes of the bulk proposal's rebalancing (it usually settles in two or three).
 REBALANCE_PASSES = 8
-
-
-def reviewer_roster() -> list[ReviewerProfile]:
-    """The profiles of users in the Reviewers group, with what the rules read (``roster_profiles``)."""
-    return roster_profiles(ReviewerProfile.objects.filter(user__groups__name=roles.REVIEWER).distinct())
 
 
 def case_queryset() -> QuerySet:
@@ -157,7 +151,7 @@ class RosterSnapshot:
     @classmethod
     def load(cls, profiles: Sequence[ReviewerProfile] | None = None, on: date | None = None) -> RosterSnapshot:
         on = on or timezone.localdate()
-        profiles = list(reviewer_roster() if profiles is None else profiles)
+        profiles = list(roster_profiles() if profiles is None else profiles)
         table = category_weights()
         weights: dict[int, dict[str, int]] = {}
         for profile in profiles:
@@ -375,6 +369,4 @@ def rank_reviewers(
 
 def waiting_cases() -> QuerySet:
     """The assignment queue: cases waiting for a reviewer."""
-    from cases.lifecycle import ASSIGNABLE_STATES
-
     return case_queryset().filter(status__in=ASSIGNABLE_STATES, reviewer__isnull=True)

@@ -55,9 +55,9 @@ def _parties(case: Case) -> list[tuple[str, str, str]]:
     if case.attorney_name or case.employee_attorney_id:
         firm = case.employee_attorney
         parties.append(("Attorney for the injured worker", case.attorney_name or str(firm), firm.email if firm else ""))
-    if case.employer_id:
+    if case.employer is not None:
         parties.append(("Employer", str(case.employer), case.employer.email))
-    if case.requesting_provider_id:
+    if case.requesting_provider is not None:
         parties.append(("Requesting physician", str(case.requesting_provider), case.requesting_provider.email))
     return parties
 

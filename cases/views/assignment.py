@@ -9,12 +9,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from cases.forms import ReasonForm
 from cases.lifecycle import ASSIGNABLE_STATES, Status
 from cases.models import Assignment, Case, Determination
 from cases.permissions import case_view, visible_cases
 from cases.services import assignment, bulk_assignment, matching
 from core import roles
 from core.permissions import allowed, check_permission, permission_required
+from reviewers.qualification import roster_profiles
 
 BULK_LIMIT = 2000
 
@@ -38,7 +40,8 @@ def assign_case(request: HttpRequest, case: Case) -> HttpResponse:
             return redirect("cases:assign", case_number=case.case_number)
         try:
             if action == "reassign":
-                assignment.reassign_case(case, reviewer, by=request.user, reason=request.POST.get("reason", ""))
+                reason = ReasonForm(request.POST).reason_or_error()
+                assignment.reassign_case(case, reviewer, by=request.user, reason=reason)
                 messages.success(request, f"Case {case.case_number} reassigned; both reviewers are notified.")
             else:
                 assignment.offer_case(case, reviewer, by=request.user, via="page")
@@ -204,7 +207,8 @@ def decline(request: HttpRequest, case: Case) -> HttpResponse:
     """Decline an offered case with a reason; it goes back to the assignment queue (the service checks whose offer
     it is)."""
     try:
-        assignment.decline_case(case, by=request.user, reason=request.POST.get("reason", ""))
+        reason = ReasonForm(request.POST).reason_or_error()
+        assignment.decline_case(case, by=request.user, reason=reason)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -219,7 +223,7 @@ def offer_to_reviewer_action(modeladmin, request: HttpRequest, queryset) -> Http
     """Django admin action on cases: choose a reviewer on an intermediate page, then offer each selected case through
     ``offer_case`` (so the admin site obeys the same rules as the assignment page)."""
     check_permission(request.user, "cases.assign")
-    reviewers = matching.reviewer_roster()
+    reviewers = roster_profiles()
     if request.POST.get("apply") == "yes":
         reviewer = _reviewer_from_post(request)
         if reviewer is None:

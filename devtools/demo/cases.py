@@ -35,7 +35,7 @@ from cases.services.determinations import (
     submit_determination,
 )
 from core.models import Party
-from core.services import audit, get_or_create_party
+from core.services import get_or_create_party, record_event
 from guidelines.models import GuidelineSection
 
 PUBLISHED_CASES = Path(__file__).with_name("data") / "published-cases.json"
@@ -811,7 +811,7 @@ def _approve_without_letter(determination: Determination, *, by, today: date) ->
     Assignment.objects.filter(case=case, state=Assignment.State.ACCEPTED).update(
         state=Assignment.State.COMPLETED, ended_at=timezone.now(), end_reason="Determination approved by clinical QA."
     )
-    audit(
+    record_event(
         by, "determination.approved", determination, case=case.case_number, version=determination.version, edited=False
     )
 

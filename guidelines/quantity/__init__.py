@@ -2,7 +2,7 @@
 
 Pure Python, no Django: `parse_request` reads an item as the letters print it ("12 initial Physical Therapy for the
 right upper leg, 2 times a week for 6 weeks", "Acupuncture 3 times a week for 2 weeks", "Flexeril 10mg #60",
-"Eight (8) physical therapy sessions") into a `QuantityRequest`; `check_quantity` compares it with `QuantityLimit`s
+"Eight (8) physical therapy sessions") into a `QuantityRequest`; `check_quantity` compares it with `QuantityRule`s
 (the library's, see `limits_from_library`) and returns one `QuantityFinding` per applicable limit.
 
 Reading a request. The text is scanned on a working copy in which every piece already read, and every number that is
@@ -38,7 +38,7 @@ from guidelines.quantity.kinds import (
     treatment_kind,
 )
 from guidelines.quantity.library import LIBRARY_FILE, default_limits, limit_from_library, limits_from_library
-from guidelines.quantity.limits import FAMILY_RANK, QuantityLimit
+from guidelines.quantity.limits import FAMILY_RANK, QuantityRule
 from guidelines.quantity.numbers import NUM, NUMBER_WORDS, number_value
 from guidelines.quantity.parsing import excluded_numbers, parse_request, remaining_portion, unread_numbers
 from guidelines.quantity.request import QuantityRequest, unit_label
@@ -53,7 +53,7 @@ __all__ = [
     "TREATMENT_FALLBACKS",
     "TREATMENT_PATTERNS",
     "QuantityFinding",
-    "QuantityLimit",
+    "QuantityRule",
     "QuantityRequest",
     "applicable_limits",
     "body_regions",

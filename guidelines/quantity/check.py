@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from guidelines.quantity.kinds import THERAPY_KINDS, TREATMENT_FALLBACKS
-from guidelines.quantity.limits import QuantityLimit
+from guidelines.quantity.limits import QuantityRule
 from guidelines.quantity.numbers import FNUM, RANGE, number_range
 from guidelines.quantity.parsing import parse_request
 from guidelines.quantity.request import QuantityRequest, unit_label
@@ -19,7 +19,7 @@ class QuantityFinding:
     """How a request compares with one limit. `exceeds`: the count is above the limit's allowance (for an initial
     request, the initial trial). `exceeds_initial_trial`: above the trial, where the limit has one."""
 
-    limit: QuantityLimit
+    limit: QuantityRule
     requested: int
     requested_min: int | None
     unit: str
@@ -46,7 +46,7 @@ class QuantityFinding:
         }
 
 
-def _kind_candidates(request: QuantityRequest, limits: Iterable[QuantityLimit]) -> list[QuantityLimit]:
+def _kind_candidates(request: QuantityRequest, limits: Iterable[QuantityRule]) -> list[QuantityRule]:
     limits = list(limits)
     for kind in (request.treatment, *TREATMENT_FALLBACKS.get(request.treatment or "", ())):
         matching = [limit for limit in limits if limit.kind == kind]
@@ -55,7 +55,7 @@ def _kind_candidates(request: QuantityRequest, limits: Iterable[QuantityLimit]) 
     return []
 
 
-def _region_applies(limit: QuantityLimit, region: str | None) -> bool:
+def _region_applies(limit: QuantityRule, region: str | None) -> bool:
     regions = limit.body_regions
     if not regions:
         return True
@@ -66,8 +66,8 @@ def _region_applies(limit: QuantityLimit, region: str | None) -> bool:
 
 
 def applicable_limits(
-    request: QuantityRequest, limits: Iterable[QuantityLimit], *, diagnosis: str | None = None
-) -> list[QuantityLimit]:
+    request: QuantityRequest, limits: Iterable[QuantityRule], *, diagnosis: str | None = None
+) -> list[QuantityRule]:
     """The limits that apply to `request` (see the `guidelines.quantity` docstring). For each body region of the
     request, the limits come from the highest-ranked guideline family that has any for it: the MTUS first, ACOEM and
     ODG where the MTUS is silent (MTUS manipulation limits cover the low back; the neck's come from the ODG)."""
@@ -75,7 +75,7 @@ def applicable_limits(
         return []
     candidates = [limit for limit in _kind_candidates(request, limits) if limit.postoperative == request.postoperative]
     words = f"{request.text} {diagnosis or ''}".lower()
-    chosen: list[QuantityLimit] = []
+    chosen: list[QuantityRule] = []
     for region in request.body_regions or (None,):
         in_region = [limit for limit in candidates if _region_applies(limit, region)]
         for rank in sorted({limit.evidence_rank for limit in in_region}):
@@ -104,7 +104,7 @@ def _comparable(requested: str | None, allowed: str) -> bool:
 
 
 def check_quantity(
-    request: QuantityRequest, limits: Iterable[QuantityLimit], *, diagnosis: str | None = None
+    request: QuantityRequest, limits: Iterable[QuantityRule], *, diagnosis: str | None = None
 ) -> list[QuantityFinding]:
     """One finding per applicable limit; none when the request states no count or no limit applies.
 
@@ -158,7 +158,7 @@ def exceeds_guidelines(findings: list[QuantityFinding]) -> bool:
     return bool(findings) and all(finding.exceeds for finding in findings)
 
 
-def check_request_text(text: str, limits: Iterable[QuantityLimit], *, diagnosis: str | None = None) -> dict[str, Any]:
+def check_request_text(text: str, limits: Iterable[QuantityRule], *, diagnosis: str | None = None) -> dict[str, Any]:
     """The request read from `text` and its findings, as JSON-ready data ({"request": ..., "findings": [...],
     "exceeds": bool})."""
     request = parse_request(text)

@@ -6,16 +6,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from guidelines.quantity.limits import QuantityLimit
+from guidelines.quantity.limits import QuantityRule
 
 LIBRARY_FILE = Path(__file__).resolve().parent.parent / "data" / "library.json"
 
 
-def limit_from_library(limit: dict[str, Any], source: dict[str, Any]) -> QuantityLimit:
-    """A `QuantityLimit` from one "quantity_limits" entry of an "imr-guidelines/1" source (the loader's field names:
+def limit_from_library(limit: dict[str, Any], source: dict[str, Any]) -> QuantityRule:
+    """A `QuantityRule` from one "quantity_limits" entry of an "imr-guidelines/1" source (the loader's field names:
     min_units, max_units, weeks_min, weeks_max, initial_trial, total_max, frequency, quote, section)."""
     chapter = source["chapter"] + (f" {source['year']}" if source.get("year") else "")
-    return QuantityLimit(
+    return QuantityRule(
         treatment=limit["treatment"],
         condition=limit.get("condition") or "",
         min_visits=limit.get("min_units"),
@@ -33,7 +33,7 @@ def limit_from_library(limit: dict[str, Any], source: dict[str, Any]) -> Quantit
     )
 
 
-def limits_from_library(document: dict[str, Any]) -> list[QuantityLimit]:
+def limits_from_library(document: dict[str, Any]) -> list[QuantityRule]:
     """Every quantity limit of an "imr-guidelines/1" document, but those of a source marked inactive."""
     return [
         limit_from_library(limit, source)
@@ -43,6 +43,6 @@ def limits_from_library(document: dict[str, Any]) -> list[QuantityLimit]:
     ]
 
 
-def default_limits(path: Path = LIBRARY_FILE) -> list[QuantityLimit]:
+def default_limits(path: Path = LIBRARY_FILE) -> list[QuantityRule]:
     """The limits of the seeded library file (guidelines/data/library.json)."""
     return limits_from_library(json.loads(path.read_text(encoding="utf-8")))

@@ -42,9 +42,10 @@ _REGION_WORDS_RE = re.compile(
 
 
 @dataclass(frozen=True)
-class QuantityLimit:
-    """How much of a treatment a guideline allows for a condition, e.g. MTUS Chronic Pain Medical Treatment 2016,
-    Physical medicine treatment: 9-10 visits over 8 weeks for myalgia and myositis.
+class QuantityRule:
+    """A quantity limit as the check reads it, from a `guidelines.models.QuantityLimit` row (`as_rule()`) or an entry
+    of a library file (`limit_from_library`): how much of a treatment a guideline allows for a condition, e.g. MTUS
+    Chronic Pain Medical Treatment 2016, Physical medicine treatment: 9-10 visits over 8 weeks for myalgia and myositis.
 
     `max_visits` 0 means the guideline does not recommend the treatment for the condition (a region, e.g. knee).
     `total_with_improvement` is the most with documented functional improvement after the `initial_trial`.

@@ -15,7 +15,7 @@ from django.utils import timezone
 from cases.lifecycle import Status
 from cases.models import Case
 from cases.services.intake import transition
-from core.services import audit
+from core.services import record_event
 from letters.models import Letter, LetterDownload, Rendition, Service, ServiceRecipient
 from letters.services.errors import LetterError
 
@@ -142,7 +142,7 @@ def _record_one(letter: Letter, case: Case, method: str, group: list[Delivery], 
         )
         for position, delivery in enumerate(group)
     )
-    audit(
+    record_event(
         by,
         "letter.served",
         letter,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from cases.lifecycle import Status
 from cases.models import Case, Determination
 from cases.services.intake import transition
-from core.services import audit
+from core.services import record_event
 from letters import rendering
 from letters.models import Letter, Rendition
 from letters.services.errors import LetterError
@@ -162,7 +162,7 @@ def _store_signed(case: Case, determination, letter: Letter, rendered, data: byt
     fresh.state = Letter.State.SIGNED
     fresh.error = ""
     fresh.save()
-    audit(
+    record_event(
         by,
         "letter.signed",
         fresh,

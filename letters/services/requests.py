@@ -14,7 +14,7 @@ from collections.abc import Callable
 from cases.lifecycle import Status
 from cases.models import Case, Determination
 from core.events import after_commit
-from core.services import audit
+from core.services import record_event
 from letters.services.errors import LetterError
 
 _letter_task: Callable[[int], object] | None = None
@@ -42,7 +42,7 @@ def request_letters(case: Case, *, by) -> None:
         raise LetterError(f"{case.case_number} has no approved determination: there is no letter to make.")
     if _letter_task is None:
         raise RuntimeError("No letter task is registered: letters/apps.py registers it when the app starts.")
-    audit(by, "letter.requested", case, case=case.case_number)
+    record_event(by, "letter.requested", case, case=case.case_number)
     # robust (after_commit): a broker that is down leaves the request in the audit log and the case DETERMINED, and
     # beat's sweep (letters.tasks.generate_missing_letters) asks again.
     after_commit(_letter_task, case.pk)

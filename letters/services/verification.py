@@ -62,7 +62,8 @@ def claimed_code(data: bytes) -> str | None:
     if match:
         return match.group(1).decode()
     try:
-        keywords = (PdfReader(BytesIO(data)).metadata or {}).get("/Keywords") or ""
+        metadata = PdfReader(BytesIO(data)).metadata
+        keywords = (metadata.get("/Keywords") if metadata else None) or ""
     except Exception:  # a damaged file claims nothing
         return None
     found = re.search(r"imr-verification:([0-9a-f]{20})", str(keywords))

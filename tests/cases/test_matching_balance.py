@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cases.services import bulk_assignment, matching
 from core import roles
+from reviewers.qualification import roster_profiles
 from tests.factories import CaseFactory, UserFactory, affiliate, reviewer_profile, specialty_fit, waiting_case
 
 pytestmark = pytest.mark.django_db
@@ -238,7 +239,7 @@ def test_the_proposal_is_the_same_when_run_twice_and_whatever_the_roster_order()
 
     first = bulk_assignment.plan_bulk_assignment(cases)
     second = bulk_assignment.plan_bulk_assignment(list(reversed(cases)))
-    profiles = sorted(matching.reviewer_roster(), key=lambda profile: -profile.pk)
+    profiles = sorted(roster_profiles(), key=lambda profile: -profile.pk)
     third = bulk_assignment.plan_bulk_assignment(cases, snapshot=matching.RosterSnapshot.load(profiles))
 
     pairs = [(case.pk, profile.pk) for case, profile in first.pairs]

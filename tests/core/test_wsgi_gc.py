@@ -37,16 +37,20 @@ print(json.dumps({"frozen": frozen_after_first, "cycle_freed": alive() is None})
 """
 
 
-def run_child(**env) -> dict:
-    result = subprocess.run(
+def start_child(**env) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [sys.executable, "-c", CHILD],
         cwd=REPO,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "imrportal.settings", **env},
         capture_output=True,
         text=True,
         timeout=120,
-        check=True,
     )
+
+
+def run_child(**env) -> dict:
+    result = start_child(**env)
+    assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
@@ -59,3 +63,12 @@ def test_a_worker_collects_cycles_after_each_response_and_freezes_its_warm_up():
 
 def test_the_collection_after_the_response_can_be_turned_off():
     assert run_child(IMR_GC_AFTER_REQUEST="false") == {"frozen": 0, "cycle_freed": False}
+
+
+def test_a_value_of_the_switch_that_is_not_a_boolean_stops_the_worker_at_start_up():
+    result = start_child(IMR_GC_AFTER_REQUEST="flase")
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "django.core.exceptions.ImproperlyConfigured: IMR_GC_AFTER_REQUEST='flase' is not a boolean (use true/false)."
+    )

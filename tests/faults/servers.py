@@ -13,6 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from imrportal import worker
+
 ROOT = Path(__file__).resolve().parents[2]
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 
@@ -180,12 +182,7 @@ class PortalProcess:
 
 
 def celery_worker(env: dict[str, str], log: Path, *, concurrency: int = 1) -> PortalProcess:
-    return PortalProcess(
-        [sys.executable, "-m", "celery", "-A", "imrportal", "worker", "-c", str(concurrency), "--pool", "prefork"]
-        + ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"],
-        env,
-        log,
-    )
+    return PortalProcess(worker.command(concurrency=concurrency), env, log)
 
 
 def gunicorn(env: dict[str, str], log: Path, port: int, *, workers: int = 2, threads: int = 4) -> PortalProcess:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from guidelines import quantity, services
 from guidelines.library_io import LIBRARY_FILE, load_library
 from guidelines.models import QuantityLimit
-from guidelines.quantity_check import check_item, library_limits
+from guidelines.selectors import library_limits
 from tests.factories import GuidelineSectionFactory, GuidelineSourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,10 +46,10 @@ def only_mine(findings):
     return [finding for finding in findings if finding["source"].startswith("MTUS Zorblat")]
 
 
-def test_a_limit_row_becomes_the_dataclass_the_check_uses(physical_medicine):
+def test_a_limit_row_becomes_the_rule_the_check_uses(physical_medicine):
     _, _, [myalgia, _] = physical_medicine
 
-    assert myalgia.as_dataclass() == quantity.QuantityLimit(
+    assert myalgia.as_rule() == quantity.QuantityRule(
         treatment="physical medicine",
         condition="myalgia and myositis, unspecified",
         min_visits=9,
@@ -68,7 +68,11 @@ def test_a_limit_row_becomes_the_dataclass_the_check_uses(physical_medicine):
 
 
 def test_the_check_flags_twelve_visits_against_the_physical_medicine_limits(physical_medicine):
-    findings = [f for f in check_item(SEED_LETTER_REQUEST) if f.limit.source_chapter.startswith("Zorblat")]
+    findings = [
+        f
+        for f in quantity.check_quantity(quantity.parse_request(SEED_LETTER_REQUEST), library_limits())
+        if f.limit.source_chapter.startswith("Zorblat")
+    ]
 
     assert [(finding.message, finding.exceeds) for finding in findings] == [
         (

@@ -3,7 +3,7 @@
 import pytest
 
 from guidelines.quantity import (
-    QuantityLimit,
+    QuantityRule,
     check_quantity,
     default_limits,
     exceeds_guidelines,
@@ -406,7 +406,7 @@ def test_limits_are_read_from_a_library_document():
     }
 
     assert limits_from_library(document) == [
-        QuantityLimit(
+        QuantityRule(
             treatment="physical medicine",
             condition="sprains and strains (knee)",
             min_visits=None,

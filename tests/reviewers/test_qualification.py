@@ -8,7 +8,7 @@ from django.utils import timezone
 from cases.models import Category
 from core.models import Party
 from reviewers.models import Licence, ReviewerProfile, SpecialtyCategoryFit
-from reviewers.qualification import conflicting_parties, qualification_problems, roster, roster_profiles
+from reviewers.qualification import conflicting_parties, qualification_problems, roster_profiles
 from reviewers.selectors import letter_credentials
 from tests.factories import PartyFactory, ReviewerProfileFactory, SpecialtyFactory, affiliate
 
@@ -106,7 +106,7 @@ def test_letter_credentials_print_states_in_force_and_certifications_then_subspe
     }
 
 
-def test_roster_profiles_loads_what_roster_prefetches_in_four_queries(django_assert_num_queries):
+def test_roster_profiles_loads_the_licences_and_specialties_of_many_profiles_in_four_queries(django_assert_num_queries):
     profiles = [ReviewerProfileFactory(certifications=["Orthopaedic Surgery", "Anesthesiology"]) for _ in range(3)] + [
         ReviewerProfileFactory(certifications=[], licence=False)
     ]
@@ -116,13 +116,13 @@ def test_roster_profiles_loads_what_roster_prefetches_in_four_queries(django_ass
     with django_assert_num_queries(4):
         loaded = roster_profiles(ReviewerProfile.objects.filter(pk__in=[p.pk for p in profiles]))
 
-    expected = {p.pk: p for p in roster().filter(pk__in=[p.pk for p in profiles])}
+    expected = {p.pk: p for p in ReviewerProfile.objects.filter(pk__in=[p.pk for p in profiles])}
     assert sorted(p.pk for p in loaded) == sorted(expected)
     for profile in loaded:
-        other = expected[profile.pk]
-        assert profile.licence_list == other.licence_list
-        assert profile.certification_list == other.certification_list
-        assert profile.subspecialty_list == other.subspecialty_list
+        other = expected[profile.pk]  # read relation by relation, one query each
+        assert profile.licence_list == list(other.licences.order_by("state"))
+        assert profile.certification_list == list(other.certifications.order_by("name"))
+        assert profile.subspecialty_list == list(other.subspecialties.order_by("name"))
     assert [s.name for s in loaded[[p.pk for p in loaded].index(profiles[1].pk)].subspecialty_list] == [
         "Hand Surgery",
         "Pain Medicine",

@@ -19,8 +19,9 @@ from django.apps import apps
 from django.db import models
 from django.urls import reverse
 
-from cases.models import Case
+from cases.models import Case, CaseDocument
 from core.text import refused_character
+from guidelines.models import GuidelineSource
 from reviewers.models import ReviewerProfile
 from tests import factories
 
@@ -267,8 +268,12 @@ def test_qa_comments_and_edits_refuse_what_a_letter_cannot_show(client, reviewer
     response = client.post(
         reverse("cases:qa_review", args=[case.case_number]), {"action": action, name: text}, follow=True
     )
-    assert response.status_code == 200
-    assert "Not done:" in response.content.decode()
+    if "\x00" in text:  # refused before any view, naming the field (core.middleware.RefuseNulInFormsMiddleware)
+        assert response.status_code == 400
+        assert f"the field “{name}” holds a NUL character (U+0000)" in response.content.decode()
+    else:
+        assert response.status_code == 200
+        assert "Not done:" in response.content.decode()
     assert case.determinations.get(state="submitted")  # neither returned nor approved
 
 
@@ -489,6 +494,25 @@ def test_a_path_in_an_uploaded_files_name_is_not_kept(client, admin_user):
     assert document.original_name == "passwd.pdf"
 
 
+def test_a_pdf_with_a_300_character_name_and_no_title_is_stored_with_the_name_cut_to_fit(client, admin_user):
+    case = factories.CaseFactory(status="received")
+    client.force_login(admin_user)
+    upload = io.BytesIO(factories.small_pdf(marker="long name"))
+    upload.name = "Progress report " + "x" * 280 + ".pdf"
+
+    response = client.post(
+        reverse("cases:document_upload", args=[case.case_number]),
+        {"kind": "medical_records", "file": upload, "title": "", "author": ""},
+    )
+
+    assert response.status_code == 302
+    document = case.documents.get()
+    assert document.title == ("Progress report " + "x" * 280)[:200]
+    assert len(document.original_name) == 255 and document.original_name.endswith("x.pdf")
+    assert len(document.file.name) <= CaseDocument._meta.get_field("file").max_length
+    assert document.file.name.endswith(".pdf")
+
+
 @pytest.mark.parametrize("name", list(BAD_UPLOADS))
 def test_a_bad_file_given_to_the_precedent_import_gets_a_per_file_report(client, admin_user, name):
     filename, data, _ = _bad_upload(name)
@@ -586,3 +610,21 @@ def test_an_import_refuses_texts_a_letter_cannot_show_with_their_paths(client, a
         "as typed",
     ]
     assert Case.objects.count() == 0
+
+
+def test_a_library_import_refuses_texts_a_letter_cannot_show_with_their_paths(client, admin_user):
+    source = {"key": "t-hostile", "family": "ODG", "chapter": "Shoulder\u202e"}
+    source["sections"] = [{"name": "Physical therapy", "recommendation": "Recommended\x07"}]
+    upload = io.BytesIO(json.dumps({"format": "imr-guidelines/1", "sources": [source]}).encode())
+    upload.name = "library.json"
+    client.force_login(admin_user)
+
+    response = client.post(reverse("guidelines:import"), {"file": upload})
+
+    assert response.status_code == 200
+    assert response.context["errors"] == [
+        "$.sources[0].chapter: character 9 is U+202E (right-to-left override), which a letter cannot show as typed",
+        "$.sources[0].sections[0].recommendation: character 12 is U+0007 (a control character), which a letter "
+        "cannot show as typed",
+    ]
+    assert GuidelineSource.objects.filter(key="t-hostile").count() == 0
