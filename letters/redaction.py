@@ -282,14 +282,15 @@ def case_names(case: Case) -> list[CaseName]:
         CaseName(case.adjuster_name, "adjuster"),
         CaseName(case.attorney_name, "attorney"),
     ]
-    if case.requesting_provider_id:
-        names.append(CaseName(case.requesting_provider.name, "requesting physician"))
-    if case.employee_attorney_id:
-        names.append(CaseName(case.employee_attorney.name, "attorney's law firm", organization=True, law_firm=True))
-    if case.employer_id:
-        names.append(CaseName(case.employer.name, "employer", organization=True))
-    if case.claims_administrator_id:
-        names.append(CaseName(case.claims_administrator.name, "claims administrator", organization=True))
+    parties = (
+        (case.requesting_provider, "requesting physician", False, False),
+        (case.employee_attorney, "attorney's law firm", True, True),
+        (case.employer, "employer", True, False),
+        (case.claims_administrator, "claims administrator", True, False),
+    )
+    for party, role, organization, law_firm in parties:
+        if party is not None:
+            names.append(CaseName(party.name, role, organization=organization, law_firm=law_firm))
     return [name for name in names if name.text.strip()]
 
 

@@ -37,7 +37,7 @@ def add_redaction_term(request: HttpRequest, case: Case) -> HttpResponse:
         else:
             messages.success(request, f"“{text}” will be redacted in the public copy.")
     else:
-        messages.error(request, " ".join(form.errors["text"]))
+        messages.error(request, " ".join(str(error) for error in form.errors["text"]))
     target = request.POST.get("next", "")
     secure = request.is_secure()
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=secure):
