@@ -9,7 +9,8 @@ One rule, used by the public rendition (``letters.rendering``) and by the review
    is redacted wherever it stands capitalized ("Lin", "LIN", never "lin"): so "Dr. Lin", "Lin, MD", "Hector Lin,
    M.D.", "H. Lin" and the last name alone are all found. An organization is redacted by its full name and by its
    name without the legal form and the generic words that follow its distinctive part ("Acme Foods, Inc." → "Acme
-   Foods", "Zenith Insurance Company" → "Zenith").
+   Foods", "Zenith Insurance Company" → "Zenith"). A name of several words is found in any case; a single word only
+   capitalized (an employer "Target" leaves "target dose" alone).
 2. **Other personal names in free text** (``NAME_PATTERNS``): the capitalized words after "Dr.", "Mr.", "Mrs.",
    "Ms.", "Miss" or "Doctor", and before a clinical credential (MD, M.D., DO, D.O., PA-C, NP, FNP, DC, DPM, PhD,
    PsyD, LAc), unless the word is one of the clinical or common words in ``NOT_NAMES``.
@@ -183,9 +184,10 @@ class Redactor:
             people = [name.text]
             if name.organization:
                 forms, people = law_firm_names(name.text) if name.law_firm else (organization_names(name.text), [])
-                phrases += [(_phrase_pattern(form), name.role) for form in forms]
+                words += [(_word_pattern(form), name.role) for form in forms if " " not in form]
+                phrases += [(_phrase_pattern(form), name.role) for form in forms if " " in form]
             for person in people:
-                phrases += [(_phrase_pattern(phrase), name.role) for phrase in person_phrases(person)]
+                phrases += [(_phrase_pattern(phrase), name.role) for phrase in person_phrases(person) if " " in phrase]
                 words += [
                     (_word_pattern(part), name.role)
                     for part in person_parts(person)

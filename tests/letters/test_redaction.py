@@ -330,3 +330,16 @@ def test_another_reviewer_and_correspondence_staff_cannot_add_a_term_to_a_case_i
 
     assert (hidden.status_code, refused.status_code) == (404, 404)
     assert RedactionTerm.objects.count() == 0
+
+
+def test_a_one_word_organization_name_is_redacted_capitalized_and_the_same_word_in_lower_case_is_kept():
+    case = determined_case(decisions=("upheld",))
+    case.employer = PartyFactory(kind=Party.Kind.EMPLOYER, name="Target Corporation")
+    case.save(update_fields=["employer"])
+    determination = rendering.approved_determination(case)
+    determination.clinical_case_summary = "She stocked shelves at Target; the target dose was not reached."
+    determination.save(update_fields=["clinical_case_summary"])
+
+    public = html_text(rendering.render_letter_html(case, determination, rendition="public"))
+
+    assert "She stocked shelves at [redacted]; the target dose was not reached." in public
