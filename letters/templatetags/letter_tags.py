@@ -45,8 +45,8 @@ def service_notes(services: Iterable[Service]) -> list[ServiceNote]:
     ]
 
 
-@register.inclusion_tag("letters/partials/redaction_check.html", takes_context=True)
-def redaction_check(context: template.Context, case: Case, determination: Determination | None) -> dict[str, Any]:
+@register.inclusion_tag("letters/partials/redaction_check.html")
+def redaction_check(case: Case, determination: Determination | None) -> dict[str, Any]:
     """The public copy's redactions, highlighted, for the reviewer before submitting and for QA before approving:
     the summary and each rationale as the determination stands, and the form that adds a term to redact."""
     redactor = redaction.case_redactor(case)
@@ -63,12 +63,9 @@ def redaction_check(context: template.Context, case: Case, determination: Determ
                     "text": redactor.marked(row.rationale),
                 }
             )
-    request = context.get("request")
     return {
         "case": case,
         "sections": sections,
         "names": redaction.case_names(case),
         "terms": list(RedactionTerm.objects.filter(case=case)),
-        "next": request.get_full_path() if request is not None else "",
-        "csrf_token": context.get("csrf_token"),
     }

@@ -19,7 +19,13 @@ function takeSelection() {
   button.textContent = "Redact “" + text + "”";
 }
 
+const section = document.getElementById("redaction-check");
+
 if (preview && input && button) {
+  // The check stands inside the page's own form: typing here is not a change of the determination (autosave).
+  ["input", "change"].forEach(function (type) {
+    section.addEventListener(type, function (event) { event.stopPropagation(); });
+  });
   preview.addEventListener("mouseup", takeSelection);
   preview.addEventListener("keyup", takeSelection);
   input.addEventListener("input", function () { button.textContent = "Redact"; });
