@@ -20,7 +20,14 @@ from letters import rendering
 from letters.models import RedactionTerm
 from precedents.parser import parse_published_letter
 from tests import paths
-from tests.factories import CaseFactory, DisputedItemFactory, PartyFactory, case_in_review, determined_case
+from tests.factories import (
+    CaseFactory,
+    DisputedItemFactory,
+    PartyFactory,
+    UserFactory,
+    case_in_review,
+    determined_case,
+)
 from tests.pdftext import pdftotext
 
 pytestmark = pytest.mark.django_db
@@ -343,3 +350,20 @@ def test_a_one_word_organization_name_is_redacted_capitalized_and_the_same_word_
     public = html_text(rendering.render_letter_html(case, determination, rendition="public"))
 
     assert "She stocked shelves at [redacted]; the target dose was not reached." in public
+
+
+def test_a_superuser_deletes_a_term_added_by_mistake_in_the_admin_and_the_word_is_printed_again(
+    client, reviewer, drafted
+):
+    term = RedactionTerm.objects.create(case=drafted, text="neighbour", added_by=reviewer)
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    listed = client.get(reverse("admin:letters_redactionterm_changelist"))
+
+    client.post(reverse("admin:letters_redactionterm_delete", args=[term.pk]), {"post": "yes"})
+    determination = drafted.determinations.get()
+    public = html_text(rendering.render_letter_html(drafted, determination, rendition="public", preview=True))
+
+    assert listed.status_code == 200
+    assert RedactionTerm.objects.count() == 0
+    assert "with her neighbour [redacted] on 6/18/14" not in public
+    assert "with her neighbour Gwendolyn Marsh-Tibbett on 6/18/14" in public
