@@ -197,6 +197,22 @@ def postal_address(party: Party | None) -> str:
     return party.address.strip() if party is not None else ""
 
 
+def _lines(*parts: str) -> str:
+    return "\n".join(part for part in parts if part)
+
+
+def _addressee(key: str, role: str, name: str, address: str, *, attention: str = "", email: str = "") -> dict[str, Any]:
+    return {
+        "key": key,
+        "role": role,
+        "name": name,
+        "attention": attention,
+        "address": address,
+        "postal": bool(address.strip()),
+        "email": email,
+    }
+
+
 def addressees(case: Case) -> list[dict[str, Any]]:
     """Who the parties' letter goes to (9792.10.7) and where: employee, attorney, requesting physician, claims
     administrator, employer, with the addresses kept on the case and its parties. Missing parties are left out, not
@@ -204,32 +220,17 @@ def addressees(case: Case) -> list[dict[str, Any]]:
     is the line printed above the address on the letter (the physician's specialty, "Attn: <adjuster>"), never part
     of the address; ``address`` is the postal address alone (what a proof of service prints for mail), ``postal``
     whether there is one, ``email`` the party's e-mail address when known."""
-
-    def lines(*parts: str) -> str:
-        return "\n".join(part for part in parts if part)
-
-    def row(key: str, role: str, name: str, address: str, *, attention: str = "", email: str = "") -> dict[str, Any]:
-        return {
-            "key": key,
-            "role": role,
-            "name": name,
-            "attention": attention,
-            "address": address,
-            "postal": bool(address.strip()),
-            "email": email,
-        }
-
     rows = []
     if case.employee_name:
-        rows.append(row("employee", "Injured worker", case.employee_name, case.employee_address.strip()))
+        rows.append(_addressee("employee", "Injured worker", case.employee_name, case.employee_address.strip()))
     if case.attorney_name or case.employee_attorney_id:
         firm = case.employee_attorney
         rows.append(
-            row(
+            _addressee(
                 "attorney",
                 "Attorney for the injured worker",
                 case.attorney_name or str(firm),
-                lines(str(firm) if firm and case.attorney_name else "", postal_address(firm)),
+                _lines(str(firm) if firm and case.attorney_name else "", postal_address(firm)),
                 email=firm.email if firm else "",
             )
         )
@@ -237,7 +238,7 @@ def addressees(case: Case) -> list[dict[str, Any]]:
     if case.requesting_provider_id:
         provider = case.requesting_provider
         rows.append(
-            row(
+            _addressee(
                 "requesting_physician",
                 "Requesting physician",
                 str(provider),
@@ -249,7 +250,7 @@ def addressees(case: Case) -> list[dict[str, Any]]:
     if case.claims_administrator_id:
         administrator = case.claims_administrator
         rows.append(
-            row(
+            _addressee(
                 "claims_administrator",
                 "Claims administrator",
                 str(administrator),
@@ -258,10 +259,9 @@ def addressees(case: Case) -> list[dict[str, Any]]:
                 email=administrator.email,
             )
         )
-    if case.employer_id:
-        rows.append(
-            row("employer", "Employer", str(case.employer), postal_address(case.employer), email=case.employer.email)
-        )
+    employer = case.employer
+    if employer is not None:
+        rows.append(_addressee("employer", "Employer", str(employer), postal_address(employer), email=employer.email))
     return rows
 
 
