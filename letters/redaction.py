@@ -63,13 +63,15 @@ NOT_NAMES = _word_set(
     chiropractic chiropractor acupuncture acupuncturist psychiatry psychiatrist psychology psychologist internal
     family practice occupational rehabilitation sports spine clinic center hospital group medical health
     services associates report reports note notes visit progress evaluation consultation according per dated
-    mri ct emg ncv ncs xray x-ray utilization review ur imr mtus acoem odg ca california
+    mri ct emg ncv ncs xray x-ray utilization review ur imr mtus acoem odg ca california claims claim department
+    adjuster insurance insurer administrator employer attorney unknown none
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday
     """
 )
-# A name part that is also a month or a day ("June", "May") is not redacted alone: it would blank dates. The full name
-# and the title and credential rules still find it.
+# A name part that is also a month or a day ("June", "May") is not redacted alone: it would blank dates (nor one of
+# NOT_NAMES: an adjuster typed as "Claims Department" must not blank "Claims"). The full name and the title and
+# credential rules still find it.
 _MONTHS_AND_DAYS = _word_set(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday"
@@ -87,6 +89,7 @@ _GENERIC_TAIL = _word_set(
 )
 _NOT_DISTINCTIVE = _word_set("state county city california national american united general the law")
 _LAW_FIRM_PREFIX = re.compile(r"^(?:the\s+)?law\s+(?:offices?|firm|group)\s+of\s+", re.I)
+_CREDENTIAL_ALONE = re.compile(_CREDENTIAL + "$")
 _PARTICLES = _word_set("de da del della der di du la le van von bin ibn st st.")
 _INITIAL_BEFORE = re.compile(r"(?:\b[A-Z]\.\s*)+$")
 _JOINABLE_GAP = re.compile(r"^(?:\s+|\s*,\s*|\s*\.\s*|\s+[A-Z]\.\s+)$")
@@ -129,7 +132,7 @@ def person_parts(name: str) -> list[str]:
     for piece in (parsed.first, parsed.middle, parsed.last, parsed.nickname):
         for word in re.split(r"[\s]+", piece):
             word = word.strip('.,()"')
-            if len(word.rstrip(".")) < 2 or word.lower() in _PARTICLES:
+            if len(word.rstrip(".")) < 2 or word.lower() in _PARTICLES or _CREDENTIAL_ALONE.match(word):
                 continue
             parts.append(word)
             if "-" in word:
@@ -142,7 +145,7 @@ def person_phrases(name: str) -> list[str]:
     ("de la Cruz")."""
     parsed = HumanName(name)
     whole = " ".join(part for part in (parsed.first, parsed.middle, parsed.last) if part)
-    phrases = [whole or name.strip()]
+    phrases = [whole] if re.search(r"[A-Za-z]{2}", whole) else []  # never a title or a credential alone
     if " " in parsed.last:
         phrases.append(parsed.last)
     return phrases
@@ -191,7 +194,7 @@ class Redactor:
                 words += [
                     (_word_pattern(part), name.role)
                     for part in person_parts(person)
-                    if part.lower().rstrip(".") not in _MONTHS_AND_DAYS
+                    if part.lower().rstrip(".") not in _MONTHS_AND_DAYS | NOT_NAMES
                 ]
         phrases += [(_phrase_pattern(term.strip()), "added by hand") for term in terms if term.strip()]
         self._patterns = [(re.compile(regex, re.I), reason) for regex, reason in dict.fromkeys(phrases)]
