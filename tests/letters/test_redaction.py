@@ -382,3 +382,14 @@ def test_a_superuser_deletes_a_term_added_by_mistake_in_the_admin_and_the_word_i
     assert RedactionTerm.objects.count() == 0
     assert "with her neighbour [redacted] on 6/18/14" not in public
     assert "with her neighbour Gwendolyn Marsh-Tibbett on 6/18/14" in public
+
+
+def test_an_adjuster_typed_as_a_department_blanks_that_name_but_not_the_common_word_alone():
+    case = determined_case(decisions=("upheld",), adjuster_name="Claims Department")
+    determination = rendering.approved_determination(case)
+    determination.clinical_case_summary = "The Claims Department wrote. Claims were paid in June 2016."
+    determination.save(update_fields=["clinical_case_summary"])
+
+    public = html_text(rendering.render_letter_html(case, determination, rendition="public"))
+
+    assert "The [redacted] wrote. Claims were paid in June 2016." in public
