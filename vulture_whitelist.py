@@ -12,10 +12,13 @@ from accounts.middleware import (
     SecurityHeadersMiddleware,
 )
 from accounts.views import locked_out
+from audit.admin_site import AccessLoggedAdminSite
+from audit.middleware import RefusalLogMiddleware
 from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
 from core.adminsite import PortalAdminSite
 from core.context_processors import portal
+from core.dates import DateField
 from core.middleware import RefuseNulInFormsMiddleware
 from guidelines.services import basis_from_citations, cite, cite_non_mtus
 from letters.models import PrivateLetterStorage
@@ -29,6 +32,8 @@ RefuseNulMiddleware  # settings.MIDDLEWARE
 SecurityHeadersMiddleware  # settings.MIDDLEWARE
 SecondFactorMiddleware  # settings.MIDDLEWARE
 locked_out  # settings.AXES_LOCKOUT_CALLABLE
+AccessLoggedAdminSite  # audit.admin_config.AdminConfig.default_site, by dotted path
+RefusalLogMiddleware  # settings.MIDDLEWARE
 PortalLockoutHandler  # settings.AXES_HANDLER
 PortalLockoutHandler.get_failures  # called by django-axes's handler API
 PortalLockoutHandler.reset_user_attempts  # called by django-axes after a successful log-in
@@ -47,3 +52,4 @@ published_differences
 
 RefuseNulInFormsMiddleware  # settings.MIDDLEWARE
 PortalAdminSite  # core.adminsite.PortalAdminConfig.default_site, by dotted path
+DateField.to_python  # Django's form field hook: what is typed, read (forms.Field.clean calls it)

@@ -12,6 +12,7 @@ from cases.clock import Priority, RecordsMethod
 from cases.lifecycle import CLOCK_RUNNING_STATES, DECIDED_STATES, Status
 from core.categories import Category
 from core.models import Party
+from core.triggers import append_only
 
 CASE_NUMBER_RE = re.compile(r"^CM\d{2}-\d{7}$")
 ICD10_RE = re.compile(r"^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$")
@@ -364,7 +365,7 @@ class CaseTransition(models.Model):
     class Meta:
         ordering = ["case", "at", "pk"]
         # The timeline is append-only (a trigger on PostgreSQL): no row is changed or deleted, by the admin included.
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = append_only()
 
     def __str__(self) -> str:
         return f"{self.case} {self.from_status or '∅'} → {self.to_status}"

@@ -27,7 +27,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "core.adminsite.PortalAdminConfig",  # django.contrib.admin, with the text rule on every form (core/adminsite.py)
+    "audit.admin_config.AdminConfig",  # django.contrib.admin: the text rule on forms, case data pages logged
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "audit.middleware.RefusalLogMiddleware",  # a 403 that nothing recorded: a row in the access log
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -122,6 +123,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Writers queue for the lock at BEGIN instead of failing when two transactions upgrade at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+# Two roles in production (docs/deploy.md, PostgreSQL): DATABASE_URL is the application's role, which owns nothing and
+# may only add to the access log; DATABASE_OWNER_URL, the owner of the tables, is used by ``migrate`` alone, which then
+# grants the application's role what it needs (audit.roles). Unset, one role does everything (development).
+DATABASE_OWNER = dj_database_url.parse(owner_url) if (owner_url := env_str("DATABASE_OWNER_URL", "")) else {}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -147,6 +152,9 @@ USE_TZ = True
 DATE_FORMAT = "m/d/Y"
 DATETIME_FORMAT = "m/d/Y g:i A"
 SHORT_DATE_FORMAT = "m/d/Y"
+# Only for a form field that is not core.dates.DateField (the portal's forms and the admin use it: M/D/YY with its
+# century rule, no year before 1900). Python's "%Y" takes exactly four digits, so "7/14/95" falls through to "%m/%d/%y"
+# (1995): the dates stored as 0095 came from the browser's own date box, which sends a typed "95" as "0095-07-14".
 DATE_INPUT_FORMATS = ["%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y"]
 
 STATIC_URL = "static/"

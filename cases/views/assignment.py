@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from audit import log
 from cases.forms import ReasonForm
 from cases.lifecycle import ASSIGNABLE_STATES, Status
 from cases.models import Assignment, Case, Determination
@@ -87,6 +88,7 @@ def assign_queue(request: HttpRequest) -> HttpResponse:
             messages.error(request, f"{case_number} not offered: {why}")
         return redirect("cases:assign_queue")
     waiting = list(visible_cases(request.user, matching.waiting_cases())[:BULK_LIMIT])
+    log.record_cases(request, waiting)
     snapshot = matching.RosterSnapshot.load()
     plan = bulk_assignment.plan_bulk_assignment(waiting, snapshot=snapshot)
     proposal = plan.pairs
@@ -153,6 +155,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
             to_attr="my_assignments",
         ),
     )
+    log.record_cases(request, cases)
     sections: dict[str, list] = {"offered": [], "in_review": [], "returned": [], "done": []}
     for case in cases:
         latest = case.versions[0] if case.versions else None

@@ -31,11 +31,11 @@ def _form_problems(form) -> str:
 def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
-    log.record(request, object_type="case_list")  # the list shows workers' names; its search terms are in the path
     page = selectors.CappedPaginator(selectors.case_list(request.user, params), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     page.object_list = selectors.with_item_counts(list(page.object_list))
+    log.record_cases(request, page.object_list)  # the list shows workers' names; its search terms are in the path
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -148,7 +148,7 @@ def case_edit(request: HttpRequest, case: Case) -> HttpResponse:
 @require_POST
 @case_view("cases.edit_intake")
 def case_transition(request: HttpRequest, case: Case) -> HttpResponse:
-    form = TransitionForm(request.POST)
+    form = TransitionForm(request.POST, case=case)
     if not form.is_valid():
         messages.error(request, f"The case was not moved. {_form_problems(form)}")
         return redirect(case)
