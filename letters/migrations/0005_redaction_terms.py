@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cases', '0010_filtered_list_indexes'),
-        ('letters', '0003_service_recipients'),
+        ('letters', '0004_registers_refuse_truncate'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
