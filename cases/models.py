@@ -235,6 +235,11 @@ class Case(models.Model):
         return self.status in DECIDED_STATES
 
     @property
+    def is_offered(self) -> bool:
+        """Offered to a reviewer who has not answered yet."""
+        return self.status == Status.ASSIGNED
+
+    @property
     def clock(self) -> clock.ClockState:
         if self.is_decided and self.due_date is None and self.decision_date is not None:
             return clock.ClockState("decided", f"Decided {self.decision_date:%m/%d/%Y}", None, None)

@@ -252,15 +252,14 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "imr-portal@localhost")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # a mail server that hangs fails the attempt (retried later)
 # -- end outbox --
 
-# The review organization, as it appears on letters and in the portal.
-IMR_ORGANIZATION_NAME = env_str("IMR_ORGANIZATION_NAME", "MAXIMUS Federal Services")
-IMR_ORGANIZATION_SHORT_NAME = env_str("IMR_ORGANIZATION_SHORT_NAME", "MAXIMUS")
+# The review organization, as it appears on letters and in the portal. The defaults name no real organization: a
+# deployment sets its own. The short name labels the reviewer's guideline line (guidelines.citations).
+IMR_ORGANIZATION_NAME = env_str("IMR_ORGANIZATION_NAME", "Independent Medical Review Organization")
+IMR_ORGANIZATION_SHORT_NAME = env_str("IMR_ORGANIZATION_SHORT_NAME", IMR_ORGANIZATION_NAME)
 IMR_ORGANIZATION_ADDRESS = env_str("IMR_ORGANIZATION_ADDRESS", "P.O. Box 138009, Sacramento, CA 95813-8009")
 # Who signs the letters: the medical director's name (printed above the title; empty prints the title alone) and title.
 IMR_MEDICAL_DIRECTOR_NAME = env_str("IMR_MEDICAL_DIRECTOR_NAME", "")
 IMR_MEDICAL_DIRECTOR_TITLE = env_str("IMR_MEDICAL_DIRECTOR_TITLE", "Medical Director")
-# One line for the code that prints a single signer: the name, or the title when no name is set.
-IMR_MEDICAL_DIRECTOR = IMR_MEDICAL_DIRECTOR_NAME or IMR_MEDICAL_DIRECTOR_TITLE
 IMR_ORGANIZATION_LOGO = env_str("IMR_ORGANIZATION_LOGO", "")  # a PNG, JPEG or SVG file printed on the letterhead
 IMR_PUBLIC_BASE_URL = env_str("IMR_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 

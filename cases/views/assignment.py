@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from audit import log
 from cases.forms import ReasonForm
-from cases.lifecycle import ASSIGNABLE_STATES, Status
+from cases.lifecycle import ASSIGNABLE_STATES, REASSIGNABLE_STATES, Status
 from cases.models import Assignment, Case, Determination
 from cases.permissions import case_view, visible_cases
 from cases.services import assignment, bulk_assignment, matching
@@ -62,7 +62,7 @@ def assign_case(request: HttpRequest, case: Case) -> HttpResponse:
             "blocked": blocked,
             "history": history,
             "can_offer": case.status in ASSIGNABLE_STATES and case.reviewer_id is None,
-            "can_reassign": case.status in (Status.ASSIGNED, Status.IN_REVIEW),
+            "can_reassign": case.status in REASSIGNABLE_STATES,
         },
     )
 
@@ -188,10 +188,10 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@case_view()
+@case_view("cases.answer_offer")
 def accept(request: HttpRequest, case: Case) -> HttpResponse:
-    """Accept an offered case with the conflict-of-interest attestation (the box must be ticked); the service checks
-    that the offer is the user's."""
+    """Accept an offered case with the conflict-of-interest attestation (the box must be ticked). Only the
+    physician the case is offered to (``cases.answer_offer``)."""
     if request.POST.get("attest") != "yes":
         messages.error(request, f"To accept {case.case_number}, tick the box to attest that you have no conflict.")
         return redirect(reverse("cases:my_cases") + f"#case-{case.case_number}")
@@ -205,10 +205,10 @@ def accept(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 @require_POST
-@case_view()
+@case_view("cases.decline_offer")
 def decline(request: HttpRequest, case: Case) -> HttpResponse:
-    """Decline an offered case with a reason; it goes back to the assignment queue (the service checks whose offer
-    it is)."""
+    """Decline an offered case with a reason; it goes back to the assignment queue. The physician it is offered
+    to, or an administrator for them (``cases.decline_offer``)."""
     try:
         reason = ReasonForm(request.POST).reason_or_error()
         assignment.decline_case(case, by=request.user, reason=reason)

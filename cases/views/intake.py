@@ -13,7 +13,7 @@ from cases.forms import CaseFilterForm, CaseForm, DocumentForm, ItemFormSet, Tra
 from cases.lifecycle import Status
 from cases.models import Case
 from cases.permissions import case_view
-from cases.services import intake, notices
+from cases.services import documents, intake, notices
 from core.permissions import allowed, permission_required
 
 PAGE_SIZE = 50
@@ -179,7 +179,7 @@ def document_upload(request: HttpRequest, case: Case) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             with transaction.atomic():
-                intake.add_document(
+                documents.add_document(
                     case,
                     data=upload.read(),
                     name=upload.name,

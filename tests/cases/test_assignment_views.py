@@ -162,7 +162,7 @@ def test_my_cases_sorts_the_reviewers_cases_into_sections(client, admin_user, re
     Determination.objects.create(
         case=returned, version=2, state=Determination.State.DRAFT, author=reviewer, origin="revision"
     )
-    from cases.services.intake import transition
+    from cases.services.lifecycle import transition
 
     transition(submitted, Status.QA, by=reviewer)
     client.force_login(reviewer)
