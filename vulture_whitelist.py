@@ -24,6 +24,7 @@ from core.middleware import RefuseNulInFormsMiddleware
 from guidelines.services import basis_from_citations, cite, cite_non_mtus
 from letters.models import PrivateLetterStorage
 from letters.rendering import published_differences
+from letters.templatetags.letter_tags import redaction_check
 from reviewers.admin import ReviewerProfileAdmin
 
 portal  # settings.TEMPLATES context_processors, by dotted path
@@ -38,6 +39,7 @@ PortalLockoutHandler  # settings.AXES_HANDLER
 PortalLockoutHandler.get_failures  # called by django-axes's handler API
 PortalLockoutHandler.reset_user_attempts  # called by django-axes after a successful log-in
 PrivateLetterStorage  # settings.STORAGES["letters"], by dotted path
+redaction_check  # {% redaction_check %} in templates/letters/partials/redaction_check_include.html
 ReviewerProfileAdmin.save_formset  # Django admin hook
 # Public API of their modules used by tests and tools, not by a view: each is the reference the tests check the
 # running code against (the real letters' rationales, the ranked page's score against the bulk proposal's, the

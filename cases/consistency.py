@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from cases.models import Case, Determination, ItemDecision
 from guidelines.citations import Basis
-from guidelines.search import sections_cited_many
+from guidelines.cited import sections_cited_many
 from guidelines.selectors import sources_not_in_force
 
 NECESSARY = "necessary"

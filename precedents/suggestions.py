@@ -14,7 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from guidelines.search import search_sections, sections_cited
+from guidelines.cited import sections_cited
+from guidelines.search import search_sections
 from precedents.parser import letter_text, parse_published_letter
 
 

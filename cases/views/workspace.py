@@ -23,7 +23,7 @@ from cases.permissions import case_view
 from cases.services import determinations
 from core import jsonsafe
 from core.text import PrintableTextFormMixin
-from guidelines.search import sections_cited_many
+from guidelines.cited import sections_cited_many
 
 # The library's endpoints (the guidelines app): the page works without them, the picker and the support panel
 # simply stay empty.

@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from core.models import AuditEvent
 from guidelines import synonyms
+from guidelines.cited import sections_cited
 from guidelines.models import GuidelineSection, Synonym
-from guidelines.search import concepts, parse_query, search_sections, sections_cited
+from guidelines.search import concepts, parse_query, search_sections
 
 pytestmark = pytest.mark.django_db
 
