@@ -68,7 +68,14 @@ venv: $(VENV)/.installed
 # Browser libraries the portal serves itself (never a CDN): PDF.js for the records viewer, from the npm registry at the
 # versions of package-lock.json, copied into static/vendor/ (gitignored; collectstatic picks it up like any static file).
 PDFJS_VENDOR := static/vendor/pdfjs
-static: $(PDFJS_VENDOR)/.installed
+CHARTJS_VENDOR := static/vendor/chartjs
+static: $(PDFJS_VENDOR)/.installed $(CHARTJS_VENDOR)/.installed
+
+# Chart.js (the operations dashboard's charts): its UMD build, loaded by a script tag of its own (no CDN, no inline).
+$(CHARTJS_VENDOR)/.installed: $(PDFJS_VENDOR)/.installed
+	rm -rf $(CHARTJS_VENDOR) && mkdir -p $(CHARTJS_VENDOR)
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md $(CHARTJS_VENDOR)/
+	touch $@
 
 $(PDFJS_VENDOR)/.installed: package.json package-lock.json
 	@if ! command -v npm >/dev/null; then \

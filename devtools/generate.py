@@ -77,6 +77,7 @@ from core import roles
 from core.categories import Category
 from core.models import Party
 from letters.models import Letter, Service
+from operations import models as operations_figures
 
 PUBLISHED_CASES = Path(__file__).with_name("demo") / "data" / "published-cases.json"
 GENERATED_USER_PREFIX = "gen-"
@@ -911,6 +912,7 @@ def generate(
             CaseNumberSequence.objects.get_or_create(year=year)
             CaseNumberSequence.objects.filter(year=year, last_value__lt=value).update(last_value=value)
         CaseStateCount.rebuild()  # the counting triggers were skipped with the foreign key checks
+        operations_figures.rebuild()  # so were the triggers of the operations figures
     result.cases = count
     return result
 

@@ -30,6 +30,7 @@ urlpatterns = [
     path("reviewers/", include("reviewers.urls")),
     path("letters/", include("letters.urls")),
     path("precedents/", include("precedents.urls")),
+    path("operations/", include("operations.urls")),
     path("access-log/", include("audit.urls")),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -1,0 +1,165 @@
+"""The state's report and the outcomes, over any period, from the daily aggregates (``operations.models``).
+
+Periods are read as the state counts them: applications (received, unique, eligible, ineligible, withdrawn,
+terminated) by the day the application was received; determinations, outcomes and the two ages by the day of the
+decision. Imported cases decided elsewhere (closed historical cases) count only when ``historical`` is asked for.
+"""
+
+import datetime
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet, Sum
+
+from core.categories import NO_CATEGORY, category_label
+from core.models import Party
+from operations.models import DailyAge, DailyFigure, DailyOutcome
+from operations.sections import ages
+
+DIMENSIONS = {
+    "category": "Treatment category",
+    "guideline": "Guideline cited",
+    "specialty": "Reviewer specialty",
+    "claims_administrator": "Claims administrator",
+    "physician": "Requesting physician",
+    "reviewer": "Reviewer",
+}
+
+
+def _period(queryset: QuerySet, start: datetime.date, end: datetime.date, historical: bool) -> QuerySet:
+    queryset = queryset.filter(day__gte=start, day__lte=end)
+    return queryset if historical else queryset.filter(historical=False)
+
+
+def state_report(start: datetime.date, end: datetime.date, *, historical: bool = False) -> dict:
+    """The figures the state publishes, for the days ``start`` to ``end`` (both included)."""
+    figures: dict[str, int] = defaultdict(int)
+    reasons: dict[str, int] = defaultdict(int)
+    rows = _period(DailyFigure.objects.all(), start, end, historical).exclude(figure__startswith="reviewer_")
+    for row in rows.values("figure", "key").annotate(total=Sum("count")):
+        figures[row["figure"]] += row["total"]
+        if row["figure"] == "ineligible":
+            reasons[row["key"] or "(no reason recorded)"] += row["total"]
+    by_category: dict[str, dict[str, int]] = {}
+    items = {"upheld": 0, "overturned": 0}
+    outcomes = _period(DailyOutcome.objects.filter(dimension__in=["all", "category"]), start, end, historical)
+    for row in outcomes.values("dimension", "key").annotate(upheld_=Sum("upheld"), overturned_=Sum("overturned")):
+        if row["dimension"] == "all":
+            items = {"upheld": row["upheld_"], "overturned": row["overturned_"]}
+        else:
+            by_category[row["key"] or NO_CATEGORY] = {"upheld": row["upheld_"], "overturned": row["overturned_"]}
+    histograms: dict[str, list] = defaultdict(list)
+    age_rows = _period(DailyAge.objects.all(), start, end, historical)
+    for row in age_rows.values("measure", "days").annotate(total=Sum("count")):
+        histograms[row["measure"]].append((row["days"], row["total"]))
+    decided_items = items["upheld"] + items["overturned"]
+    return {
+        "period": {"from": start.isoformat(), "to": end.isoformat()},
+        "historical": historical,
+        "applications_received": figures["received"],
+        "applications_unique": figures["unique"],
+        "eligible": figures["eligible"],
+        "ineligible": figures["ineligible"],
+        "ineligible_reasons": dict(sorted(reasons.items(), key=lambda pair: (-pair[1], pair[0]))),
+        "withdrawn": figures["withdrawn"],
+        "terminated": figures["terminated"],
+        "determinations": figures["decided"],
+        "cases_upheld": figures["cases_upheld"],
+        "cases_overturned": figures["cases_overturned"],
+        "cases_partially_overturned": figures["cases_partial"],
+        "items_upheld": items["upheld"],
+        "items_overturned": items["overturned"],
+        "items_overturned_percent": round(100 * items["overturned"] / decided_items, 1) if decided_items else None,
+        "by_category": dict(sorted(by_category.items())),
+        "formulary_disputes": figures["formulary"],
+        "expedited": figures["expedited"],
+        "days_from_application": ages(histograms["application"]),
+        "days_from_complete_records": ages(histograms["records"]),
+    }
+
+
+REPORT_ROWS = [
+    ("applications_received", "Applications received"),
+    ("applications_unique", "Applications received, unique (not joined into another)"),
+    ("eligible", "Eligible"),
+    ("ineligible", "Ineligible"),
+    ("withdrawn", "Withdrawn"),
+    ("terminated", "Terminated (treatment authorized)"),
+    ("determinations", "Determinations issued"),
+    ("cases_upheld", "Cases upheld"),
+    ("cases_overturned", "Cases overturned"),
+    ("cases_partially_overturned", "Cases partially overturned"),
+    ("items_upheld", "Items upheld"),
+    ("items_overturned", "Items overturned"),
+    ("items_overturned_percent", "Items overturned (%)"),
+    ("formulary_disputes", "Formulary drug disputes decided"),
+    ("expedited", "Expedited reviews decided"),
+]
+
+
+AGE_ROWS = (("days_from_application", "from the application"), ("days_from_complete_records", "from complete records"))
+
+
+def report_rows(report: dict) -> list[list]:
+    """The report as (figure, value) rows: the page's table and the CSV."""
+    rows = [[label, report[key]] for key, label in REPORT_ROWS]
+    rows += [[f"Ineligible: {reason}", count] for reason, count in report["ineligible_reasons"].items()]
+    for category, counts in report["by_category"].items():
+        rows += [[f"{category_label(category)}: upheld", counts["upheld"]]]
+        rows += [[f"{category_label(category)}: overturned", counts["overturned"]]]
+    for key, label in AGE_ROWS:
+        rows += [[f"Days {label}: median", report[key]["median"]]]
+        rows += [[f"Days {label}: 90th percentile", report[key]["p90"]]]
+    return rows
+
+
+PARTY_DIMENSIONS = ("claims_administrator", "physician")
+
+
+def _labels(dimension: str, keys: list[str], *, names: bool, parties: dict[int, str]) -> dict[str, str]:
+    """What each key of a dimension reads as: a party's or a reviewer's name (reviewers: only to those allowed)."""
+    ids = [int(key) for key in keys if key.isdigit()]
+    if dimension in PARTY_DIMENSIONS:
+        return {key: parties.get(int(key), f"#{key}") if key.isdigit() else "(none)" for key in keys}
+    if dimension == "reviewer":
+        users = {user.pk: user for user in get_user_model().objects.filter(pk__in=ids)} if names else {}
+        return {
+            key: (users[int(key)].get_full_name() or users[int(key)].get_username())
+            if int(key) in users
+            else f"Reviewer #{key}"
+            for key in keys
+            if key.isdigit()
+        } | {"": "(none)"}
+    if dimension == "category":
+        return {key: category_label(key) for key in keys}
+    return {key: key or "(none)" for key in keys}
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def outcomes(
+    start: datetime.date, end: datetime.date, *, dimensions: list[str], historical: bool, names: bool
+) -> dict[str, list[list]]:
+    """Upheld and overturned items per key of each dimension over the period, most decided first."""
+    rows = _period(DailyOutcome.objects.filter(dimension__in=dimensions), start, end, historical)
+    totals: dict[str, list] = defaultdict(list)
+    for row in rows.values("dimension", "key").annotate(upheld_=Sum("upheld"), overturned_=Sum("overturned")):
+        totals[row["dimension"]].append((row["key"], row["upheld_"], row["overturned_"]))
+    # The parties of both dimensions named in one query.
+    party_ids = {int(key) for dimension in PARTY_DIMENSIONS for key, _, _ in totals[dimension] if key.isdigit()}
+    parties = dict(Party.objects.filter(pk__in=party_ids).values_list("pk", "name"))
+    tables = {}
+    for dimension in dimensions:
+        labels = _labels(dimension, [key for key, _, _ in totals[dimension]], names=names, parties=parties)
+        table = [
+            [labels.get(key, key), upheld, overturned, upheld + overturned, _percent(overturned, upheld + overturned)]
+            for key, upheld, overturned in totals[dimension]
+            if upheld + overturned
+        ]
+        tables[dimension] = sorted(table, key=lambda row: (-row[3], row[0]))
+    return tables
+
+
+OUTCOME_COLUMNS = ["", "Upheld", "Overturned", "Decided", "Overturned (%)"]
