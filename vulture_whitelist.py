@@ -12,6 +12,7 @@ from accounts.middleware import (
     SecurityHeadersMiddleware,
 )
 from accounts.views import locked_out
+from cases.clock_models import CaseClock
 from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
 from core.adminsite import PortalAdminSite
@@ -45,3 +46,5 @@ published_differences
 
 RefuseNulInFormsMiddleware  # settings.MIDDLEWARE
 PortalAdminSite  # core.adminsite.PortalAdminConfig.default_site, by dotted path
+CaseClock.age_since_application  # the two ages of the case page and the case list (templates)
+CaseClock.age_since_records  # idem

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from letters import views
+from letters import late_records, views
 
 app_name = "letters"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("case/<str:case_number>/preview/", views.preview, name="preview"),
     path("case/<str:case_number>/correction/", views.correction, name="correction"),
     path("case/<str:case_number>/generate/", views.generate, name="generate"),
+    path("late-records.pdf", late_records.late_records_pdf, name="late_records_pdf"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify_code, name="verify_code"),
 ]
