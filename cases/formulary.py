@@ -29,7 +29,7 @@ from django.utils import timezone
 from cases.clock import ItemKind
 from cases.clock_models import FormularyDrug, FormularyList
 from core.categories import Category
-from core.services import audit
+from core.services import record_event
 from guidelines import synonyms
 
 DRUG_CATEGORIES = frozenset({Category.PHARMACEUTICALS, ""})
@@ -164,5 +164,5 @@ def import_list(text: str, *, version: str, effective_date: date, note: str = ""
         version=version, effective_date=effective_date, note=note, created_by=by
     )
     FormularyDrug.objects.bulk_create(FormularyDrug(formulary_list=formulary_list, **drug) for drug in drugs)
-    audit(by, "formulary.imported", formulary_list, version=version, drugs=len(drugs))
+    record_event(by, "formulary.imported", formulary_list, version=version, drugs=len(drugs))
     return formulary_list

@@ -24,7 +24,7 @@ from cases import clock
 from cases.lifecycle import Status
 from cases.models import Appeal, Case, DisputedItem, ItemDecision
 from cases.services.intake import record_transition, transition
-from core.services import audit
+from core.services import record_event
 
 
 def _check_date(day: date, what: str, *, not_before: date | None = None) -> None:
@@ -68,7 +68,7 @@ def record_appeal(
         note=f"Appeal to the WCAB filed {filed_on:%m/%d/%Y} by {appeal.get_filed_by_display().lower()}: "
         f"{appeal.get_ground_display()}. Deadline {deadline:%m/%d/%Y} (LC 4610.6(h)): {timing}.",
     )
-    audit(by, "case.appeal_recorded", case, appeal=appeal.pk, ground=ground)
+    record_event(by, "case.appeal_recorded", case, appeal=appeal.pk, ground=ground)
     return appeal
 
 
@@ -89,7 +89,7 @@ def rescind_and_reopen(appeal: Appeal, *, on: date, by) -> Case:
         "(LC 4610.6(i)); the new review's clock starts today.",
         extra_fields={"reopened_on": on, "decision_date": None, "reviewer": None},
     )
-    audit(by, "case.reopened", case, appeal=appeal.pk, on=on.isoformat())
+    record_event(by, "case.reopened", case, appeal=appeal.pk, on=on.isoformat())
     return case
 
 
@@ -114,7 +114,7 @@ def record_authorization(item: DisputedItem, *, on: date, by) -> DisputedItem:
         from_status=case.status,
         note=f"Authorization of “{item.description[:80]}” reported for {on:%m/%d/%Y}: {timing} (8 CCR 9792.10.7).",
     )
-    audit(by, "case.item_authorized", case, item=item.pk, on=on.isoformat())
+    record_event(by, "case.item_authorized", case, item=item.pk, on=on.isoformat())
     return item
 
 

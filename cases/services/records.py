@@ -23,7 +23,7 @@ from cases.lifecycle import FINAL_STATES, Status, can_move
 from cases.models import Case, RecordsDocument
 from cases.services import tracks
 from cases.services.intake import receive_records, record_transition
-from core.services import audit
+from core.services import record_event
 
 Kind = RecordsDocument.Kind
 
@@ -71,7 +71,7 @@ def record_document(case: Case, kind: str, *, received_on: date, received_from: 
         from_status=case.status,
         note=f"Received {received_on:%m/%d/%Y}{from_text}: {line.get_kind_display()}.",
     )
-    audit(by, "case.records_document", case, kind=kind, received_on=received_on.isoformat())
+    record_event(by, "case.records_document", case, kind=kind, received_on=received_on.isoformat())
     lines = checklist(case)
     if case.records_received is None and all(item.received_on for item in lines):
         complete = max(item.received_on for item in lines)
@@ -117,7 +117,7 @@ def _complete(case: Case, *, on: date, by, note: str) -> Case:
         case.records_received = on
         case.save(update_fields=["records_received", "updated_at"])
         record_transition(case, case.status, by=by, from_status=case.status, note=f"{note} The statutory clock starts.")
-    audit(by, "case.records_complete", case, on=on.isoformat())
+    record_event(by, "case.records_complete", case, on=on.isoformat())
     return tracks.refresh_track(case)
 
 

@@ -18,7 +18,7 @@ from cases.models import Case
 from cases.services.intake import record_transition
 from cases.services.reminders import ensure_templates
 from core.notifications import queue_email
-from core.services import audit
+from core.services import record_event
 
 
 def formulary_items(case: Case) -> list:
@@ -73,7 +73,7 @@ def set_track(case: Case, track: str, *, by, reason: str) -> Case:
     locked.save(update_fields=["track_override", "track_reason", "priority", "updated_at"])
     label = Track(locked.track).label if track else f"by the rule ({Track(locked.track).label})"
     _timeline(locked, by, f"Track set to {label}: {reason}")
-    audit(by, "case.track_set", locked, track=track or "rule", reason=reason)
+    record_event(by, "case.track_set", locked, track=track or "rule", reason=reason)
     return locked
 
 
@@ -101,7 +101,7 @@ def convert_to_expedited(case: Case, *, by, reason: str, on: date | None = None)
     due = f"{locked.due_date:%m/%d/%Y}" if locked.due_date else "3 days after the records are complete"
     was = f" (was {before:%m/%d/%Y})" if before else ""
     _timeline(locked, by, f"Converted to expedited on {on:%m/%d/%Y} (8 CCR 9792.10.4(c)): {reason}. Due {due}{was}.")
-    audit(by, "case.converted_to_expedited", locked, on=on.isoformat(), reason=reason)
+    record_event(by, "case.converted_to_expedited", locked, on=on.isoformat(), reason=reason)
     if locked.reviewer is not None:
         ensure_templates()
         queue_email(
