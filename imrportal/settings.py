@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cases",
     "letters",
     "precedents",
+    "billing",
 ]
 # Demo data and development tools (seed_demo): never installed in production, and no running app imports them.
 if not PRODUCTION:

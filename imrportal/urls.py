@@ -31,6 +31,7 @@ urlpatterns = [
     path("letters/", include("letters.urls")),
     path("precedents/", include("precedents.urls")),
     path("access-log/", include("audit.urls")),
+    path("billing/", include("billing.urls")),
     path("healthz", core_views.healthz, name="healthz"),
 ]
 

@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNNING_APPS = ("accounts", "audit", "cases", "core", "guidelines", "imrportal", "letters", "precedents", "reviewers")
+RUNNING_APPS = (
+    "accounts",
+    "audit",
+    "billing",
+    "cases",
+    "core",
+    "guidelines",
+    "imrportal",
+    "letters",
+    "precedents",
+    "reviewers",
+)
 OFFLINE_PACKAGES = ("tools", "devtools")
 DYNAMIC_IMPORTERS = ("import_string", "import_module")
 
@@ -27,6 +38,7 @@ ALLOWED = {
     "cases": {"audit", "guidelines", "reviewers", "core"},
     "precedents": {"cases", "guidelines", "core"},
     "letters": {"cases", "reviewers", "guidelines", "audit", "accounts", "core"},
+    "billing": {"letters", "cases", "audit", "core"},
     "imrportal": set(RUNNING_APPS) - {"imrportal"},
 }
 
