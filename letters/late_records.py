@@ -16,6 +16,7 @@ from cases.permissions import visible_cases
 from cases.services import records
 from core.permissions import permission_required
 from letters import pdf, services
+from letters.services.signer import signer_name
 
 
 def late_records_pdf_bytes(rows: list[records.LateRow], *, by_name: str) -> bytes:
@@ -29,7 +30,7 @@ def late_records_pdf_bytes(rows: list[records.LateRow], *, by_name: str) -> byte
             "per_administrator": records.late_by_claims_administrator(rows),
             "organization_name": settings.IMR_ORGANIZATION_NAME,
             "organization_address": settings.IMR_ORGANIZATION_ADDRESS,
-            "signer": services.signer_name(),
+            "signer": signer_name(),
             "prepared_by": by_name,
             "prepared_at": timezone.localtime(),
         },
