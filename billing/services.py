@@ -33,6 +33,9 @@ def make_invoice(administrator: Party, month: Month, *, by) -> Invoice:
     invoice, at the fee in force when its application was received. A draft made before is made again (cases
     ended since are added); a sent or paid invoice is never changed."""
     _check_month(month, timezone.localdate())
+    # The claims administrator's row first: two people making its invoices at once are served one after the other
+    # (the second finds the first's draft), never a unique-constraint error.
+    Party.objects.select_for_update().filter(pk=administrator.pk).first()
     invoice = Invoice.objects.select_for_update().filter(claims_administrator=administrator, period=month.first).first()
     if invoice is not None and invoice.status != Invoice.Status.DRAFT:
         raise BillingError(f"Invoice {invoice.number} was sent on {invoice.issued_on:%m/%d/%Y}: it is not changed.")

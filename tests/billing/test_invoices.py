@@ -22,6 +22,7 @@ from billing.services import send_invoice
 from letters.services import signing_setup
 from letters.signing import verify_pdf
 from tests.billing.conftest import NOVEMBER, ended_case
+from tests.factories import PartyFactory
 from tests.pdftext import pdftotext
 
 pytestmark = pytest.mark.django_db
@@ -268,3 +269,27 @@ def test_only_administrators_reach_invoices_the_aging_and_the_fee_schedule(
 def _logged_in(client, user):
     client.force_login(user)
     return client
+
+
+def test_the_invoice_list_and_an_invoice_page_cost_the_same_queries_for_one_row_and_for_many(
+    admin_client, admin_user, acme, django_assert_max_num_queries
+):
+    ended_case("withdrawn", datetime.date(2026, 11, 2), claims_administrator=acme)
+    one = make_november_invoice(admin_client, acme)
+    with django_assert_max_num_queries(20) as few:
+        admin_client.get(reverse("billing:invoices"))
+        admin_client.get(reverse("billing:invoice", args=[one.pk]))
+    queries_for_one = len(few.captured_queries)
+    for number in range(8):
+        other = PartyFactory(kind="claims_administrator", name=f"Claims {number}")
+        for day in range(1, 6):
+            ended_case("withdrawn", datetime.date(2026, 11, day), claims_administrator=other)
+    admin_client.post(reverse("billing:invoices"), {"month": "2026-11"})
+    many = Invoice.objects.exclude(pk=one.pk).first()
+
+    with django_assert_max_num_queries(queries_for_one) as more:
+        admin_client.get(reverse("billing:invoices"))
+        admin_client.get(reverse("billing:invoice", args=[many.pk]))
+
+    assert (Invoice.objects.count(), many.lines.count()) == (9, 5)
+    assert len(more.captured_queries) == queries_for_one
