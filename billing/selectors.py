@@ -143,24 +143,35 @@ def _rate_on(rates: dict[str, list[ReviewerRate]], kind: str, day: datetime.date
     return max(in_force, key=lambda rate: rate.effective_from).amount if in_force else None
 
 
-def reviewer_statement(reviewer_id: int, month: Month) -> Statement:
-    """The reviewer's cases that ended in ``month``: each determination they wrote that was approved (by its
-    decision date), and each case of theirs withdrawn or terminated after it reached them; at the rate in force on
-    the day it ended."""
-    authored = Determination.objects.filter(case=OuterRef("pk"), state=Determination.State.APPROVED, author=reviewer_id)
-    mine = Case.objects.filter(
-        Q(Exists(authored), status__in=DECIDED_BILLABLE_STATES)
-        | Q(reviewer_id=reviewer_id, status__in=(Status.WITHDRAWN, Status.TERMINATED))
+def reviewer_statements(reviewer_ids: list[int], month: Month) -> dict[int, Statement]:
+    """Each reviewer's cases that ended in ``month``, in one query: each determination they wrote that was approved
+    (by its decision date), and each case of theirs withdrawn or terminated after it reached them; at the rate in
+    force on the day it ended."""
+    approved_author = (
+        Determination.objects.filter(case=OuterRef("pk"), state=Determination.State.APPROVED)
+        .order_by("-version")
+        .values("author")[:1]
+    )
+    cases = Case.objects.annotate(approved_author=Subquery(approved_author)).filter(
+        Q(status__in=DECIDED_BILLABLE_STATES, approved_author__in=reviewer_ids)
+        | Q(status__in=(Status.WITHDRAWN, Status.TERMINATED), reviewer_id__in=reviewer_ids)
     )
     rates: dict[str, list[ReviewerRate]] = defaultdict(list)
     for rate in ReviewerRate.objects.all():
         rates[rate.kind].append(rate)
-    lines = [
-        StatementLine(ended=ended, rate=_rate_on(rates, ended.kind, ended.ended_on))
-        for ended in _ended_cases(mine, month)
-        if ended.outcome == "determined" or ended.kind == FeeKind.ENDED_AFTER_REVIEWER
-    ]
-    return Statement(reviewer_id=reviewer_id, month=month, lines=lines)
+    lines: dict[int, list[StatementLine]] = {reviewer_id: [] for reviewer_id in reviewer_ids}
+    for ended in _ended_cases(cases, month):
+        if ended.outcome == Outcome.DETERMINED:
+            author = ended.case.approved_author  # type: ignore[attr-defined]  # annotated above
+            lines[author].append(StatementLine(ended, _rate_on(rates, ended.kind, ended.ended_on)))
+        elif ended.kind == FeeKind.ENDED_AFTER_REVIEWER:
+            assert ended.case.reviewer_id is not None  # filtered on it
+            lines[ended.case.reviewer_id].append(StatementLine(ended, _rate_on(rates, ended.kind, ended.ended_on)))
+    return {reviewer_id: Statement(reviewer_id, month, found) for reviewer_id, found in lines.items()}
+
+
+def reviewer_statement(reviewer_id: int, month: Month) -> Statement:
+    return reviewer_statements([reviewer_id], month)[reviewer_id]
 
 
 # -- aging -----------------------------------------------------------------------------------------------------------

@@ -157,7 +157,8 @@ def statement_index(request: HttpRequest) -> HttpResponse:
     if not roles.is_administrator(request.user):
         return redirect(f"{reverse('billing:statement', args=[request.user.pk])}?month={month.key}")
     reviewers = get_user_model().objects.filter(groups__name=roles.REVIEWER).order_by("last_name", "first_name", "pk")
-    rows = [(reviewer, selectors.reviewer_statement(reviewer.pk, month)) for reviewer in reviewers]
+    statements = selectors.reviewer_statements([reviewer.pk for reviewer in reviewers], month)
+    rows = [(reviewer, statements[reviewer.pk]) for reviewer in reviewers]
     return render(request, "billing/statement_index.html", {"rows": rows, "month": month})
 
 

@@ -9,10 +9,13 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from audit.models import AccessEvent
 from billing.models import ReviewerRate
+from core import roles
+from tests.factories import UserFactory, determined_case
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +113,21 @@ def test_a_month_written_wrong_is_named_and_the_current_month_shown(client, revi
     page = client.get(reverse("billing:statement", args=[reviewer.pk]), {"month": "November"}, follow=True)
 
     assert "&#x27;November&#x27; is not a month: write it as YYYY-MM, e.g. 2026-11." in page.content.decode()
+
+
+def test_the_statements_of_every_reviewer_cost_the_same_queries_for_one_reviewer_and_for_many(
+    admin_client, reviewer, rates, november_cases, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(30) as one:
+        admin_client.get(reverse("billing:statements"), {"month": "2026-11"})
+    queries_for_one = len(one.captured_queries)
+    for number in range(6):
+        other = UserFactory(username=f"paid-reviewer-{number}")
+        other.groups.add(Group.objects.get_or_create(name=roles.REVIEWER)[0])
+        determined_case(reviewer=other)
+
+    with django_assert_max_num_queries(queries_for_one) as many:
+        page = admin_client.get(reverse("billing:statements"), {"month": "2026-11"}).content.decode()
+
+    assert len(many.captured_queries) == queries_for_one
+    assert page.count('<td class="text-end">$120.00</td>') == 6  # each new reviewer's one standard determination
