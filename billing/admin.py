@@ -52,3 +52,36 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Fee)
+class FeeAdmin(admin.ModelAdmin):
+    list_display = ("schedule", "kind", "amount", "confirmation")
+    list_filter = ("confirmation", "kind")
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Made by the billing pages' services only (the invoice's total and status follow from them)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(InvoiceLine)
+class InvoiceLineAdmin(ReadOnlyAdmin):
+    list_display = ("invoice", "case", "kind", "outcome", "ended_on", "amount")
+    list_filter = ("kind", "outcome")
+    search_fields = ("invoice__number", "case__case_number")
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ("invoice", "amount", "received_on", "method", "reference", "recorded_by")
+    list_filter = ("method",)
+    search_fields = ("invoice__number", "reference")
