@@ -293,3 +293,15 @@ def test_the_invoice_list_and_an_invoice_page_cost_the_same_queries_for_one_row_
 
     assert (Invoice.objects.count(), many.lines.count()) == (9, 5)
     assert len(more.captured_queries) == queries_for_one
+
+
+def test_a_drafts_pdf_says_on_its_page_that_it_was_not_sent(admin_client, acme, november_cases):
+    invoice = make_november_invoice(admin_client, acme)
+
+    response = admin_client.get(reverse("billing:invoice_pdf", args=[invoice.pk]))
+
+    text = " ".join(pdftotext(response.content).split())
+    assert text.startswith("DRAFT: NOT SENT Invoice")
+    assert "Invoice date not sent (draft)" in text
+    invoice.refresh_from_db()
+    assert invoice.pdf is None  # nothing kept until it is sent
