@@ -116,6 +116,8 @@ def record_payment(
     if amount <= 0:
         raise BillingError("A payment is an amount above zero.")
     assert locked.issued_on is not None  # a sent invoice is dated (invoice_sent_has_dates)
+    if received_on > timezone.localdate():
+        raise BillingError(f"The payment is dated {received_on:%m/%d/%Y}, after today: record it when it is received.")
     if received_on < locked.issued_on:
         raise BillingError(f"The payment is dated before the invoice was sent ({locked.issued_on:%m/%d/%Y}).")
     paid = locked.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")

@@ -165,6 +165,31 @@ def test_a_payment_on_a_draft_is_refused_with_the_reason(admin_client, acme, nov
     assert invoice.payments.count() == 0
 
 
+def test_a_payment_dated_tomorrow_or_before_the_invoice_was_sent_is_refused(
+    admin_client, admin_user, acme, november_cases
+):
+    today = timezone.localdate()
+    invoice = send_invoice(
+        make_november_invoice(admin_client, acme), by=admin_user, on=today - datetime.timedelta(days=3)
+    )
+    url = reverse("billing:invoice_payment", args=[invoice.pk])
+
+    tomorrow = admin_client.post(
+        url,
+        {"amount": "1.00", "received_on": (today + datetime.timedelta(days=1)).isoformat(), "method": "check"},
+        follow=True,
+    ).content.decode()
+    early = admin_client.post(
+        url,
+        {"amount": "1.00", "received_on": (today - datetime.timedelta(days=4)).isoformat(), "method": "check"},
+        follow=True,
+    ).content.decode()
+
+    assert "after today: record it when it is received." in tomorrow
+    assert f"The payment is dated before the invoice was sent ({invoice.issued_on:%m/%d/%Y})." in early
+    assert invoice.payments.count() == 0
+
+
 def test_an_invoice_sent_45_days_ago_and_partly_paid_is_overdue_and_aged_31_to_60_days(
     admin_client, admin_user, acme, november_cases
 ):
