@@ -17,6 +17,7 @@ from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
 from core.adminsite import PortalAdminSite
 from core.context_processors import portal
+from core.dates import DateField
 from core.middleware import RefuseNulInFormsMiddleware
 from guidelines.services import basis_from_citations, cite, cite_non_mtus
 from letters.models import PrivateLetterStorage
@@ -48,3 +49,4 @@ RefuseNulInFormsMiddleware  # settings.MIDDLEWARE
 PortalAdminSite  # core.adminsite.PortalAdminConfig.default_site, by dotted path
 CaseClock.age_since_application  # the two ages of the case page and the case list (templates)
 CaseClock.age_since_records  # idem
+DateField.to_python  # Django's form field hook: what is typed, read (forms.Field.clean calls it)

@@ -1,13 +1,14 @@
 from django import forms
 
 from audit.models import AccessEvent
+from core.dates import FutureDateField
 
 
 class AccessLogFilterForm(forms.Form):
     user = forms.CharField(required=False, max_length=150, label="User name")
     case_number = forms.CharField(required=False, max_length=64, label="Case number")
-    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = FutureDateField(required=False, label="From")
+    date_to = FutureDateField(required=False, label="To")
     action = forms.CharField(
         required=False,
         max_length=64,

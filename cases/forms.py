@@ -1,18 +1,32 @@
+from datetime import date
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+<<<<<<< HEAD
 from cases import eligibility
 from cases.clock import Track
+=======
+from cases import date_rules, eligibility
+>>>>>>> main
 from cases.lifecycle import Status
 from cases.models import Case, CaseDocument, Category, DisputedItem, Priority, UrServiceMethod
 from cases.services.intake import INTAKE_ACTIONS
+from core.dates import DateField
 from core.models import Party
 from core.text import PrintableTextFormMixin
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+CASE_DATE_FIELDS = (
+    "date_of_injury",
+    "ur_determination_date",
+    "application_received",
+    "assigned_date",
+    "ur_decision_served_on",
+    "employee_date_of_birth",
+)
 
 
 class PartyNameField(forms.CharField):
@@ -35,6 +49,10 @@ class CaseForm(PrintableTextFormMixin, forms.ModelForm):
     # The case's updated_at when the form was opened: a save over someone else's later save is refused (two tabs or
     # two administrators), never a silent overwrite.
     loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Shown with the error when the dates would put the case more than a year overdue (cases.date_rules).
+    confirm_dates = forms.BooleanField(
+        required=False, widget=forms.HiddenInput, label="These dates are right: save the case although it is overdue"
+    )
 
     party_fields = {
         "employer_name": "employer",
@@ -67,15 +85,8 @@ class CaseForm(PrintableTextFormMixin, forms.ModelForm):
             "diagnosis",
             "icd10_code",
         ]
-        widgets = {
-            "date_of_injury": DATE_WIDGET,
-            "ur_determination_date": DATE_WIDGET,
-            "application_received": DATE_WIDGET,
-            "assigned_date": DATE_WIDGET,
-            "ur_decision_served_on": DATE_WIDGET,
-            "employee_date_of_birth": DATE_WIDGET,
-            "employee_address": forms.Textarea(attrs={"rows": 2}),
-        }
+        field_classes = dict.fromkeys(CASE_DATE_FIELDS, DateField)
+        widgets = {"employee_address": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,6 +137,7 @@ class CaseForm(PrintableTextFormMixin, forms.ModelForm):
             ),
             Fieldset("Diagnosis", Row(Column("diagnosis", css_class="col-md-8"), Column("icd10_code"))),
             "loaded_version",
+            "confirm_dates",
         )
 
     def clean_icd10_code(self) -> str:
@@ -145,22 +157,32 @@ class CaseForm(PrintableTextFormMixin, forms.ModelForm):
                 params={"when": timezone.localtime(self.instance.updated_at).strftime("%m/%d/%Y %I:%M %p")},
                 code="stale",
             )
-        injury, ur, received = (
-            cleaned.get("date_of_injury"),
-            cleaned.get("ur_determination_date"),
-            cleaned.get("application_received"),
-        )
-        if injury and ur and ur < injury:
-            self.add_error("ur_determination_date", "The UR determination cannot be before the date of injury.")
         cleaned["ur_decision_service_method"] = cleaned.get("ur_decision_service_method") or UrServiceMethod.MAIL
-        served = cleaned.get("ur_decision_served_on")
-        if ur and served and served < ur:
-            self.add_error("ur_decision_served_on", "The UR decision cannot be served before it was made.")
-        if ur and received and received < ur:
-            self.add_error("application_received", "The application cannot be received before the UR determination.")
+        self._check_dates(cleaned)
         if cleaned.get("employee_age") is not None and cleaned["employee_age"] > 120:
             self.add_error("employee_age", "An age above 120 is not plausible.")
         return cleaned
+
+    def _check_dates(self, cleaned: dict) -> None:
+        """The case's cross-date rules (cases.date_rules), each message at its field; the overdue rule only when this
+        form sets the clock (a new case, or a new date received or priority) and the person has not confirmed."""
+        dates = {
+            field: cleaned.get(field) if field in CASE_DATE_FIELDS else getattr(self.instance, field)
+            for field in date_rules.LABELS
+        }
+        sets_clock = not self.instance.pk or {"application_received", "priority"} & set(self.changed_data)
+        status = self.instance.status or Status.RECEIVED
+        for problem in date_rules.problems(dates, status=status, priority=cleaned.get("priority") or "standard"):
+            field = "application_received" if problem.rule == "overdue" else problem.field
+            if field not in CASE_DATE_FIELDS:
+                continue  # a stored date this form does not edit (manage.py check_dates lists it)
+            if problem.confirmable and (not sets_clock or cleaned.get("confirm_dates")):
+                continue
+            message = problem.message
+            if problem.confirmable:
+                self.fields["confirm_dates"].widget = forms.CheckboxInput()
+                message += f' If it is right, tick "{self.fields["confirm_dates"].label}" and save again.'
+            self.add_error(field, message)
 
     def party_values(self) -> dict[str, str]:
         return {field: self.cleaned_data.get(field, "") for field in [*self.party_fields, "provider_group_name"]}
@@ -211,7 +233,7 @@ class DocumentForm(PrintableTextFormMixin, forms.Form):
     file = forms.FileField(label="PDF file")
     title = forms.CharField(max_length=200, required=False)
     author = forms.CharField(max_length=200, required=False)
-    document_date = forms.DateField(required=False, widget=DATE_WIDGET)
+    document_date = DateField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -238,7 +260,7 @@ class TransitionForm(PrintableTextFormMixin, forms.Form):
     """The administrator's moves on the case page (``INTAKE_ACTIONS``); the lifecycle decides which are allowed."""
 
     action = forms.ChoiceField(choices=[(key, action.label) for key, action in INTAKE_ACTIONS.items()])
-    on = forms.DateField(required=False, widget=DATE_WIDGET, label="Date")
+    on = DateField(required=False, label="Date")
     method = forms.ChoiceField(choices=Case.RecordsMethod.choices, required=False, label="Records request by")
     rule = forms.ChoiceField(
         required=False,
@@ -254,9 +276,18 @@ class TransitionForm(PrintableTextFormMixin, forms.Form):
     into = forms.CharField(required=False, max_length=12, label="Join into case")
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label="Reason / note")
 
+    # The Case field an action's date sets.
+    date_of_action = {"request_records": "records_requested", "receive_records": "records_received"}
+
+    def __init__(self, *args, case: Case | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+
     def clean(self):
         cleaned = super().clean()
         action = INTAKE_ACTIONS.get(cleaned.get("action"))
+        if action is not None and self.case is not None and action.key in self.date_of_action:
+            self._check_date(self.case, self.date_of_action[action.key], cleaned.get("on") or timezone.localdate())
         if action is not None and action.note_required and not (cleaned.get("note") or "").strip():
             self.add_error("note", "Give the reason.")
         no_reason = not cleaned.get("rule") and not (cleaned.get("note") or "").strip()
@@ -270,6 +301,14 @@ class TransitionForm(PrintableTextFormMixin, forms.Form):
         else:
             cleaned["into"] = None
         return cleaned
+
+    def _check_date(self, case: Case, field: str, on: date) -> None:
+        """The case's cross-date rules (cases.date_rules) with this date set; none may be confirmed here: a case more
+        than a year overdue from records received today is a mistyped year."""
+        dates = {name: getattr(case, name) for name in date_rules.LABELS} | {field: on}
+        for problem in date_rules.problems(dates, status=case.status, priority=case.priority):
+            if problem.field == field or problem.rule == "overdue":
+                self.add_error("on", problem.message)
 
 
 class CaseFilterForm(forms.Form):

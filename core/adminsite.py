@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+from django.db import models
 from django.forms import BaseForm
 
+from core.dates import FutureDateField
 from core.text import PrintableTextFormMixin
 
 
@@ -25,6 +27,13 @@ def printable_form(form_class: type[BaseForm]) -> type[BaseForm]:
 
 class PrintableTextAdminMixin:
     """Every form of a ModelAdmin applies the text rule: the page's form, its inlines' and the list's editable rows."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A date is read as the portal's forms read it (core.dates): no year before 1900, a two-digit year never 00YY.
+        # Future dates stay allowed: the admin edits licences' expiries and absences too.
+        if isinstance(db_field, models.DateField) and not isinstance(db_field, models.DateTimeField):
+            kwargs.setdefault("form_class", FutureDateField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         return printable_form(super().get_form(request, obj, change=change, **kwargs))

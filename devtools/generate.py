@@ -689,8 +689,9 @@ class Maker:
             case_number = f"CM{short_year:02d}-{number:07d}"
             injury = received - 60 - int(r() * 2441)
             ur_date = received - 3 - int(r() * 23)
-            requested = received + 1 if status in _REQUESTED else None
-            records = received + 2 + int(r() * 11) if status in _WITH_RECORDS else None
+            # Never after today (manage.py check_dates found records "received" next week on cases received today).
+            requested = min(today, received + 1) if status in _REQUESTED else None
+            records = min(today, received + 2 + int(r() * 11)) if status in _WITH_RECORDS else None
             key = (priority, received, records)
             if key not in due_cache:
                 due = clock.due_date(priority, date.fromordinal(received), records and date.fromordinal(records))

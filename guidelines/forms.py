@@ -3,6 +3,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.conf import settings
 
+from core.dates import FutureDateField
 from core.text import PrintableTextFormMixin
 from guidelines.models import GuidelineSection, GuidelineSource, QuantityLimit
 
@@ -33,7 +34,7 @@ class SourceForm(PrintableTextFormMixin, _CrispyForm, forms.ModelForm):
             "url",
             "active",
         ]
-        widgets = {"effective_from": forms.DateInput(), "effective_to": forms.DateInput()}
+        field_classes = {"effective_from": FutureDateField, "effective_to": FutureDateField}
         help_texts = {"effective_from": "MM/DD/YYYY", "effective_to": "MM/DD/YYYY; blank while in force."}
 
     def __init__(self, *args, **kwargs):

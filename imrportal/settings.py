@@ -148,6 +148,9 @@ USE_TZ = True
 DATE_FORMAT = "m/d/Y"
 DATETIME_FORMAT = "m/d/Y g:i A"
 SHORT_DATE_FORMAT = "m/d/Y"
+# Only for a form field that is not core.dates.DateField (the portal's forms and the admin use it: M/D/YY with its
+# century rule, no year before 1900). Python's "%Y" takes exactly four digits, so "7/14/95" falls through to "%m/%d/%y"
+# (1995): the dates stored as 0095 came from the browser's own date box, which sends a typed "95" as "0095-07-14".
 DATE_INPUT_FORMATS = ["%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y"]
 
 STATIC_URL = "static/"

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from core.dates import DateField, FutureDateField
 from core.text import PrintableTextFormMixin
 from letters.models import Letter, Rendition, Service
 from letters.services.delivery import DELIVERY_METHODS, Delivery, service_date_problem
@@ -12,17 +13,15 @@ class CenterFilterForm(forms.Form):
         required=False, choices=[("", "All"), ("no", "Not served yet"), ("yes", "Served")], label="Service"
     )
     rendition = forms.ChoiceField(required=False, choices=[("", "Both"), *Rendition.choices])
-    signed_from = forms.DateField(required=False, label="Signed from", widget=forms.DateInput(attrs={"type": "date"}))
-    signed_to = forms.DateField(required=False, label="Signed to", widget=forms.DateInput(attrs={"type": "date"}))
+    signed_from = FutureDateField(required=False, label="Signed from")  # a search: any day
+    signed_to = FutureDateField(required=False, label="Signed to")
     case_number = forms.CharField(required=False, max_length=12, label="Case number")
 
 
 class ServiceForm(PrintableTextFormMixin, forms.Form):
     """Service of a parties' letter: the letter's own addressees as ticked boxes, a method for each, the date."""
 
-    served_on = forms.DateField(
-        label="Served on", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    served_on = DateField(label="Served on", initial=timezone.localdate)
     recipients = forms.MultipleChoiceField(
         label="Served on these addressees",
         widget=forms.CheckboxSelectMultiple,

@@ -2,11 +2,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row
 from django import forms
 
+from core.dates import DateField, FutureDateField
 from core.models import Party
 from core.text import PrintableTextFormMixin
 from reviewers.models import Licence, ReviewerProfile
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProfileForm(PrintableTextFormMixin, forms.ModelForm):
@@ -24,11 +23,13 @@ class ProfileForm(PrintableTextFormMixin, forms.ModelForm):
             "credentials_verified_on",
             "notes",
         ]
+        field_classes = {
+            "practice_started": DateField,
+            "away_from": FutureDateField,
+            "away_to": FutureDateField,
+            "credentials_verified_on": DateField,
+        }
         widgets = {
-            "practice_started": DATE_WIDGET,
-            "away_from": DATE_WIDGET,
-            "away_to": DATE_WIDGET,
-            "credentials_verified_on": DATE_WIDGET,
             "certifications": forms.CheckboxSelectMultiple,
             "subspecialties": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 2}),
@@ -65,7 +66,7 @@ class LicenceForm(PrintableTextFormMixin, forms.ModelForm):
     class Meta:
         model = Licence
         fields = ["state", "number", "expires_on", "restricted"]
-        widgets = {"expires_on": DATE_WIDGET}
+        field_classes = {"expires_on": FutureDateField}
 
 
 LicenceFormSet = forms.inlineformset_factory(ReviewerProfile, Licence, form=LicenceForm, extra=1, can_delete=True)
@@ -77,8 +78,8 @@ class AffiliationForm(PrintableTextFormMixin, forms.Form):
     relationship = forms.CharField(
         max_length=200, help_text="Employed, contracted, owner or shareholder, family member works there, ..."
     )
-    since = forms.DateField(required=False, widget=DATE_WIDGET)
-    until = forms.DateField(required=False, widget=DATE_WIDGET, help_text="Empty while the tie lasts.")
+    since = DateField(required=False)
+    until = FutureDateField(required=False, help_text="Empty while the tie lasts.")
 
     def clean(self):
         cleaned = super().clean()
@@ -88,8 +89,8 @@ class AffiliationForm(PrintableTextFormMixin, forms.Form):
 
 
 class AvailabilityForm(forms.Form):
-    away_from = forms.DateField(required=False, widget=DATE_WIDGET, label="Away from")
-    away_to = forms.DateField(required=False, widget=DATE_WIDGET, label="Away to (last day)")
+    away_from = FutureDateField(required=False, label="Away from")
+    away_to = FutureDateField(required=False, label="Away to (last day)")
 
     def clean(self):
         cleaned = super().clean()

@@ -1,6 +1,8 @@
 """The rules of `imr-case/1` that its JSON Schema cannot state, checked on each case the schema found sound:
 ICD-10-CM codes, a provider's organization without the provider, modified items, decided cases and their
-determinations, and texts a letter could not show as typed. Each error starts with its JSON path.
+determinations, texts a letter could not show as typed, and the case's dates (``cases.date_rules``, the same rules as
+the intake form's; an import cannot confirm a case more than a year overdue: it is refused). Each error starts with
+its JSON path.
 
 Changes when the portal's rules for a case change (a new item field with a rule goes in ``_item_errors``).
 """
@@ -8,10 +10,13 @@ Changes when the portal's rules for a case change (a new item field with a rule 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from cases import date_rules
+from cases.interchange.spec import DATE_FIELDS
 from cases.lifecycle import DECIDED_STATES, Status
 from cases.models import DisputedItem, validate_icd10
 from core.text import refused_character
@@ -21,7 +26,7 @@ def case_errors(index: int, case: dict[str, Any]) -> list[str]:
     """The rules of imr-case/1 that the schema cannot state, for one schema-valid case."""
     at = f"cases[{index}]"
     status = case.get("status") or Status.RECEIVED
-    errors = [*_party_errors(case, at), *_decided_errors(case, at, status)]
+    errors = [*_party_errors(case, at), *_decided_errors(case, at, status), *_date_errors(case, at, status)]
     for number, item in enumerate(case["items"]):
         errors.extend(_item_errors(item, f"{at}.items[{number}]", status))
     errors.extend(_text_errors(case, at))
@@ -38,6 +43,25 @@ def _party_errors(case: dict[str, Any], at: str) -> Iterator[str]:
     provider = case["requesting_provider"] or {}
     if provider.get("organization") and not provider.get("name"):
         yield f"{at}.requesting_provider.name: is required when the provider's organization is given"
+
+
+# Where each Case date field is in an imr-case/1 case.
+_DATE_PATHS = {field: f"dates.{key}" for key, field in DATE_FIELDS.items()} | {
+    "employee_date_of_birth": "employee.date_of_birth"
+}
+
+
+def _date_errors(case: dict[str, Any], at: str, status: str) -> Iterator[str]:
+    written = {field: case["dates"].get(key) for key, field in DATE_FIELDS.items()}
+    written["employee_date_of_birth"] = case["employee"]["date_of_birth"]
+    dates = {}
+    for field, value in written.items():
+        try:
+            dates[field] = date.fromisoformat(value) if value else None
+        except ValueError:
+            continue  # the schema's date check words it
+    for problem in date_rules.problems(dates, status=status, priority=case["priority"], write=date.isoformat):
+        yield f"{at}.{_DATE_PATHS[problem.field]}: {problem.message}"
 
 
 def _decided_errors(case: dict[str, Any], at: str, status: str) -> Iterator[str]:

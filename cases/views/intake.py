@@ -151,7 +151,7 @@ def case_edit(request: HttpRequest, case: Case) -> HttpResponse:
 @require_POST
 @case_view("cases.edit_intake")
 def case_transition(request: HttpRequest, case: Case) -> HttpResponse:
-    form = TransitionForm(request.POST)
+    form = TransitionForm(request.POST, case=case)
     if not form.is_valid():
         messages.error(request, f"The case was not moved. {_form_problems(form)}")
         return redirect(case)

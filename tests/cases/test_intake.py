@@ -86,7 +86,7 @@ def test_parties_are_shared_records_not_repeated_per_case(admin_client):
     ("field", "value", "message"),
     [
         ("icd10_code", "XYZ.99", "XYZ.99 is not an ICD-10-CM code (e.g. M51.26 or S16.1XXA)."),
-        ("date_of_injury", "07/44/1995", "Enter a valid date."),
+        ("date_of_injury", "07/44/1995", "07/44/1995 is not a date: July has 31 days."),
         ("ur_determination_date", "1990-01-01", "The UR determination cannot be before the date of injury."),
         ("items-0-ur_outcome", "modified", "Required when UR modified the request."),
         ("employee_age", "130", "An age above 120 is not plausible."),
