@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from billing.fees import Month
 from billing.models import Payment
+from core.dates import DateField
 from core.text import PrintableTextFormMixin
 
 
@@ -23,6 +24,6 @@ class MonthForm(forms.Form):
 
 class PaymentForm(PrintableTextFormMixin, forms.Form):
     amount = forms.DecimalField(max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
-    received_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = DateField()
     method = forms.ChoiceField(choices=Payment.Method.choices)
     reference = forms.CharField(max_length=100, required=False)

@@ -6,12 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-<<<<<<< HEAD
-from cases import eligibility
-from cases.clock import Track
-=======
 from cases import date_rules, eligibility
->>>>>>> main
+from cases.clock import Track
 from cases.lifecycle import Status
 from cases.models import Case, CaseDocument, Category, DisputedItem, Priority, UrServiceMethod
 from cases.services.intake import INTAKE_ACTIONS

@@ -4,13 +4,13 @@ from django import forms
 
 from cases.clock import ServiceMethod, Track
 from cases.clock_models import Appeal, RecordsDocument
-from cases.forms import DATE_WIDGET
+from core.dates import DateField
 from core.text import PrintableTextFormMixin
 
 
 class RecordsDocumentForm(PrintableTextFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=RecordsDocument.Kind.choices, label="Document")
-    received_on = forms.DateField(widget=DATE_WIDGET, label="Received on")
+    received_on = DateField(label="Received on")
     received_from = forms.CharField(max_length=200, required=False, label="From")
     note = forms.CharField(max_length=300, required=False, label="Note")
 
@@ -24,24 +24,24 @@ class TrackForm(PrintableTextFormMixin, forms.Form):
 
     action = forms.ChoiceField(choices=ACTIONS)
     track = forms.ChoiceField(choices=[("", "By the rule (items and priority)"), *Track.choices], required=False)
-    on = forms.DateField(widget=DATE_WIDGET, required=False, label="Certified on (empty: today)")
+    on = DateField(required=False, label="Certified on (empty: today)")
     reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Reason")
 
 
 class AppealForm(PrintableTextFormMixin, forms.Form):
     filed_by = forms.ChoiceField(choices=Appeal.FiledBy.choices, label="Filed by")
-    filed_on = forms.DateField(widget=DATE_WIDGET, label="Filed on")
+    filed_on = DateField(label="Filed on")
     ground = forms.ChoiceField(choices=Appeal.Ground.choices, label="Ground (LC 4610.6(h))")
-    served_on = forms.DateField(widget=DATE_WIDGET, label="Determination served on")
+    served_on = DateField(label="Determination served on")
     service_method = forms.ChoiceField(choices=ServiceMethod.choices, label="Served by")
     note = forms.CharField(max_length=2000, required=False, label="Note")
 
 
 class RescindForm(forms.Form):
     appeal = forms.IntegerField(widget=forms.HiddenInput)
-    on = forms.DateField(widget=DATE_WIDGET, label="Order received on")
+    on = DateField(label="Order received on")
 
 
 class AuthorizationForm(forms.Form):
     item = forms.IntegerField(widget=forms.HiddenInput)
-    on = forms.DateField(widget=DATE_WIDGET, label="Authorized on")
+    on = DateField(label="Authorized on")

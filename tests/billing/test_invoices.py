@@ -185,7 +185,8 @@ def test_a_payment_dated_tomorrow_or_before_the_invoice_was_sent_is_refused(
         follow=True,
     ).content.decode()
 
-    assert "after today: record it when it is received." in tomorrow
+    assert "Payment, received_on: " in tomorrow
+    assert "is in the future: this date cannot be after today" in tomorrow
     assert f"The payment is dated before the invoice was sent ({invoice.issued_on:%m/%d/%Y})." in early
     assert invoice.payments.count() == 0
 
