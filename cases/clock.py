@@ -89,7 +89,7 @@ class ServiceMethod(models.TextChoices):
 
 
 # The rule of each track as the case page states it.
-TRACK_RULES = {
+TRACK_RULES: dict[str, str] = {
     Track.STANDARD: (
         "Standard review: due 30 calendar days after the day both the application and complete records are in "
         "(LC 4610.6(d)). A due date on a weekend or holiday is not moved."
@@ -111,15 +111,15 @@ EXPEDITED_DAYS = 3
 FORMULARY_WORKING_DAYS = 5
 AUTHORIZATION_WORKING_DAYS = 5
 APPEAL_DAYS = 30
-APPEAL_EXTENSION_DAYS = {
+APPEAL_EXTENSION_DAYS: dict[str, int] = {
     ServiceMethod.MAIL_CALIFORNIA: 5,
     ServiceMethod.MAIL_OUT_OF_STATE: 10,
     ServiceMethod.MAIL_ABROAD: 20,
     ServiceMethod.ELECTRONIC: 0,
 }
 # Days left at which a running case shows as at risk, per track.
-AT_RISK_DAYS = {Track.STANDARD: 5, Track.EXPEDITED: 1, Track.FORMULARY: 2}
-RECORDS_DAYS = {RecordsMethod.MAIL: 15, RecordsMethod.ELECTRONIC: 12}
+AT_RISK_DAYS: dict[str, int] = {Track.STANDARD: 5, Track.EXPEDITED: 1, Track.FORMULARY: 2}
+RECORDS_DAYS: dict[str, int] = {RecordsMethod.MAIL: 15, RecordsMethod.ELECTRONIC: 12}
 RECORDS_DAYS_EXPEDITED = 1
 
 
@@ -201,10 +201,8 @@ def records_due_date(
     return records_requested + timedelta(days=RECORDS_DAYS_EXPEDITED)
 
 
-def appeal_deadline(served_on: date | None, method: str) -> date | None:
+def appeal_deadline(served_on: date, method: str) -> date:
     """The last day to appeal the determination to the WCAB (LC 4610.6(h); CCP 1013(a) for mailed service)."""
-    if served_on is None:
-        return None
     return served_on + timedelta(days=APPEAL_DAYS + APPEAL_EXTENSION_DAYS.get(method, 0))
 
 

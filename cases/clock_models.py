@@ -5,6 +5,8 @@ Imported by ``cases.models`` (the app's models module), so Django finds them; th
 """
 
 import dataclasses
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -54,6 +56,15 @@ class CaseClock(models.Model):
             "reopened_on",
         }
     )
+
+    if TYPE_CHECKING:  # what the concrete model (Case) brings, which these methods read
+        status: str
+        decision_date: date | None
+        appeals: Any
+        records_checklist: Any
+
+        @property
+        def is_decided(self) -> bool: ...
 
     class Meta:
         abstract = True

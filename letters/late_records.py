@@ -15,13 +15,13 @@ from cases.models import RecordsDocument
 from cases.permissions import visible_cases
 from cases.services import records
 from core.permissions import permission_required
-from letters import pdf, services
-from letters.services.signer import signer_name
+from letters import pdf
+from letters.services.signer import sign_rendered, signer_name, signing_setup
 
 
 def late_records_pdf_bytes(rows: list[records.LateRow], *, by_name: str) -> bytes:
     """The report rendered as tagged PDF/A and signed by the organization (a visible field over its signature)."""
-    setup = services.signing_setup()
+    setup = signing_setup()
     html = render_to_string(
         "letters/late_records_report.html",
         {
@@ -36,14 +36,14 @@ def late_records_pdf_bytes(rows: list[records.LateRow], *, by_name: str) -> byte
         },
     )
     rendered = pdf.render_pdf(html, base_url=str(settings.BASE_DIR), pdf_variant=setup.pdf_variant)
-    return services.sign_rendered(rendered, setup=setup)
+    return sign_rendered(rendered, setup=setup)
 
 
 @permission_required("cases.edit_intake")
 def late_records_pdf(request: HttpRequest) -> HttpResponse:
     rows = records.late_records(visible_cases(request.user))
     log.record(request, object_type="late_records_report", cases=len(rows), format="pdf")
-    data = late_records_pdf_bytes(rows, by_name=request.user.get_full_name() or request.user.get_username())
+    data = late_records_pdf_bytes(rows, by_name=request.user.get_username())
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="late-records-{timezone.localdate():%Y-%m-%d}.pdf"'
     response["Cache-Control"] = "private, no-store"

@@ -29,13 +29,10 @@ Kind = RecordsDocument.Kind
 
 
 def checklist(case: Case) -> list[RecordsDocument]:
-    """The case's checklist, one line per required document, created on first use (in the order of ``Kind``)."""
+    """The case's checklist, one line per required document in the order of ``Kind``: the lines recorded, and
+    unsaved empty lines for the documents nothing was recorded for yet (reading it writes nothing)."""
     existing = {line.kind: line for line in case.records_checklist.all()}
-    missing = [RecordsDocument(case=case, kind=kind) for kind in Kind.values if kind not in existing]
-    if missing:
-        RecordsDocument.objects.bulk_create(missing, ignore_conflicts=True)
-        existing = {line.kind: line for line in case.records_checklist.all()}
-    return [existing[kind] for kind in Kind.values]
+    return [existing.get(kind) or RecordsDocument(case=case, kind=kind) for kind in Kind.values]
 
 
 def _check_open(case: Case) -> None:
@@ -59,7 +56,7 @@ def record_document(case: Case, kind: str, *, received_on: date, received_from: 
             f"The date received ({received_on:%m/%d/%Y}) is before the records were requested "
             f"({case.records_requested:%m/%d/%Y})."
         )
-    line = next(line for line in checklist(case) if line.kind == kind)
+    line, _ = RecordsDocument.objects.get_or_create(case=case, kind=kind)
     line.received_on, line.received_from, line.note = received_on, received_from.strip(), note.strip()
     line.recorded_by, line.recorded_at = (by if by is not None and by.is_authenticated else None), timezone.now()
     line.save()
@@ -74,7 +71,7 @@ def record_document(case: Case, kind: str, *, received_on: date, received_from: 
     record_event(by, "case.records_document", case, kind=kind, received_on=received_on.isoformat())
     lines = checklist(case)
     if case.records_received is None and all(item.received_on for item in lines):
-        complete = max(item.received_on for item in lines)
+        complete = max(item.received_on for item in lines if item.received_on)
         return _complete(case, on=complete, by=by, note=f"Records complete on {complete:%m/%d/%Y}: every document in.")
     return case
 
@@ -134,7 +131,7 @@ class LateRow:
     case: Case
     due: date
     days_late: int
-    lines: list[RecordsDocument]
+    lines: list[RecordsDocument | None]  # in the order of ``Kind``; None: nothing recorded
 
     @property
     def claims_administrator(self) -> str:

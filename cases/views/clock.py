@@ -108,7 +108,7 @@ def appeal_record(request: HttpRequest, case: Case) -> HttpResponse:
 @case_view("cases.edit_intake")
 def appeal_rescind(request: HttpRequest, case: Case) -> HttpResponse:
     form = RescindForm(request.POST)
-    appeal = case.appeals.filter(pk=form.data.get("appeal") if form.is_valid() else None).first()
+    appeal = case.appeals.filter(pk=form.cleaned_data["appeal"]).first() if form.is_valid() else None
     if appeal is None:
         messages.error(request, f"Nothing reopened. {_problems(form) or 'No such appeal of this case.'}")
         return redirect(case)
@@ -157,7 +157,7 @@ def _csv(rows: list[records.LateRow]) -> HttpResponse:
                 row.claims_administrator,
                 case.claim_number,
                 case.track,
-                case.records_requested.isoformat(),
+                case.records_requested.isoformat() if case.records_requested else "",
                 case.records_request_method,
                 row.due.isoformat(),
                 case.records_received.isoformat() if case.records_received else "",
