@@ -12,6 +12,8 @@ from accounts.middleware import (
     SecurityHeadersMiddleware,
 )
 from accounts.views import locked_out
+from audit.admin_site import AccessLoggedAdminSite
+from audit.middleware import RefusalLogMiddleware
 from cases.clock_models import CaseClock
 from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
@@ -30,6 +32,8 @@ RefuseNulMiddleware  # settings.MIDDLEWARE
 SecurityHeadersMiddleware  # settings.MIDDLEWARE
 SecondFactorMiddleware  # settings.MIDDLEWARE
 locked_out  # settings.AXES_LOCKOUT_CALLABLE
+AccessLoggedAdminSite  # audit.admin_config.AdminConfig.default_site, by dotted path
+RefusalLogMiddleware  # settings.MIDDLEWARE
 PortalLockoutHandler  # settings.AXES_HANDLER
 PortalLockoutHandler.get_failures  # called by django-axes's handler API
 PortalLockoutHandler.reset_user_attempts  # called by django-axes after a successful log-in

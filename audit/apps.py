@@ -1,4 +1,7 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+from audit.roles import grant_after_migrate
 
 
 class AuditConfig(AppConfig):
@@ -10,3 +13,6 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from audit import checks  # noqa: F401  (registers the system checks)
+
+        # After every migrate run as the owner: grant the application's role the new tables (audit.roles).
+        post_migrate.connect(grant_after_migrate, sender=self)

@@ -1,5 +1,7 @@
-"""Writing the access log. Every page about a case records itself through ``cases.permissions.case_view``; downloads,
-ZIPs, exports and admin pages that reach protected data outside that decorator call ``record`` themselves.
+"""Writing the access log. Every page about a case records itself through ``cases.permissions.case_view``; lists of
+cases call ``record_list`` with the cases the page shows (one statement, however many); downloads, ZIPs and exports call
+``record`` or ``record_many``. Every admin page of a model that holds case data is recorded by the admin site itself
+(``audit.admin_site``), and a refusal (403) that nothing recorded by ``audit.middleware``.
 
 A row is written at once, in a transaction of its own, before the view runs: the portal does not wrap requests in a
 transaction (``ATOMIC_REQUESTS`` is off, a system check makes sure of it), so a request that fails later, or whose own
@@ -25,11 +27,15 @@ from django.http import HttpRequest
 
 from accounts.security import client_ip
 from audit.models import AccessEvent
+from core.text import BIDI_CONTROLS
 
 Outcome = AccessEvent.Outcome
 
+# Set on a request once a row of it is written: the refusal middleware then adds none.
+_RECORDED = "_access_logged"
+
 # What the log keeps of text a client chose (path, user agent): printable characters only, bounded.
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE = re.compile(rf"[\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 
 
 def _clean(text: str, limit: int) -> str:
@@ -48,7 +54,8 @@ def _action(request: HttpRequest) -> str:
     return match.view_name[:64] if match and match.view_name else "unknown"
 
 
-def _row(request: HttpRequest, *, object_type, object_id, case_number, outcome, action, detail) -> AccessEvent:
+def _row(request: HttpRequest, *, outcome: str, action: str | None, detail: dict) -> AccessEvent:
+    """What every row of this request has in common: who, when, from where, the page, the outcome."""
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     return AccessEvent(
@@ -56,9 +63,6 @@ def _row(request: HttpRequest, *, object_type, object_id, case_number, outcome, 
         username=user.get_username() if signed_in else "",
         kind=AccessEvent.Kind.READ if request.method in ("GET", "HEAD") else AccessEvent.Kind.WRITE,
         action=action or _action(request),
-        object_type=object_type,
-        object_id=_clean(str(object_id), 64),
-        case_number=_clean(str(case_number), 64),
         outcome=outcome,
         method=_clean(request.method or "", 8),
         path=_clean(request.get_full_path(), 500),
@@ -68,27 +72,51 @@ def _row(request: HttpRequest, *, object_type, object_id, case_number, outcome, 
     )
 
 
-def _save(rows: list[AccessEvent]) -> None:
+# The columns that differ between the rows of one request (the objects read); the rest is the request's.
+_TARGET = ("object_type", "object_id", "case_number")
+
+
+def _targets(objects: Iterable[tuple[str, Any, str]]) -> list[tuple[str, str, str]]:
+    return [(str(kind)[:32], _clean(str(pk), 64), _clean(str(number), 64)) for kind, pk, number in objects]
+
+
+def recorded(request: HttpRequest) -> bool:
+    """Whether this request has written its row already."""
+    return getattr(request, _RECORDED, False)
+
+
+def _save(request: HttpRequest, row: AccessEvent, targets: list[tuple[str, str, str]]) -> None:
+    """Write one row per target, each ``row`` with the target's object type, id and case number."""
+    setattr(request, _RECORDED, True)
     connection = connections[router.db_for_write(AccessEvent)]
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         # Inside a caller's transaction its commit decides, as for everything else in it.
+        rows = [AccessEvent(**{**_values(row), **dict(zip(_TARGET, target, strict=True))}) for target in targets]
         AccessEvent.objects.bulk_create(rows, batch_size=500)
         return
-    # One statement, so one transaction in autocommit and one round trip; set_config(..., true) makes that
-    # transaction's commit asynchronous, and only that one.
+    # One statement, whatever the number of objects (the request's values once, the objects as three arrays), so
+    # one transaction in autocommit and one round trip; set_config(..., true) makes that transaction's commit
+    # asynchronous, and only that one.
     fields = [field for field in AccessEvent._meta.concrete_fields if not field.primary_key]
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    row_sql = "(" + ", ".join(f"%s::{field.db_type(connection)}" for field in fields) + ")"
-    for start in range(0, len(rows), 500):
-        batch = rows[start : start + 500]
-        params = [field.get_db_prep_save(getattr(row, field.attname), connection) for row in batch for field in fields]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {connection.ops.quote_name(AccessEvent._meta.db_table)} ({columns}) "
-                f"SELECT * FROM (VALUES {', '.join([row_sql] * len(batch))}) AS row "
-                "WHERE set_config('synchronous_commit', 'off', true) IS NOT NULL",
-                params,
-            )
+    values = [
+        f"target.{field.column}" if field.name in _TARGET else f"%s::{field.db_type(connection)}" for field in fields
+    ]
+    params = [
+        field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields if field.name not in _TARGET
+    ]
+    params += [[target[index] for target in targets] for index in range(len(_TARGET))]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {connection.ops.quote_name(AccessEvent._meta.db_table)} ({columns}) "
+            f"SELECT {', '.join(values)} FROM unnest(%s::text[], %s::text[], %s::text[]) "
+            f"AS target({', '.join(_TARGET)}) WHERE set_config('synchronous_commit', 'off', true) IS NOT NULL",
+            params,
+        )
+
+
+def _values(row: AccessEvent) -> dict:
+    return {field.attname: getattr(row, field.attname) for field in AccessEvent._meta.concrete_fields}
 
 
 def accesses_of_case(case_number: str, limit: int = 15) -> list[AccessEvent]:
@@ -109,33 +137,40 @@ def record(
     """Record that ``request`` reached (or was refused) a protected object."""
     if not settings.IMR_ACCESS_LOG:
         return None
-    row = _row(
-        request,
-        object_type=object_type,
-        object_id=object_id,
-        case_number=case_number,
-        outcome=outcome,
-        action=action,
-        detail=detail,
-    )
-    _save([row])
+    row = _row(request, outcome=outcome, action=action, detail=detail)
+    targets = _targets([(object_type, object_id, case_number)])
+    row.object_type, row.object_id, row.case_number = targets[0]
+    _save(request, row, targets)
     return row
 
 
-def record_many(request: HttpRequest, objects: Iterable[tuple[str, Any, str]], **detail: Any) -> None:
-    """Record one read per ``(object_type, object_id, case_number)``: the letters of a ZIP, the cases of an export."""
+def record_many(
+    request: HttpRequest, objects: Iterable[tuple[str, Any, str]], *, action: str | None = None, **detail: Any
+) -> None:
+    """Record one read per ``(object_type, object_id, case_number)``, in one statement: the letters of a ZIP, the cases
+    of an export."""
     if not settings.IMR_ACCESS_LOG:
         return
-    rows = [
-        _row(
-            request,
-            object_type=object_type,
-            object_id=object_id,
-            case_number=case_number,
-            outcome=Outcome.ALLOWED,
-            action=None,
-            detail=detail,
-        )
-        for object_type, object_id, case_number in objects
-    ]
-    _save(rows)
+    targets = _targets(objects)
+    if targets:
+        _save(request, _row(request, outcome=Outcome.ALLOWED, action=action, detail=detail), targets)
+
+
+def record_list(
+    request: HttpRequest,
+    object_type: str,
+    objects: Iterable[tuple[Any, str]],
+    *,
+    action: str | None = None,
+    **detail: Any,
+) -> None:
+    """Record a list page: one read per ``(object_id, case_number)`` it shows, in one statement; one row with no
+    object when it shows none, so that every list page leaves a row."""
+    shown = list(objects) or [("", "")]
+    rows = ((object_type, object_id, case_number) for object_id, case_number in shown)
+    record_many(request, rows, action=action, **detail)
+
+
+def record_cases(request: HttpRequest, cases: Iterable[Any]) -> None:
+    """Record a list of cases (``record_list``): the portal's lists call this with the cases the page shows."""
+    record_list(request, "case", ((case.pk, case.case_number) for case in cases))

@@ -1,14 +1,17 @@
 """The PHI access log: one row per read or change of protected data, append-only.
 
-Rows are written by ``audit.log`` only. On PostgreSQL a trigger refuses every UPDATE and DELETE of a row (and of the
-older registers, ``core.AuditEvent``, ``cases.CaseTransition`` and ``letters.LetterDownload``), so neither the
-application, the Django admin nor a stray ``manage.py shell`` can rewrite who read what.
+Rows are written by ``audit.log`` only. The portal's database role may only INSERT and SELECT this table and the older
+registers (``core.AuditEvent``, ``cases.CaseTransition``, ``letters.LetterDownload``, ``letters.ServiceRecipient``):
+it owns none of them, so it can neither alter them nor drop their triggers (``audit.roles``); and on PostgreSQL the
+triggers of ``core.triggers.append_only()`` refuse every UPDATE and DELETE of a row and a TRUNCATE by anyone but a
+superuser. Neither the application, the Django admin nor a stray ``manage.py shell`` can rewrite who read what.
 """
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+
+from core.triggers import append_only
 
 
 class AccessEvent(models.Model):
@@ -45,7 +48,7 @@ class AccessEvent(models.Model):
             models.Index(fields=["user", "-at"], name="access_user_at"),
             models.Index(fields=["action", "-at"], name="access_action_at"),
         ]
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = append_only()
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username or 'anonymous'} {self.action} {self.case_number}"

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from audit import log
 from audit.forms import AccessLogFilterForm
 from audit.models import AccessEvent
 from core.permissions import permission_required
@@ -32,6 +33,9 @@ CSV_COLUMNS = [
 ]
 
 
+LOG_READ = "access_log"
+
+
 def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -48,6 +52,8 @@ def filter_events(params: dict) -> QuerySet:
         events = events.filter(at__lt=_start_of(params["date_to"] + datetime.timedelta(days=1)))
     if params.get("action"):
         events = events.filter(action=params["action"].strip())
+    else:  # reads of the log itself are recorded (object type "access_log"), and shown when asked for by action
+        events = events.exclude(object_type=LOG_READ)
     if params.get("kind"):
         events = events.filter(kind=params["kind"])
     if params.get("outcome"):
@@ -69,6 +75,9 @@ def access_log(request: HttpRequest) -> HttpResponse:
     page = min(page, 10_000)
     start = (page - 1) * PAGE_SIZE
     rows = list(filter_events(params)[start : start + PAGE_SIZE + 1]) if not form.errors else []
+    # Reading the log is a read too (its rows name cases; its paths hold searches by name): after the query, so the
+    # page does not show its own row.
+    log.record(request, object_type=LOG_READ)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -109,11 +118,15 @@ def access_log_csv(request: HttpRequest) -> HttpResponse:
         )
     params = form.cleaned_data if request.GET else {}
     record_event(request.user, "access_log.exported", request.user, filters={k: str(v) for k, v in params.items() if v})
+    # The rows up to now: the export's own row (written next) is not part of what it exports.
+    last = AccessEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    log.record(request, object_type=LOG_READ, export="csv")
     writer = csv.writer(_Echo())
 
     def lines():
         yield writer.writerow(CSV_COLUMNS)
-        for event in filter_events(params).values_list(*CSV_COLUMNS).iterator(chunk_size=2000):
+        exported = filter_events(params).filter(pk__lte=last).values_list(*CSV_COLUMNS)
+        for event in exported.iterator(chunk_size=2000):
             at, *rest = event
             yield writer.writerow([timezone.localtime(at).isoformat(), *map(_cell, rest)])
 

@@ -70,17 +70,22 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20)
     args = parser.parse_args()
 
+    from django.contrib.auth.models import User
     from django.test import Client
 
     from audit.models import AccessEvent
 
     admin, reviewer, number = prepare()
-    admin_client, reviewer_client = Client(), Client()
+    admin_client, reviewer_client, root_client = Client(), Client(), Client()
     admin_client.force_login(admin)
     reviewer_client.force_login(reviewer)
+    root_client.force_login(User.objects.create_superuser("bench-root", password="x"))
     pages = {
         "case page (administrator)": (admin_client, f"/cases/{number}/"),
         "workspace (reviewer)": (reviewer_client, f"/cases/{number}/workspace/"),
+        # Lists: one row per case shown, written in one statement (50 on the portal's page, 100 in the admin).
+        "case list, 50 cases (administrator)": (admin_client, "/cases/"),
+        "admin case list, 100 cases (superuser)": (root_client, "/admin/cases/case/"),
     }
     results = {name: {True: [], False: []} for name in pages}
     for client, url in pages.values():  # warm caches, templates and connections

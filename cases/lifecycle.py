@@ -81,6 +81,10 @@ DECIDED_STATES = frozenset({Status.DETERMINED, Status.LETTER_SIGNED, Status.SERV
 CLOCK_RUNNING_STATES = frozenset(_OPEN_BEFORE_DECISION) - {Status.RECEIVED}
 # States waiting for a reviewer to be assigned: the assignment queue.
 ASSIGNABLE_STATES = frozenset({Status.ELIGIBLE, Status.RECORDS_REQUESTED, Status.RECORDS_RECEIVED})
+# States whose reviewer can be changed: an offer not yet answered, or a review under way.
+REASSIGNABLE_STATES = frozenset({Status.ASSIGNED, Status.IN_REVIEW})
+# States in which the reviewer's workspace is open to them: writing, or waiting for QA (read-only).
+WORKSPACE_STATES = frozenset({Status.IN_REVIEW, Status.QA})
 
 
 def can_move(source: str, target: str) -> bool:

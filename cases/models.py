@@ -14,6 +14,7 @@ from cases.clock_models import Appeal, CaseClock, FormularyDrug, FormularyList, 
 from cases.lifecycle import DECIDED_STATES, Status
 from core.categories import Category
 from core.models import Party
+from core.triggers import append_only
 
 CASE_NUMBER_RE = re.compile(r"^CM\d{2}-\d{7}$")
 ICD10_RE = re.compile(r"^[A-TV-Z][0-9][0-9A-Z](\.?[0-9A-Z]{1,4})?$")
@@ -232,6 +233,11 @@ class Case(CaseClock):
         return self.status in DECIDED_STATES
 
     @property
+    def is_offered(self) -> bool:
+        """Offered to a reviewer who has not answered yet."""
+        return self.status == Status.ASSIGNED
+
+    @property
     def employee_display(self) -> str:
         return self.employee_name or "(redacted)"
 
@@ -350,7 +356,7 @@ class CaseTransition(models.Model):
     class Meta:
         ordering = ["case", "at", "pk"]
         # The timeline is append-only (a trigger on PostgreSQL): no row is changed or deleted, by the admin included.
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = append_only()
 
     def __str__(self) -> str:
         return f"{self.case} {self.from_status or '∅'} → {self.to_status}"

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from core.events import after_commit
 from core.models import AuditEvent, EmailTemplate, OutboxEmail, Party
+from core.services import record_event
 from core.tasks import send_outbox_email
 
 
@@ -39,32 +40,40 @@ class EmailTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(admin.ModelAdmin):
-    """The outbox: what was sent, what waits for another attempt, and what the mail server refused for good
-    (filter "Failed (not retried)"; fix the address, then "Send again")."""
+    """The outbox, read-only: what was sent, what waits for another attempt, and what the mail server refused for good
+    (filter "Failed (not retried)"). A notice is never edited here (its body names the worker, the claim and the
+    treatments, and it went out as written): a failed one may be sent again unchanged, which is recorded; a wrong
+    address is corrected where it comes from (the user or the party), and the next notice uses it. Every page of it
+    is in the access log (``audit.admin_site``)."""
 
     list_display = ["created_at", "subject", "recipients", "status", "attempts", "smtp_code", "next_attempt_at"]
     list_filter = ["status", "smtp_code", "template_key"]
     search_fields = ["subject", "dedupe_key", "last_error"]
-    readonly_fields = ["created_at", "sent_at", "attempts", "smtp_code", "last_error", "next_attempt_at"]
     actions = ["send_again"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
     @admin.display(description="To")
     def recipients(self, email: OutboxEmail) -> str:
         return ", ".join(email.to)
 
-    @admin.action(description="Send again (failed or waiting e-mails)")
+    @admin.action(description="Send again, unchanged (failed e-mails)")
     def send_again(self, request, queryset):
-        ids = list(
-            queryset.filter(status__in=[OutboxEmail.Status.FAILED, OutboxEmail.Status.QUEUED])
-            .exclude(to=[])
-            .values_list("pk", flat=True)
-        )
-        OutboxEmail.objects.filter(pk__in=ids).update(
+        failed = list(queryset.filter(status=OutboxEmail.Status.FAILED).exclude(to=[]).order_by("pk"))
+        OutboxEmail.objects.filter(pk__in=[email.pk for email in failed]).update(
             status=OutboxEmail.Status.QUEUED, attempts=0, next_attempt_at=None
         )
-        for email_id in ids:
-            after_commit(send_outbox_email.delay, email_id)
-        self.message_user(request, f"{len(ids)} e-mail(s) queued again.")
+        for email in failed:
+            record_event(request.user, "outbox.sent_again", email, to=email.to, subject=email.subject)
+            after_commit(send_outbox_email.delay, email.pk)
+        self.message_user(request, f"{len(failed)} e-mail(s) queued again. They are sent as they were written.")
 
 
 class ReadOnlyAdminMixin:

@@ -5,14 +5,12 @@ from core import roles
 
 
 def portal(request: HttpRequest) -> dict:
+    """The organization's name and the user's role names (shown in the menu). What a user may do is not handed to
+    templates as role flags: they ask the rules (``{% test_rule %}``)."""
     user = getattr(request, "user", None)
     if user is None:
         return {"organization_name": settings.IMR_ORGANIZATION_NAME}
     return {
         "organization_name": settings.IMR_ORGANIZATION_NAME,
-        "user_is_administrator": roles.is_administrator(user),
-        "user_is_reviewer": roles.is_reviewer(user),
-        "user_is_qa": roles.is_qa(user),
-        "user_is_staff_member": roles.is_staff_member(user),
         "user_roles": roles.role_names(user) if user.is_authenticated else [],
     }

@@ -15,7 +15,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 
-_REFUSED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# The bidirectional embedding, override and isolate controls, as the body of a regular-expression character class
+# (the access log blanks them from what it keeps of a path or user agent too).
+BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
+_REFUSED = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 
 
 def _describe(character: str) -> str:

@@ -7,7 +7,11 @@ Every letter prints two guideline lines per disputed item, one for the claims ad
 organization::
 
     Claims Administrator guideline: Decision based on MTUS Shoulder Complaints 2004.
-    MAXIMUS guideline: Decision based on MTUS Shoulder Complaints 2004, Section(s): Special Studies.
+    <Organization> guideline: Decision based on MTUS Shoulder Complaints 2004, Section(s): Special Studies.
+
+The reviewer's label is the review organization's short name, read in one place: `review_organization_label`
+(``settings.IMR_ORGANIZATION_SHORT_NAME``), so that the letter, QA's comparison and any other printing of the line
+agree.
 
 `format_basis` returns the text after the label, `format_guideline_line` the whole line with its label, and
 `parse_guideline_line` reads a whole line back. The forms, word for word from the published letters:
@@ -29,6 +33,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from django.conf import settings
 
 CLAIMS_ADMINISTRATOR = "claims_administrator"
 REVIEWER = "reviewer"
@@ -172,7 +178,12 @@ def _format_non_mtus(citations: list[str]) -> str:
     return " ".join(f"{_NON_MTUS} {text}." if text else f"{_NON_MTUS}." for text in citations)
 
 
-def format_basis(basis: Basis, *, party: str, organization: str = "MAXIMUS", style: str = STYLE_2016) -> str:
+def review_organization_label() -> str:
+    """The review organization's name as the reviewer's guideline line prints it ("<name> guideline: ...")."""
+    return settings.IMR_ORGANIZATION_SHORT_NAME
+
+
+def format_basis(basis: Basis, *, party: str, organization: str | None = None, style: str = STYLE_2016) -> str:
     """The guideline text for `party` ("claims_administrator" or "reviewer"), without the "... guideline:" label.
 
     `organization` only names the label, which this text leaves out (see `format_guideline_line`); it is accepted so
@@ -191,14 +202,17 @@ def format_basis(basis: Basis, *, party: str, organization: str = "MAXIMUS", sty
     return f"{_format_mtus(basis.mtus)} {_format_non_mtus(basis.non_mtus)}"
 
 
-def guideline_label(party: str, organization: str = "MAXIMUS") -> str:
-    """The label before the guideline text: "Claims Administrator" or the review organization's name."""
+def guideline_label(party: str, organization: str | None = None) -> str:
+    """The label before the guideline text: "Claims Administrator" or the review organization's name (by default the
+    configured one, `review_organization_label`)."""
     _check(party, STYLE_2016)
-    return CLAIMS_ADMINISTRATOR_LABEL if party == CLAIMS_ADMINISTRATOR else organization
+    if party == CLAIMS_ADMINISTRATOR:
+        return CLAIMS_ADMINISTRATOR_LABEL
+    return organization or review_organization_label()
 
 
-def format_guideline_line(basis: Basis, *, party: str, organization: str = "MAXIMUS", style: str = STYLE_2016) -> str:
-    """The whole line, label included: "MAXIMUS guideline: Decision based on MTUS ..."."""
+def format_guideline_line(basis: Basis, *, party: str, organization: str | None = None, style: str = STYLE_2016) -> str:
+    """The whole line, label included: "<Organization> guideline: Decision based on MTUS ..."."""
     text = format_basis(basis, party=party, organization=organization, style=style)
     return f"{guideline_label(party, organization)} guideline: {text}"
 
@@ -309,7 +323,8 @@ def parse_guideline_line(text: str) -> tuple[str, str | None, Basis]:
     """Read a whole guideline line: returns (party, organization, basis).
 
     The party is "claims_administrator" for the "Claims Administrator guideline:" line and "reviewer" for any other
-    label, whose text is the organization ("MAXIMUS"); the organization is None for the claims administrator.
+    label, whose text is the organization as the letter printed it; the organization is None for the claims
+    administrator.
     Raises ValueError for text that is not a guideline line.
     """
     match = _LABEL_RE.match(text)

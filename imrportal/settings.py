@@ -27,7 +27,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "l
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "core.adminsite.PortalAdminConfig",  # django.contrib.admin, with the text rule on every form (core/adminsite.py)
+    "audit.admin_config.AdminConfig",  # django.contrib.admin: the text rule on forms, case data pages logged
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "audit.middleware.RefusalLogMiddleware",  # a 403 that nothing recorded: a row in the access log
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -123,6 +124,10 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Writers queue for the lock at BEGIN instead of failing when two transactions upgrade at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+# Two roles in production (docs/deploy.md, PostgreSQL): DATABASE_URL is the application's role, which owns nothing and
+# may only add to the access log; DATABASE_OWNER_URL, the owner of the tables, is used by ``migrate`` alone, which then
+# grants the application's role what it needs (audit.roles). Unset, one role does everything (development).
+DATABASE_OWNER = dj_database_url.parse(owner_url) if (owner_url := env_str("DATABASE_OWNER_URL", "")) else {}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -248,15 +253,14 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "imr-portal@localhost")
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # a mail server that hangs fails the attempt (retried later)
 # -- end outbox --
 
-# The review organization, as it appears on letters and in the portal.
-IMR_ORGANIZATION_NAME = env_str("IMR_ORGANIZATION_NAME", "MAXIMUS Federal Services")
-IMR_ORGANIZATION_SHORT_NAME = env_str("IMR_ORGANIZATION_SHORT_NAME", "MAXIMUS")
+# The review organization, as it appears on letters and in the portal. The defaults name no real organization: a
+# deployment sets its own. The short name labels the reviewer's guideline line (guidelines.citations).
+IMR_ORGANIZATION_NAME = env_str("IMR_ORGANIZATION_NAME", "Independent Medical Review Organization")
+IMR_ORGANIZATION_SHORT_NAME = env_str("IMR_ORGANIZATION_SHORT_NAME", IMR_ORGANIZATION_NAME)
 IMR_ORGANIZATION_ADDRESS = env_str("IMR_ORGANIZATION_ADDRESS", "P.O. Box 138009, Sacramento, CA 95813-8009")
 # Who signs the letters: the medical director's name (printed above the title; empty prints the title alone) and title.
 IMR_MEDICAL_DIRECTOR_NAME = env_str("IMR_MEDICAL_DIRECTOR_NAME", "")
 IMR_MEDICAL_DIRECTOR_TITLE = env_str("IMR_MEDICAL_DIRECTOR_TITLE", "Medical Director")
-# One line for the code that prints a single signer: the name, or the title when no name is set.
-IMR_MEDICAL_DIRECTOR = IMR_MEDICAL_DIRECTOR_NAME or IMR_MEDICAL_DIRECTOR_TITLE
 IMR_ORGANIZATION_LOGO = env_str("IMR_ORGANIZATION_LOGO", "")  # a PNG, JPEG or SVG file printed on the letterhead
 IMR_PUBLIC_BASE_URL = env_str("IMR_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import secrets
 
-import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, storages
@@ -18,6 +17,8 @@ from django.db import models
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
+
+from core.triggers import append_only
 
 
 class PrivateLetterStorage(FileSystemStorage):
@@ -207,7 +208,7 @@ class LetterDownload(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = append_only()
 
 
 class Service(models.Model):
@@ -253,7 +254,7 @@ class ServiceRecipient(models.Model):
         ordering = ["service", "position", "pk"]
         constraints = [models.UniqueConstraint(fields=["service", "key"], name="service_recipient_once")]
         # A proof of service is never rewritten: a wrong record is followed by a new service.
-        triggers = [pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete)]
+        triggers = append_only()
 
     def __str__(self) -> str:
         return f"{self.role}: {self.name}"

@@ -23,7 +23,13 @@ from django.utils import timezone
 
 from cases.models import Case, Determination, DisputedItem, ItemDecision
 from cases.wording import final_determination, item_heading
-from guidelines.citations import CLAIMS_ADMINISTRATOR, REVIEWER, Basis, format_guideline_line
+from guidelines.citations import (
+    CLAIMS_ADMINISTRATOR,
+    REVIEWER,
+    Basis,
+    format_guideline_line,
+    review_organization_label,
+)
 from letters import pdf
 from letters.models import Rendition
 from reviewers.selectors import letter_credentials
@@ -60,7 +66,7 @@ class LetterItem:
     outcome: str  # "Upheld" / "Overturned"
     modified: bool
     claims_administrator_line: tuple[str, str]  # ("Claims Administrator guideline:", "Decision based on ...")
-    reviewer_line: tuple[str, str]  # ("MAXIMUS guideline:", "...")
+    reviewer_line: tuple[str, str]  # ("<Organization> guideline:", "...")
     rationale_paragraphs: list[str]
     decision: str
 
@@ -124,7 +130,7 @@ def letter_context(
 
     ``preview``: an unsigned draft shown to the reviewer or QA, marked as such on every page; the credentials are
     the reviewer's as they stand (they are fixed on the case only when the determination is submitted)."""
-    organization_short = settings.IMR_ORGANIZATION_SHORT_NAME
+    organization_short = review_organization_label()
     rows = list(determination.decisions.select_related("item").order_by("item__position", "item_id"))
     items = [_item(row, organization_short) for row in rows]
     final = final_determination([row.decision for row in rows])
@@ -145,7 +151,6 @@ def letter_context(
         "organization_short_name": organization_short,
         "organization_address": settings.IMR_ORGANIZATION_ADDRESS,
         "organization_logo": organization_logo_data_uri(),
-        "medical_director": settings.IMR_MEDICAL_DIRECTOR,
         "medical_director_name": settings.IMR_MEDICAL_DIRECTOR_NAME,
         "medical_director_title": settings.IMR_MEDICAL_DIRECTOR_TITLE,
         "licensure": credentials.get("licensure") or [],

@@ -116,16 +116,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
             statistics=statistics,
             expanded=[concept for concept in concepts if len(concept.alternatives) > 1],
             every_concept=len(concepts) > 1,
-            querystring=_without_page(request),
         )
     context["library_size"] = search.search_rows().count() if not context["searched"] else None
     return render(request, "precedents/search.html", context, status=400 if form.errors else 200)
-
-
-def _without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 class MultipleFileInput(forms.ClearableFileInput):

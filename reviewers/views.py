@@ -45,8 +45,6 @@ def roster_list(request: HttpRequest) -> HttpResponse:
         rows = [row for row in rows if (not row[1]) == (assignable == "yes")]
     page = Paginator(rows, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
     prefetch_related_objects([profile for profile, _ in page], "affiliations__party")
-    query = request.GET.copy()
-    query.pop("page", None)
     without_profile = (
         get_user_model()
         .objects.filter(groups__name=roles.REVIEWER, reviewer_profile__isnull=True)
@@ -57,7 +55,6 @@ def roster_list(request: HttpRequest) -> HttpResponse:
         "reviewers/roster.html",
         {
             "page": page,
-            "query": query.urlencode(),
             "search": search,
             "assignable": assignable,
             "assignable_count": assignable_count,

@@ -23,6 +23,14 @@ def _tasks_in_process(settings):
 
 
 @pytest.fixture(autouse=True)
+def _published_letters_organization(settings):
+    """The review organization of the published letters the tests compare with (the code has no default naming
+    it; a test of another organization overrides these)."""
+    settings.IMR_ORGANIZATION_NAME = "MAXIMUS Federal Services"
+    settings.IMR_ORGANIZATION_SHORT_NAME = "MAXIMUS"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -123,25 +123,26 @@ def small_pdf(pages: int = 1, marker: str = "") -> bytes:
 def case_in_review(reviewer, *, items: int = 2, documents: int = 0, by=None, **case_fields) -> Case:
     """A case with ``items`` disputed items and ``documents`` PDFs, moved through the lifecycle to "in review" with
     ``reviewer`` as its reviewer (received → eligible → records received → assigned → in review)."""
-    from cases.services import intake
+    from cases.services import lifecycle
+    from cases.services.documents import add_document
 
     case = CaseFactory(**case_fields)
     for position in range(items):
         DisputedItemFactory(case=case, position=position, description=f"Physical therapy {position + 2} visits")
     for number in range(documents):
-        intake.add_document(
+        add_document(
             case,
             data=small_pdf(pages=number % 3 + 1, marker=f"{case.case_number}-{number}"),
             name=f"record-{number + 1}.pdf",
             kind="medical_records",
             title=f"Progress report {number + 1}",
         )
-    intake.transition(case, "eligible", by=by)
-    intake.transition(case, "records_received", by=by, extra_fields={"records_received": case.application_received})
+    lifecycle.transition(case, "eligible", by=by)
+    lifecycle.transition(case, "records_received", by=by, extra_fields={"records_received": case.application_received})
     case.reviewer = reviewer
     case.save(update_fields=["reviewer"])
-    intake.transition(case, "assigned", by=by)
-    intake.transition(case, "in_review", by=by)
+    lifecycle.transition(case, "assigned", by=by)
+    lifecycle.transition(case, "in_review", by=by)
     return case
 
 
@@ -214,13 +215,13 @@ def affiliate(profile, party, relationship: str = "Employed there", **fields):
 
 def waiting_case(*, items: int = 1, category: str = "Therapies", by=None, **case_fields) -> Case:
     """A case waiting for a reviewer: eligible, records received (the clock running), with ``items`` items."""
-    from cases.services import intake
+    from cases.services import lifecycle
 
     case = CaseFactory(**case_fields)
     for position in range(items):
         DisputedItemFactory(case=case, position=position, category=category)
-    intake.transition(case, "eligible", by=by)
-    intake.transition(case, "records_received", by=by, extra_fields={"records_received": case.application_received})
+    lifecycle.transition(case, "eligible", by=by)
+    lifecycle.transition(case, "records_received", by=by, extra_fields={"records_received": case.application_received})
     return case
 
 

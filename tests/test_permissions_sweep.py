@@ -26,7 +26,7 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 
 from cases.services import assignment
-from cases.services.intake import add_document
+from cases.services.documents import add_document
 from core import roles
 from tests.factories import (
     UserFactory,

@@ -23,7 +23,7 @@ from cases.interchange.parties import Parties
 from cases.interchange.saving import case_fields
 from cases.interchange.spec import FORMAT, InterchangeError
 from cases.models import Assignment, Case, Determination
-from cases.services import intake
+from cases.services import lifecycle
 from core.services import record_event
 
 # The determination an import writes for a decided case (saving.save_items): the only one a replacement may drop.
@@ -109,7 +109,7 @@ def replace_case(case: Case, data: dict[str, Any], parties: Parties, *, by, at: 
         setattr(case, name, value)
     case.save()
     if case.status != previous_status:
-        intake.record_transition(
+        lifecycle.record_transition(
             case, case.status, by=by, note=f"Replaced by import ({FORMAT}).", from_status=previous_status
         )
     record_event(by, "case.replaced_by_import", case)

@@ -5,7 +5,8 @@ from django.db import migrations, models
 
 def extract_page_texts(apps, schema_editor):
     """Documents uploaded before page texts were kept: read them from their stored files (missing files skipped)."""
-    from cases.services.intake import page_texts
+    # deferred: the migration reads PDFs with the app's own helper only when it runs, not when migrations are loaded.
+    from cases.services.documents import page_texts
 
     CaseDocument = apps.get_model("cases", "CaseDocument")
     for document in CaseDocument.objects.filter(page_texts=[]).iterator():

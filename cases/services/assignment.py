@@ -19,13 +19,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.lifecycle import ASSIGNABLE_STATES, Status, can_move
+from cases.lifecycle import ASSIGNABLE_STATES, REASSIGNABLE_STATES, Status, can_move
 from cases.models import Assignment, Case, Determination
-from cases.services.intake import transition
+from cases.services.lifecycle import transition
 from cases.services.matching import RosterSnapshot, blocking_reasons, case_parties, case_queryset
 from core import roles
 from core.models import OutboxEmail
 from core.notifications import queue_email
+from core.permissions import allowed
 from core.services import record_event
 from reviewers.models import ReviewerProfile
 from reviewers.qualification import conflicting_parties, qualification_problems, roster_profiles
@@ -144,7 +145,7 @@ def accept_case(case: Case, *, by, attestation_text: str) -> Assignment:
     assignment = (
         Assignment.objects.select_for_update().filter(case=locked, state=Assignment.State.OFFERED, reviewer=by).first()
     )
-    if assignment is None or locked.status != Status.ASSIGNED:
+    if assignment is None or not allowed(by, "cases.answer_offer", locked):
         raise AssignmentError(f"Case {locked.case_number} is not waiting for your answer.", code="not_offered")
     text = (attestation_text or "").strip()
     if not text:
@@ -196,11 +197,7 @@ def decline_case(case: Case, *, by, reason: str) -> Assignment:
         raise AssignmentError("Say why you decline the case.", code="no_reason")
     locked = _lock_case(case)
     assignment = Assignment.objects.select_for_update().filter(case=locked, state=Assignment.State.OFFERED).first()
-    if (
-        assignment is None
-        or locked.status != Status.ASSIGNED
-        or not (assignment.reviewer_id == by.pk or roles.is_administrator(by))
-    ):
+    if assignment is None or not allowed(by, "cases.decline_offer", locked):
         raise AssignmentError(f"Case {locked.case_number} is not waiting for your answer.", code="not_offered")
     now = timezone.now()
     assignment.state = Assignment.State.DECLINED
@@ -231,7 +228,7 @@ def _live_assignment_for_reassignment(locked: Case) -> Assignment:
         .filter(case=locked, state__in=[Assignment.State.OFFERED, Assignment.State.ACCEPTED])
         .first()
     )
-    if locked.status not in (Status.ASSIGNED, Status.IN_REVIEW) or current is None:
+    if locked.status not in REASSIGNABLE_STATES or current is None:
         raise AssignmentError(
             f"Case {locked.case_number} is {locked.get_status_display().lower()}: only an offered or accepted case "
             "can be reassigned; offer a waiting case instead.",

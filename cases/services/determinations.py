@@ -26,7 +26,7 @@ from cases.consistency import Problem, consistency_problems
 from cases.lifecycle import Status
 from cases.models import Assignment, Case, Determination, ItemDecision
 from cases.services.draft_input import COMMENT_LIMIT, clean_basis, clean_refs, clean_text
-from cases.services.intake import transition
+from cases.services.lifecycle import transition
 from core.permissions import allowed
 from core.services import record_event
 from guidelines.services import cite_versions

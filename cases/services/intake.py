@@ -1,27 +1,24 @@
-"""Every write to a case that touches several rows or moves its state. Views and commands call these."""
+"""Intake: case numbers, the administrator's moves on a new case (eligible, ineligible, records, withdrawal,
+termination, joining) and saving the intake form. The move itself is ``cases.services.lifecycle.transition``; the
+documents are ``cases.services.documents``."""
 
-import hashlib
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cases import eligibility
-from cases.lifecycle import TRANSITIONS, Status, can_move
-from cases.models import Case, CaseDocument, CaseNumberSequence, CaseTransition
+from cases import duplicates, eligibility
+from cases.lifecycle import TRANSITIONS, Status
+from cases.models import Case, CaseNumberSequence
 from cases.services import notices
-from core.services import record_event
-
-
-class TransitionError(ValidationError):
-    """A move the lifecycle does not allow from the case's current state."""
+from cases.services.documents import add_document
+from cases.services.lifecycle import record_transition, transition
+from core.models import Party
+from core.services import get_or_create_party, record_event
 
 
 def next_case_number(year: int | None = None) -> str:
@@ -43,38 +40,6 @@ def note_external_case_number(case_number: str) -> None:
     year, value = int(case_number[2:4]), int(case_number[5:])
     CaseNumberSequence.objects.get_or_create(year=year)
     CaseNumberSequence.objects.filter(year=year, last_value__lt=value).update(last_value=value)
-
-
-def record_transition(case: Case, to_status: str, *, by, note: str = "", from_status: str | None = None):
-    return CaseTransition.objects.create(
-        case=case,
-        from_status=case.status if from_status is None else from_status,
-        to_status=to_status,
-        by=by if by is not None and by.is_authenticated else None,
-        note=note,
-    )
-
-
-@transaction.atomic
-def transition(case: Case, to_status: str, *, by, note: str = "", extra_fields: dict | None = None) -> Case:
-    """Move a case to another state, if the lifecycle allows it, and record who did it and when.
-
-    The row is locked and re-read first, so two people acting at once cannot both move it.
-    """
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    if not can_move(locked.status, to_status):
-        raise TransitionError(
-            f"Case {locked.case_number} is {locked.get_status_display().lower()}; "
-            f"it cannot move to {Status(to_status).label.lower()}."
-        )
-    record_transition(locked, to_status, by=by, note=note)
-    fields = {"status": to_status, **(extra_fields or {})}
-    for name, value in fields.items():
-        setattr(locked, name, value)
-    locked.save(update_fields=[*fields, "updated_at"])
-    for name in (*fields, "due_date", "updated_at"):
-        setattr(case, name, getattr(locked, name))
-    return case
 
 
 def mark_eligible(case: Case, *, by, note: str = "", override: str = "") -> Case:
@@ -131,8 +96,6 @@ def join_case(case: Case, *, into: Case, by) -> Case:
     """Join an application into another with the same employee, requesting physician and date of injury
     (9792.10.4(a)): the joined case's disputed items move to the lead case, to be decided in its one determination,
     with the documents the lead does not already hold; the joined case is closed with a link to the lead."""
-    from cases import duplicates
-
     reason = duplicates.cannot_join(case, into)
     if reason:
         raise ValidationError(reason)
@@ -275,111 +238,10 @@ def allowed_intake_actions(case: Case, *, joinable: bool = False) -> list[Intake
     ]
 
 
-# -- documents ---------------------------------------------------------------------------------------------------
-
-
-PAGE_TEXT_LIMIT = 20_000
-
-
-def page_texts(data: bytes) -> list[str]:
-    """The text of each page of a PDF (empty for a scanned page without a text layer)."""
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(data))
-    texts = []
-    for page in reader.pages:
-        try:
-            text = page.extract_text() or ""
-        except Exception:  # noqa: BLE001 - a page whose text cannot be read is searched as empty, not refused
-            text = ""
-        texts.append(" ".join(text.split())[:PAGE_TEXT_LIMIT])
-    return texts
-
-
-def inspect_pdf(data: bytes, *, name: str) -> int:
-    """Check by content that ``data`` is a readable PDF within the size limit; return its page count."""
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    limit = settings.CASE_DOCUMENT_MAX_BYTES
-    if len(data) > limit:
-        raise ValidationError(
-            f"{name} is {len(data) / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB.", code="too_large"
-        )
-    if not data.lstrip()[:5] == b"%PDF-":
-        raise ValidationError(f"{name} is not a PDF file (its content is not PDF, whatever its name).", code="not_pdf")
-    max_pages = settings.CASE_DOCUMENT_MAX_PAGES
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise ValidationError(f"{name} is password-protected; upload an unprotected copy.", code="encrypted")
-        # The page tree's own count first: walking a tree of 100,000 pages is most of a minute.
-        declared = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
-        if not isinstance(declared, int) or declared > max_pages:
-            raise ValidationError(
-                f"{name} has {declared} pages; a record may have at most {max_pages} (split it into parts).",
-                code="too_many_pages",
-            )
-        pages = len(reader.pages)
-    except ValidationError:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as error:
-        raise ValidationError(f"{name} is damaged and cannot be read as a PDF ({error}).", code="damaged") from None
-    if pages > max_pages:
-        raise ValidationError(
-            f"{name} has {pages} pages; a record may have at most {max_pages}.", code="too_many_pages"
-        )
-    if pages == 0:
-        raise ValidationError(f"{name} has no pages.", code="empty")
-    return pages
-
-
-def add_document(
-    case: Case,
-    *,
-    data: bytes,
-    name: str,
-    kind: str,
-    by=None,
-    title: str = "",
-    author: str = "",
-    document_date: date | None = None,
-) -> CaseDocument:
-    """Store a PDF with the case after checking it by content. The same file twice on one case is refused."""
-    pages = inspect_pdf(data, name=name)
-    digest = hashlib.sha256(data).hexdigest()
-    if CaseDocument.objects.filter(case=case, sha256=digest).exists():
-        raise ValidationError(f"{name} is already on case {case.case_number}.", code="duplicate")
-    document = CaseDocument(
-        case=case,
-        kind=kind,
-        # A file's name may be 255 characters long; the title taken from it is cut at the title's length.
-        title=(title or name.rsplit(".", 1)[0])[: CaseDocument._meta.get_field("title").max_length],
-        author=author,
-        document_date=document_date,
-        original_name=name[:255],
-        size=len(data),
-        sha256=digest,
-        page_count=pages,
-        page_texts=page_texts(data),
-        uploaded_by=by if by is not None and by.is_authenticated else None,
-    )
-    document.file.save(document_upload_name(document), ContentFile(data), save=False)
-    document.save()
-    return document
-
-
-def document_upload_name(document: CaseDocument) -> str:
-    return f"{document.sha256[:16]}.pdf"
-
-
 # -- intake ------------------------------------------------------------------------------------------------------
 
 
 def _party_from_form(values: dict[str, str]) -> dict:
-    from core.models import Party
-    from core.services import get_or_create_party
-
     group = get_or_create_party(Party.Kind.PROVIDER_GROUP, values.get("provider_group_name"))
     provider = get_or_create_party(Party.Kind.PHYSICIAN, values.get("requesting_provider_name"))
     if provider is not None and group is not None and provider.organization_id != group.pk:

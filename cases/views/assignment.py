@@ -9,8 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from audit import log
 from cases.forms import ReasonForm
-from cases.lifecycle import ASSIGNABLE_STATES, Status
+from cases.lifecycle import ASSIGNABLE_STATES, REASSIGNABLE_STATES, Status
 from cases.models import Assignment, Case, Determination
 from cases.permissions import case_view, visible_cases
 from cases.services import assignment, bulk_assignment, matching
@@ -61,7 +62,7 @@ def assign_case(request: HttpRequest, case: Case) -> HttpResponse:
             "blocked": blocked,
             "history": history,
             "can_offer": case.status in ASSIGNABLE_STATES and case.reviewer_id is None,
-            "can_reassign": case.status in (Status.ASSIGNED, Status.IN_REVIEW),
+            "can_reassign": case.status in REASSIGNABLE_STATES,
         },
     )
 
@@ -87,6 +88,7 @@ def assign_queue(request: HttpRequest) -> HttpResponse:
             messages.error(request, f"{case_number} not offered: {why}")
         return redirect("cases:assign_queue")
     waiting = list(visible_cases(request.user, matching.waiting_cases())[:BULK_LIMIT])
+    log.record_cases(request, waiting)
     snapshot = matching.RosterSnapshot.load()
     plan = bulk_assignment.plan_bulk_assignment(waiting, snapshot=snapshot)
     proposal = plan.pairs
@@ -153,6 +155,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
             to_attr="my_assignments",
         ),
     )
+    log.record_cases(request, cases)
     sections: dict[str, list] = {"offered": [], "in_review": [], "returned": [], "done": []}
     for case in cases:
         latest = case.versions[0] if case.versions else None
@@ -185,10 +188,10 @@ def my_cases(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@case_view()
+@case_view("cases.answer_offer")
 def accept(request: HttpRequest, case: Case) -> HttpResponse:
-    """Accept an offered case with the conflict-of-interest attestation (the box must be ticked); the service checks
-    that the offer is the user's."""
+    """Accept an offered case with the conflict-of-interest attestation (the box must be ticked). Only the
+    physician the case is offered to (``cases.answer_offer``)."""
     if request.POST.get("attest") != "yes":
         messages.error(request, f"To accept {case.case_number}, tick the box to attest that you have no conflict.")
         return redirect(reverse("cases:my_cases") + f"#case-{case.case_number}")
@@ -202,10 +205,10 @@ def accept(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 @require_POST
-@case_view()
+@case_view("cases.decline_offer")
 def decline(request: HttpRequest, case: Case) -> HttpResponse:
-    """Decline an offered case with a reason; it goes back to the assignment queue (the service checks whose offer
-    it is)."""
+    """Decline an offered case with a reason; it goes back to the assignment queue. The physician it is offered
+    to, or an administrator for them (``cases.decline_offer``)."""
     try:
         reason = ReasonForm(request.POST).reason_or_error()
         assignment.decline_case(case, by=request.user, reason=reason)

@@ -13,7 +13,7 @@ from cases.forms import CaseFilterForm, CaseForm, DocumentForm, ItemFormSet, Tra
 from cases.lifecycle import Status
 from cases.models import Case
 from cases.permissions import case_view
-from cases.services import intake, notices, tracks
+from cases.services import documents, intake, notices, tracks
 from cases.views import clock
 from core.permissions import allowed, permission_required
 
@@ -32,11 +32,11 @@ def _form_problems(form) -> str:
 def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     params = form.cleaned_data if form.is_valid() else {}
-    log.record(request, object_type="case_list")  # the list shows workers' names; its search terms are in the path
     page = selectors.CappedPaginator(selectors.case_list(request.user, params), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     page.object_list = selectors.with_item_counts(list(page.object_list))
+    log.record_cases(request, page.object_list)  # the list shows workers' names; its search terms are in the path
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -182,7 +182,7 @@ def document_upload(request: HttpRequest, case: Case) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             with transaction.atomic():
-                intake.add_document(
+                documents.add_document(
                     case,
                     data=upload.read(),
                     name=upload.name,

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit import log
 from cases import comparison
 from cases.lifecycle import Status
 from cases.models import Case, Determination, ItemDecision
@@ -35,6 +36,7 @@ def qa_queue(request: HttpRequest) -> HttpResponse:
         .prefetch_related(Prefetch("determinations", submitted, to_attr="submitted"))[:QUEUE_LIMIT]
     )
     rows = [(case, case.submitted[0] if case.submitted else None) for case in cases]
+    log.record_cases(request, (case for case, _ in rows))
     return render(request, "cases/qa_queue.html", {"rows": rows, "total": waiting.count()})
 
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from cases.interchange import import_document
 from cases.lifecycle import Status
 from cases.models import Assignment, Case, CaseDocument, CaseTransition, Determination, DisputedItem, ItemDecision
-from cases.services import intake
+from cases.services import documents, intake, lifecycle
 from cases.services.assignment import accept_case, attestation_text, offer_case
 from cases.services.determinations import (
     approve_determination,
@@ -647,7 +647,7 @@ def demo_pdf(title: str, lines: list[str]) -> bytes:
 def _documents(case: Case, spec: DemoCase, *, by) -> None:
     received = case.application_received
     items = [item.description for item in spec.items]
-    intake.add_document(
+    documents.add_document(
         case,
         data=demo_pdf(
             "Application for Independent Medical Review (DWC Form IMR)",
@@ -659,7 +659,7 @@ def _documents(case: Case, spec: DemoCase, *, by) -> None:
         author=spec.employee,
         document_date=received,
     )
-    intake.add_document(
+    documents.add_document(
         case,
         data=demo_pdf(
             "Utilization Review Determination",
@@ -679,7 +679,7 @@ def _documents(case: Case, spec: DemoCase, *, by) -> None:
         document_date=case.ur_determination_date,
     )
     if case.records_received:
-        intake.add_document(
+        documents.add_document(
             case,
             data=demo_pdf(
                 "Primary Treating Physician's Progress Report (PR-2)",
@@ -801,7 +801,7 @@ def _approve_without_letter(determination: Determination, *, by, today: date) ->
     Determination.objects.filter(pk=determination.pk, state=Determination.State.SUBMITTED).update(
         state=Determination.State.APPROVED, qa_by=by, qa_at=timezone.now(), updated_at=timezone.now()
     )
-    intake.transition(
+    lifecycle.transition(
         case,
         Status.DETERMINED,
         by=by,
@@ -866,7 +866,7 @@ def _create_demo_case(spec: DemoCase, *, users: dict, today: date) -> Case:
             authorized=item.authorized,
             claims_administrator_basis={"mtus": item.mtus, "non_mtus": item.non_mtus},
         )
-    intake.record_transition(case, Status.RECEIVED, by=admin, note="Application received at intake.", from_status="")
+    lifecycle.record_transition(case, Status.RECEIVED, by=admin, note="Application received at intake.", from_status="")
     reviewer = _reviewer(spec, users)
     for step in _ROADS[spec.status]:
         _move(case, step, spec, users=users, reviewer=reviewer, today=today)

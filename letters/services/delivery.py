@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cases.lifecycle import Status
 from cases.models import Case
-from cases.services.intake import transition
+from cases.services.lifecycle import transition
 from core.services import record_event
 from letters.models import Letter, LetterDownload, Rendition, Service, ServiceRecipient
 from letters.services.errors import LetterError

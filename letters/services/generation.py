@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from cases.lifecycle import Status
 from cases.models import Case, Determination
-from cases.services.intake import transition
+from cases.services.lifecycle import transition
 from core.services import record_event
 from letters import rendering
 from letters.models import Letter, Rendition

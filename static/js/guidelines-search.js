@@ -1,6 +1,6 @@
 // As-you-type search of the guideline library. Every element with [data-guideline-search] (templates/guidelines/
-// partials/search_box.html) gets live results from its data-url. With data-pick="1" each result has a "Cite" button
-// that dispatches a bubbling "guideline:pick" CustomEvent whose detail is the result (id, version_id, chapter, name…).
+// partials/search_box.html, on the library's page) gets live results from its data-url. (The workspace cites sections
+// through its own picker, static/js/workspace/basis-picker.js.)
 (function () {
   "use strict";
 
@@ -21,12 +21,10 @@
 
   function setUp(box) {
     const url = box.dataset.url;
-    const pick = box.dataset.pick === "1";
     const fields = box.querySelectorAll("[data-field]");
     const status = box.querySelector("[data-status]");
     const list = box.querySelector("[data-results]");
     let controller = null;
-    let lastResults = [];
 
     // The words for a region or category code are the filter's own option text (core/categories.py, one list).
     function label(fieldName, code) {
@@ -38,12 +36,11 @@
     }
 
     function render(results, query) {
-      lastResults = results;
       list.replaceChildren();
       status.textContent = results.length
         ? results.length + " section" + (results.length === 1 ? "" : "s") + (query ? " for “" + query + "”" : "")
         : "No section matches.";
-      results.forEach(function (result, index) {
+      results.forEach(function (result) {
         const item = document.createElement("li");
         item.className = "list-group-item d-flex justify-content-between align-items-start gap-2";
         const body = document.createElement("div");
@@ -60,13 +57,6 @@
         body.appendChild(text("div", "small text-muted", meta.join(" · ")));
         if (result.snippet) body.appendChild(text("div", "small", result.snippet));
         item.appendChild(body);
-        if (pick) {
-          const button = text("button", "btn btn-outline-primary btn-sm", "Cite");
-          button.type = "button";
-          button.dataset.index = String(index);
-          button.setAttribute("aria-label", "Cite " + result.chapter + ", " + result.name);
-          item.appendChild(button);
-        }
         list.appendChild(item);
       });
     }
@@ -105,12 +95,6 @@
     const delayed = debounce(run, 120);
     fields.forEach(function (field) {
       field.addEventListener(field.tagName === "SELECT" ? "change" : "input", delayed);
-    });
-    list.addEventListener("click", function (event) {
-      const button = event.target.closest("button[data-index]");
-      if (!button) return;
-      const result = lastResults[parseInt(button.dataset.index, 10)];
-      box.dispatchEvent(new CustomEvent("guideline:pick", { bubbles: true, detail: result }));
     });
   }
 

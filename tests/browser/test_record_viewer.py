@@ -11,7 +11,7 @@ import pytest
 import weasyprint
 from playwright.sync_api import expect
 
-from cases.services.intake import add_document
+from cases.services.documents import add_document
 from tests.conftest import log_in
 from tests.factories import case_in_review
 

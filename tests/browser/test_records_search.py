@@ -3,7 +3,7 @@
 import pytest
 import weasyprint
 
-from cases.services import intake
+from cases.services import documents
 from tests.conftest import log_in
 from tests.factories import case_in_review
 
@@ -16,7 +16,7 @@ def test_a_reviewer_searches_the_records_and_opens_the_page_found(page, reviewer
         f'<p style="break-after: page">{text}</p>'
         for text in ("Initial evaluation.", "Objective: straight leg raise positive at 40 degrees.", "Plan.")
     )
-    intake.add_document(
+    documents.add_document(
         case, data=weasyprint.HTML(string=html).write_pdf(), name="pr2.pdf", kind="medical_records", title="PR-2"
     )
     log_in(page, reviewer.username)

@@ -162,7 +162,7 @@ def test_my_cases_sorts_the_reviewers_cases_into_sections(client, admin_user, re
     Determination.objects.create(
         case=returned, version=2, state=Determination.State.DRAFT, author=reviewer, origin="revision"
     )
-    from cases.services.intake import transition
+    from cases.services.lifecycle import transition
 
     transition(submitted, Status.QA, by=reviewer)
     client.force_login(reviewer)
@@ -189,7 +189,7 @@ def test_my_cases_costs_the_same_queries_for_one_case_and_for_many(
     profiles[0].save()
     client.force_login(reviewer)
     assignment.offer_case(waiting_case(), reviewer, by=admin_user)
-    with django_assert_num_queries(8) as one:  # the open cases, the 50 latest done, 3 prefetches, the session
+    with django_assert_num_queries(9) as one:  # the open cases, the 50 latest done, 3 prefetches, the session, the log
         client.get(reverse("cases:my_cases"))
     for _ in range(6):
         assignment.offer_case(waiting_case(items=2), reviewer, by=admin_user)

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from cases.services import intake, reminders
+from cases.services import intake, lifecycle, reminders
 from cases.tasks import run_statutory_clock
 from core.models import OutboxEmail, Party
 from tests.factories import CaseFactory, PartyFactory, case_in_review
@@ -89,7 +89,7 @@ def test_a_decided_case_is_not_escalated(reviewer, admin_user):
 def _records_requested(*, priority="standard", method="electronic", on, email="claims@example.org"):
     administrator = PartyFactory(kind=Party.Kind.CLAIMS_ADMINISTRATOR, email=email)
     case = CaseFactory(priority=priority, claims_administrator=administrator)
-    intake.transition(case, "eligible", by=None)
+    lifecycle.transition(case, "eligible", by=None)
     intake.request_records(case, by=None, on=on, method=method)
     return case
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cases.lifecycle import Status
 from cases.models import CaseTransition
-from cases.services import intake
+from cases.services import documents
 from core.models import AuditEvent, OutboxEmail, Party
 from tests.factories import CaseFactory, DisputedItemFactory, PartyFactory, small_pdf
 
@@ -23,7 +23,7 @@ def eligible_case(**fields):
     UR decision attached, a UR denial, no earlier review of the treatment, liability not disputed."""
     case = CaseFactory(application_signed=True, **fields)
     DisputedItemFactory(case=case, description=TREATMENT, ur_outcome="denied")
-    intake.add_document(case, data=small_pdf(marker=case.case_number), name="ur.pdf", kind="ur_decision")
+    documents.add_document(case, data=small_pdf(marker=case.case_number), name="ur.pdf", kind="ur_decision")
     return case
 
 

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from cases.lifecycle import TRANSITIONS, Status, can_move
 from cases.models import CaseTransition
-from cases.services import intake
+from cases.services import intake, lifecycle
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +15,7 @@ REFUSED = [(source, target) for source in Status.values for target in Status.val
 @pytest.mark.parametrize(("source", "target"), ALLOWED)
 def test_every_allowed_transition_moves_the_case_and_records_who_and_when(source, target, admin_user):
     case = CaseFactory(status=source)
-    intake.transition(case, target, by=admin_user, note="because")
+    lifecycle.transition(case, target, by=admin_user, note="because")
     case.refresh_from_db()
     assert case.status == target
     step = CaseTransition.objects.get(case=case)
@@ -25,8 +25,8 @@ def test_every_allowed_transition_moves_the_case_and_records_who_and_when(source
 @pytest.mark.parametrize(("source", "target"), REFUSED)
 def test_every_refused_transition_leaves_the_case_as_it_was(source, target, admin_user):
     case = CaseFactory(status=source)
-    with pytest.raises(intake.TransitionError):
-        intake.transition(case, target, by=admin_user)
+    with pytest.raises(lifecycle.TransitionError):
+        lifecycle.transition(case, target, by=admin_user)
     case.refresh_from_db()
     assert case.status == source
     assert CaseTransition.objects.filter(case=case).count() == 0

@@ -9,6 +9,7 @@ from cases.lifecycle import Status
 from cases.models import Determination
 from cases.services import determinations
 from tests.factories import case_in_review
+from tests.pdftext import pdftotext
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +162,27 @@ def test_the_qa_page_of_a_determination_without_author_is_shown_not_a_500(client
     html = response.content.decode()
     assert "Version 2 by the system" in html
     assert "Version 1 · Written by the reviewer · not recorded (imported) · submitted " in html
+
+
+def test_qas_comparison_and_the_letter_print_the_configured_organization_on_the_guideline_line(
+    client, reviewer, qa_user, settings
+):
+    settings.IMR_ORGANIZATION_NAME = "ACME Independent Review"
+    settings.IMR_ORGANIZATION_SHORT_NAME = "ACME IMR"
+    case, submitted = _submitted(reviewer, items=1)
+    draft = determinations.return_determination(submitted, by=qa_user, comment="Shorter.")
+    (item,) = case.items.all()
+    rationale = "No improvement is documented. The request is not medically necessary."
+    decisions = {item.pk: {"decision": "upheld", "basis": BASIS, "rationale": rationale}}
+    determinations.save_draft(draft, by=reviewer, revision=0, summary="Summary v2.", decisions=decisions)
+    determinations.submit_determination(draft, by=reviewer)
+    client.force_login(qa_user)
+
+    comparison = client.get(reverse("cases:qa_review", args=[case.case_number])).content.decode()
+    letter = " ".join(pdftotext(client.get(reverse("letters:preview", args=[case.case_number])).content).split())
+
+    line = (
+        "ACME IMR guideline: Decision based on MTUS Chronic Pain Medical Treatment 2016, Section(s): Physical Medicine."
+    )
+    assert (line in comparison, line in letter) == (True, True)
+    assert ("MAXIMUS" in comparison, "MAXIMUS" in letter) == (False, False)

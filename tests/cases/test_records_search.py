@@ -2,7 +2,7 @@ import pytest
 import weasyprint
 from django.urls import reverse
 
-from cases.services import intake
+from cases.services import documents
 from tests.factories import case_in_review
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ def text_pdf(*pages: str) -> bytes:
 
 def test_uploading_a_pdf_keeps_the_text_of_each_page():
     case = case_in_review(None, items=1)
-    document = intake.add_document(
+    document = documents.add_document(
         case,
         data=text_pdf("Progress report.", "Straight leg raise positive on the left."),
         name="pr2.pdf",
@@ -28,14 +28,14 @@ def test_uploading_a_pdf_keeps_the_text_of_each_page():
 
 def test_the_reviewer_finds_the_page_of_a_record_that_says_something(client, reviewer):
     case = case_in_review(reviewer, items=1)
-    intake.add_document(
+    documents.add_document(
         case,
         data=text_pdf("Initial evaluation.", "MRI shows L5-S1 disc protrusion."),
         name="a.pdf",
         kind="medical_records",
         title="Initial evaluation",
     )
-    report = intake.add_document(
+    report = documents.add_document(
         case,
         data=text_pdf("No change. The MRI was reviewed.", "Plan: physical therapy."),
         name="b.pdf",
@@ -62,7 +62,7 @@ def test_the_reviewer_finds_the_page_of_a_record_that_says_something(client, rev
 
 def test_another_reviewer_cannot_search_a_case_not_theirs(client, reviewer, other_reviewer):
     case = case_in_review(reviewer, items=1)
-    intake.add_document(case, data=text_pdf("Secret finding."), name="a.pdf", kind="medical_records")
+    documents.add_document(case, data=text_pdf("Secret finding."), name="a.pdf", kind="medical_records")
     client.force_login(other_reviewer)
     response = client.get(reverse("cases:records_search", args=[case.case_number]), {"q": "secret"})
     assert response.status_code == 404

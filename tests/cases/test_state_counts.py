@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.urls import reverse
 
 from cases.models import Case, CaseStateCount
-from cases.services import intake
+from cases.services import lifecycle
 from tests.factories import CaseFactory, case_in_review
 
 pytestmark = [
@@ -30,7 +30,7 @@ def test_the_counts_follow_every_insert_move_bulk_update_and_delete(reviewer, ad
     assert kept() == counted() == {"received": 4}
 
     case_in_review(reviewer, by=admin_user)
-    intake.transition(cases[0], "eligible", by=admin_user)
+    lifecycle.transition(cases[0], "eligible", by=admin_user)
     assert kept() == counted() == {"received": 3, "eligible": 1, "in_review": 1}
 
     Case.objects.filter(pk__in=[cases[1].pk, cases[2].pk]).update(status="withdrawn")
