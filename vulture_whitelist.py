@@ -48,9 +48,9 @@ cite
 cite_non_mtus
 basis_from_citations
 published_differences
+CaseClock.age_since_application  # the two ages of the case page and the case list (templates)
+CaseClock.age_since_records  # idem
 
 RefuseNulInFormsMiddleware  # settings.MIDDLEWARE
 PortalAdminSite  # core.adminsite.PortalAdminConfig.default_site, by dotted path
-CaseClock.age_since_application  # the two ages of the case page and the case list (templates)
-CaseClock.age_since_records  # idem
 DateField.to_python  # Django's form field hook: what is typed, read (forms.Field.clean calls it)

@@ -1,8 +1,4 @@
-"""Forms of the clock's actions on the case page: the records checklist, proceeding on records in hand, the track.
-
-Dates are ``core.dates.DateField`` (typed as the portal reads them) with ``allow_future``, as before the merge: the
-records and appeals services refuse a future date with a message of their own (``cases.services.records``,
-``appeals``)."""
+"""Forms of the clock's actions on the case page: the records checklist, proceeding on records in hand, the track."""
 
 from django import forms
 
@@ -14,7 +10,7 @@ from core.text import PrintableTextFormMixin
 
 class RecordsDocumentForm(PrintableTextFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=RecordsDocument.Kind.choices, label="Document")
-    received_on = DateField(allow_future=True, label="Received on")
+    received_on = DateField(label="Received on")
     received_from = forms.CharField(max_length=200, required=False, label="From")
     note = forms.CharField(max_length=300, required=False, label="Note")
 
@@ -28,24 +24,24 @@ class TrackForm(PrintableTextFormMixin, forms.Form):
 
     action = forms.ChoiceField(choices=ACTIONS)
     track = forms.ChoiceField(choices=[("", "By the rule (items and priority)"), *Track.choices], required=False)
-    on = DateField(allow_future=True, required=False, label="Certified on (empty: today)")
+    on = DateField(required=False, label="Certified on (empty: today)")
     reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), label="Reason")
 
 
 class AppealForm(PrintableTextFormMixin, forms.Form):
     filed_by = forms.ChoiceField(choices=Appeal.FiledBy.choices, label="Filed by")
-    filed_on = DateField(allow_future=True, label="Filed on")
+    filed_on = DateField(label="Filed on")
     ground = forms.ChoiceField(choices=Appeal.Ground.choices, label="Ground (LC 4610.6(h))")
-    served_on = DateField(allow_future=True, label="Determination served on")
+    served_on = DateField(label="Determination served on")
     service_method = forms.ChoiceField(choices=ServiceMethod.choices, label="Served by")
     note = forms.CharField(max_length=2000, required=False, label="Note")
 
 
 class RescindForm(forms.Form):
     appeal = forms.IntegerField(widget=forms.HiddenInput)
-    on = DateField(allow_future=True, label="Order received on")
+    on = DateField(label="Order received on")
 
 
 class AuthorizationForm(forms.Form):
     item = forms.IntegerField(widget=forms.HiddenInput)
-    on = DateField(allow_future=True, label="Authorized on")
+    on = DateField(label="Authorized on")

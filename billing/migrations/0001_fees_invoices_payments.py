@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('cases', '0011_clock_tracks_drug_list_records_checklist_appeals'),
+        ('cases', '0012_clock_tracks_drug_list_records_checklist_appeals'),
         ('core', '0005_auditevent_append_only'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

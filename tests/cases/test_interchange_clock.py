@@ -31,7 +31,7 @@ def _item(description, category, kind=None):
 def _case(number, priority, received, records, items, requested=None, method=None):
     case = open_case(priority=priority)
     case.update(case_number=number, status="records_received" if records else "records_requested", items=items)
-    case["dates"].update(application_received=received, records_received=records)
+    case["dates"].update(ur_determination="2026-01-02", application_received=received, records_received=records)
     if requested:
         case["dates"].update(records_requested=requested, records_request_method=method)
     return case
@@ -50,7 +50,7 @@ CASES = [
         _case("CM26-0000102", "expedited", "2026-11-24", "2026-11-24", [THERAPY], "2026-11-24", "electronic"),
         {"track": "expedited", "starts_on": "2026-11-24", "due_on": "2026-11-27", "records_due_on": "2026-11-25"},
     ),
-    # Formulary by its kind: 11/25 + 5 working days (11/26 and 11/27 holidays) = 12/4; notice 11/20 + 12 = 12/2.
+    # Formulary by its kind: 11/25 + 5 working days (11/26 and 11/27 holidays) = 12/4; notice 11/25 + 12 = 12/7.
     (
         _case(
             "CM26-0000103",
@@ -58,28 +58,29 @@ CASES = [
             "2026-11-25",
             "2026-11-25",
             [_item("Compounded flurbiprofen cream", "Pharmaceuticals", "formulary_drug")],
-            "2026-11-20",
+            "2026-11-25",
             "electronic",
         ),
-        {"track": "formulary", "starts_on": "2026-11-25", "due_on": "2026-12-04", "records_due_on": "2026-12-02"},
+        {"track": "formulary", "starts_on": "2026-11-25", "due_on": "2026-12-04", "records_due_on": "2026-12-07"},
     ),
-    # Mixed, the drug recognized from the drug list through a brand name: 12/23 + 5 working days (12/25) = 12/31.
+    # Mixed, the drug recognized from the drug list through a brand name: Mon 11/9 + 5 working days (Veterans Day
+    # 11/11 skipped) = 11/17.
     (
-        _case("CM26-0000104", "standard", "2026-12-23", "2026-12-23", [_item("Norco 10/325 #60", None), THERAPY]),
-        {"track": "formulary", "starts_on": "2026-12-23", "due_on": "2026-12-31", "records_due_on": None},
+        _case("CM26-0000104", "standard", "2026-11-09", "2026-11-09", [_item("Norco 10/325 #60", None), THERAPY]),
+        {"track": "formulary", "starts_on": "2026-11-09", "due_on": "2026-11-17", "records_due_on": None},
     ),
-    # Formulary, records still awaited: no clock yet; mailed notice 12/28 + 15 = 1/12/2027.
+    # Formulary, records still awaited: no clock yet; mailed notice Fri 11/20 + 15 = Sat 12/5 (not moved).
     (
         _case(
             "CM26-0000105",
             "standard",
-            "2026-12-28",
+            "2026-11-20",
             None,
             [_item("Tramadol 50 mg #60", "Pharmaceuticals")],
-            "2026-12-28",
+            "2026-11-20",
             "mail",
         ),
-        {"track": "formulary", "starts_on": None, "due_on": None, "records_due_on": "2027-01-12"},
+        {"track": "formulary", "starts_on": None, "due_on": None, "records_due_on": "2026-12-05"},
     ),
 ]
 
@@ -101,7 +102,7 @@ def test_the_kind_and_the_records_notice_are_imported_and_exported_as_given(impo
     case = Case.objects.get(case_number="CM26-0000103")
     assert (case.items.get().kind, case.records_requested.isoformat(), case.records_request_method) == (
         "formulary_drug",
-        "2026-11-20",
+        "2026-11-25",
         "electronic",
     )
     exported = {case["case_number"]: case for case in export_document()["cases"]}

@@ -128,7 +128,8 @@ def test_a_future_date_received_is_refused_with_a_message(admin_client):
     tomorrow = today + datetime.timedelta(days=1)
     response = admin_client.post(url, {"kind": "rfa", "received_on": tomorrow.isoformat()}, follow=True)
     assert [str(message) for message in response.context["messages"]] == [
-        f"The date received ({tomorrow:%m/%d/%Y}) is in the future."
+        f"Not recorded. Received on: {tomorrow:%m/%d/%Y} is in the future: this date cannot be after today "
+        f"({today:%m/%d/%Y})."
     ]
     assert case.records_checklist.filter(received_on__isnull=False).count() == 0
 
