@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "letters",
     "precedents",
     "operations",
+    "billing",
 ]
 # Demo data and development tools (seed_demo): never installed in production, and no running app imports them.
 if not PRODUCTION:

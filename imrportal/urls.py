@@ -32,6 +32,7 @@ urlpatterns = [
     path("precedents/", include("precedents.urls")),
     path("operations/", include("operations.urls")),
     path("access-log/", include("audit.urls")),
+    path("billing/", include("billing.urls")),
     path("healthz", core_views.healthz, name="healthz"),
 ]
 

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RUNNING_APPS = (
     "accounts",
     "audit",
+    "billing",
     "cases",
     "core",
     "guidelines",
@@ -40,6 +41,7 @@ ALLOWED = {
     "letters": {"cases", "reviewers", "guidelines", "audit", "accounts", "core"},
     # The organization's figures read the cases (and the clock's rules), log their reads, and no room reads them.
     "operations": {"cases", "audit", "core"},
+    "billing": {"letters", "cases", "audit", "core"},
     "imrportal": set(RUNNING_APPS) - {"imrportal"},
 }
 

@@ -110,11 +110,11 @@ def signer_name() -> str:
     return ", ".join(part.strip() for part in parts if part and part.strip())
 
 
-def sign_rendered(rendered, *, setup: SigningSetup | None = None) -> bytes:
+def sign_rendered(rendered, *, setup: SigningSetup | None = None, reason: str = SIGNATURE_REASON) -> bytes:
     """Sign a rendered letter (visible field over its ``#signature-block``), with a timestamp if a TSA is set.
 
     Render it in ``setup.pdf_variant``: a PDF/A-3b file cannot take an EC signature
-    (:class:`signing.PdfVersionConflict`)."""
+    (:class:`signing.PdfVersionConflict`). ``reason``: the signature's /Reason (an invoice is no determination)."""
     setup = setup or signing_setup()
     box = rendered.signature_box
     return signing.sign_pdf(
@@ -122,7 +122,7 @@ def sign_rendered(rendered, *, setup: SigningSetup | None = None) -> bytes:
         setup.signer,
         field_box=box.rect if box else None,
         page=box.page_index if box else -1,
-        reason=SIGNATURE_REASON,
+        reason=reason,
         location=SIGNATURE_LOCATION,
         name=signer_name(),
         timestamp_url=settings.TIMESTAMP_URL or None,

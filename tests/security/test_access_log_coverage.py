@@ -111,6 +111,8 @@ def test_the_rule_finds_the_models_that_hold_case_data():
 
     assert held == [
         "audit.AccessEvent",
+        "billing.InvoiceLine",  # one line per case billed: its number, claim and worker on the invoice
+        "cases.Appeal",
         "cases.Assignment",
         "cases.Case",
         "cases.CaseDocument",
@@ -118,6 +120,7 @@ def test_the_rule_finds_the_models_that_hold_case_data():
         "cases.Determination",
         "cases.DisputedItem",
         "cases.ItemDecision",
+        "cases.RecordsDocument",
         "core.OutboxEmail",
         "letters.Letter",
         "letters.LetterDownload",
