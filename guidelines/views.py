@@ -8,7 +8,7 @@ import difflib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import escape
@@ -43,13 +43,18 @@ def _filter_choices() -> dict:
     }
 
 
+# At the same place in the order, the MTUS before any other family (8 CCR 9792.21.1): an ACOEM source given rank 1
+# sorted before the MTUS by its name alone.
+_MTUS_FIRST = Case(When(family=GuidelineSource.Family.MTUS, then=Value(0)), default=Value(1))
+
+
 @permission_required("guidelines.browse_library")
 def library(request: HttpRequest) -> HttpResponse:
     """The library's front page: search, and the sources in the strength-of-evidence order."""
     # distinct: counting over two joins would multiply each count by the other.
     sources = GuidelineSource.objects.annotate(
         section_count=Count("sections", distinct=True), limit_count=Count("quantity_limits", distinct=True)
-    )
+    ).order_by("evidence_rank", _MTUS_FIRST, "family", "chapter", "-year")
     if not allowed(request.user, "guidelines.edit_library"):
         sources = sources.filter(active=True)
     can_edit = allowed(request.user, "guidelines.edit_library")
