@@ -334,3 +334,6 @@ class CaseFilterForm(forms.Form):
         ],
     )
     category = forms.ChoiceField(required=False, choices=[("", "Any category")] + Category.choices)
+    # The published decisions imported as closed cases (the precedents) are most of a demo's cases and none of its work:
+    # the list leaves them out unless asked (this box, or the "Closed (historical)" state).
+    historical = forms.BooleanField(required=False, label="Include historical cases")
