@@ -25,6 +25,7 @@ from guidelines.models import (
     GuidelineSource,
     QuantityLimit,
 )
+from guidelines.regions import keep_named_regions, regions_named
 from guidelines.search import MAX_LIMIT, search_sections
 
 RECENT_CHANGES = 15
@@ -265,9 +266,10 @@ def search(request: HttpRequest) -> JsonResponse:
         chapter=request.GET.get("chapter", "")[:200] or None,
         body_region=request.GET.get("region", "")[:200] or None,
         category=request.GET.get("category", "")[:200] or None,
-        limit=limit,
+        limit=MAX_LIMIT if regions_named(query) else limit,  # room for what the body-part filter leaves out
         first=first,
     )
+    results = keep_named_regions(results, query)[:limit]
     return JsonResponse(
         {
             "query": query,
