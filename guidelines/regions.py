@@ -28,5 +28,8 @@ def keep_named_regions(sections: Iterable[GuidelineSection], text: str) -> list[
     return [
         section
         for section in sections
-        if not named or not section.body_region or section.body_region in named or section.offered_first
+        if not named
+        or not section.body_region
+        or section.body_region in named
+        or getattr(section, "offered_first", False)
     ]
