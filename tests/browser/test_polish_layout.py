@@ -27,7 +27,7 @@ def _every_link(user):
     user.save(update_fields=["is_staff"])
 
 
-@pytest.mark.parametrize("width", [1280, 1366])
+@pytest.mark.parametrize("width", [1200, 1280, 1366])
 def test_the_navigation_holds_on_one_line(page, admin_user, width):
     _every_link(admin_user)
     page.set_viewport_size({"width": width, "height": 800})
