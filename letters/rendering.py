@@ -173,73 +173,84 @@ def letter_context(
 def addressees(case: Case) -> list[dict[str, Any]]:
     """Who the parties' letter goes to (9792.10.7) and where: employee, attorney, requesting physician, claims
     administrator, employer, with the addresses kept on the case and its parties. Missing parties are left out, not
-    printed empty. Each row's ``key`` names the addressee (a service records which ones were served); ``postal``
-    says whether a postal address is on file (the letter's address block may hold only an "Attn:" or a specialty
-    line), ``email`` is the party's e-mail address when known."""
-
-    def lines(*parts: str) -> str:
-        return "\n".join(part for part in parts if part)
-
+    printed empty. Each row's ``key`` names the addressee (a service records which ones were served); ``address`` is
+    the letter's address block (a firm, specialty or "Attn:" line above the postal address); ``postal_address`` the
+    postal address alone (empty when none is on file, and ``postal`` then False); ``email`` and ``fax`` where the
+    letter can be e-mailed or faxed (the adjuster's own before the claims administrator's)."""
     rows = []
     if case.employee_name:
+        postal = case.employee_postal_address
         rows.append(
-            {
-                "key": "employee",
-                "role": "Injured worker",
-                "name": case.employee_name,
-                "address": case.employee_address,
-                "postal": bool(case.employee_address.strip()),
-                "email": "",
-            }
+            _row("employee", "Injured worker", case.employee_name, "", postal, case.employee_email, case.employee_fax)
         )
     if case.attorney_name or case.employee_attorney_id:
         firm = case.employee_attorney
         rows.append(
-            {
-                "key": "attorney",
-                "role": "Attorney for the injured worker",
-                "name": case.attorney_name or str(firm),
-                "address": lines(str(firm) if firm and case.attorney_name else "", firm.address if firm else ""),
-                "postal": bool(firm and firm.address.strip()),
-                "email": firm.email if firm else "",
-            }
+            _row(
+                "attorney",
+                "Attorney for the injured worker",
+                case.attorney_name or str(firm),
+                str(firm) if firm and case.attorney_name else "",
+                firm.postal_address if firm else "",
+                firm.email if firm else "",
+                firm.fax if firm else "",
+            )
         )
     if case.requesting_provider_id:
         provider = case.requesting_provider
         rows.append(
-            {
-                "key": "requesting_physician",
-                "role": "Requesting physician",
-                "name": str(provider),
-                "address": lines(case.provider_specialty, provider.address),
-                "postal": bool(provider.address.strip()),
-                "email": provider.email,
-            }
+            _row(
+                "requesting_physician",
+                "Requesting physician",
+                str(provider),
+                case.provider_specialty,
+                provider.postal_address,
+                provider.email,
+                provider.fax,
+            )
         )
     if case.claims_administrator_id:
         administrator = case.claims_administrator
         rows.append(
-            {
-                "key": "claims_administrator",
-                "role": "Claims administrator",
-                "name": str(administrator),
-                "address": lines(f"Attn: {case.adjuster_name}" if case.adjuster_name else "", administrator.address),
-                "postal": bool(administrator.address.strip()),
-                "email": administrator.email,
-            }
+            _row(
+                "claims_administrator",
+                "Claims administrator",
+                str(administrator),
+                f"Attn: {case.adjuster_name}" if case.adjuster_name else "",
+                administrator.postal_address,
+                case.adjuster_email or administrator.email,
+                case.adjuster_fax or administrator.fax,
+            )
         )
     if case.employer_id:
+        employer = case.employer
         rows.append(
-            {
-                "key": "employer",
-                "role": "Employer",
-                "name": str(case.employer),
-                "address": case.employer.address,
-                "postal": bool(case.employer.address.strip()),
-                "email": case.employer.email,
-            }
+            _row("employer", "Employer", str(employer), "", employer.postal_address, employer.email, employer.fax)
         )
     return rows
+
+
+def _row(key: str, role: str, name: str, above: str, postal: str, email: str, fax: str) -> dict[str, Any]:
+    return {
+        "key": key,
+        "role": role,
+        "name": name,
+        "address": "\n".join(part for part in (above, postal) if part),
+        "postal_address": postal,
+        "postal": bool(postal),
+        "email": email,
+        "fax": fax,
+    }
+
+
+def served_at(row: dict[str, Any], method: str) -> tuple[str, str]:
+    """(address, e-mail) a service by ``method`` used for this addressee, as the proof of service prints them: the
+    postal address for mail, "Fax: number" for fax, the e-mail address for e-mail."""
+    if method == "email":
+        return "", row["email"]
+    if method == "fax":
+        return f"Fax: {row['fax']}" if row["fax"] else "", ""
+    return row["postal_address"], ""
 
 
 def render_letter_html(case: Case, determination: Determination, *, rendition: str, **options: Any) -> str:
