@@ -117,7 +117,11 @@ class CaseForm(PrintableTextFormMixin, forms.ModelForm):
         for prefix, name_field, who in self.contact_parties:
             self.fields.update(contact_fields(prefix, who))
             self.fields[name_field].widget.attrs.update(
-                {"data-party-search": self.fields[name_field].kind, "autocomplete": "off"}
+                {
+                    "data-party-search": self.fields[name_field].kind,
+                    "data-party-prefix": prefix,
+                    "autocomplete": "off",
+                }
             )
         if self.instance.pk:
             for field, attribute in self.party_fields.items():
