@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases import date_rules, eligibility
+from cases import ca_basis, date_rules, eligibility
 from cases.lifecycle import Status
 from cases.models import Case, CaseDocument, Category, DisputedItem, Priority, UrServiceMethod
 from cases.services.intake import INTAKE_ACTIONS
@@ -275,6 +275,10 @@ class DisputedItemForm(PrintableTextFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "—")] + Category.choices
+        self.fields.update(ca_basis.basis_fields())
+        if self.instance.pk:
+            for name, value in ca_basis.initial_picks(self.instance.claims_administrator_basis).items():
+                self.fields[name].initial = value
 
     def clean(self):
         cleaned = super().clean()
@@ -282,7 +286,18 @@ class DisputedItemForm(PrintableTextFormMixin, forms.ModelForm):
             for name in ("original_request", "authorized"):
                 if not (cleaned.get(name) or "").strip():
                     self.add_error(name, "Required when UR modified the request.")
+        if problem := ca_basis.picks_problem(cleaned):
+            self.add_error("ca_basis_none", problem)
         return cleaned
+
+    def save(self, commit: bool = True) -> DisputedItem:
+        item = super().save(commit=False)
+        # Kept as imported (pages of a 2014 citation included) unless the basis was changed here.
+        if not self.instance.pk or {"ca_sections", "ca_non_mtus", "ca_basis_none"} & set(self.changed_data):
+            item.claims_administrator_basis = ca_basis.basis_from_picks(self.cleaned_data)
+        if commit:
+            item.save()
+        return item
 
 
 class BaseItemFormSet(forms.BaseInlineFormSet):

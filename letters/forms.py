@@ -87,7 +87,7 @@ class ServiceForm(PrintableTextFormMixin, forms.Form):
 
 def _method_problem(row: dict, method: str) -> str | None:
     """Why this addressee cannot be served by ``method``: nothing on file to mail, e-mail or fax it to."""
-    where = "add it to the case's parties, or say how else it was served."
+    where = "add it to the case, or say how else."
     if method == Service.Method.MAIL and not row["postal"]:
         return f"No postal address on file for {row['name']}: {where}"
     if method == Service.Method.EMAIL and not row["email"]:

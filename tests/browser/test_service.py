@@ -23,8 +23,8 @@ def test_staff_serve_the_ticked_addressees_each_by_its_method_and_print_the_proo
     case = determined_case(qa=qa_user)
     case.employee_address = "12 Elm Street\nFresno, CA 93701"
     case.save(update_fields=["employee_address"])
-    case.claims_administrator.address = "PO Box 4000\nSacramento, CA 95812"
-    case.claims_administrator.save(update_fields=["address"])
+    case.claims_administrator.address_lines = "PO Box 4000\nSacramento, CA 95812"
+    case.claims_administrator.save(update_fields=["address_lines"])
     parties, public = services.generate_letters(case)
 
     log_in(page, staff_user.username)

@@ -322,7 +322,7 @@ def test_the_organizations_logo_from_settings_is_printed_on_the_letter(case, set
 
 
 def test_the_letter_center_says_whom_to_serve_and_where(case, letters, client, staff_user):
-    case.employer.address = "100 Harbor Way, Oakland, CA 94607"
+    case.employer.address_lines = "100 Harbor Way, Oakland, CA 94607"
     case.employer.save()
     case.employee_address = "12 Elm Street, Fresno, CA 93701"
     case.save()
