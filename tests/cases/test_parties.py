@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from cases.models import Case
 from core.models import Party
-from tests.cases.test_interchange import EXAMPLE, upload
 from tests.cases.test_intake import intake_data
+from tests.cases.test_interchange import EXAMPLE, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -203,7 +203,7 @@ def test_a_bad_zip_or_state_in_a_file_is_refused_with_its_path(admin_client):
     response = admin_client.post(reverse("cases:import"), {"document": upload(document)})
 
     assert response.context["errors"] == [
-        'cases[0].employee.address.state: must be a two-letter state code in capitals (CA)',
+        "cases[0].employee.address.state: must be a two-letter state code in capitals (CA)",
         "cases[0].requesting_provider.address.zip: must be a ZIP code: five digits, or ZIP+4 as 95351-1234",
     ]
     assert Case.objects.count() == 0
