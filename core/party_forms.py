@@ -64,7 +64,7 @@ def contact_fields(prefix: str, who: str) -> dict[str, forms.Field]:
     }
 
 
-def incomplete_address(form: forms.Form, names: dict[str, str], who: str) -> None:
+def incomplete_address(form: forms.BaseForm, names: dict[str, str], who: str) -> None:
     """An address begun and not finished: each missing part is named at its own field. ``names`` maps the postal
     parts (address_lines, city, state, zip_code) to the form's field names."""
     cleaned = form.cleaned_data
