@@ -225,6 +225,11 @@ def test_the_zip_holds_exactly_the_selected_letters(letters, client, staff_user)
 
 
 def test_recording_service_keeps_it_and_moves_the_case_to_served(case, letters, client, staff_user):
+    # E-mail service needs an e-mail address on file for each addressee served so.
+    case.employee_email = "worker@example.com"
+    case.save(update_fields=["employee_email"])
+    case.claims_administrator.email = "imr@claims.example"
+    case.claims_administrator.save(update_fields=["email"])
     client.force_login(staff_user)
     response = client.post(
         reverse("letters:service", args=[letters[0].pk]),

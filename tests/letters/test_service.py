@@ -138,7 +138,7 @@ def test_each_ticked_addressee_is_served_by_its_own_method_with_the_address_of_t
             "email",
             "claims_administrator",
             str(case.claims_administrator),
-            "PO Box 4000\nSacramento, CA 95812",
+            "",  # served by e-mail: the proof prints the e-mail address used, not the postal address
             "imr@claims.example",
         ),
     ]
