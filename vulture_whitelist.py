@@ -15,6 +15,7 @@ from accounts.views import locked_out
 from audit.admin_site import AccessLoggedAdminSite
 from audit.middleware import RefusalLogMiddleware
 from cases.ca_basis import SectionChoiceField
+from cases.clock_models import CaseClock
 from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
 from core.adminsite import PortalAdminSite
@@ -24,6 +25,7 @@ from core.middleware import RefuseNulInFormsMiddleware
 from guidelines.services import basis_from_citations, cite, cite_non_mtus
 from letters.models import PrivateLetterStorage
 from letters.rendering import published_differences
+from letters.templatetags.letter_tags import redaction_check
 from reviewers.admin import ReviewerProfileAdmin
 
 portal  # settings.TEMPLATES context_processors, by dotted path
@@ -38,6 +40,7 @@ PortalLockoutHandler  # settings.AXES_HANDLER
 PortalLockoutHandler.get_failures  # called by django-axes's handler API
 PortalLockoutHandler.reset_user_attempts  # called by django-axes after a successful log-in
 PrivateLetterStorage  # settings.STORAGES["letters"], by dotted path
+redaction_check  # {% redaction_check %} in templates/letters/partials/redaction_check_include.html
 ReviewerProfileAdmin.save_formset  # Django admin hook
 # Public API of their modules used by tests and tools, not by a view: each is the reference the tests check the
 # running code against (the real letters' rationales, the ranked page's score against the bulk proposal's, the
@@ -48,6 +51,8 @@ cite
 cite_non_mtus
 basis_from_citations
 published_differences
+CaseClock.age_since_application  # the two ages of the case page and the case list (templates)
+CaseClock.age_since_records  # idem
 
 RefuseNulInFormsMiddleware  # settings.MIDDLEWARE
 PortalAdminSite  # core.adminsite.PortalAdminConfig.default_site, by dotted path

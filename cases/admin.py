@@ -188,3 +188,7 @@ class DeterminationAdmin(CasePartAccessLogged, ReadOnlyAdminMixin, admin.ModelAd
     list_select_related = ["case", "author"]
 
     # Determinations change only through the workspace and QA (versions, locks, consistency checks).
+
+
+# The clock's reference data (the MTUS Drug List) has its own admin module.
+from cases import admin_clock  # noqa: E402, F401

@@ -11,7 +11,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from guidelines.models import GuidelineSection, GuidelineSource
-from guidelines.search import sections_cited
+from guidelines.cited import sections_cited
 
 # What "no medical evidence cited" is stored as: both lists given and empty (an item never asked stays {}).
 NO_EVIDENCE: dict[str, list] = {"mtus": [], "non_mtus": []}

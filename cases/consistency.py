@@ -1,14 +1,24 @@
 """The consistency checks a determination must pass before it is submitted (and again after QA edits its wording):
 a clinical case summary, a decision, a basis and a rationale for every item, and a rationale whose conclusion agrees
-with the decision."""
+with the decision.
+
+And the warnings that do not stop it (``consistency_warnings``): a cited guideline edition that was not in force on
+the date of the UR decision. A warning, not a refusal: a reviewer may cite a later edition on purpose (the real
+letters of 12/2016-02/2017 cite the 2016 Chronic Pain edition for UR decisions of November 2016, before it took
+effect), but should do it knowingly."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
-from cases.models import Determination, ItemDecision
+from django.utils import timezone
+
+from cases.models import Case, Determination, ItemDecision
 from guidelines.citations import Basis
+from guidelines.cited import sections_cited_many
+from guidelines.selectors import sources_not_in_force
 
 NECESSARY = "necessary"
 NOT_NECESSARY = "not_necessary"
@@ -21,6 +31,8 @@ class Problem:
     item_id: int | None
     field: str
     message: str
+    # For a warning about a cited edition: the chapter as the basis cites it ("Chronic Pain Medical Treatment 2016").
+    chapter: str = ""
 
 
 # The conclusion of a rationale, in the forms of the real letters: "is (not) medically necessary", "is determined
@@ -127,6 +139,45 @@ def consistency_problems(determination: Determination) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def guideline_date(case: Case) -> tuple[datetime.date, str]:
+    """The date whose guideline editions apply to the case, and what it is: the UR decision's date; without one, the
+    application's; without either, today."""
+    if case.ur_determination_date is not None:
+        return case.ur_determination_date, "the UR decision date"
+    if case.application_received is not None:
+        return case.application_received, "the application date (no UR decision date on file)"
+    return timezone.localdate(), "today (no UR decision or application date on file)"
+
+
+def consistency_warnings(determination: Determination) -> list[Problem]:
+    """What the reviewer should look at before submitting but may keep: each cited guideline edition that was not in
+    force on the case's guideline date (``guideline_date``), once per item and edition."""
+    case = determination.case
+    on, what = guideline_date(case)
+    items = list(case.items.all())
+    rows = {row.item_id: row for row in determination.decisions.all()}
+    bases = [rows[item.pk].basis if item.pk in rows else None for item in items]
+    cited = sections_cited_many(bases)
+    for index, item in enumerate(items):
+        refs = rows[item.pk].guideline_refs if item.pk in rows else []
+        cited[index] += [ref["id"] for ref in refs or [] if isinstance(ref, dict) and isinstance(ref.get("id"), int)]
+    not_in_force = sources_not_in_force({pk for ids in cited for pk in ids}, on)
+    warnings: list[Problem] = []
+    for number, (item, ids) in enumerate(zip(items, cited, strict=True), start=1):
+        editions = {not_in_force[pk].pk: not_in_force[pk] for pk in ids if pk in not_in_force}
+        for source in editions.values():
+            warnings.append(
+                Problem(
+                    item.pk,
+                    "basis",
+                    f"Item {number} ({_short(item.description)}): {source.edition} was not in force on {what}, "
+                    f"{on:%m/%d/%Y} (in force {source.period}). Keep it only if you cite it on purpose.",
+                    chapter=source.label,
+                )
+            )
+    return warnings
 
 
 def _short(text: str, limit: int = 60) -> str:

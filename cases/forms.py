@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases import ca_basis, date_rules, eligibility
+from cases.clock import Track
 from cases.lifecycle import Status
 from cases.models import Case, CaseDocument, Category, DisputedItem, Priority, UrServiceMethod
 from cases.services.intake import INTAKE_ACTIONS
@@ -264,13 +265,14 @@ def _contact_rows(prefix: str) -> list[Row]:
 class DisputedItemForm(PrintableTextFormMixin, forms.ModelForm):
     class Meta:
         model = DisputedItem
-        fields = ["description", "category", "ur_outcome", "original_request", "authorized"]
+        fields = ["description", "category", "ur_outcome", "original_request", "authorized", "kind"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "original_request": forms.Textarea(attrs={"rows": 2}),
             "authorized": forms.Textarea(attrs={"rows": 2}),
         }
-        labels = {"description": "Disputed item (as requested)"}
+        labels = {"description": "Disputed item (as requested)", "kind": "Dispute kind (for the clock)"}
+        help_texts = {"kind": "Empty: the portal decides from the category and the MTUS Drug List."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -407,6 +409,8 @@ class CaseFilterForm(forms.Form):
     )
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), ("open", "All open")] + Status.choices)
     priority = forms.ChoiceField(required=False, choices=[("", "Any priority")] + Priority.choices)
+    track = forms.ChoiceField(required=False, choices=[("", "Any track")] + Track.choices)
+    sort = forms.ChoiceField(required=False, choices=[("", "Deadline first"), ("track", "By track, then deadline")])
     due = forms.ChoiceField(
         required=False,
         choices=[

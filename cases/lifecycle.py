@@ -67,7 +67,8 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     Status.DETERMINED: (Status.LETTER_SIGNED,),
     # A correction signs a new version of the letter: the case stays signed.
     Status.LETTER_SIGNED: (Status.SERVED, Status.LETTER_SIGNED),
-    Status.SERVED: (Status.LETTER_SIGNED,),
+    # Records received: a determination rescinded on appeal is reviewed anew by a different reviewer (LC 4610.6(i)).
+    Status.SERVED: (Status.LETTER_SIGNED, Status.RECORDS_RECEIVED),
     Status.INELIGIBLE: (),
     Status.WITHDRAWN: (),
     Status.TERMINATED: (),

@@ -7,9 +7,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import clock
-from cases.clock import Priority, RecordsMethod
-from cases.lifecycle import CLOCK_RUNNING_STATES, DECIDED_STATES, Status
+from cases.clock import ItemKind, Priority, RecordsMethod
+
+# The clock's fields and tables (drug list, records checklist, appeals) live in their own module.
+from cases.clock_models import Appeal, CaseClock, FormularyDrug, FormularyList, RecordsDocument  # noqa: F401
+from cases.lifecycle import DECIDED_STATES, Status
 from core.addresses import postal_lines, validate_state, validate_zip
 from core.categories import Category
 from core.models import Party
@@ -72,7 +74,7 @@ RETURN NULL;
 """
 
 
-class Case(models.Model):
+class Case(CaseClock):
     class Sex(models.TextChoices):
         MALE = "male", "Male"
         FEMALE = "female", "Female"
@@ -99,7 +101,6 @@ class Case(models.Model):
     decision_date = models.DateField(null=True, blank=True)
     # Derived from priority and the dates (cases.clock), stored so that lists can filter and sort on it.
     due_date = models.DateField(null=True, blank=True, db_index=True, editable=False)
-
     employee_name = models.CharField(max_length=200, blank=True)
     employee_date_of_birth = models.DateField(null=True, blank=True)
     employee_age = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -233,10 +234,7 @@ class Case(models.Model):
         return self.case_number
 
     def save(self, *args, **kwargs):
-        self.due_date = clock.due_date(self.priority, self.application_received, self.records_received)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"priority", "application_received", "records_received"} & set(update_fields):
-            kwargs["update_fields"] = set(update_fields) | {"due_date"}
+        kwargs["update_fields"] = self.update_clock(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -255,22 +253,6 @@ class Case(models.Model):
     def is_offered(self) -> bool:
         """Offered to a reviewer who has not answered yet."""
         return self.status == Status.ASSIGNED
-
-    @property
-    def clock(self) -> clock.ClockState:
-        if self.is_decided and self.due_date is None and self.decision_date is not None:
-            return clock.ClockState("decided", f"Decided {self.decision_date:%m/%d/%Y}", None, None)
-        return clock.clock_state(
-            priority=self.priority,
-            due=self.due_date,
-            decided_on=self.decision_date if self.is_decided else None,
-            # A case just received has no clock yet (eligibility comes first): shown as not started, not stopped.
-            running=self.status in CLOCK_RUNNING_STATES or self.status == Status.RECEIVED,
-        )
-
-    @property
-    def records_due_date(self):
-        return clock.records_due_date(self.priority, self.records_requested, self.records_request_method)
 
     @property
     def employee_display(self) -> str:
@@ -320,6 +302,10 @@ class DisputedItem(models.Model):
         help_text="As requested; for a modified request, the remaining IMR-eligible portion."
     )
     category = models.CharField(max_length=40, choices=Category.choices, blank=True)
+    # For the clock (imr-case/1 items[].kind): empty means the portal decides from the drug list.
+    kind = models.CharField(max_length=16, choices=ItemKind.choices, blank=True, default="", db_default="")
+    # For an overturned item: the day the claims administrator reported authorizing it (8 CCR 9792.10.7).
+    authorized_on = models.DateField("authorization reported on", null=True, blank=True)
     ur_outcome = models.CharField("UR outcome", max_length=16, choices=UrOutcome.choices, default=UrOutcome.DENIED)
     original_request = models.TextField(blank=True)
     authorized = models.TextField("authorized part", blank=True)

@@ -41,11 +41,21 @@ class CappedPaginator(Paginator):
         return min(found, self.cap)
 
 
+# The list sorted by track: the strictest deadline first (expedited, formulary, standard), then the list's order.
+TRACK_FIRST = When_(
+    When(track=clock.Track.EXPEDITED, then=Value(0)),
+    When(track=clock.Track.FORMULARY, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
 def _at_risk_q(today: date) -> Q:
-    standard, expedited = clock.Priority.STANDARD, clock.Priority.EXPEDITED
-    return Q(priority=standard, due_date__lte=today + timedelta(days=clock.AT_RISK_DAYS[standard])) | Q(
-        priority=expedited, due_date__lte=today + timedelta(days=clock.AT_RISK_DAYS[expedited])
-    )
+    """At risk by the case's own track: 5 days left (standard), 2 (formulary), 1 (expedited)."""
+    condition = Q()
+    for track, days in clock.AT_RISK_DAYS.items():
+        condition |= Q(track=track, due_date__lte=today + timedelta(days=days))
+    return condition
 
 
 def filter_cases(queryset: QuerySet, params: dict, today: date | None = None) -> QuerySet:
@@ -57,6 +67,8 @@ def filter_cases(queryset: QuerySet, params: dict, today: date | None = None) ->
         )
     if priority := params.get("priority"):
         queryset = queryset.filter(priority=priority)
+    if track := params.get("track"):
+        queryset = queryset.filter(track=track)
     if category := params.get("category"):
         # EXISTS, not a join and DISTINCT: the list stays in its index order and stops at a page.
         queryset = queryset.filter(Exists(DisputedItem.objects.filter(case=OuterRef("pk"), category=category)))
@@ -91,6 +103,8 @@ def case_list(user, params: dict) -> QuerySet:
         order = ("priority", *LIST_ORDER)
     else:
         order = LIST_ORDER
+    if params.get("sort") == "track":
+        order = (TRACK_FIRST.asc(), *order)
     return filter_cases(queryset, params).order_by(*order)
 
 

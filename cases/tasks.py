@@ -15,8 +15,8 @@ logger = logging.getLogger(__name__)
 
 @shared_task(name="cases.tasks.run_statutory_clock")
 def run_statutory_clock() -> dict[str, int]:
-    """The statutory clock (beat): reviewer reminders, overdue escalations, records chases and reminders of offers
-    not yet answered. Each message is sent once, however often this runs (the outbox's dedupe keys)."""
+    """The statutory clock (beat): reviewer reminders, overdue escalations, records reminders and chases, and reminders
+    of offers not yet answered. Each message is sent once, however often this runs (the outbox's dedupe keys)."""
     today = timezone.localdate()
     with transaction.atomic():
         reminders.ensure_templates()
@@ -24,6 +24,7 @@ def run_statutory_clock() -> dict[str, int]:
     for name, job in (
         ("reviewer_reminders", reminders.reviewer_reminders),
         ("overdue_escalations", reminders.overdue_escalations),
+        ("records_reminders", reminders.records_reminders),
         ("records_chases", reminders.records_chases),
     ):
         with transaction.atomic():

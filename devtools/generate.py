@@ -482,11 +482,13 @@ def make_tables() -> list[Table]:
     return [
         Table(
             Case,
-            "id case_number priority status claim_number date_of_injury ur_determination_date application_received "
-            "assigned_date records_requested records_received decision_date due_date employee_name "
-            "employee_date_of_birth employee_age employee_sex employee_address employer_id claims_administrator_id "
-            "adjuster_name employee_attorney_id attorney_name requesting_provider_id provider_specialty diagnosis "
-            "icd10_code ineligible_reason reviewer_id reviewer_credentials created_at updated_at",
+            # track = the priority: generated items name no formulary drug (cases.clock.track_for).
+            "id case_number priority track status claim_number date_of_injury ur_determination_date "
+            "application_received assigned_date records_requested records_received decision_date due_date "
+            "employee_name employee_date_of_birth employee_age employee_sex employee_address employer_id "
+            "claims_administrator_id adjuster_name employee_attorney_id attorney_name requesting_provider_id "
+            "provider_specialty diagnosis icd10_code ineligible_reason reviewer_id reviewer_credentials "
+            "created_at updated_at",
             {
                 "records_request_method": "electronic",
                 "application_signed": "t",
@@ -710,7 +712,7 @@ class Maker:
             summary, cuts = summaries[int(r() * n_summaries)]
             reviewer_text = NULL if reviewer is None else str(reviewer)
             cases.append(
-                f"{case_id}\t{case_number}\t{priority}\t{status}\t{insurer3}{10 + int(r() * 90)}-"
+                f"{case_id}\t{case_number}\t{priority}\t{priority}\t{status}\t{insurer3}{10 + int(r() * 90)}-"
                 f"{100000 + int(r() * 900000)}\t{day[injury]}\t{day[ur_date]}\t{received_text}\t{received_text}\t"
                 f"{day[requested]}\t{day[records]}\t{day[decision_day]}\t{day[due]}\t{first} {last}\t"
                 f"{year - age:04d}-{1 + int(r() * 12):02d}-{1 + int(r() * 28):02d}\t{age}\t"

@@ -7,6 +7,9 @@ the constraints and the one permission rule of the area.
 
 from __future__ import annotations
 
+import datetime
+import re
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -69,6 +72,38 @@ class GuidelineSource(models.Model):
     def label(self) -> str:
         """The chapter as letters print it: "Chronic Pain Medical Treatment 2016"."""
         return f"{self.chapter} {self.year}" if self.year else self.chapter
+
+    @property
+    def edition(self) -> str:
+        """The edition named plainly, for people choosing one: "MTUS Chronic Pain Medical Treatment Guidelines (2009)",
+        "MTUS Low Back Complaints (2004)", "ODG Pain (Chronic)". An MTUS guideline of the state's own (its title not
+        ACOEM's) goes by its title without the trailing reference; other sources by their chapter."""
+        name = self.chapter
+        if self.family == self.Family.MTUS and self.title and not self.title.upper().startswith("ACOEM"):
+            name = re.sub(r"\s*\([^)]*\)$", "", self.title) or self.chapter
+        prefix = "" if self.family == self.Family.OTHER else f"{self.family} "
+        return f"{prefix}{name}" + (f" ({self.year})" if self.year else "")
+
+    def in_force(self, on: datetime.date) -> bool:
+        """In force on ``on``: no known start after it and no known end before it (a source without dates is taken as
+        in force: the library does not know better)."""
+        return (self.effective_from is None or self.effective_from <= on) and (
+            self.effective_to is None or on <= self.effective_to
+        )
+
+    @property
+    def period(self) -> str:
+        """The dates it was in force, as people read them: "07/18/2009 to 11/30/2016", "from 12/01/2016"."""
+        start = f"{self.effective_from:%m/%d/%Y}" if self.effective_from else ""
+        end = f"{self.effective_to:%m/%d/%Y}" if self.effective_to else ""
+        if start and end:
+            return f"{start} to {end}"
+        return f"from {start}" if start else (f"until {end}" if end else "dates not recorded")
+
+    def not_in_force_note(self, on: datetime.date) -> str:
+        """ "" when in force on ``on``; otherwise what a reviewer should read: "not in force on 06/18/2014 (in force
+        from 12/01/2016)"."""
+        return "" if self.in_force(on) else f"not in force on {on:%m/%d/%Y} (in force {self.period})"
 
 
 class GuidelineSection(models.Model):
@@ -221,6 +256,7 @@ class QuantityLimit(models.Model):
             frequency=self.frequency,
             source_family=self.source.family,
             verified=self.verified,
+            edition=self.source.edition,
         )
 
 

@@ -14,15 +14,22 @@ C) answers every test, each word either stemmed ("english": "injections" finds "
 goes to ``websearch_to_tsquery`` as typed (every word then required). Other databases (SQLite in development): the
 same scores with a regular expression that matches at the start of a word.
 
-A chapter whose effective period has ended ranks at half weight. Ties go to the most cited section. Sections named
-in ``first`` (the section the claims administrator cited) are offered first, whatever was typed.
+The edition in force: a section whose source (an edition) was in force on ``on`` — the date of the case's UR
+decision, today when not given — or on ``review_on`` (the day of the review, today when not given) ranks at full
+weight, any other at half; among sections that rank alike, the edition in force on the UR decision date comes first.
+So the 2009 chronic pain guidelines come first for a UR decision of 2014 (and the 2016 ones right after them, for a
+case reviewed since), only the 2016 ones for a case of 2026, and a UR decision of November 2016 reviewed in December
+2016 still finds the 2016 edition that the real letters cite (15 of the 27 letters with a UR decision of November
+2016 do; one cites the 2009 edition). ``in_force_only`` leaves out the editions in force on neither date (decision
+support, which offers sections to cite in one click). Ties go to the most cited section. Sections named in
+``first`` (the section the claims administrator cited) are offered first, whatever was typed.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
@@ -31,12 +38,13 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from guidelines import synonyms
-from guidelines.models import GuidelineSection, GuidelineSectionVersion, GuidelineSource
+from guidelines.models import GuidelineSection, GuidelineSectionVersion
+from guidelines.selectors import editions_in_force, in_force_q
 
 MAX_LIMIT = 100
 MAX_CONCEPTS = 12
 MAX_ALTERNATIVES = 10
-SUPERSEDED_WEIGHT = 0.5
+NOT_IN_FORCE_WEIGHT = 0.5
 SNIPPET_LENGTH = 200
 NAME_SCORE, TITLE_SCORE, TEXT_SCORE = 1.0, 0.4, 0.2
 _WORD = re.compile(r"[^\W_]+")
@@ -218,16 +226,18 @@ def _postgres_search(sections: QuerySet, found: list[Concept], *, in_title_only:
     return matching.annotate(text_rank=sum(scores[1:], scores[0]))
 
 
-def _postgres_ranked(sections: QuerySet, found: list[Concept], limit: int) -> list[GuidelineSection]:
+def _postgres_ranked(
+    sections: QuerySet, found: list[Concept], limit: int, dates: EditionDates
+) -> list[GuidelineSection]:
     """The best ``limit`` sections. A section holding the concepts only in its text scores at most TEXT_SCORE per
     concept: when the sections matching in their name or chapter fill the page above that, the texts need not be
     ranked at all (the usual case as a reviewer types a treatment's name)."""
     if limit <= 0:
         return []
-    in_title = list(_ordered(_postgres_search(sections, found, in_title_only=True))[:limit])
+    in_title = list(_ordered(_postgres_search(sections, found, in_title_only=True), dates)[:limit])
     if len(in_title) == limit and in_title[-1].rank > TEXT_SCORE * len(found):
         return in_title
-    return list(_ordered(_postgres_search(sections, found))[:limit])
+    return list(_ordered(_postgres_search(sections, found), dates)[:limit])
 
 
 def _postgres_web(sections: QuerySet, parsed: ParsedQuery) -> QuerySet:
@@ -321,16 +331,25 @@ def search_sections(
     category: str | None = None,
     limit: int = 20,
     first: list[int] | None = None,
+    on: datetime.date | None = None,
+    review_on: datetime.date | None = None,
+    in_force_only: bool = False,
 ) -> list[GuidelineSection]:
     """Sections of active sources matching ``query``, best first, each with ``rank``, ``version_id`` (the version
-    in force, which a citation pins), ``snippet`` and ``offered_first`` (True for the sections of ``first``, which
-    come before the others whatever the query and the filters). An empty query lists the most cited sections under
-    the filters."""
+    in force, which a citation pins), ``snippet``, ``offered_first`` (True for the sections of ``first``, which
+    come before the others whatever the query and the filters) and ``in_force`` (its edition was in force on ``on``,
+    today when not given: the date of the UR decision, whose editions are preferred). An empty query lists the most
+    cited sections under the filters."""
     limit = max(1, min(int(limit), MAX_LIMIT))
+    dates = EditionDates(on or timezone.localdate(), review_on or timezone.localdate())
     offered = _offered_first(first or [])
     sections = _filtered(chapter=chapter, body_region=body_region, category=category).exclude(
         pk__in=[section.pk for section in offered]
     )
+    if in_force_only:
+        sections = sections.filter(
+            Q(source__in=editions_in_force(dates.on)) | Q(source__in=editions_in_force(dates.review_on))
+        )
     parsed = parse_query(query or "")
     postgres = connection.vendor == "postgresql"
     found = [] if parsed.web_syntax else concepts(parsed)
@@ -344,13 +363,15 @@ def search_sections(
         sections = sections.annotate(text_rank=Value(0.0, output_field=FloatField()))
     wanted = max(0, limit - len(offered))
     if found and postgres and not parsed.web_syntax:
-        results = offered[:limit] + _postgres_ranked(sections, found, wanted)
+        ranked = _postgres_ranked(sections, found, wanted, dates)
     else:
-        results = offered[:limit] + list(_ordered(sections)[:wanted])
+        ranked = list(_ordered(sections, dates)[:wanted])
+    results = offered[:limit] + dates.first_in_force_on_ur_date(ranked)
     terms = [word for concept in found for phrase in concept.alternatives for word in phrase.split()] or parsed.terms
     for section in results:
         section.snippet = snippet(section.recommendation, terms)
         section.offered_first = section in offered
+        section.in_force = section.source.in_force(dates.on)
     return results
 
 
@@ -366,11 +387,31 @@ def _offered_first(ids: list[int]) -> list[GuidelineSection]:
     return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
 
 
-def _ordered(sections: QuerySet) -> QuerySet:
-    # A chapter no longer in force (the 2009 chronic pain guidelines) ranks below the one that replaced it.
-    superseded = Q(source__effective_to__lt=timezone.localdate())
-    weight = Case(When(superseded, then=Value(SUPERSEDED_WEIGHT)), default=Value(1.0), output_field=FloatField())
-    sections = sections.annotate(rank=ExpressionWrapper(F("text_rank") * weight, output_field=FloatField()))
+@dataclass(frozen=True)
+class EditionDates:
+    """The dates whose editions a search prefers: ``on`` (the UR decision's) and ``review_on`` (the review's)."""
+
+    on: datetime.date
+    review_on: datetime.date
+
+    def in_force(self) -> Q:
+        return in_force_q(self.on, "source__") | in_force_q(self.review_on, "source__")
+
+    def weight(self) -> Case:
+        # An edition in force on neither date (the 2009 chronic pain guidelines for a case of 2026) ranks below.
+        return Case(
+            When(self.in_force(), then=Value(1.0)), default=Value(NOT_IN_FORCE_WEIGHT), output_field=FloatField()
+        )
+
+    def first_in_force_on_ur_date(self, sections: list[GuidelineSection]) -> list[GuidelineSection]:
+        """Among sections that rank alike, those of an edition in force on the UR decision date first (the 2009
+        "Physical Medicine" before the 2016 "Physical medicine treatment" for a UR decision of 2014); which sections
+        make the page does not change."""
+        return sorted(sections, key=lambda section: (-round(section.rank, 6), not section.source.in_force(self.on)))
+
+
+def _ordered(sections: QuerySet, dates: EditionDates) -> QuerySet:
+    sections = sections.annotate(rank=ExpressionWrapper(F("text_rank") * dates.weight(), output_field=FloatField()))
     return sections.order_by("-rank", "-times_cited", "source__evidence_rank", Lower("name"), "pk")
 
 
@@ -390,71 +431,3 @@ def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:
         space = text.rfind(" ", start, end)
         end = space if space > start + length // 2 else end
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
-
-
-# -- citations back to the library ----------------------------------------------------------------------------------
-
-
-def _non_mtus_match(text: str, sections: list[GuidelineSection]) -> GuidelineSection | None:
-    """``guidelines.services.match_non_mtus`` over sections already loaded: the section whose name occurs in the
-    citation, the longest name first, then the chapter's words and the family."""
-    normalized = " ".join(text.lower().split())
-    words = set(re.findall(r"[a-z0-9]{3,}", normalized))
-    best, best_score = None, 0
-    for section in sections:
-        if section.name.lower() not in normalized:
-            continue
-        chapter_words = set(re.findall(r"[a-z0-9]{3,}", section.source.chapter.lower()))
-        family = 5 if section.source.family.lower() in normalized else 0
-        score = len(section.name) * 10 + len(chapter_words & words) + family
-        if score > best_score:
-            best, best_score = section, score
-    return best
-
-
-def sections_cited_many(bases: list[dict[str, Any] | None]) -> list[list[int]]:
-    """For each basis (``{"mtus": [{"chapter", "sections"}], "non_mtus": [text]}``), the library sections it cites,
-    in its order; two queries whatever the number of bases. An MTUS section is found by its chapter as letters print
-    it and its name; a chapter cited without a section, by its only section (a one-section chapter such as the
-    Acupuncture Medical Treatment Guidelines); a Non-MTUS citation, by the section whose name it holds."""
-    bases = [basis or {} for basis in bases]
-    active = (
-        GuidelineSection.objects.filter(source__active=True)
-        .select_related("source")
-        .only("pk", "name", "source__chapter", "source__year", "source__family")
-    )
-    by_label: dict[str, list[GuidelineSection]] = {}
-    if any(basis.get("mtus") for basis in bases):
-        for section in active.filter(source__family=GuidelineSource.Family.MTUS):
-            by_label.setdefault(synonyms.normalize(section.source.label), []).append(section)
-    others = (
-        list(active.exclude(source__family=GuidelineSource.Family.MTUS))
-        if any(basis.get("non_mtus") for basis in bases)
-        else []
-    )
-    cited = []
-    for basis in bases:
-        found: list[int] = []
-        for citation in basis.get("mtus") or []:
-            chapter_sections = by_label.get(synonyms.normalize(citation.get("chapter") or ""), [])
-            names = [synonyms.normalize(name) for name in citation.get("sections") or []]
-            if not names and len(chapter_sections) == 1:
-                found.append(chapter_sections[0].pk)
-            for name in names:
-                exact = [section.pk for section in chapter_sections if synonyms.normalize(section.name) == name]
-                # "Physical Medicine" for "Physical medicine treatment": the only section whose name starts so.
-                starting = [
-                    section.pk for section in chapter_sections if synonyms.normalize(section.name).startswith(name)
-                ]
-                found += exact or (starting if len(starting) == 1 else [])
-        for text in basis.get("non_mtus") or []:
-            section = _non_mtus_match(text, others)
-            if section is not None:
-                found.append(section.pk)
-        cited.append(list(dict.fromkeys(found)))
-    return cited
-
-
-def sections_cited(basis: dict[str, Any] | None) -> list[int]:
-    """The library sections one basis cites (``sections_cited_many``)."""
-    return sections_cited_many([basis])[0]

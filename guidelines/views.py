@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
@@ -241,15 +242,45 @@ def library_export(request: HttpRequest) -> HttpResponse:
 # -- JSON endpoints for the reviewer's workspace -------------------------------------------------------------------
 
 
+def _on_date(request: HttpRequest) -> datetime.date:
+    """``on``: the date whose guideline editions are preferred (the case's UR decision), YYYY-MM-DD; today when not
+    given. ValueError with the message to show when it is no such date."""
+    text = request.GET.get("on", "").strip()[:40]
+    if not text:
+        return timezone.localdate()
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"on must be a date written YYYY-MM-DD (the UR decision date), not “{text}”.") from None
+
+
+def _edition(source: GuidelineSource, on: datetime.date) -> dict:
+    return {
+        "edition": source.edition,
+        "in_force": source.in_force(on),
+        "in_force_note": source.not_in_force_note(on),
+    }
+
+
 @require_GET
 @permission_required("guidelines.browse_library")
 def search(request: HttpRequest) -> JsonResponse:
-    """``?q=&chapter=&region=&category=&limit=&first=`` → ranked sections of the library; ``first`` (section ids,
-    comma-separated: the sections the claims administrator cited) come first, flagged ``offered_first``."""
+    """``?q=&chapter=&region=&category=&limit=&first=&on=&editions=`` → ranked sections of the library; ``first``
+    (section ids, comma-separated: the sections the claims administrator cited) come first, flagged
+    ``offered_first``. ``on`` (YYYY-MM-DD, the UR decision date; today when not given): the editions in force then
+    rank first, each result says whether its edition was (``in_force``, ``in_force_note``); ``editions=in_force``
+    leaves the others out."""
     try:
         limit = int(request.GET.get("limit", 20))
     except ValueError:
         return JsonResponse({"error": "limit must be a whole number."}, status=400)
+    try:
+        on = _on_date(request)
+    except ValueError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    editions = request.GET.get("editions", "prefer")
+    if editions not in ("prefer", "in_force"):
+        return JsonResponse({"error": "editions must be prefer or in_force."}, status=400)
     if not 1 <= limit <= MAX_LIMIT:
         return JsonResponse({"error": f"limit must be between 1 and {MAX_LIMIT}."}, status=400)
     query = request.GET.get("q", "")[:200]
@@ -262,10 +293,13 @@ def search(request: HttpRequest) -> JsonResponse:
         category=request.GET.get("category", "")[:200] or None,
         limit=limit,
         first=first,
+        on=on,
+        in_force_only=editions == "in_force",
     )
     return JsonResponse(
         {
             "query": query,
+            "on": on.isoformat(),
             "results": [
                 {
                     "id": section.pk,
@@ -283,6 +317,7 @@ def search(request: HttpRequest) -> JsonResponse:
                     "rank": round(float(section.rank), 4),
                     "url": section.get_absolute_url(),
                     "offered_first": section.offered_first,
+                    **_edition(section.source, on),
                 }
                 for section in results
             ],
@@ -293,10 +328,16 @@ def search(request: HttpRequest) -> JsonResponse:
 @require_GET
 @permission_required("guidelines.browse_library")
 def quantity_check_view(request: HttpRequest) -> JsonResponse:
-    """``?text=<disputed item as requested>[&diagnosis=]`` → what was requested and how it compares with the library's
-    limits: {"request": {...}, "findings": [{"message", "exceeds", ...}], "exceeds": bool}."""
+    """``?text=<disputed item as requested>[&diagnosis=][&on=YYYY-MM-DD]`` → what was requested and how it compares
+    with the limits of the editions in force on ``on`` (the UR decision date; today when not given): {"request": {...},
+    "findings": [{"message", "exceeds", "edition", ...}], "exceeds": bool, "on": "YYYY-MM-DD"}."""
     text = request.GET.get("text", "").strip()[:1000]
     if not text:
         return JsonResponse({"error": "text is required: the disputed item as requested."}, status=400)
+    try:
+        on = _on_date(request)
+    except ValueError as error:
+        return JsonResponse({"error": str(error)}, status=400)
     diagnosis = request.GET.get("diagnosis", "").strip()[:500] or None
-    return JsonResponse(quantity.check_request_text(text, selectors.library_limits(), diagnosis=diagnosis))
+    result = quantity.check_request_text(text, selectors.library_limits(on), diagnosis=diagnosis)
+    return JsonResponse({**result, "on": on.isoformat()})

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from audit.admin import AccessLoggedAdminMixin
 from core.admin import ReadOnlyAdminMixin
-from letters.models import FROZEN_FIELDS, Letter, LetterDownload, Service, ServiceRecipient
+from letters.models import FROZEN_FIELDS, Letter, LetterDownload, RedactionTerm, Service, ServiceRecipient
 
 
 class ServiceInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -75,3 +75,21 @@ class ServiceRecipientAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "service__letter__case__case_number")
     readonly_fields = ("service", "position", "key", "role", "name", "address", "email")
     actions = None
+
+
+@admin.register(RedactionTerm)
+class RedactionTermAdmin(AccessLoggedAdminMixin, admin.ModelAdmin):
+    """Terms the public copy of a case never prints. They are added from the redaction check (workspace, QA); a term
+    added by mistake (a common word) is deleted here, and no signed letter changes (a correction re-renders)."""
+
+    access_object_type = "redaction_term"
+
+    def access_case_number(self, obj) -> str:
+        return obj.case.case_number
+
+    list_display = ("case", "text", "added_by", "added_at")
+    search_fields = ("case__case_number",)
+    readonly_fields = ("case", "text", "added_by", "added_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # added from the redaction check, where the text is selected

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, storages
 from django.core.signals import setting_changed
 from django.db import models
+from django.db.models.functions import Lower
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import LazyObject, empty
@@ -258,3 +259,23 @@ class ServiceRecipient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role}: {self.name}"
+
+
+class RedactionTerm(models.Model):
+    """A word or name the public copy of one case never prints, added by the reviewer or QA when the redaction rules
+    (``letters.redaction``) did not find it."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="redaction_terms")
+    text = models.CharField(max_length=200)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["case", "added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint("case", Lower("text"), name="redaction_term_once_per_case"),
+            models.CheckConstraint(condition=~models.Q(text=""), name="redaction_term_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.text}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from cases.models import Case, Determination, DisputedItem, ItemDecision
 from cases.wording import final_determination, item_heading
+from core.models import Party
 from guidelines.citations import (
     CLAIMS_ADMINISTRATOR,
     REVIEWER,
@@ -30,7 +32,7 @@ from guidelines.citations import (
     format_guideline_line,
     review_organization_label,
 )
-from letters import pdf
+from letters import pdf, redaction
 from letters.models import Rendition
 from reviewers.selectors import letter_credentials
 
@@ -92,12 +94,30 @@ def _split_label(label_line: str) -> tuple[str, str]:
     return f"{label} guideline:", text
 
 
-def _item(row: ItemDecision, organization: str) -> LetterItem:
+def with_pages(basis: Basis, refs: list[dict[str, Any]]) -> Basis:
+    """The basis with the pages of the library sections the reviewer picked (``ItemDecision.guideline_refs``): a
+    page-specific section prints its pages, as the picker showed them ("Physical Medicine (p. 98-99)" → "... Physical
+    Medicine Page(s): 98-99", the 2014 letters' form). A citation that already names its pages keeps them."""
+    for citation in basis.mtus:
+        if citation.pages is not None:
+            continue
+        pages = [
+            str(ref["pages"])
+            for section in citation.sections
+            for ref in refs
+            if ref.get("pages") and ref.get("chapter") == citation.chapter and ref.get("name") == section
+        ]
+        if pages:
+            citation.pages = ", ".join(dict.fromkeys(pages))
+    return basis
+
+
+def _item(row: ItemDecision, organization: str, clean: Callable[[str], str]) -> LetterItem:
     item: DisputedItem = row.item
-    heading = item_heading(item, row.decision)
+    heading = clean(item_heading(item, row.decision))
     outcome = dict(ItemDecision.Decision.choices).get(row.decision, "")
     lead = heading[: -len(outcome)].rstrip() if outcome and heading.endswith(outcome) else heading
-    basis = Basis() if row.basis_none else Basis.from_dict(row.basis or {})
+    basis = Basis() if row.basis_none else with_pages(Basis.from_dict(row.basis or {}), row.guideline_refs or [])
     return LetterItem(
         heading_text=heading,
         lead=lead,
@@ -107,9 +127,13 @@ def _item(row: ItemDecision, organization: str) -> LetterItem:
             format_guideline_line(Basis.from_dict(item.claims_administrator_basis or {}), party=CLAIMS_ADMINISTRATOR)
         ),
         reviewer_line=_split_label(format_guideline_line(basis, party=REVIEWER, organization=organization)),
-        rationale_paragraphs=paragraphs(row.rationale),
+        rationale_paragraphs=paragraphs(clean(row.rationale)),
         decision=row.decision,
     )
+
+
+def _unchanged(text: str) -> str:
+    return text
 
 
 def verification_url(code: str) -> str:
@@ -132,7 +156,9 @@ def letter_context(
     the reviewer's as they stand (they are fixed on the case only when the determination is submitted)."""
     organization_short = review_organization_label()
     rows = list(determination.decisions.select_related("item").order_by("item__position", "item_id"))
-    items = [_item(row, organization_short) for row in rows]
+    # The public copy never prints the names of the case's people (letters.redaction); the parties' letter does.
+    clean = redaction.case_redactor(case).redact if rendition == Rendition.PUBLIC else _unchanged
+    items = [_item(row, organization_short, clean) for row in rows]
     final = final_determination([row.decision for row in rows])
     credentials = case.reviewer_credentials or {}
     if preview and not credentials and case.reviewer_id:
@@ -155,7 +181,7 @@ def letter_context(
         "medical_director_title": settings.IMR_MEDICAL_DIRECTOR_TITLE,
         "licensure": credentials.get("licensure") or [],
         "certifications": credentials.get("certifications") or [],
-        "summary_paragraphs": paragraphs(determination.clinical_case_summary),
+        "summary_paragraphs": paragraphs(clean(determination.clinical_case_summary)),
         "items": items,
         "final_determination": final,
         "final_meaning": MEANINGS[final],
@@ -170,77 +196,97 @@ def letter_context(
     }
 
 
+def postal_address(party: Party | None) -> str:
+    """A party's postal address as the letters print it: street lines, then "City, ST 95351" (core.Party)."""
+    return party.postal_address if party is not None else ""
+
+
+def _lines(*parts: str) -> str:
+    return "\n".join(part for part in parts if part)
+
+
+def _addressee(
+    key: str, role: str, name: str, address: str, *, attention: str = "", email: str = "", fax: str = ""
+) -> dict[str, Any]:
+    return {
+        "key": key,
+        "role": role,
+        "name": name,
+        "attention": attention,
+        "address": address,
+        "postal": bool(address.strip()),
+        "email": email,
+        "fax": fax,
+    }
+
+
 def addressees(case: Case) -> list[dict[str, Any]]:
     """Who the parties' letter goes to (9792.10.7) and where: employee, attorney, requesting physician, claims
     administrator, employer, with the addresses kept on the case and its parties. Missing parties are left out, not
-    printed empty. Each row's ``key`` names the addressee (a service records which ones were served); ``address`` is
-    the letter's address block (a firm, specialty or "Attn:" line above the postal address); ``postal_address`` the
-    postal address alone (empty when none is on file, and ``postal`` then False); ``email`` and ``fax`` where the
-    letter can be e-mailed or faxed (the adjuster's own before the claims administrator's)."""
+    printed empty. Each row's ``key`` names the addressee (a service records which ones were served); ``attention``
+    is the line printed above the address on the letter (the physician's specialty, "Attn: <adjuster>"), never part
+    of the address; ``address`` is the postal address alone (what a proof of service prints for mail), ``postal``
+    whether there is one; ``email`` and ``fax`` where the letter can be e-mailed or faxed (for the claims
+    administrator, the adjuster's own before the administrator's)."""
     rows = []
     if case.employee_name:
-        postal = case.employee_postal_address
         rows.append(
-            _row("employee", "Injured worker", case.employee_name, "", postal, case.employee_email, case.employee_fax)
+            _addressee(
+                "employee",
+                "Injured worker",
+                case.employee_name,
+                case.employee_postal_address,
+                email=case.employee_email,
+                fax=case.employee_fax,
+            )
         )
     if case.attorney_name or case.employee_attorney_id:
         firm = case.employee_attorney
         rows.append(
-            _row(
+            _addressee(
                 "attorney",
                 "Attorney for the injured worker",
                 case.attorney_name or str(firm),
-                str(firm) if firm and case.attorney_name else "",
-                firm.postal_address if firm else "",
-                firm.email if firm else "",
-                firm.fax if firm else "",
+                _lines(str(firm) if firm and case.attorney_name else "", postal_address(firm)),
+                email=firm.email if firm else "",
+                fax=firm.fax if firm else "",
             )
         )
+        rows[-1]["postal"] = bool(postal_address(firm))
     if case.requesting_provider_id:
         provider = case.requesting_provider
         rows.append(
-            _row(
+            _addressee(
                 "requesting_physician",
                 "Requesting physician",
                 str(provider),
-                case.provider_specialty,
-                provider.postal_address,
-                provider.email,
-                provider.fax,
+                postal_address(provider),
+                attention=case.provider_specialty,
+                email=provider.email,
+                fax=provider.fax,
             )
         )
     if case.claims_administrator_id:
         administrator = case.claims_administrator
         rows.append(
-            _row(
+            _addressee(
                 "claims_administrator",
                 "Claims administrator",
                 str(administrator),
-                f"Attn: {case.adjuster_name}" if case.adjuster_name else "",
-                administrator.postal_address,
-                case.adjuster_email or administrator.email,
-                case.adjuster_fax or administrator.fax,
+                postal_address(administrator),
+                attention=f"Attn: {case.adjuster_name}" if case.adjuster_name else "",
+                email=case.adjuster_email or administrator.email,
+                fax=case.adjuster_fax or administrator.fax,
             )
         )
-    if case.employer_id:
-        employer = case.employer
+    employer = case.employer
+    if employer is not None:
         rows.append(
-            _row("employer", "Employer", str(employer), "", employer.postal_address, employer.email, employer.fax)
+            _addressee(
+                "employer", "Employer", str(employer), postal_address(employer), email=employer.email, fax=employer.fax
+            )
         )
     return rows
-
-
-def _row(key: str, role: str, name: str, above: str, postal: str, email: str, fax: str) -> dict[str, Any]:
-    return {
-        "key": key,
-        "role": role,
-        "name": name,
-        "address": "\n".join(part for part in (above, postal) if part),
-        "postal_address": postal,
-        "postal": bool(postal),
-        "email": email,
-        "fax": fax,
-    }
 
 
 def served_at(row: dict[str, Any], method: str) -> tuple[str, str]:
@@ -250,7 +296,7 @@ def served_at(row: dict[str, Any], method: str) -> tuple[str, str]:
         return "", row["email"]
     if method == "fax":
         return f"Fax: {row['fax']}" if row["fax"] else "", ""
-    return row["postal_address"], ""
+    return row["address"], ""
 
 
 def render_letter_html(case: Case, determination: Determination, *, rendition: str, **options: Any) -> str:
@@ -283,6 +329,7 @@ _HEADER_VALUES = {
     "Priority": r"Priority:\s*(Standard|Expedited)",
     "Application Received": r"Application(?:\s+Received:)?\s*(\d\d/\d\d/\d{4})",
 }
+_PUBLISHED_WORDING = re.compile(r"items/Service\b")
 _PAGE_LINE = re.compile(r"^\s*Page \d+ of \d+\s*$")
 _RUNNING_HEADER = re.compile(r"^\S.*\s{2,}Case Number: CM\d{2}-\d{7}\s*$")
 
@@ -337,6 +384,9 @@ def published_differences(published_text: str, rendered_text: str) -> list[str]:
     (the item headings and outcomes, both guideline lines and the rationales of every item). Empty: they match.
     """
     problems = []
+    # The published letters' "disputed items/Service" is printed "disputed items/services" (issue 21, finding 6).
+    published_text = _PUBLISHED_WORDING.sub("items/services", published_text)
+    rendered_text = _PUBLISHED_WORDING.sub("items/services", rendered_text)
     published = "\n".join(_body_lines(published_text))
     rendered = "\n".join(_body_lines(rendered_text))
     for name, pattern in _HEADER_VALUES.items():

@@ -18,3 +18,5 @@ rules.add_rule("letters.preview", is_case_reviewer | is_qa | is_administrator)
 # Every version of a case's determination, also another physician's superseded draft after a reassignment; the
 # case's reviewer previews only their own versions (and QA's edits of them).
 rules.add_rule("letters.preview_any_version", is_qa | is_administrator)
+# Adding a term the public copy must redact: whoever checks the public copy before it is signed.
+rules.add_rule("letters.redact", is_case_reviewer | is_qa | is_administrator)

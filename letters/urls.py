@@ -1,6 +1,6 @@
 from django.urls import path
 
-from letters import views
+from letters import late_records, views, views_redaction
 
 app_name = "letters"
 
@@ -14,8 +14,10 @@ urlpatterns = [
     path("case/<str:case_number>/progress/", views.letter_progress, name="progress"),
     path("case/<str:case_number>/request/", views.letter_request, name="request"),
     path("case/<str:case_number>/preview/", views.preview, name="preview"),
+    path("case/<str:case_number>/redactions/", views_redaction.add_redaction_term, name="redaction_add"),
     path("case/<str:case_number>/correction/", views.correction, name="correction"),
     path("case/<str:case_number>/generate/", views.generate, name="generate"),
+    path("late-records.pdf", late_records.late_records_pdf, name="late_records_pdf"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify_code, name="verify_code"),
 ]

@@ -9,11 +9,13 @@ apart. ``benchmarks/guideline_search.py --suggestions`` prints the figure; a tes
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from guidelines.search import search_sections, sections_cited
+from guidelines.cited import sections_cited
+from guidelines.search import search_sections
 from precedents.parser import letter_text, parse_published_letter
 
 
@@ -40,6 +42,9 @@ def measure(paths: Iterable[Path], *, top: int = 5) -> SuggestionReport:
     report = SuggestionReport(top=top)
     for path in paths:
         case = parse_published_letter(letter_text(Path(path).read_bytes(), str(path)))
+        # As the workspace asks: the editions in force on the letter's UR decision first, then those in force when it
+        # was reviewed (the workspace reviews today).
+        on, review_on = (_date(case["dates"].get(key)) for key in ("ur_determination", "decision"))
         for item in case["items"]:
             report.items += 1
             expected = set(sections_cited(item["determination"]["basis"]))
@@ -47,7 +52,7 @@ def measure(paths: Iterable[Path], *, top: int = 5) -> SuggestionReport:
                 continue
             report.measurable += 1
             first = sections_cited(item["claims_administrator_basis"])
-            suggested = search_sections(item["description"], limit=top, first=first)
+            suggested = search_sections(item["description"], limit=top, first=first, on=on, review_on=review_on)
             if expected & {section.pk for section in suggested}:
                 report.found += 1
             else:
@@ -59,7 +64,11 @@ def measure(paths: Iterable[Path], *, top: int = 5) -> SuggestionReport:
                         sorted(str(pk) for pk in expected),
                     )
                 )
-            alone = search_sections(item["description"], limit=top)
+            alone = search_sections(item["description"], limit=top, on=on, review_on=review_on)
             if expected & {section.pk for section in alone}:
                 report.found_without_claims_administrator += 1
     return report
+
+
+def _date(text: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(text) if text else None

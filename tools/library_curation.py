@@ -308,6 +308,16 @@ _ROTATOR_ARTHROSCOPIC = "arthroscopic rotator cuff or impingement surgery (shoul
 _ROTATOR_OPEN = "open rotator cuff or impingement surgery (shoulder)"
 # fmt: off
 QUANTITY_LIMITS: dict[str, list[dict[str, Any]]] = {
+    # The 2009 edition's physical medicine limits (in force until 11/30/2016: the 2014 letter applied them), as the
+    # library's own 2009 section summarizes them; not quoted in the letters, hence unconfirmed.
+    "mtus-chronic-pain-2009": [
+        _limit(_PM, "myalgia and myositis", "Physical Medicine", 10, min_units=9, weeks_max=8, frequency=_FADING,
+               unconfirmed=True),
+        _limit(_PM, "neuralgia, neuritis, and radiculitis", "Physical Medicine", 10, min_units=8, weeks_max=4,
+               frequency=_FADING, unconfirmed=True),
+        _limit(_PM, "reflex sympathetic dystrophy (CRPS)", "Physical Medicine", 24, weeks_max=16, frequency=_FADING,
+               unconfirmed=True),
+    ],
     _CPMT: [
         _limit(_PM, "myalgia and myositis", _PM_SECTION, 10, min_units=9, weeks_max=8, frequency=_FADING,
                quote="Myalgia and myositis, unspecified (ICD9 729.1): 9-10 visits over 8 weeks"),

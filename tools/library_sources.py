@@ -8,31 +8,42 @@ from __future__ import annotations
 
 _ACOEM_2004 = "ACOEM Occupational Medicine Practice Guidelines, 2nd Edition (2004)"
 _CPMTG = "Chronic Pain Medical Treatment"
+_MTUS_2007, _ACOEM_END = "2007-06-15", "2017-11-30"
 # (key, chapter, year, title, other names the letters use, effective_from, effective_to, body region)
+# The dates each edition was in force (8 CCR 9792.20 et seq.): the MTUS took in ACOEM's 2nd edition (2004) chapters and
+# the Acupuncture guidelines on 06/15/2007 (OAL approval of the first MTUS); the 2009 amendments added the Chronic Pain
+# and Postsurgical guidelines and the revised Elbow chapter from 07/18/2009; the 2016 Chronic Pain and Opioids
+# guidelines replaced the 2009 ones from 12/01/2016; the ACOEM guidelines incorporated from 12/01/2017 replaced the
+# 2004 chapters (DWC, "Evidence-Based Updates to the MTUS, effective December 1, 2017"). Stress Related Conditions is
+# not in that list: its end is not recorded. The Elbow chapter's start is not confirmed from the regulation's text.
 # fmt: off
 MTUS_SOURCES: tuple[tuple[str, str, int, str, tuple[str, ...], str | None, str | None, str], ...] = (
     ("mtus-chronic-pain-2016", _CPMTG, 2016, f"{_CPMTG} Guidelines (8 CCR 9792.24.2)", (), "2016-12-01", None, ""),
     ("mtus-chronic-pain-2009", _CPMTG, 2009, f"{_CPMTG} Guidelines (2009)",
      (f"{_CPMTG} Guidelines", "Chronic Pain Treatment Guidelines"), "2009-07-18", "2016-11-30", ""),
-    ("mtus-low-back-2004", "Low Back Complaints", 2004, f"{_ACOEM_2004}, Chapter 12", (), None, None, "lumbar"),
-    ("mtus-shoulder-2004", "Shoulder Complaints", 2004, f"{_ACOEM_2004}, Chapter 9", (), None, None, "shoulder"),
+    ("mtus-low-back-2004", "Low Back Complaints", 2004, f"{_ACOEM_2004}, Chapter 12", (),
+     _MTUS_2007, _ACOEM_END, "lumbar"),
+    ("mtus-shoulder-2004", "Shoulder Complaints", 2004, f"{_ACOEM_2004}, Chapter 9", (),
+     _MTUS_2007, _ACOEM_END, "shoulder"),
     ("mtus-acupuncture-2007", "Acupuncture Treatment", 2007,
-     "Acupuncture Medical Treatment Guidelines (8 CCR 9792.24.1)", (), None, None, ""),
-    ("mtus-neck-upper-back-2004", "Neck and Upper Back Complaints", 2004, f"{_ACOEM_2004}, Chapter 8", (), None, None,
+     "Acupuncture Medical Treatment Guidelines (8 CCR 9792.24.1)", (), _MTUS_2007, None, ""),
+    ("mtus-neck-upper-back-2004", "Neck and Upper Back Complaints", 2004, f"{_ACOEM_2004}, Chapter 8", (),
+     _MTUS_2007, _ACOEM_END,
      "cervical"),
-    ("mtus-knee-2004", "Knee Complaints", 2004, f"{_ACOEM_2004}, Chapter 13", (), None, None, "knee"),
+    ("mtus-knee-2004", "Knee Complaints", 2004, f"{_ACOEM_2004}, Chapter 13", (), _MTUS_2007, _ACOEM_END, "knee"),
     ("mtus-opioids-2016", "Opioid Treatment", 2016, "Opioids Treatment Guidelines (8 CCR 9792.24.4)", (), "2016-12-01",
      None, ""),
-    ("mtus-general-approaches-2004", "General Approaches", 2004, _ACOEM_2004, (), None, None, ""),
+    ("mtus-general-approaches-2004", "General Approaches", 2004, _ACOEM_2004, (), _MTUS_2007, _ACOEM_END, ""),
     ("mtus-elbow-2007", "Elbow Disorders", 2007, "ACOEM Elbow Disorders (Revised 2007)", ("Elbow Complaints 2007",),
-     None, None, "elbow"),
+     "2009-07-18", _ACOEM_END, "elbow"),
     ("mtus-forearm-wrist-hand-2004", "Forearm, Wrist, and Hand Complaints", 2004, f"{_ACOEM_2004}, Chapter 11", (),
-     None, None, "wrist_hand"),
+     _MTUS_2007, _ACOEM_END, "wrist_hand"),
     ("mtus-postsurgical-2009", "Postsurgical Treatment", 2009, "Postsurgical Treatment Guidelines (8 CCR 9792.24.3)",
      (), "2009-07-18", None, ""),
-    ("mtus-ankle-foot-2004", "Ankle and Foot Complaints", 2004, f"{_ACOEM_2004}, Chapter 14", (), None, None,
+    ("mtus-ankle-foot-2004", "Ankle and Foot Complaints", 2004, f"{_ACOEM_2004}, Chapter 14", (),
+     _MTUS_2007, _ACOEM_END,
      "ankle_foot"),
-    ("mtus-stress-2004", "Stress Related Conditions", 2004, f"{_ACOEM_2004}, Chapter 15", (), None, None, ""),
+    ("mtus-stress-2004", "Stress Related Conditions", 2004, f"{_ACOEM_2004}, Chapter 15", (), _MTUS_2007, None, ""),
 )
 # fmt: on
 

@@ -50,6 +50,8 @@ def _item(item: DisputedItem, decision: ItemDecision | None) -> dict[str, Any]:
         if item.claims_administrator_basis
         else None,
     }
+    if item.kind:  # optional in the format: absent means the portal decides (the export's clock says how)
+        exported["kind"] = item.kind
     if decision is not None:
         exported["determination"] = {
             "decision": decision.decision,
@@ -133,6 +135,14 @@ def _reviewer(case: Case) -> dict[str, list[str]] | None:
     }
 
 
+def _dates(case: Case) -> dict[str, str | None]:
+    dates = {key: getattr(case, name).isoformat() if getattr(case, name) else None for key, name in DATE_FIELDS.items()}
+    if case.records_requested:  # optional in the format: written only when the notice was sent
+        dates["records_requested"] = case.records_requested.isoformat()
+        dates["records_request_method"] = case.records_request_method
+    return dates
+
+
 def export_case(case: Case) -> dict[str, Any]:
     """One case as imr-case/1. Expects the prefetching of ``export_queryset`` (or costs a few queries)."""
     determination = _determination(case)
@@ -142,16 +152,21 @@ def export_case(case: Case) -> dict[str, Any]:
         "priority": case.priority,
         "status": case.status,
         "claim_number": _or_none(case.claim_number),
-        "dates": {
-            key: getattr(case, name).isoformat() if getattr(case, name) else None for key, name in DATE_FIELDS.items()
-        },
+        "dates": _dates(case),
         "employee": _employee(case),
         **_parties(case),
         "diagnosis": _party_object(description=_or_none(case.diagnosis), icd10=_or_none(case.icd10_code)),
         "reviewer": _reviewer(case),
         "clinical_case_summary": _or_none(determination.clinical_case_summary) if determination else None,
         "items": [_item(item, decisions.get(item.pk)) for item in case.items.all()],
+        "clock": _clock(case),
     }
+
+
+def _clock(case: Case) -> dict[str, str | None]:
+    """The portal's own computation of the deadlines (CASE-FORMAT.md, "Dispute kind and the clock")."""
+    days = {"starts_on": case.clock_starts_on, "due_on": case.due_date, "records_due_on": case.records_due_date}
+    return {"track": case.track, **{key: day.isoformat() if day else None for key, day in days.items()}}
 
 
 def export_queryset(queryset: QuerySet) -> QuerySet:

@@ -13,12 +13,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from cases import clock
 from cases.interchange.parties import Parties, contact_fields
 from cases.interchange.spec import DATE_FIELDS, FORMAT
 from cases.lifecycle import DECIDED_STATES, Status
 from cases.models import Case, CaseNumberSequence, CaseTransition, Determination, DisputedItem, ItemDecision
-from cases.services import intake
+from cases.services import intake, tracks
 from core.bulk import bulk_insert
 from core.models import Party
 
@@ -47,6 +46,8 @@ def case_fields(data: dict[str, Any], parties: Parties) -> dict[str, Any]:
         "diagnosis": diagnosis.get("description") or "",
         "icd10_code": (diagnosis.get("icd10") or "").upper(),
         "reviewer_credentials": data["reviewer"] if data["reviewer"] is not None else {},
+        "records_requested": _date(data["dates"].get("records_requested")),
+        "records_request_method": data["dates"].get("records_request_method") or Case.RecordsMethod.ELECTRONIC,
     }
 
 
@@ -89,6 +90,7 @@ def _items(case: Case, data: dict[str, Any]) -> list[DisputedItem]:
             claims_administrator_basis=(
                 item["claims_administrator_basis"] if item["claims_administrator_basis"] is not None else {}
             ),
+            kind=item.get("kind") or "",
         )
         for position, item in enumerate(data["items"])
     ]
@@ -115,6 +117,7 @@ def save_items(cases: list[Pair]) -> int:
     author, which is how ``replacing`` tells it from a determination written in the portal."""
     items = {case.pk: _items(case, data) for case, data in cases}
     bulk_insert([item for rows in items.values() for item in rows])
+    tracks.refresh_many([(case, items[case.pk]) for case, _ in cases])
     decided = [(case, data) for case, data in cases if case.status in DECIDED_STATES]
     determinations = bulk_insert(
         Determination(
@@ -167,7 +170,7 @@ def new_case(data: dict[str, Any], parties: Parties, numbers: CaseNumbers, *, us
     case = Case(case_number=numbers.take(data.get("case_number")), created_by=user)
     for name, value in case_fields(data, parties).items():
         setattr(case, name, value)
-    case.due_date = clock.due_date(case.priority, case.application_received, case.records_received)
+    case.update_clock(None)  # the track and due date (the items' kinds are read by ``save_items``)
     return case
 
 

@@ -260,6 +260,8 @@ def blocking_reasons(
     for party_id in sorted(tied):
         party = parties[party_id]
         reasons.append(f"Conflict of interest: affiliated with {party.get_kind_display().lower()} {party.name}.")
+    if profile.user_id in case.excluded_reviewer_ids:
+        reasons.append("Reviewed the rescinded determination: a different reviewer must decide it (LC 4610.6(i)).")
     weights = snapshot.weights.get(profile.pk, {})
     unfit = [c for c in categories if c in snapshot.ruled_categories and weights.get(c, 0) == 0]
     if unfit:

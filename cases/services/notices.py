@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
 
 from django.conf import settings
 from django.utils import timezone
 
+from cases.clock import is_working_day
 from cases.models import Case
 from core.models import EmailTemplate, OutboxEmail
 from core.notifications import DEFAULT_TEMPLATES, queue_email
@@ -23,17 +23,10 @@ from core.notifications import DEFAULT_TEMPLATES, queue_email
 TEMPLATE_KEY = "assignment_notice"
 
 
-@cache
-def _california_holidays(year: int):
-    import holidays
-
-    return holidays.country_holidays("US", subdiv="CA", years=year)
-
-
 def next_business_day(day: date) -> date:
     """The first business day after ``day`` (weekends and California holidays skipped)."""
     following = day + timedelta(days=1)
-    while following.weekday() >= 5 or following in _california_holidays(following.year):
+    while not is_working_day(following):
         following += timedelta(days=1)
     return following
 

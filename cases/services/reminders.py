@@ -53,6 +53,26 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "{{ case_url }}\n\n{{ organization_name }}\n"
         ),
     },
+    "clock_converted_expedited": {
+        "description": "To the reviewer: the case was converted to expedited review; its due date moved.",
+        "subject": "EXPEDITED: IMR case {{ case_number }} is now due {{ due_date }}",
+        "body": (
+            "Dear Dr. {{ reviewer_name }},\n\n"
+            "Case {{ case_number }} was converted to expedited review (8 CCR 9792.10.4(c)): {{ reason }}.\n"
+            "The determination is now due {{ due_date }} (it was due {{ previous_due }}).\n\n{{ organization_name }}\n"
+        ),
+    },
+    "clock_records_reminder": {
+        "description": "To the claims administrator: the records for an IMR are due soon.",
+        "subject": "Records due {{ records_due }} for IMR case {{ case_number }} (claim {{ claim_number }})",
+        "body": (
+            "To {{ claims_administrator }}{% if adjuster %}, attention {{ adjuster }}{% endif %}:\n\n"
+            "The documents for Independent Medical Review case {{ case_number }} (claim {{ claim_number }}), "
+            "requested on {{ requested_on }}, are due on {{ records_due }} (8 CCR 9792.10.5).\n"
+            "Not yet received:\n{% for document in missing %}- {{ document }}\n{% endfor %}\n"
+            "{{ organization_name }}\n{{ organization_address }}\n"
+        ),
+    },
     "clock_records_chase": {
         "description": "To the claims administrator: the records for an IMR are late.",
         "subject": "Records overdue for IMR case {{ case_number }} (claim {{ claim_number }})",
@@ -60,7 +80,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "To {{ claims_administrator }}{% if adjuster %}, attention {{ adjuster }}{% endif %}:\n\n"
             "The medical records for Independent Medical Review case {{ case_number }} (claim {{ claim_number }}) "
             "were requested on {{ requested_on }} and were due on {{ records_due }} (8 CCR 9792.10.5). "
-            "They have not been received. Please send them at once.\n\n{{ organization_name }}\n"
+            "They have not all been received. Still missing:\n{% for document in missing %}- {{ document }}\n"
+            "{% endfor %}\nPlease send them at once.\n\n{{ organization_name }}\n"
             "{{ organization_address }}\n"
         ),
     },
@@ -176,34 +197,72 @@ def overdue_escalations(today: date | None = None) -> int:
     return sent
 
 
+# Days before the records' due date on which the claims administrator is reminded of the documents still missing.
+RECORDS_REMINDER_DAYS_BEFORE = 3
+
+
+def _records_context(case: Case, today: date, records_due: date) -> dict:
+    party = case.claims_administrator
+    return {
+        **_case_context(case, today),
+        "claim_number": case.claim_number or "not stated",
+        "claims_administrator": party.name if party is not None else "the claims administrator",
+        "adjuster": case.adjuster_name,
+        "requested_on": f"{case.records_requested:%m/%d/%Y}",
+        "records_due": f"{records_due:%m/%d/%Y}",
+        "organization_address": settings.IMR_ORGANIZATION_ADDRESS,
+        "missing": case.missing_records(),
+    }
+
+
+def _records_recipients(case: Case, fallback: list) -> list[str]:
+    """The claims administrator's address; without one, the administrators (who call instead)."""
+    party = case.claims_administrator
+    if party is not None and party.email:
+        return [party.email]
+    if not fallback:
+        fallback.extend(_emails(administrators()))
+    return fallback
+
+
+def _awaiting_records():
+    return Case.objects.filter(
+        status__in=[Status.RECORDS_REQUESTED, Status.ASSIGNED, Status.IN_REVIEW],
+        records_received__isnull=True,
+        records_requested__isnull=False,
+    ).select_related("claims_administrator", "created_by")
+
+
+def records_reminders(today: date | None = None) -> int:
+    """Remind the claims administrator, ``RECORDS_REMINDER_DAYS_BEFORE`` days before the records' due date (or on
+    the first run inside that window), of the documents still missing. Once per case and due date."""
+    today = today or timezone.localdate()
+    sent = 0
+    fallback: list[str] = []
+    for case in _awaiting_records():
+        records_due = case.records_due_date
+        if records_due is None or not today <= records_due <= today + timedelta(days=RECORDS_REMINDER_DAYS_BEFORE):
+            continue
+        key = f"clock:records-reminder:case-{case.pk}:due-{records_due.isoformat()}"
+        context = _records_context(case, today, records_due)
+        sent += _send(
+            "clock_records_reminder", _records_recipients(case, fallback), context, dedupe_key=key, related=case
+        )
+    return sent
+
+
 def records_chases(today: date | None = None) -> int:
     """Chase the claims administrator once for records past their due date (15 days by mail, 12 electronic, 24 hours
     expedited). Without an e-mail address on file the chase goes to the administrators, who call instead."""
     today = today or timezone.localdate()
-    cases = Case.objects.filter(
-        status=Status.RECORDS_REQUESTED, records_received__isnull=True, records_requested__isnull=False
-    ).select_related("claims_administrator", "created_by")
     sent = 0
-    fallback: list[str] | None = None
-    for case in cases:
+    fallback: list[str] = []
+    for case in _awaiting_records():
         records_due = case.records_due_date
         if records_due is None or records_due >= today:
             continue
-        party = case.claims_administrator
-        if party is not None and party.email:
-            to = [party.email]
-        else:
-            fallback = fallback if fallback is not None else _emails(administrators())
-            to = fallback
-        context = {
-            **_case_context(case, today),
-            "claim_number": case.claim_number or "not stated",
-            "claims_administrator": party.name if party is not None else "the claims administrator",
-            "adjuster": case.adjuster_name,
-            "requested_on": f"{case.records_requested:%m/%d/%Y}",
-            "records_due": f"{records_due:%m/%d/%Y}",
-            "organization_address": settings.IMR_ORGANIZATION_ADDRESS,
-        }
+        context = _records_context(case, today, records_due)
         key = f"clock:records-chase:case-{case.pk}:requested-{case.records_requested.isoformat()}"
+        to = _records_recipients(case, fallback)
         sent += _send("clock_records_chase", to, context, dedupe_key=key, related=case)
     return sent

@@ -13,7 +13,8 @@ from cases.forms import CaseFilterForm, CaseForm, DocumentForm, ItemFormSet, Tra
 from cases.lifecycle import Status
 from cases.models import Case
 from cases.permissions import case_view
-from cases.services import documents, intake, notices
+from cases.services import documents, intake, notices, tracks
+from cases.views import clock
 from core.permissions import allowed, permission_required
 
 PAGE_SIZE = 50
@@ -76,6 +77,7 @@ def case_detail(request: HttpRequest, case: Case) -> HttpResponse:
             "ineligible_rules": eligibility.RULES,
             "joinable": joinable,
             "assignment_notice": notices.notice_status(case),
+            "clock_panel": clock.clock_panel(case, can_edit=can_edit),
             "document_form": DocumentForm() if can_edit else None,
             "can_read_records": allowed(request.user, "cases.read_records", case),
             "access_events": (
@@ -111,6 +113,7 @@ def _intake(request: HttpRequest, case: Case | None) -> HttpResponse:
                 }
             try:
                 saved = intake.save_intake(form, formset, by=request.user, document=document)
+                tracks.refresh_track(saved)  # the items may have changed the track (cases.clock)
             except ValidationError as error:
                 document_form.add_error("file", error.messages)
             else:

@@ -16,14 +16,14 @@ from django.template.defaultfilters import pluralize
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.consistency import Problem, consistency_problems
+from cases.consistency import Problem, consistency_problems, consistency_warnings, guideline_date
 from cases.lifecycle import Status
 from cases.models import Case, Determination, ItemDecision
 from cases.permissions import case_view
 from cases.services import determinations
 from core import jsonsafe
 from core.text import PrintableTextFormMixin
-from guidelines.search import sections_cited_many
+from guidelines.cited import sections_cited_many
 
 # The library's endpoints (the guidelines app): the page works without them, the picker and the support panel
 # simply stay empty.
@@ -150,16 +150,32 @@ def _with_rows(determination: Determination, case: Case) -> Determination:
     return determination
 
 
-def problem_dicts(problems: list[Problem]) -> list[dict]:
+def problem_dicts(problems: list[Problem], *, warning: bool = False) -> list[dict]:
+    """The checklist's lines; ``warning``: lines that do not stop the submission (see ``consistency_warnings``)."""
     return [
         {
             "item_id": problem.item_id,
             "field": problem.field,
             "message": problem.message,
             "anchor": f"div_id_item-{problem.item_id}-{problem.field}" if problem.item_id else "div_id_summary",
+            "warning": warning,
+            "chapter": problem.chapter,
         }
         for problem in problems
     ]
+
+
+def checklist(determination: Determination) -> list[dict]:
+    """What stops the submission, then what the reviewer should look at but may keep."""
+    return problem_dicts(consistency_problems(determination)) + problem_dicts(
+        consistency_warnings(determination), warning=True
+    )
+
+
+def _library_url(name: str, case: Case) -> str:
+    """A library endpoint asked for the editions in force on the case's UR decision date."""
+    url = optional_url(name)
+    return f"{url}?on={guideline_date(case)[0].isoformat()}" if url else ""
 
 
 def _panels(determination: Determination, case: Case, post=None) -> list[dict]:
@@ -217,10 +233,10 @@ def workspace(request: HttpRequest, case: Case) -> HttpResponse:
             "summary_form": SummaryForm(initial={"summary": determination.clinical_case_summary}),
             "panels": _panels(determination, case),
             "documents": case.documents.all(),
-            "problems": problem_dicts(consistency_problems(determination)) if editable else [],
+            "problems": checklist(determination) if editable else [],
             "returned": determination.based_on if determination.origin == Determination.Origin.REVISION else None,
-            "search_url": optional_url(GUIDELINE_SEARCH_URL),
-            "quantity_url": optional_url(GUIDELINE_QUANTITY_URL),
+            "search_url": _library_url(GUIDELINE_SEARCH_URL, case),
+            "quantity_url": _library_url(GUIDELINE_QUANTITY_URL, case),
             "precedents_url": optional_url(PRECEDENTS_SIMILAR_URL),
         },
     )
@@ -282,7 +298,7 @@ def autosave(request: HttpRequest, case: Case) -> JsonResponse:
             "status": "saved",
             "revision": saved.revision,
             "saved_at": saved.updated_at.isoformat(),
-            "problems": problem_dicts(consistency_problems(saved)),
+            "problems": checklist(saved),
         }
     )
 

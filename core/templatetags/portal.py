@@ -28,7 +28,8 @@ def actor(person, viewer) -> str:
 
 @register.filter
 def clock_badge(clock) -> str:
-    """A case's review clock as a badge, titled with its due date (``Case.clock``). A filter, not an included
-    template: the case lists show one per row."""
-    title = f"Due {clock.due:%m/%d/%Y}" if clock.due else ""
+    """A case's review clock as a badge, titled with its due date and both ages (``Case.clock``). A filter, not an
+    included template: the case lists show one per row."""
+    ages = clock.ages_text
+    title = "; ".join(part for part in (f"Due {clock.due:%m/%d/%Y}" if clock.due else "", ages) if part)
     return format_html('<span class="badge {}" title="{}">{}</span>', clock.css_class, title, clock.label)

@@ -40,6 +40,7 @@ class QuantityFinding:
             "exceeds_initial_trial": self.exceeds_initial_trial,
             "frequency_exceeds": self.frequency_exceeds,
             "source": self.limit.source_label,
+            "edition": self.limit.edition,
             "treatment": self.limit.treatment,
             "condition": self.limit.condition,
             "verified": self.limit.verified,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 from typing import Any
@@ -33,16 +34,23 @@ def limit_from_library(limit: dict[str, Any], source: dict[str, Any]) -> Quantit
     )
 
 
-def limits_from_library(document: dict[str, Any]) -> list[QuantityRule]:
-    """Every quantity limit of an "imr-guidelines/1" document, but those of a source marked inactive."""
+def _in_force(source: dict[str, Any], on: datetime.date) -> bool:
+    start, end = source.get("effective_from"), source.get("effective_to")
+    return (not start or start <= on.isoformat()) and (not end or on.isoformat() <= end)
+
+
+def limits_from_library(document: dict[str, Any], on: datetime.date | None = None) -> list[QuantityRule]:
+    """Every quantity limit of an "imr-guidelines/1" document, but those of a source marked inactive or, when ``on``
+    is given, not in force on that date (ISO dates compare as text)."""
     return [
         limit_from_library(limit, source)
         for source in document.get("sources", [])
-        if source.get("active", True)
+        if source.get("active", True) and (on is None or _in_force(source, on))
         for limit in source.get("quantity_limits", [])
     ]
 
 
-def default_limits(path: Path = LIBRARY_FILE) -> list[QuantityRule]:
-    """The limits of the seeded library file (guidelines/data/library.json)."""
-    return limits_from_library(json.loads(path.read_text(encoding="utf-8")))
+def default_limits(path: Path = LIBRARY_FILE, on: datetime.date | None = None) -> list[QuantityRule]:
+    """The limits of the seeded library file (guidelines/data/library.json) of the editions in force on ``on``
+    (today when not given), as ``guidelines.selectors.library_limits`` reads the database."""
+    return limits_from_library(json.loads(path.read_text(encoding="utf-8")), on or datetime.date.today())

@@ -68,6 +68,8 @@ class QuantityRule:
     source_family: str = "MTUS"
     # False for a limit entered from secondary sources and not yet checked against the guideline's own text.
     verified: bool = True
+    # The edition named plainly ("MTUS Chronic Pain Medical Treatment Guidelines (2009)"); "" when not known.
+    edition: str = ""
 
     @property
     def kind(self) -> str | None:

@@ -48,7 +48,7 @@ def test_a_reviewer_picks_the_nsaids_section_for_naproxen_and_cites_a_similar_de
     panel = page.locator(f'.item-panel[data-item-id="{item.pk}"]')
     panel.get_by_label("Search the guideline library").press_sequentially("naproxen", delay=20)
     results = panel.locator(".basis-results")
-    results.get_by_role("button", name=f"Chronic Pain Medical Treatment 2016 — {NSAIDS}").click()
+    results.get_by_role("button", name=f"MTUS Chronic Pain Medical Treatment Guidelines (2016) — {NSAIDS}").click()
     expect(panel.locator(".basis-chips li")).to_have_text([f"Chronic Pain Medical Treatment 2016 — {NSAIDS}×"])
 
     precedents = panel.locator(".precedent-panel")

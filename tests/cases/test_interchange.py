@@ -1,4 +1,5 @@
 import copy
+import datetime
 import io
 import json
 
@@ -18,6 +19,26 @@ from core.models import Party
 from tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def with_clock(document: dict) -> dict:
+    """The document as the portal exports it: each case with its ``clock``, computed here from the dates by the
+    rules of LC 4610.6(d) (no drug list is loaded, so the track is the priority; no records notice, no records due)."""
+    expected = copy.deepcopy(document)
+    for case in expected["cases"]:
+        dates = case["dates"]
+        known = [dates["application_received"], dates["records_received"]]
+        start = datetime.date.fromisoformat(max(known)) if all(known) else None
+        days = 3 if case["priority"] == "expedited" else 30
+        due = start + datetime.timedelta(days=days) if start else None
+        case["clock"] = {
+            "track": case["priority"],
+            "starts_on": start.isoformat() if start else None,
+            "due_on": due.isoformat() if due else None,
+            "records_due_on": None,
+        }
+    return expected
+
 
 # The example of CASE-FORMAT.md, word for word.
 EXAMPLE = {
@@ -142,7 +163,7 @@ def test_the_example_of_the_format_imports_and_exports_unchanged(admin_user):
     assert (determination.version, determination.state) == (1, Determination.State.APPROVED)
     assert list(ItemDecision.objects.values_list("decision", flat=True)) == ["overturned"]
     assert list(case.transitions.values_list("from_status", "to_status", "by")) == [("", "closed", admin_user.pk)]
-    assert export_document() == EXAMPLE
+    assert export_document() == with_clock(EXAMPLE)
 
 
 def test_every_real_published_letter_imports_and_exports_identically(published_document):
@@ -151,7 +172,7 @@ def test_every_real_published_letter_imports_and_exports_identically(published_d
     result = import_document(published_document)
 
     assert len(result.created) == len(expected["cases"]) == 136
-    assert export_document() == expected
+    assert export_document() == with_clock(expected)
 
 
 def test_an_imported_case_number_moves_the_number_sequence_past_it():
@@ -171,8 +192,11 @@ def test_an_open_case_without_a_number_gets_the_next_one_and_starts_received(adm
     assert case.determinations.count() == 0
     assert list(case.transitions.values_list("from_status", "to_status")) == [("", "received")]
     exported = export_document()["cases"][0]
-    assert exported == {"case_number": case.case_number, "status": "received", **open_case()}
-    assert list(exported) == list(EXAMPLE["cases"][0])
+    assert (
+        exported
+        == with_clock({"cases": [{"case_number": case.case_number, "status": "received", **open_case()}]})["cases"][0]
+    )
+    assert list(exported) == [*EXAMPLE["cases"][0], "clock"]
 
 
 def test_the_schema_lists_the_portals_own_states_and_categories():
@@ -301,7 +325,7 @@ def test_update_replaces_the_items_and_determinations_of_an_existing_case(admin_
         "Acupuncture 3 times a week for 2 weeks, neck, right hand and head",
     ]
     assert Determination.objects.count() == 1
-    assert export_document() == document
+    assert export_document() == with_clock(document)
 
 
 # -- commands --------------------------------------------------------------------------------------------------
@@ -317,7 +341,7 @@ def test_the_commands_import_and_export_a_file(tmp_path, published_document):
 
     assert out.getvalue().strip() == f"Imported {source}: 136 cases created, 0 replaced, 288 disputed items."
     exported = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
-    assert exported == {"format": "imr-case/1", "cases": published_document["cases"][:2]}
+    assert exported == with_clock({"format": "imr-case/1", "cases": published_document["cases"][:2]})
 
 
 def test_the_import_command_prints_every_error_and_fails(tmp_path):
@@ -429,7 +453,7 @@ def test_the_export_download_holds_the_filtered_cases_and_is_audited(admin_clien
 
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="imr-cases-')
-    assert json.loads(response.content) == EXAMPLE
+    assert json.loads(response.content) == with_clock(EXAMPLE)
     exported = AccessEvent.objects.filter(action="cases:export")
     assert list(exported.values_list("user", "object_type", "case_number", "detail")) == [
         (admin_user.pk, "case", EXAMPLE["cases"][0]["case_number"], {"format": "imr-case/1"})

@@ -264,3 +264,8 @@ def test_a_failure_in_the_middle_leaves_nothing_behind(monkeypatch):
     with connection.cursor() as cursor:
         cursor.execute("SHOW session_replication_role")
         assert cursor.fetchone()[0] == "origin"  # the load's settings went with it
+
+
+def test_a_generated_expedited_case_is_on_the_expedited_track(generated):
+    assert set(Case.objects.filter(priority="expedited").values_list("track", flat=True)) == {"expedited"}
+    assert set(Case.objects.filter(priority="standard").values_list("track", flat=True)) == {"standard"}

@@ -64,6 +64,7 @@ def test_a_limit_row_becomes_the_rule_the_check_uses(physical_medicine):
         unit="visits",
         frequency="",
         source_family="MTUS",
+        edition="MTUS Zorblat Pain Medical Treatment (2016)",
     )
 
 

@@ -59,6 +59,9 @@ def test_the_search_endpoint_answers_ranked_sections(client, reviewer, section):
             "rank": response.json()["results"][0]["rank"],
             "url": f"/guidelines/sections/{section.pk}/",
             "offered_first": False,
+            "edition": "MTUS Zorblat Pain Medical Treatment (2016)",
+            "in_force": True,
+            "in_force_note": "",
         },
         response.json()["results"][1],
     ]

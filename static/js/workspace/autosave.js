@@ -242,19 +242,26 @@ function renderChecklist(problems) {
   const list = document.getElementById("checklist");
   if (!list) return;
   list.replaceChildren();
-  if (!problems.length) {
+  // Warnings (a cited edition not in force on the UR decision date) do not stop the submission.
+  if (!problems.some(function (problem) { return !problem.warning; })) {
     const done = document.createElement("li");
     done.className = "text-success";
     done.textContent = "Every item is decided, based and reasoned; the summary is written.";
     list.appendChild(done);
-    return;
   }
   problems.forEach(function (problem) {
     const item = document.createElement("li");
+    if (problem.warning) {
+      item.className = "text-warning-emphasis checklist-warning";
+      item.dataset.itemId = problem.item_id;
+      item.dataset.chapter = problem.chapter || "";
+    }
     const link = document.createElement("a");
     link.href = "#" + problem.anchor;
     link.textContent = problem.message;
     item.appendChild(link);
     list.appendChild(item);
   });
+  // The basis picker marks the chips of the editions warned about.
+  document.dispatchEvent(new CustomEvent("workspace:checklist"));
 }

@@ -5,20 +5,33 @@ import { readJson } from "./autosave.js";
 let notifyChanged = function () {};
 let librarySearchUrl = "";
 
+/* The checklist's warnings about cited editions not in force on the UR decision date: chapter → message, for a panel. */
+function editionWarnings(panel) {
+  const warnings = {};
+  document.querySelectorAll("#checklist li.checklist-warning[data-chapter]").forEach(function (line) {
+    if (line.dataset.itemId === panel.dataset.itemId) warnings[line.dataset.chapter] = line.textContent;
+  });
+  return warnings;
+}
+
 export function renderChips(panel) {
   const chips = panel.querySelector(".basis-chips");
   const mtus = readJson(panel.querySelector('[data-field="mtus"]'));
+  const warnings = editionWarnings(panel);
   chips.replaceChildren();
   mtus.forEach(function (citation) {
     const names = citation.sections && citation.sections.length ? citation.sections : [null];
     names.forEach(function (name) {
       const chip = document.createElement("li");
-      chip.className = "badge text-bg-primary chip";
-      chip.textContent = citation.chapter + (name ? " — " + name : "");
+      const warning = warnings[citation.chapter];
+      chip.className = "badge chip " + (warning ? "text-bg-warning edition-warning" : "text-bg-primary");
+      if (warning) chip.title = warning;
+      const label = citation.chapter + (name ? " — " + name : "");
+      chip.textContent = (warning ? "⚠ " : "") + label;
       const remove = document.createElement("button");
       remove.type = "button";
       remove.textContent = "×";
-      remove.setAttribute("aria-label", "Remove " + chip.textContent);
+      remove.setAttribute("aria-label", "Remove " + label);
       remove.addEventListener("click", function () { removeCitation(panel, citation.chapter, name); });
       chip.appendChild(remove);
       chips.appendChild(chip);
@@ -73,9 +86,17 @@ export function resultButton(panel, result, compact) {
   const button = document.createElement("button");
   button.type = "button";
   button.className = compact ? "btn btn-link btn-sm p-0 text-start" : "list-group-item list-group-item-action";
-  const label = (result.family && result.family !== "MTUS" ? result.family + " " : "") + result.chapter + " — " + result.name +
-    (result.pages ? " (p. " + result.pages + ")" : "");
+  // The edition named plainly ("MTUS Chronic Pain Medical Treatment Guidelines (2009)"), and said when it was not in
+  // force on the UR decision date.
+  const edition = result.edition || ((result.family && result.family !== "MTUS" ? result.family + " " : "") + result.chapter);
+  const label = edition + " — " + result.name + (result.pages ? " (p. " + result.pages + ")" : "");
   button.textContent = (compact ? "Cite " + label : label) + (result.offered_first ? " · cited by the claims administrator" : "");
+  if (result.in_force === false) {
+    const note = document.createElement("span");
+    note.className = "d-block small text-warning-emphasis edition-not-in-force";
+    note.textContent = "Edition " + result.in_force_note;
+    button.appendChild(note);
+  }
   if (!compact && result.snippet) {
     const snippet = document.createElement("div");
     snippet.className = "small text-muted";
@@ -84,6 +105,12 @@ export function resultButton(panel, result, compact) {
   }
   button.addEventListener("click", function () { cite(panel, result); });
   return button;
+}
+
+/* "2014-06-18" as "06/18/2014". */
+export function usDate(iso) {
+  const parts = String(iso).split("-");
+  return parts.length === 3 ? parts[1] + "/" + parts[2] + "/" + parts[0] : String(iso);
 }
 
 /* The library sections matching params (q, category, limit); [] when the search does not answer. */
@@ -98,6 +125,9 @@ export function searchLibrary(params) {
 export function initBasisPicker(root, { changed }) {
   notifyChanged = changed;
   librarySearchUrl = root.dataset.searchUrl || "";
+  document.addEventListener("workspace:checklist", function () {
+    document.querySelectorAll(".item-panel").forEach(renderChips);
+  });
   document.querySelectorAll(".item-panel").forEach(function (panel) {
     renderChips(panel);
     const search = panel.querySelector(".basis-search");

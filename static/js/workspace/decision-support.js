@@ -1,6 +1,6 @@
 /* Decision support beside each item: the quantity check of the request against the guideline limits, and the
  * library sections matching the item's description, the claims administrator's first, each one click from the basis. */
-import { resultButton, searchLibrary } from "./basis-picker.js";
+import { resultButton, searchLibrary, usDate } from "./basis-picker.js";
 
 function quantityCheck(root, aside) {
   const quantity = aside.querySelector(".support-quantity");
@@ -19,9 +19,16 @@ function quantityCheck(root, aside) {
     findings.forEach(function (finding) {
       const line = document.createElement("p");
       line.className = "mb-1 " + (finding.exceeds ? "text-danger fw-semibold" : "text-success");
-      line.textContent = (finding.exceeds ? "Exceeds: " : "Within: ") + finding.message;
+      line.textContent = (finding.exceeds ? "Exceeds: " : "Within: ") + finding.message +
+        (finding.edition ? " (" + finding.edition + ")" : "");
       quantity.appendChild(line);
     });
+    if (data.on) {
+      const note = document.createElement("p");
+      note.className = "mb-1 text-muted";
+      note.textContent = "Limits of the editions in force on " + usDate(data.on) + ", the UR decision date.";
+      quantity.appendChild(note);
+    }
   }).catch(function () { quantity.textContent = "Quantity check unavailable."; });
 }
 
@@ -29,7 +36,8 @@ function matchingSections(root, panel, aside) {
   const sections = aside.querySelector(".support-sections");
   if (!root.dataset.searchUrl) { sections.replaceChildren(); return; }
   // The item's own words (any of them, synonyms and typos understood), the claims administrator's sections first.
-  searchLibrary({ q: aside.dataset.description, limit: 5, first: panel.dataset.urSections }).then(function (found) {
+  // Only the editions in force on the UR decision date: a suggestion is cited in one click.
+  searchLibrary({ q: aside.dataset.description, limit: 5, first: panel.dataset.urSections, editions: "in_force" }).then(function (found) {
     sections.replaceChildren();
     if (!found.length) {
       const none = document.createElement("li");

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_registers_refuse_truncate'),
+        ('cases', '0012_clock_tracks_drug_list_records_checklist_appeals'),
     ]
 
     operations = [
