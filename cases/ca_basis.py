@@ -10,8 +10,8 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from guidelines.models import GuidelineSection, GuidelineSource
 from guidelines.cited import sections_cited
+from guidelines.models import GuidelineSection, GuidelineSource
 
 # What "no medical evidence cited" is stored as: both lists given and empty (an item never asked stays {}).
 NO_EVIDENCE: dict[str, list] = {"mtus": [], "non_mtus": []}
