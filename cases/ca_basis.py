@@ -5,6 +5,7 @@ it), which the letter prints on the claims administrator's guideline line."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -12,6 +13,7 @@ from django.db.models import QuerySet
 
 from guidelines.cited import sections_cited
 from guidelines.models import GuidelineSection, GuidelineSource
+from guidelines.selectors import sources_not_in_force
 
 # What "no medical evidence cited" is stored as: both lists given and empty (an item never asked stays {}).
 NO_EVIDENCE: dict[str, list] = {"mtus": [], "non_mtus": []}
@@ -85,3 +87,23 @@ def basis_from_picks(cleaned: dict[str, Any]) -> dict[str, Any]:
     if not mtus and not non_mtus:
         return {}
     return {"mtus": [{"chapter": chapter, "sections": names} for chapter, names in mtus.items()], "non_mtus": non_mtus}
+
+
+def editions_not_in_force(item_forms: list[forms.BaseForm], on: datetime.date | None) -> list[str]:
+    """A warning for each section picked whose edition was not in force on the UR decision date ``on``
+    (guidelines.selectors): "Item 1: Chronic Pain Medical Treatment 2016 — not in force on 06/16/2014 (...)"."""
+    if on is None:
+        return []
+    picked = [
+        (number, section)
+        for number, form in enumerate(item_forms, start=1)
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        for section in form.cleaned_data.get("ca_sections") or []
+    ]
+    late = sources_not_in_force([section.pk for _, section in picked], on)
+    return [
+        f"Item {number}: the claims administrator's {late[section.pk].edition}, {section.name}, "
+        f"{late[section.pk].not_in_force_note(on)}."
+        for number, section in picked
+        if section.pk in late
+    ]

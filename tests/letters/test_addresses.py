@@ -206,3 +206,25 @@ def test_no_medical_evidence_and_a_citation_together_are_refused_at_the_item(adm
         ]
     }
     assert Case.objects.count() == 0
+
+
+def test_a_basis_section_whose_edition_was_not_in_force_on_the_ur_date_is_warned_of(admin_client):
+    source = factories.GuidelineSourceFactory(
+        key="cp-2016-late",
+        chapter="Chronic Pain Medical Treatment",
+        year=2016,
+        effective_from=datetime.date(2016, 12, 1),
+    )
+    section = factories.GuidelineSectionFactory(source=source, name="Physical Medicine")
+
+    response = admin_client.post(
+        reverse("cases:create"), intake_data(**{"items-0-ca_sections": [str(section.pk)]}), follow=True
+    )
+
+    shown = [str(message) for message in response.context["messages"]]
+    assert Case.objects.count() == 1
+    assert any(
+        message.startswith("Item 1: the claims administrator's ")
+        and ", Physical Medicine, not in force on 06/16/2014 (in force " in message
+        for message in shown
+    ), shown
