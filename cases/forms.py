@@ -18,7 +18,9 @@ from core.party_forms import (
     POSTAL_FIELDS,
     StateField,
     ZipField,
+    address_rows,
     contact_fields,
+    contact_rows,
     contact_values,
     incomplete_address,
 )
@@ -163,25 +165,25 @@ class CaseForm(PrintableTextFormMixin, forms.ModelForm):
                     Column("employee_age"),
                     Column("employee_sex"),
                 ),
-                *_address_rows("employee_address", "employee_city", "employee_state", "employee_zip"),
+                *address_rows("employee_address", "employee_city", "employee_state", "employee_zip"),
                 Row(Column("employee_email"), Column("employee_fax"), Column("employee_phone")),
             ),
             Fieldset(
                 "Requesting provider",
                 Row(Column("requesting_provider_name"), Column("provider_specialty"), Column("provider_group_name")),
-                *_contact_rows("provider"),
+                *contact_rows("provider"),
             ),
             Fieldset(
                 "Claims administrator",
                 Row(Column("claims_administrator_name"), Column("adjuster_name")),
-                *_contact_rows("claims_administrator"),
+                *contact_rows("claims_administrator"),
                 Row(Column("adjuster_email"), Column("adjuster_fax"), Column("adjuster_phone")),
             ),
-            Fieldset("Employer", Row(Column("employer_name")), *_contact_rows("employer")),
+            Fieldset("Employer", Row(Column("employer_name")), *contact_rows("employer")),
             Fieldset(
                 "Attorney for the worker (when there is one)",
                 Row(Column("attorney_name"), Column("attorney_firm_name")),
-                *_contact_rows("attorney"),
+                *contact_rows("attorney"),
             ),
             Fieldset("Diagnosis", Row(Column("diagnosis", css_class="col-md-8"), Column("icd10_code"))),
             "loaded_version",
@@ -247,19 +249,6 @@ class CaseForm(PrintableTextFormMixin, forms.ModelForm):
     def party_contacts(self) -> dict[str, dict[str, str]]:
         """What was typed of each party's address and numbers, by its name field (blank parts left out)."""
         return {name_field: contact_values(self.cleaned_data, prefix) for prefix, name_field, _ in self.contact_parties}
-
-
-def _address_rows(lines: str, city: str, state: str, zip_code: str) -> list[Row]:
-    return [
-        Row(Column(lines, css_class="col-md-6"), Column(city), Column(state, css_class="col-md-1"), Column(zip_code))
-    ]
-
-
-def _contact_rows(prefix: str) -> list[Row]:
-    return [
-        *_address_rows(f"{prefix}_address_lines", f"{prefix}_city", f"{prefix}_state", f"{prefix}_zip_code"),
-        Row(Column(f"{prefix}_email"), Column(f"{prefix}_fax"), Column(f"{prefix}_phone")),
-    ]
 
 
 class DisputedItemForm(PrintableTextFormMixin, forms.ModelForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crispy_forms.layout import Column, Row
 from django import forms
 
 from core.addresses import state_problem, zip_problem
@@ -81,3 +82,18 @@ def contact_values(cleaned: dict[str, Any], prefix: str) -> dict[str, str]:
     """The values typed for one party, by Party field (blank ones left out: they keep what is on file)."""
     values = {field: (cleaned.get(f"{prefix}_{field}") or "").strip() for field in CONTACT_FIELDS}
     return {field: value for field, value in values.items() if value}
+
+
+def address_rows(lines: str, city: str, state: str, zip_code: str) -> list[Row]:
+    """The layout of one postal address: street lines, city, state, ZIP on one row."""
+    return [
+        Row(Column(lines, css_class="col-md-6"), Column(city), Column(state, css_class="col-md-1"), Column(zip_code))
+    ]
+
+
+def contact_rows(prefix: str) -> list[Row]:
+    """The layout of one party's address and numbers (the fields of ``contact_fields``)."""
+    return [
+        *address_rows(f"{prefix}_address_lines", f"{prefix}_city", f"{prefix}_state", f"{prefix}_zip_code"),
+        Row(Column(f"{prefix}_email"), Column(f"{prefix}_fax"), Column(f"{prefix}_phone")),
+    ]
