@@ -14,6 +14,7 @@ from accounts.middleware import (
 from accounts.views import locked_out
 from audit.admin_site import AccessLoggedAdminSite
 from audit.middleware import RefusalLogMiddleware
+from cases.ca_basis import SectionChoiceField
 from cases.clock_models import CaseClock
 from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
@@ -56,3 +57,4 @@ CaseClock.age_since_records  # idem
 RefuseNulInFormsMiddleware  # settings.MIDDLEWARE
 PortalAdminSite  # core.adminsite.PortalAdminConfig.default_site, by dotted path
 DateField.to_python  # Django's form field hook: what is typed, read (forms.Field.clean calls it)
+SectionChoiceField.label_from_instance  # Django's ModelChoiceField hook: each option's label (cases.ca_basis)

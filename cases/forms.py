@@ -6,13 +6,24 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases import date_rules, eligibility
+from cases import ca_basis, date_rules, eligibility
 from cases.clock import Track
 from cases.lifecycle import Status
 from cases.models import Case, CaseDocument, Category, DisputedItem, Priority, UrServiceMethod
 from cases.services.intake import INTAKE_ACTIONS
 from core.dates import DateField
 from core.models import Party
+from core.party_forms import (
+    CONTACT_FIELDS,
+    POSTAL_FIELDS,
+    StateField,
+    ZipField,
+    address_rows,
+    contact_fields,
+    contact_rows,
+    contact_values,
+    incomplete_address,
+)
 from core.text import PrintableTextFormMixin
 
 CASE_DATE_FIELDS = (
@@ -56,6 +67,15 @@ class CaseForm(PrintableTextFormMixin, forms.ModelForm):
         "attorney_firm_name": "employee_attorney",
         "requesting_provider_name": "requesting_provider",
     }
+    # Each party a letter is served on: (prefix of its address fields, its name field, who it is on the form).
+    contact_parties = (
+        ("employer", "employer_name", "Employer"),
+        ("claims_administrator", "claims_administrator_name", "Claims administrator"),
+        ("attorney", "attorney_firm_name", "Attorney's firm"),
+        ("provider", "requesting_provider_name", "Requesting provider"),
+    )
+    employee_state = StateField(label="Worker's state")
+    employee_zip = ZipField(label="Worker's ZIP code")
 
     class Meta:
         model = Case
@@ -75,7 +95,16 @@ class CaseForm(PrintableTextFormMixin, forms.ModelForm):
             "employee_age",
             "employee_sex",
             "employee_address",
+            "employee_city",
+            "employee_state",
+            "employee_zip",
+            "employee_email",
+            "employee_fax",
+            "employee_phone",
             "adjuster_name",
+            "adjuster_email",
+            "adjuster_fax",
+            "adjuster_phone",
             "attorney_name",
             "provider_specialty",
             "diagnosis",
@@ -88,10 +117,23 @@ class CaseForm(PrintableTextFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Not given (an older form or an import): service by mail, the model's default.
         self.fields["ur_decision_service_method"].required = False
+        for prefix, name_field, who in self.contact_parties:
+            self.fields.update(contact_fields(prefix, who))
+            self.fields[name_field].widget.attrs.update(
+                {
+                    "data-party-search": self.fields[name_field].kind,
+                    "data-party-prefix": prefix,
+                    "autocomplete": "off",
+                }
+            )
         if self.instance.pk:
             for field, attribute in self.party_fields.items():
                 party = getattr(self.instance, attribute)
                 self.fields[field].initial = party.name if party else ""
+            for prefix, name_field, _who in self.contact_parties:
+                party = getattr(self.instance, self.party_fields[name_field])
+                for field in CONTACT_FIELDS:
+                    self.fields[f"{prefix}_{field}"].initial = getattr(party, field) if party else ""
             provider = self.instance.requesting_provider
             if provider and provider.organization:
                 self.fields["provider_group_name"].initial = provider.organization.name
@@ -123,13 +165,25 @@ class CaseForm(PrintableTextFormMixin, forms.ModelForm):
                     Column("employee_age"),
                     Column("employee_sex"),
                 ),
-                "employee_address",
+                *address_rows("employee_address", "employee_city", "employee_state", "employee_zip"),
+                Row(Column("employee_email"), Column("employee_fax"), Column("employee_phone")),
             ),
             Fieldset(
-                "Parties",
-                Row(Column("employer_name"), Column("claims_administrator_name"), Column("adjuster_name")),
-                Row(Column("attorney_name"), Column("attorney_firm_name")),
+                "Requesting provider",
                 Row(Column("requesting_provider_name"), Column("provider_specialty"), Column("provider_group_name")),
+                *contact_rows("provider"),
+            ),
+            Fieldset(
+                "Claims administrator",
+                Row(Column("claims_administrator_name"), Column("adjuster_name")),
+                *contact_rows("claims_administrator"),
+                Row(Column("adjuster_email"), Column("adjuster_fax"), Column("adjuster_phone")),
+            ),
+            Fieldset("Employer", Row(Column("employer_name")), *contact_rows("employer")),
+            Fieldset(
+                "Attorney for the worker (when there is one)",
+                Row(Column("attorney_name"), Column("attorney_firm_name")),
+                *contact_rows("attorney"),
             ),
             Fieldset("Diagnosis", Row(Column("diagnosis", css_class="col-md-8"), Column("icd10_code"))),
             "loaded_version",
@@ -155,6 +209,7 @@ class CaseForm(PrintableTextFormMixin, forms.ModelForm):
             )
         cleaned["ur_decision_service_method"] = cleaned.get("ur_decision_service_method") or UrServiceMethod.MAIL
         self._check_dates(cleaned)
+        self._check_addresses()
         if cleaned.get("employee_age") is not None and cleaned["employee_age"] > 120:
             self.add_error("employee_age", "An age above 120 is not plausible.")
         return cleaned
@@ -180,8 +235,20 @@ class CaseForm(PrintableTextFormMixin, forms.ModelForm):
                 message += f' If it is right, tick "{self.fields["confirm_dates"].label}" and save again.'
             self.add_error(field, message)
 
+    def _check_addresses(self) -> None:
+        worker = ("employee_address", "employee_city", "employee_state", "employee_zip")
+        incomplete_address(self, dict(zip(POSTAL_FIELDS, worker, strict=True)), "the worker")
+        for prefix, name_field, who in self.contact_parties:
+            incomplete_address(self, {part: f"{prefix}_{part}" for part in POSTAL_FIELDS}, who.lower())
+            if contact_values(self.cleaned_data, prefix) and not self.cleaned_data.get(name_field):
+                self.add_error(name_field, f"Name the {who.lower()} whose address and numbers are given.")
+
     def party_values(self) -> dict[str, str]:
         return {field: self.cleaned_data.get(field, "") for field in [*self.party_fields, "provider_group_name"]}
+
+    def party_contacts(self) -> dict[str, dict[str, str]]:
+        """What was typed of each party's address and numbers, by its name field (blank parts left out)."""
+        return {name_field: contact_values(self.cleaned_data, prefix) for prefix, name_field, _ in self.contact_parties}
 
 
 class DisputedItemForm(PrintableTextFormMixin, forms.ModelForm):
@@ -199,6 +266,10 @@ class DisputedItemForm(PrintableTextFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "—")] + Category.choices
+        self.fields.update(ca_basis.basis_fields())
+        if self.instance.pk:
+            for name, value in ca_basis.initial_picks(self.instance.claims_administrator_basis).items():
+                self.fields[name].initial = value
 
     def clean(self):
         cleaned = super().clean()
@@ -206,7 +277,18 @@ class DisputedItemForm(PrintableTextFormMixin, forms.ModelForm):
             for name in ("original_request", "authorized"):
                 if not (cleaned.get(name) or "").strip():
                     self.add_error(name, "Required when UR modified the request.")
+        if problem := ca_basis.picks_problem(cleaned):
+            self.add_error("ca_basis_none", problem)
         return cleaned
+
+    def save(self, commit: bool = True) -> DisputedItem:
+        item = super().save(commit=False)
+        # Kept as imported (pages of a 2014 citation included) unless the basis was changed here.
+        if not self.instance.pk or {"ca_sections", "ca_non_mtus", "ca_basis_none"} & set(self.changed_data):
+            item.claims_administrator_basis = ca_basis.basis_from_picks(self.cleaned_data)
+        if commit:
+            item.save()
+        return item
 
 
 class BaseItemFormSet(forms.BaseInlineFormSet):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases.views import assignment, clock, imports, intake, qa, workspace
+from cases.views import assignment, clock, imports, intake, parties, qa, workspace
 
 app_name = "cases"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("qa/", qa.qa_queue, name="qa_queue"),
     path("import/", imports.case_import, name="import"),
     path("export/", imports.case_export, name="export"),
+    path("parties/search/", parties.party_search, name="party_search"),
     path("records/late/", clock.late_records_report, name="late_records"),
     path("<str:case_number>/", intake.case_detail, name="detail"),
     path("<str:case_number>/edit/", intake.case_edit, name="edit"),

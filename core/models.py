@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.template import Template, TemplateSyntaxError
 
+from core.addresses import postal_lines, validate_state, validate_zip
 from core.triggers import append_only
 
 
@@ -34,8 +35,13 @@ class Party(models.Model):
         related_name="members",
         help_text="For a physician, the provider group; for a provider group, its parent if any.",
     )
-    address = models.TextField(blank=True)
+    # Where the letter is mailed: street lines (one a line), city, state, ZIP (core.addresses checks them).
+    address_lines = models.TextField("street address", blank=True, help_text="One line each: street, suite.")
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=2, blank=True, validators=[validate_state])
+    zip_code = models.CharField("ZIP code", max_length=10, blank=True, validators=[validate_zip])
     email = models.EmailField(blank=True)
+    fax = models.CharField(max_length=40, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -49,6 +55,11 @@ class Party(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def postal_address(self) -> str:
+        """The address as a letter prints it, empty when no street address is on file."""
+        return postal_lines(self.address_lines, self.city, self.state, self.zip_code)
 
 
 class AuditEvent(models.Model):

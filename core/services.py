@@ -26,3 +26,13 @@ def get_or_create_party(kind: str, name: str | None, **defaults: Any) -> Party |
     if party is None:
         party = Party.objects.create(kind=kind, name=name, **{k: v for k, v in defaults.items() if v is not None})
     return party
+
+
+def update_party_contact(party: Party | None, typed: dict[str, str]) -> None:
+    """Keep on the party the address and numbers typed for it (a blank part keeps what is on file): the party is
+    one record, so the next case naming it starts from the same address."""
+    changed = [field for field, value in typed.items() if getattr(party, field) != value] if party else []
+    if party is not None and changed:
+        for field in changed:
+            setattr(party, field, typed[field])
+        party.save(update_fields=[*changed, "updated_at"])

@@ -6,6 +6,7 @@ from cases.forms import PDF_ACCEPT
 from core.dates import DateField, FutureDateField
 from core.text import PrintableTextFormMixin
 from letters.models import Letter, Rendition, Service
+from letters.rendering import served_at
 from letters.services.delivery import DELIVERY_METHODS, Delivery, service_date_problem
 
 
@@ -65,27 +66,36 @@ class ServiceForm(PrintableTextFormMixin, forms.Form):
                 continue
             if not cleaned.get(name):
                 self.add_error(name, f"Choose how {row['name']} was served.")
-            elif cleaned[name] == Service.Method.MAIL and not row["postal"]:
-                self.add_error(
-                    name, f"No postal address on file for {row['name']}: add it to the case, or say how else."
-                )
+            elif problem := _method_problem(row, cleaned[name]):
+                self.add_error(name, problem)
         return cleaned
 
     def deliveries(self) -> list[Delivery]:
         """The ticked addressees, each with its method (after ``is_valid()``)."""
         chosen = set(self.cleaned_data["recipients"])
-        return [
-            Delivery(
-                key=row["key"],
-                role=row["role"],
-                name=row["name"],
-                address=row["address"],
-                email=row["email"],
-                method=self.cleaned_data[f"method_{row['key']}"],
-            )
-            for row in self.addressees
-            if row["key"] in chosen
-        ]
+        deliveries = []
+        for row in self.addressees:
+            if row["key"] in chosen:
+                method = self.cleaned_data[f"method_{row['key']}"]
+                address, email = served_at(row, method)  # what the proof of service prints: what was used
+                deliveries.append(
+                    Delivery(
+                        key=row["key"], role=row["role"], name=row["name"], address=address, email=email, method=method
+                    )
+                )
+        return deliveries
+
+
+def _method_problem(row: dict, method: str) -> str | None:
+    """Why this addressee cannot be served by ``method``: nothing on file to mail, e-mail or fax it to."""
+    where = "add it to the case, or say how else."
+    if method == Service.Method.MAIL and not row["postal"]:
+        return f"No postal address on file for {row['name']}: {where}"
+    if method == Service.Method.EMAIL and not row["email"]:
+        return f"No e-mail address on file for {row['name']}: {where}"
+    if method == Service.Method.FAX and not row["fax"]:
+        return f"No fax number on file for {row['name']}: {where}"
+    return None
 
 
 class CorrectionForm(PrintableTextFormMixin, forms.Form):

@@ -197,16 +197,17 @@ def letter_context(
 
 
 def postal_address(party: Party | None) -> str:
-    """A party's postal address as the letters print it (lines). The one place that reads it: structured addresses
-    (street lines, city, state, ZIP) replace this body when the parties get them."""
-    return party.address.strip() if party is not None else ""
+    """A party's postal address as the letters print it: street lines, then "City, ST 95351" (core.Party)."""
+    return party.postal_address if party is not None else ""
 
 
 def _lines(*parts: str) -> str:
     return "\n".join(part for part in parts if part)
 
 
-def _addressee(key: str, role: str, name: str, address: str, *, attention: str = "", email: str = "") -> dict[str, Any]:
+def _addressee(
+    key: str, role: str, name: str, address: str, *, attention: str = "", email: str = "", fax: str = ""
+) -> dict[str, Any]:
     return {
         "key": key,
         "role": role,
@@ -215,6 +216,7 @@ def _addressee(key: str, role: str, name: str, address: str, *, attention: str =
         "address": address,
         "postal": bool(address.strip()),
         "email": email,
+        "fax": fax,
     }
 
 
@@ -224,10 +226,20 @@ def addressees(case: Case) -> list[dict[str, Any]]:
     printed empty. Each row's ``key`` names the addressee (a service records which ones were served); ``attention``
     is the line printed above the address on the letter (the physician's specialty, "Attn: <adjuster>"), never part
     of the address; ``address`` is the postal address alone (what a proof of service prints for mail), ``postal``
-    whether there is one, ``email`` the party's e-mail address when known."""
+    whether there is one; ``email`` and ``fax`` where the letter can be e-mailed or faxed (for the claims
+    administrator, the adjuster's own before the administrator's)."""
     rows = []
     if case.employee_name:
-        rows.append(_addressee("employee", "Injured worker", case.employee_name, case.employee_address.strip()))
+        rows.append(
+            _addressee(
+                "employee",
+                "Injured worker",
+                case.employee_name,
+                case.employee_postal_address,
+                email=case.employee_email,
+                fax=case.employee_fax,
+            )
+        )
     if case.attorney_name or case.employee_attorney_id:
         firm = case.employee_attorney
         rows.append(
@@ -237,6 +249,7 @@ def addressees(case: Case) -> list[dict[str, Any]]:
                 case.attorney_name or str(firm),
                 _lines(str(firm) if firm and case.attorney_name else "", postal_address(firm)),
                 email=firm.email if firm else "",
+                fax=firm.fax if firm else "",
             )
         )
         rows[-1]["postal"] = bool(postal_address(firm))
@@ -250,6 +263,7 @@ def addressees(case: Case) -> list[dict[str, Any]]:
                 postal_address(provider),
                 attention=case.provider_specialty,
                 email=provider.email,
+                fax=provider.fax,
             )
         )
     if case.claims_administrator_id:
@@ -261,13 +275,28 @@ def addressees(case: Case) -> list[dict[str, Any]]:
                 str(administrator),
                 postal_address(administrator),
                 attention=f"Attn: {case.adjuster_name}" if case.adjuster_name else "",
-                email=administrator.email,
+                email=case.adjuster_email or administrator.email,
+                fax=case.adjuster_fax or administrator.fax,
             )
         )
     employer = case.employer
     if employer is not None:
-        rows.append(_addressee("employer", "Employer", str(employer), postal_address(employer), email=employer.email))
+        rows.append(
+            _addressee(
+                "employer", "Employer", str(employer), postal_address(employer), email=employer.email, fax=employer.fax
+            )
+        )
     return rows
+
+
+def served_at(row: dict[str, Any], method: str) -> tuple[str, str]:
+    """(address, e-mail) a service by ``method`` used for this addressee, as the proof of service prints them: the
+    postal address for mail, "Fax: number" for fax, the e-mail address for e-mail."""
+    if method == "email":
+        return "", row["email"]
+    if method == "fax":
+        return f"Fax: {row['fax']}" if row["fax"] else "", ""
+    return row["address"], ""
 
 
 def render_letter_html(case: Case, determination: Determination, *, rendition: str, **options: Any) -> str:

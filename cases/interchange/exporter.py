@@ -12,9 +12,11 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from cases.interchange.parties import contact_object
 from cases.interchange.spec import DATE_FIELDS, FORMAT
 from cases.lifecycle import DECIDED_STATES
 from cases.models import Case, Determination, DisputedItem, ItemDecision
+from core.models import Party
 
 
 def _or_none(value: str) -> str | None:
@@ -33,7 +35,7 @@ def _basis(value: dict | None) -> dict[str, Any]:
     return {"mtus": mtus, "non_mtus": list(value.get("non_mtus", []))}
 
 
-def _party_object(**values: str | None) -> dict[str, str | None] | None:
+def _party_object(**values: Any) -> dict[str, Any] | None:
     return values if any(value is not None for value in values.values()) else None
 
 
@@ -71,7 +73,31 @@ def _employee(case: Case) -> dict[str, Any]:
         "date_of_birth": case.employee_date_of_birth.isoformat() if case.employee_date_of_birth else None,
         "age": case.employee_age,
         "sex": _or_none(case.employee_sex),
+        **contact_object(
+            lines=case.employee_address,
+            city=case.employee_city,
+            state=case.employee_state,
+            zip_code=case.employee_zip,
+            email=case.employee_email,
+            fax=case.employee_fax,
+            phone=case.employee_phone,
+        ),
     }
+
+
+def _party_contact(party: Party | None) -> dict[str, Any]:
+    """How a party is served, as the format carries it ({} without a party)."""
+    if party is None:
+        return {}
+    return contact_object(
+        lines=party.address_lines,
+        city=party.city,
+        state=party.state,
+        zip_code=party.zip_code,
+        email=party.email,
+        fax=party.fax,
+        phone=party.phone,
+    )
 
 
 def _parties(case: Case) -> dict[str, Any]:
@@ -79,19 +105,22 @@ def _parties(case: Case) -> dict[str, Any]:
     provider = case.requesting_provider
     organization = provider.organization if provider is not None else None
     return {
-        "employer": _party_object(name=case.employer.name) if case.employer else None,
+        "employer": _party_object(name=case.employer.name, **_party_contact(case.employer)) if case.employer else None,
         "claims_administrator": _party_object(
             name=case.claims_administrator.name if case.claims_administrator else None,
             adjuster=_or_none(case.adjuster_name),
+            **_party_contact(case.claims_administrator),
         ),
         "employee_attorney": _party_object(
             name=_or_none(case.attorney_name),
             firm=case.employee_attorney.name if case.employee_attorney else None,
+            **_party_contact(case.employee_attorney),
         ),
         "requesting_provider": _party_object(
             name=provider.name if provider else None,
             specialty=_or_none(case.provider_specialty),
             organization=organization.name if organization else None,
+            **_party_contact(provider),
         ),
     }
 

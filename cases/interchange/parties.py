@@ -40,6 +40,7 @@ class Parties:
     def __init__(self) -> None:
         self.known: dict[tuple[str, str], Party] = {}
         self.moved: dict[int, Party] = {}
+        self.contacts: list[tuple[Party, dict[str, str]]] = []
 
     def load(self, wanted: Iterable[tuple[str, str]]) -> None:
         """Find the parties not known yet, and make those that do not exist."""
@@ -75,10 +76,67 @@ class Parties:
             physician.organization = group
             self.moved[physician.pk] = physician
 
+    def note_contact(self, party: Party | None, data: dict[str, Any] | None) -> Party | None:
+        """The party, with the address and numbers its object in the document gives kept for ``save_moves``."""
+        fields = contact_fields(data)
+        if party is not None and fields:
+            self.contacts.append((party, fields))
+        return party
+
     def save_moves(self) -> None:
+        """The physicians' provider groups and the parties' addresses the document gave."""
+        if self.contacts:
+            update_contacts(self.contacts)
+            self.contacts = []
         if self.moved:
             now = timezone.now()
             for party in self.moved.values():
                 party.updated_at = now
             Party.objects.bulk_update(list(self.moved.values()), ["organization", "updated_at"])
             self.moved = {}
+
+
+# -- addresses (CASE-FORMAT.md "Addresses") ---------------------------------------------------------------------
+
+
+def contact_object(*, lines: str, city: str, state: str, zip_code: str, email: str, fax: str, phone: str) -> dict:
+    """The format's "address", "email", "fax" and "phone" keys of a party (null where unknown); no keys at all when
+    nothing is known, so a case imported without them exports as it was imported."""
+    street = [line.strip() for line in (lines or "").splitlines() if line.strip()]
+    address = {"lines": street, "city": city, "state": state, "zip": zip_code} if street and city else None
+    values = {"address": address, "email": email or None, "fax": fax or None, "phone": phone or None}
+    return values if any(value is not None for value in values.values()) else {}
+
+
+def contact_fields(party: dict[str, Any] | None) -> dict[str, str]:
+    """The Party fields a document's party object gives (address, e-mail, fax, phone), those it leaves out or null
+    left out: an import never erases what the portal knows of a party."""
+    party = party or {}
+    fields: dict[str, str] = {}
+    if address := party.get("address"):
+        fields.update(
+            address_lines="\n".join(address["lines"]),
+            city=address["city"],
+            state=address["state"],
+            zip_code=address["zip"],
+        )
+    for key in ("email", "fax", "phone"):
+        if party.get(key):
+            fields[key] = party[key]
+    return fields
+
+
+def update_contacts(found: list[tuple[Party, dict[str, str]]]) -> None:
+    """Keep on each party the address and numbers the document gives it (the last case naming it wins)."""
+    changed: dict[int, Party] = {}
+    for party, fields in found:
+        for name, value in fields.items():
+            if getattr(party, name) != value:
+                setattr(party, name, value)
+                changed[party.pk] = party
+    if changed:
+        now = timezone.now()
+        for party in changed.values():
+            party.updated_at = now
+        fields_names = ["address_lines", "city", "state", "zip_code", "email", "fax", "phone", "updated_at"]
+        Party.objects.bulk_update(list(changed.values()), fields_names)

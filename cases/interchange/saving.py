@@ -13,7 +13,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from cases.interchange.parties import Parties
+from cases.interchange.parties import Parties, contact_fields
 from cases.interchange.spec import DATE_FIELDS, FORMAT
 from cases.lifecycle import DECIDED_STATES, Status
 from cases.models import Case, CaseNumberSequence, CaseTransition, Determination, DisputedItem, ItemDecision
@@ -41,6 +41,7 @@ def case_fields(data: dict[str, Any], parties: Parties) -> dict[str, Any]:
         "employee_date_of_birth": _date(employee["date_of_birth"]),
         "employee_age": employee["age"],
         "employee_sex": employee["sex"] or "",
+        **_employee_contact(employee),
         **_party_fields(data, parties),
         "diagnosis": diagnosis.get("description") or "",
         "icd10_code": (diagnosis.get("icd10") or "").upper(),
@@ -50,19 +51,28 @@ def case_fields(data: dict[str, Any], parties: Parties) -> dict[str, Any]:
     }
 
 
+def _employee_contact(employee: dict[str, Any]) -> dict[str, str]:
+    """The worker's address and numbers the document gives, as Case fields (what it leaves out is kept)."""
+    names = {"address_lines": "employee_address", "zip_code": "employee_zip"}
+    return {names.get(field, f"employee_{field}"): value for field, value in contact_fields(employee).items()}
+
+
 def _party_fields(data: dict[str, Any], parties: Parties) -> dict[str, Any]:
     claims_administrator = data["claims_administrator"] or {}
     attorney = data["employee_attorney"] or {}
     provider = data["requesting_provider"] or {}
     physician = parties.get(Party.Kind.PHYSICIAN, provider.get("name"))
     parties.place(physician, parties.get(Party.Kind.PROVIDER_GROUP, provider.get("organization")))
+    employer = data["employer"] or {}
     return {
-        "employer": parties.get(Party.Kind.EMPLOYER, (data["employer"] or {}).get("name")),
-        "claims_administrator": parties.get(Party.Kind.CLAIMS_ADMINISTRATOR, claims_administrator.get("name")),
+        "employer": parties.note_contact(parties.get(Party.Kind.EMPLOYER, employer.get("name")), employer),
+        "claims_administrator": parties.note_contact(
+            parties.get(Party.Kind.CLAIMS_ADMINISTRATOR, claims_administrator.get("name")), claims_administrator
+        ),
         "adjuster_name": claims_administrator.get("adjuster") or "",
-        "employee_attorney": parties.get(Party.Kind.LAW_FIRM, attorney.get("firm")),
+        "employee_attorney": parties.note_contact(parties.get(Party.Kind.LAW_FIRM, attorney.get("firm")), attorney),
         "attorney_name": attorney.get("name") or "",
-        "requesting_provider": physician,
+        "requesting_provider": parties.note_contact(physician, provider),
         "provider_specialty": provider.get("specialty") or "",
     }
 

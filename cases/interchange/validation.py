@@ -37,6 +37,9 @@ _PATTERN_WORDS = {
         "must be a case number: CM, two digits of the year, a dash and seven digits (CM16-0230548)"
     ),
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "must be a date written YYYY-MM-DD",
+    "^[A-Z]{2}$": "must be a two-letter state code in capitals (CA)",
+    "^[0-9]{5}(-[0-9]{4})?$": "must be a ZIP code: five digits, or ZIP+4 as 95351-1234",
+    "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$": "must be an e-mail address (name@example.com)",
 }
 
 

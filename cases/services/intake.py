@@ -18,7 +18,7 @@ from cases.services import notices
 from cases.services.documents import add_document
 from cases.services.lifecycle import record_transition, transition
 from core.models import Party
-from core.services import get_or_create_party, record_event
+from core.services import get_or_create_party, record_event, update_party_contact
 
 
 def next_case_number(year: int | None = None) -> str:
@@ -241,13 +241,13 @@ def allowed_intake_actions(case: Case, *, joinable: bool = False) -> list[Intake
 # -- intake ------------------------------------------------------------------------------------------------------
 
 
-def _party_from_form(values: dict[str, str]) -> dict:
+def _party_from_form(values: dict[str, str], contacts: dict[str, dict[str, str]]) -> dict:
     group = get_or_create_party(Party.Kind.PROVIDER_GROUP, values.get("provider_group_name"))
     provider = get_or_create_party(Party.Kind.PHYSICIAN, values.get("requesting_provider_name"))
     if provider is not None and group is not None and provider.organization_id != group.pk:
         provider.organization = group
         provider.save(update_fields=["organization", "updated_at"])
-    return {
+    parties = {
         "employer": get_or_create_party(Party.Kind.EMPLOYER, values.get("employer_name")),
         "claims_administrator": get_or_create_party(
             Party.Kind.CLAIMS_ADMINISTRATOR, values.get("claims_administrator_name")
@@ -255,6 +255,15 @@ def _party_from_form(values: dict[str, str]) -> dict:
         "employee_attorney": get_or_create_party(Party.Kind.LAW_FIRM, values.get("attorney_firm_name")),
         "requesting_provider": provider,
     }
+    names = {
+        "employer_name": "employer",
+        "claims_administrator_name": "claims_administrator",
+        "attorney_firm_name": "employee_attorney",
+        "requesting_provider_name": "requesting_provider",
+    }
+    for name_field, typed in contacts.items():
+        update_party_contact(parties[names[name_field]], typed)
+    return parties
 
 
 @transaction.atomic
@@ -264,7 +273,7 @@ def save_intake(case_form, item_formset, *, by, document: dict | None = None) ->
     The forms must be valid. A new case gets the next case number; the first transition is recorded.
     """
     case = case_form.save(commit=False)
-    for attribute, party in _party_from_form(case_form.party_values()).items():
+    for attribute, party in _party_from_form(case_form.party_values(), case_form.party_contacts()).items():
         setattr(case, attribute, party)
     is_new = case.pk is None
     if is_new:

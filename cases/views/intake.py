@@ -8,7 +8,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
 from audit import log
-from cases import duplicates, eligibility, selectors
+from cases import ca_basis, duplicates, eligibility, selectors
 from cases.forms import CaseFilterForm, CaseForm, DocumentForm, ItemFormSet, TransitionForm
 from cases.lifecycle import Status
 from cases.models import Case
@@ -118,6 +118,9 @@ def _intake(request: HttpRequest, case: Case | None) -> HttpResponse:
                 document_form.add_error("file", error.messages)
             else:
                 messages.success(request, f"Case {saved.case_number} saved.")
+                on = form.cleaned_data.get("ur_determination_date")
+                for warning in ca_basis.editions_not_in_force(formset.forms, on):
+                    messages.warning(request, warning)
                 return redirect(saved)
         if not found:
             messages.error(request, "The case was not saved: correct the fields marked below.")

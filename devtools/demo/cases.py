@@ -842,12 +842,16 @@ def _create_demo_case(spec: DemoCase, *, users: dict, today: date) -> Case:
         employee_age=spec.age,
         employee_sex=spec.sex,
         employee_address=f"{100 + int(spec.key) * 7} Example Street, Fresno, CA 93701",
-        employer=get_or_create_party(Party.Kind.EMPLOYER, spec.employer, address=demo_address(spec.employer)),
+        employer=get_or_create_party(Party.Kind.EMPLOYER, spec.employer, address_lines=demo_address(spec.employer)),
         claims_administrator=get_or_create_party(
-            Party.Kind.CLAIMS_ADMINISTRATOR, spec.claims_administrator, address=demo_address(spec.claims_administrator)
+            Party.Kind.CLAIMS_ADMINISTRATOR,
+            spec.claims_administrator,
+            address_lines=demo_address(spec.claims_administrator),
         ),
         adjuster_name=spec.adjuster,
-        employee_attorney=get_or_create_party(Party.Kind.LAW_FIRM, spec.law_firm, address=demo_address(spec.law_firm)),
+        employee_attorney=get_or_create_party(
+            Party.Kind.LAW_FIRM, spec.law_firm, address_lines=demo_address(spec.law_firm)
+        ),
         attorney_name=spec.attorney,
         requesting_provider=_physician(spec),
         provider_specialty=spec.specialty,
@@ -1005,7 +1009,7 @@ def demo_address(name: str) -> str | None:
 
 
 def _physician(spec: DemoCase) -> Party:
-    physician = get_or_create_party(Party.Kind.PHYSICIAN, spec.physician, address=demo_address(spec.physician))
+    physician = get_or_create_party(Party.Kind.PHYSICIAN, spec.physician, address_lines=demo_address(spec.physician))
     group = get_or_create_party(Party.Kind.PROVIDER_GROUP, spec.provider_group)
     if physician.organization_id != group.pk:
         physician.organization = group

@@ -17,7 +17,7 @@ from cases.models import Case
 from devtools.demo.cases import DEMO_CLAIM_PREFIX
 from letters import services
 from letters.models import Rendition, Service
-from letters.rendering import addressees
+from letters.rendering import addressees, served_at
 
 # The determined demo cases whose letters are signed: reviewer2's (signed, waiting to be served) and reviewer1's
 # (served by mail today).
@@ -32,8 +32,7 @@ def _deliveries(case: Case) -> list[services.Delivery]:
             key=row["key"],
             role=row["role"],
             name=row["name"],
-            address=row["address"],
-            email=row["email"],
+            address=served_at(row, Service.Method.MAIL)[0],
             method=Service.Method.MAIL,
         )
         for row in addressees(case)

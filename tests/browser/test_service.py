@@ -23,8 +23,9 @@ def test_staff_serve_the_ticked_addressees_each_by_its_method_and_print_the_proo
     case = determined_case(qa=qa_user)
     case.employee_address = "12 Elm Street\nFresno, CA 93701"
     case.save(update_fields=["employee_address"])
-    case.claims_administrator.address = "PO Box 4000\nSacramento, CA 95812"
-    case.claims_administrator.save(update_fields=["address"])
+    case.claims_administrator.address_lines = "PO Box 4000\nSacramento, CA 95812"
+    case.claims_administrator.fax = "916-555-0100"  # fax service needs a fax number on file
+    case.claims_administrator.save(update_fields=["address_lines", "fax"])
     parties, public = services.generate_letters(case)
 
     log_in(page, staff_user.username)
@@ -72,8 +73,8 @@ def test_staff_serve_the_ticked_addressees_each_by_its_method_and_print_the_proo
     expect(rows).to_have_count(2)
     expect(rows.nth(0)).to_contain_text(case.employee_name)
     expect(rows.nth(0)).to_contain_text("Mail")
-    expect(rows.nth(1)).to_contain_text("PO Box 4000")
-    expect(rows.nth(1)).to_contain_text("Fax")
+    expect(rows.nth(1)).to_contain_text("Fax: 916-555-0100")  # the number used, not the postal address
+    expect(rows.nth(1)).not_to_contain_text("PO Box 4000")
     expect(rows.nth(1)).to_contain_text(" PST by Sam Postlethwaite")
     expect(page.get_by_role("button", name="Print this proof of service")).to_be_visible()
     page.emulate_media(media="print")

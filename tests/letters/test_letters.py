@@ -225,6 +225,11 @@ def test_the_zip_holds_exactly_the_selected_letters(letters, client, staff_user)
 
 
 def test_recording_service_keeps_it_and_moves_the_case_to_served(case, letters, client, staff_user):
+    # E-mail service needs an e-mail address on file for each addressee served so.
+    case.employee_email = "worker@example.com"
+    case.save(update_fields=["employee_email"])
+    case.claims_administrator.email = "imr@claims.example"
+    case.claims_administrator.save(update_fields=["email"])
     client.force_login(staff_user)
     response = client.post(
         reverse("letters:service", args=[letters[0].pk]),
@@ -322,7 +327,7 @@ def test_the_organizations_logo_from_settings_is_printed_on_the_letter(case, set
 
 
 def test_the_letter_center_says_whom_to_serve_and_where(case, letters, client, staff_user):
-    case.employer.address = "100 Harbor Way, Oakland, CA 94607"
+    case.employer.address_lines = "100 Harbor Way, Oakland, CA 94607"
     case.employer.save()
     case.employee_address = "12 Elm Street, Fresno, CA 93701"
     case.save()

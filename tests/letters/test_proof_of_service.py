@@ -22,12 +22,12 @@ def case(qa_user, reviewer):
     case.employee_address = "12 Elm Street\nFresno, CA 93701"
     case.provider_specialty = "Orthopedic Surgery"
     case.requesting_provider = factories.PartyFactory(
-        kind=Party.Kind.PHYSICIAN, name="Hector Lin, M.D.", address="500 Oak Avenue\nVisalia, CA 93291"
+        kind=Party.Kind.PHYSICIAN, name="Hector Lin, M.D.", address_lines="500 Oak Avenue\nVisalia, CA 93291"
     )
     case.save(update_fields=["employee_address", "provider_specialty", "requesting_provider"])
-    case.claims_administrator.address = "PO Box 4000\nSacramento, CA 95812"
+    case.claims_administrator.address_lines = "PO Box 4000\nSacramento, CA 95812"
     case.claims_administrator.email = "imr@claims.example"
-    case.claims_administrator.save(update_fields=["address", "email"])
+    case.claims_administrator.save(update_fields=["address_lines", "email"])
     return case
 
 

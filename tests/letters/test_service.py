@@ -25,9 +25,9 @@ def case(qa_user, reviewer):
     case = factories.determined_case(qa=qa_user, reviewer=reviewer)
     case.employee_address = "12 Elm Street\nFresno, CA 93701"
     case.save(update_fields=["employee_address"])
-    case.claims_administrator.address = "PO Box 4000\nSacramento, CA 95812"
+    case.claims_administrator.address_lines = "PO Box 4000\nSacramento, CA 95812"
     case.claims_administrator.email = "imr@claims.example"
-    case.claims_administrator.save(update_fields=["address", "email"])
+    case.claims_administrator.save(update_fields=["address_lines", "email"])
     return case
 
 
@@ -138,7 +138,7 @@ def test_each_ticked_addressee_is_served_by_its_own_method_with_the_address_of_t
             "email",
             "claims_administrator",
             str(case.claims_administrator),
-            "PO Box 4000\nSacramento, CA 95812",
+            "",  # served by e-mail: the proof prints the e-mail address used, not the postal address
             "imr@claims.example",
         ),
     ]
