@@ -23,13 +23,13 @@ def test_an_administrator_sees_who_opened_a_case_and_exports_it(page, admin_user
     page.goto(f"/cases/{case.case_number}/")
     section = page.locator("section", has=page.get_by_role("heading", name="Who accessed this case"))
     expect(section).to_contain_text("reviewer1")
-    expect(section).to_contain_text("cases:workspace")
+    expect(section).to_contain_text("Read · Workspace")
 
     page.get_by_role("link", name="Access log").first.click()
     page.get_by_label("User name").fill("reviewer1")
     page.get_by_role("button", name="Search").click()
     rows = page.locator("#access-table tbody tr")
-    expect(rows.first).to_contain_text("cases:workspace")
+    expect(rows.first).to_contain_text("Workspace")
     expect(page.locator("#access-table")).not_to_contain_text("intake")
     with page.expect_download() as download:
         page.get_by_role("link", name="Export CSV").click()
