@@ -1,0 +1,218 @@
+"""The quality program: which approved determinations go to a blinded second reviewer, and how well reviewers agree.
+
+- The sample: a case is in it when a random number drawn from a generator seeded by its case number (SHA-256) falls
+  under the rate the medical director set, so the same case gets the same answer on every draw.
+- The second reviewer: an active reviewer certified in the specialty printed on the first letter
+  (``Case.reviewer_credentials``), never the first reviewer nor the case's current reviewer; picked by the same seeded
+  generator.
+- Agreement: percent agreement and Cohen's kappa (Cohen 1960) per reviewer, per specialty and overall.
+- Outliers: a reviewer whose overturn rate or QA return rate is more than twice, or less than half, the rate of their
+  specialty as a whole, over at least ``MIN_DECISIONS`` decisions (a simple ratio, not standard deviations: a
+  specialty has too few reviewers for a standard deviation to mean much).
+"""
+
+import hashlib
+import random
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import Case, Determination, ItemDecision
+from operations.quality_models import QualitySetting, SecondReview, SecondReviewItem
+
+MIN_DECISIONS = 10
+RATIO = 2.0
+
+
+def current_rate() -> Decimal:
+    setting = QualitySetting.objects.first()
+    return setting.rate if setting else Decimal(0)
+
+
+def _draw(case_number: str) -> random.Random:
+    return random.Random(int.from_bytes(hashlib.sha256(case_number.encode()).digest()[:8], "big"))
+
+
+def in_sample(case_number: str, rate: Decimal) -> bool:
+    return _draw(case_number).random() * 100 < float(rate)
+
+
+def specialty_of(case: Case) -> str:
+    certifications = (case.reviewer_credentials or {}).get("certifications") or []
+    return certifications[0] if certifications else ""
+
+
+def _second_reviewer(case: Case, specialty: str, first_id: int):
+    candidates = list(
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            reviewer_profile__active=True,
+            reviewer_profile__certifications__name__iexact=specialty,
+        )
+        .exclude(pk__in=[first_id, case.reviewer_id or first_id])
+        .order_by("pk")
+        .distinct()
+    )
+    if not candidates:
+        return None
+    generator = _draw(case.case_number)
+    generator.random()  # the first number decided the sample
+    return generator.choice(candidates)
+
+
+@dataclass
+class DrawResult:
+    sampled: int = 0
+    without_reviewer: int = 0
+
+
+def draw_sample() -> DrawResult:
+    """Send the approved determinations not drawn yet that fall in the sample to a second reviewer."""
+    rate = current_rate()
+    result = DrawResult()
+    approved = (
+        Determination.objects.filter(state=Determination.State.APPROVED, case__second_review__isnull=True)
+        .exclude(author=None)
+        .select_related("case")
+        .order_by("pk")
+    )
+    for determination in approved:
+        case = determination.case
+        specialty = specialty_of(case)
+        if not specialty or not in_sample(case.case_number, rate):
+            continue
+        second = _second_reviewer(case, specialty, determination.author_id)
+        if second is None:
+            result.without_reviewer += 1
+            continue
+        with transaction.atomic():
+            review = SecondReview.objects.create(
+                case=case, specialty=specialty, first_reviewer_id=determination.author_id, second_reviewer=second
+            )
+            decisions = ItemDecision.objects.filter(determination=determination).exclude(decision="")
+            SecondReviewItem.objects.bulk_create(
+                SecondReviewItem(review=review, item_id=decision.item_id, first_decision=decision.decision)
+                for decision in decisions
+            )
+        result.sampled += 1
+    return result
+
+
+def record(review: SecondReview, verdicts: dict[int, str]) -> None:
+    """The second reviewer's decisions, per item id; only the second review's own rows change."""
+    with transaction.atomic():
+        for row in review.items.select_for_update():
+            row.second_decision = verdicts[row.item_id]
+            row.save(update_fields=["second_decision"])
+        review.completed_at = timezone.now()
+        review.save(update_fields=["completed_at"])
+
+
+@dataclass(frozen=True)
+class Agreement:
+    items: int
+    percent: float  # p_o, 0-1
+    expected: float  # p_e, 0-1
+    kappa: float | None  # None when p_e is 1 (both raters gave one answer only)
+
+
+def cohen_kappa(pairs: Iterable[tuple[str, str]]) -> Agreement:
+    """Cohen's kappa of two raters over the same items: (p_o - p_e) / (1 - p_e)."""
+    pairs = list(pairs)
+    count = len(pairs)
+    if not count:
+        return Agreement(0, 0.0, 0.0, None)
+    observed = sum(1 for first, second in pairs if first == second) / count
+    firsts: dict[str, int] = defaultdict(int)
+    seconds: dict[str, int] = defaultdict(int)
+    for first, second in pairs:
+        firsts[first] += 1
+        seconds[second] += 1
+    expected = sum(firsts[label] * seconds[label] for label in firsts) / (count * count)
+    kappa = None if expected == 1 else (observed - expected) / (1 - expected)
+    return Agreement(count, observed, expected, kappa)
+
+
+def _completed_items():
+    return SecondReviewItem.objects.exclude(second_decision="").select_related(
+        "review__first_reviewer", "review__case", "item"
+    )
+
+
+def agreement_tables() -> dict[str, list[tuple[str, Agreement]]]:
+    by_reviewer: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    by_specialty: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    overall = []
+    for row in _completed_items():
+        pair = (row.first_decision, row.second_decision)
+        by_reviewer[row.review.first_reviewer.get_full_name() or row.review.first_reviewer.username].append(pair)
+        by_specialty[row.review.specialty].append(pair)
+        overall.append(pair)
+    return {
+        "reviewer": [(key, cohen_kappa(pairs)) for key, pairs in sorted(by_reviewer.items())],
+        "specialty": [(key, cohen_kappa(pairs)) for key, pairs in sorted(by_specialty.items())],
+        "overall": [("All", cohen_kappa(overall))] if overall else [],
+    }
+
+
+def disagreements() -> list[SecondReviewItem]:
+    return [
+        row for row in _completed_items().order_by("-review__completed_at") if row.first_decision != row.second_decision
+    ]
+
+
+@dataclass(frozen=True)
+class Flag:
+    reviewer: str
+    specialty: str
+    measure: str
+    rate: float
+    specialty_rate: float
+    count: int
+
+
+def _stands_out(rate: float, reference: float) -> bool:
+    if reference == 0:
+        return rate > 0
+    return rate > RATIO * reference or rate < reference / RATIO
+
+
+def _flags_for(measure: str, rows: dict[tuple[str, str], list[int]]) -> list[Flag]:
+    """``rows``: (specialty, reviewer) → [hits, count]."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for (specialty, _reviewer), (hits, count) in rows.items():
+        totals[specialty][0] += hits
+        totals[specialty][1] += count
+    flags = []
+    for (specialty, reviewer), (hits, count) in sorted(rows.items()):
+        reference = totals[specialty][0] / totals[specialty][1]
+        if count >= MIN_DECISIONS and _stands_out(hits / count, reference):
+            flags.append(Flag(reviewer, specialty, measure, hits / count, reference, count))
+    return flags
+
+
+def outliers() -> list[Flag]:
+    """Reviewers whose overturn rate or QA return rate stands out from their specialty's (see the module's note)."""
+    overturns: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    decisions = ItemDecision.objects.filter(determination__state=Determination.State.APPROVED).exclude(
+        determination__author=None
+    )
+    for decision in decisions.select_related("determination__author", "determination__case"):
+        author = decision.determination.author
+        key = (specialty_of(decision.determination.case), author.get_full_name() or author.username)
+        overturns[key][0] += decision.decision == ItemDecision.Decision.OVERTURNED
+        overturns[key][1] += 1
+    returns: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    submitted = Determination.objects.exclude(submitted_at=None).exclude(author=None)
+    for determination in submitted.select_related("author", "case"):
+        author = determination.author
+        key = (specialty_of(determination.case), author.get_full_name() or author.username)
+        returns[key][0] += determination.state == Determination.State.RETURNED
+        returns[key][1] += 1
+    return _flags_for("Overturn rate", overturns) + _flags_for("QA return rate", returns)
