@@ -85,15 +85,16 @@ def draw_sample() -> DrawResult:
     for determination in approved:
         case = determination.case
         specialty = specialty_of(case)
-        if not specialty or not in_sample(case.case_number, rate):
+        first_id = determination.author_id
+        if first_id is None or not specialty or not in_sample(case.case_number, rate):
             continue
-        second = _second_reviewer(case, specialty, determination.author_id)
+        second = _second_reviewer(case, specialty, first_id)
         if second is None:
             result.without_reviewer += 1
             continue
         with transaction.atomic():
             review = SecondReview.objects.create(
-                case=case, specialty=specialty, first_reviewer_id=determination.author_id, second_reviewer=second
+                case=case, specialty=specialty, first_reviewer_id=first_id, second_reviewer=second
             )
             decisions = ItemDecision.objects.filter(determination=determination).exclude(decision="")
             SecondReviewItem.objects.bulk_create(
@@ -151,7 +152,7 @@ def agreement_tables() -> dict[str, list[tuple[str, Agreement]]]:
     overall = []
     for row in _completed_items():
         pair = (row.first_decision, row.second_decision)
-        by_reviewer[row.review.first_reviewer.get_full_name() or row.review.first_reviewer.username].append(pair)
+        by_reviewer[_name(row.review.first_reviewer)].append(pair)
         by_specialty[row.review.specialty].append(pair)
         overall.append(pair)
     return {
@@ -197,6 +198,10 @@ def _flags_for(measure: str, rows: dict[tuple[str, str], list[int]]) -> list[Fla
     return flags
 
 
+def _name(user) -> str:
+    return (user.get_full_name() or user.username) if user else ""
+
+
 def outliers() -> list[Flag]:
     """Reviewers whose overturn rate or QA return rate stands out from their specialty's (see the module's note)."""
     overturns: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
@@ -204,15 +209,13 @@ def outliers() -> list[Flag]:
         determination__author=None
     )
     for decision in decisions.select_related("determination__author", "determination__case"):
-        author = decision.determination.author
-        key = (specialty_of(decision.determination.case), author.get_full_name() or author.username)
+        key = (specialty_of(decision.determination.case), _name(decision.determination.author))
         overturns[key][0] += decision.decision == ItemDecision.Decision.OVERTURNED
         overturns[key][1] += 1
     returns: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     submitted = Determination.objects.exclude(submitted_at=None).exclude(author=None)
     for determination in submitted.select_related("author", "case"):
-        author = determination.author
-        key = (specialty_of(determination.case), author.get_full_name() or author.username)
+        key = (specialty_of(determination.case), _name(determination.author))
         returns[key][0] += determination.state == Determination.State.RETURNED
         returns[key][1] += 1
     return _flags_for("Overturn rate", overturns) + _flags_for("QA return rate", returns)

@@ -42,7 +42,8 @@ def quality_page(request: HttpRequest) -> HttpResponse:
 def quality_rate(request: HttpRequest) -> HttpResponse:
     form = RateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Sampling rate: " + " ".join(form.errors.get("rate", ["invalid"])))
+        errors = form.errors.get("rate", ["invalid"])
+        messages.error(request, "Sampling rate: " + " ".join(str(error) for error in errors))
         return redirect("operations:quality")
     setting = form.save(commit=False)
     setting.set_by = request.user
@@ -68,7 +69,7 @@ def quality_draw(request: HttpRequest) -> HttpResponse:
 @never_cache
 @permission_required("operations.second_review")
 def my_second_reviews(request: HttpRequest) -> HttpResponse:
-    reviews = SecondReview.objects.filter(second_reviewer=request.user).select_related("case")
+    reviews = SecondReview.objects.filter(second_reviewer_id=request.user.pk).select_related("case")
     log.record(request, object_type="second_review_list")
     return render(request, "operations/quality_mine.html", {"reviews": reviews})
 
@@ -88,7 +89,7 @@ def _verdicts(request: HttpRequest, rows: list[SecondReviewItem]) -> tuple[dict[
 @permission_required("operations.second_review")
 def second_review(request: HttpRequest, case_number: str) -> HttpResponse:
     review = get_object_or_404(
-        SecondReview.objects.select_related("case"), case__case_number=case_number, second_reviewer=request.user
+        SecondReview.objects.select_related("case"), case__case_number=case_number, second_reviewer_id=request.user.pk
     )
     # Only the items' own fields: the first decision stays in the row and never reaches the template.
     rows = list(review.items.select_related("item").defer("first_decision"))
