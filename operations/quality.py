@@ -3,8 +3,8 @@
 - The sample: a case is in it when a random number drawn from a generator seeded by its case number (SHA-256) falls
   under the rate the medical director set, so the same case gets the same answer on every draw.
 - The second reviewer: an active reviewer certified in the specialty printed on the first letter
-  (``Case.reviewer_credentials``), never the first reviewer nor the case's current reviewer; picked by the same seeded
-  generator.
+  (``Case.reviewer_credentials``), never the first reviewer nor the case's current reviewer, never one tied to a party
+  of the case (the matching's conflict rule, ``reviewers.qualification``); picked by the same seeded generator.
 - Agreement: percent agreement and Cohen's kappa (Cohen 1960) per reviewer, per specialty and overall.
 - Outliers: a reviewer whose overturn rate or QA return rate is more than twice, or less than half, the rate of their
   specialty as a whole, over at least ``MIN_DECISIONS`` decisions (a simple ratio, not standard deviations: a
@@ -23,7 +23,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.models import Case, Determination, ItemDecision
+from cases.services.matching import case_parties
 from operations.quality_models import QualitySetting, SecondReview, SecondReviewItem
+from reviewers.qualification import conflicting_parties
 
 MIN_DECISIONS = 10
 RATIO = 2.0
@@ -56,9 +58,13 @@ def _second_reviewer(case: Case, specialty: str, first_id: int):
             reviewer_profile__certifications__name__iexact=specialty,
         )
         .exclude(pk__in=[first_id, case.reviewer_id or first_id])
+        .select_related("reviewer_profile")
         .order_by("pk")
         .distinct()
     )
+    # The matching's conflict rule: no tie (current, or ended within the look-back) to a party of the case.
+    parties = case_parties(case).keys()
+    candidates = [user for user in candidates if not conflicting_parties(user.reviewer_profile, parties)]
     if not candidates:
         return None
     generator = _draw(case.case_number)

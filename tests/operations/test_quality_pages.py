@@ -10,6 +10,7 @@ from cases.models import Determination, ItemDecision
 from letters.models import Letter, Rendition
 from operations import quality
 from operations.quality_models import SecondReview, SecondReviewItem
+from reviewers.models import Affiliation
 from tests.factories import UserFactory, determined_case, reviewer_profile
 
 pytestmark = pytest.mark.django_db
@@ -161,3 +162,22 @@ def test_a_reviewer_who_overturns_far_more_than_their_specialty_is_flagged(clien
         ("Robin Vandersloot", "Overturn rate", 12),
         ("Tess Thirdly", "Overturn rate", 12),
     ]
+
+
+def test_a_reviewer_tied_to_a_party_of_the_case_is_never_its_second_reviewer(client, qa_user, reviewer, other_reviewer):
+    reviewer_profile(reviewer)
+    profile = reviewer_profile(other_reviewer)
+    case = determined_case(reviewer=reviewer, qa=qa_user)
+    Affiliation.objects.create(profile=profile, party=case.claims_administrator, relationship="consultant")
+    client.force_login(qa_user)
+    client.post(reverse("operations:quality_rate"), {"rate": "100"})
+    page = client.post(reverse("operations:quality_draw"), follow=True)
+    assert not SecondReview.objects.exists()
+    assert "1 in the sample had no other reviewer of their specialty." in page.content.decode()
+
+
+def test_a_rate_out_of_range_is_refused_with_a_message_saying_so(client, qa_user):
+    client.force_login(qa_user)
+    page = client.post(reverse("operations:quality_rate"), {"rate": "150"}, follow=True)
+    assert "Sampling rate: Ensure this value is less than or equal to 100." in page.content.decode()
+    assert quality.current_rate() == 0
