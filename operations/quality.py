@@ -5,7 +5,8 @@
 - The second reviewer: an active reviewer certified in the specialty printed on the first letter
   (``Case.reviewer_credentials``), never the first reviewer nor the case's current reviewer, never one tied to a party
   of the case (the matching's conflict rule, ``reviewers.qualification``); picked by the same seeded generator.
-- Agreement: percent agreement and Cohen's kappa (Cohen 1960) per reviewer, per specialty and overall.
+- Agreement: percent agreement and Cohen's kappa (Cohen 1960) per first reviewer, per specialty, per month of the
+  second review (over time) and overall.
 - Outliers: a reviewer whose overturn rate or QA return rate is more than twice, or less than half, the rate of their
   specialty as a whole, over at least ``MIN_DECISIONS`` decisions (a simple ratio, not standard deviations: a
   specialty has too few reviewers for a standard deviation to mean much).
@@ -155,15 +156,19 @@ def _completed_items():
 def agreement_tables() -> dict[str, list[tuple[str, Agreement]]]:
     by_reviewer: dict[str, list[tuple[str, str]]] = defaultdict(list)
     by_specialty: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    by_month: dict[str, list[tuple[str, str]]] = defaultdict(list)
     overall = []
     for row in _completed_items():
         pair = (row.first_decision, row.second_decision)
         by_reviewer[_name(row.review.first_reviewer)].append(pair)
         by_specialty[row.review.specialty].append(pair)
+        if row.review.completed_at:
+            by_month[f"{timezone.localtime(row.review.completed_at):%Y-%m}"].append(pair)
         overall.append(pair)
     return {
         "reviewer": [(key, cohen_kappa(pairs)) for key, pairs in sorted(by_reviewer.items())],
         "specialty": [(key, cohen_kappa(pairs)) for key, pairs in sorted(by_specialty.items())],
+        "month": [(key, cohen_kappa(pairs)) for key, pairs in sorted(by_month.items())],
         "overall": [("All", cohen_kappa(overall))] if overall else [],
     }
 

@@ -140,6 +140,8 @@ def test_a_second_review_records_each_item_and_never_changes_the_issued_letter(
     assert [(label, agreement.items, agreement.percent) for label, agreement in tables["specialty"]] == [
         (SPECIALTY, 2, 0.5)
     ]
+    month = f"{timezone.localdate():%Y-%m}"
+    assert [(label, agreement.items) for label, agreement in tables["month"]] == [(month, 2)]
     assert [row.item_id for row in page.context["disagreements"]] == [items[1].item_id]
     assert "Physical therapy 8 sessions, item 2" in page.content.decode()
     assert AccessEvent.objects.filter(user=qa_user, object_type="operations_quality").exists()
@@ -181,3 +183,25 @@ def test_a_rate_out_of_range_is_refused_with_a_message_saying_so(client, qa_user
     page = client.post(reverse("operations:quality_rate"), {"rate": "150"}, follow=True)
     assert "Sampling rate: Ensure this value is less than or equal to 100." in page.content.decode()
     assert quality.current_rate() == 0
+
+
+def test_a_reviewer_whose_determinations_qa_returns_far_more_often_than_their_specialtys_is_flagged(
+    client, qa_user, reviewer, other_reviewer
+):
+    third = UserFactory(username="third", first_name="Tess", last_name="Thirdly")
+    for author, cases in ((reviewer, 5), (other_reviewer, 10), (third, 10)):
+        for _ in range(cases):
+            case = determined_case(reviewer=author)  # one item upheld, one overturned: the same overturn rate
+            Determination.objects.filter(case=case).update(submitted_at=timezone.now())
+            if author == reviewer:
+                Determination.objects.create(
+                    case=case, version=2, state="returned", author=author, submitted_at=timezone.now()
+                )
+    # Riley: 5 returned of 10 submitted (50%); the specialty: 5 of 30 (17%); Robin and Tess: 0 of 10.
+    client.force_login(qa_user)
+    flags = client.get(reverse("operations:quality")).context["flags"]
+    assert [(flag.reviewer, flag.measure, flag.count, round(flag.rate, 2)) for flag in flags] == [
+        ("Riley Marchetti", "QA return rate", 10, 0.5),
+        ("Robin Vandersloot", "QA return rate", 10, 0.0),
+        ("Tess Thirdly", "QA return rate", 10, 0.0),
+    ]
