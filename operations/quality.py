@@ -21,6 +21,8 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count, F, Q
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.utils import timezone
 
 from cases.models import Case, Determination, ItemDecision
@@ -213,20 +215,38 @@ def _name(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
+def _counted(queryset, credentials: str, author: str, hit: Q) -> dict[tuple[str, int], list[int]]:
+    """(specialty, author id) → [hits, count], counted by the database (the specialty from the letter's
+    credentials: the first certification)."""
+    rows = (
+        queryset.annotate(specialty=KeyTextTransform("0", KeyTransform("certifications", F(credentials))))
+        .values("specialty", author)
+        .annotate(hits=Count("pk", filter=hit), count=Count("pk"))
+    )
+    return {(row["specialty"] or "", row[author]): [row["hits"], row["count"]] for row in rows}
+
+
 def outliers() -> list[Flag]:
     """Reviewers whose overturn rate or QA return rate stands out from their specialty's (see the module's note)."""
-    overturns: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     decisions = ItemDecision.objects.filter(determination__state=Determination.State.APPROVED).exclude(
         determination__author=None
     )
-    for decision in decisions.select_related("determination__author", "determination__case"):
-        key = (specialty_of(decision.determination.case), _name(decision.determination.author))
-        overturns[key][0] += decision.decision == ItemDecision.Decision.OVERTURNED
-        overturns[key][1] += 1
-    returns: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
-    submitted = Determination.objects.exclude(submitted_at=None).exclude(author=None)
-    for determination in submitted.select_related("author", "case"):
-        key = (specialty_of(determination.case), _name(determination.author))
-        returns[key][0] += determination.state == Determination.State.RETURNED
-        returns[key][1] += 1
-    return _flags_for("Overturn rate", overturns) + _flags_for("QA return rate", returns)
+    overturns = _counted(
+        decisions,
+        "determination__case__reviewer_credentials",
+        "determination__author",
+        Q(decision=ItemDecision.Decision.OVERTURNED),
+    )
+    returns = _counted(
+        Determination.objects.exclude(submitted_at=None).exclude(author=None),
+        "case__reviewer_credentials",
+        "author",
+        Q(state=Determination.State.RETURNED),
+    )
+    ids = {author for _specialty, author in [*overturns, *returns]}
+    names = {user.pk: _name(user) for user in get_user_model().objects.filter(pk__in=ids)}
+
+    def named(rows: dict[tuple[str, int], list[int]]) -> dict[tuple[str, str], list[int]]:
+        return {(specialty, names[author]): counts for (specialty, author), counts in rows.items()}
+
+    return _flags_for("Overturn rate", named(overturns)) + _flags_for("QA return rate", named(returns))
