@@ -85,17 +85,16 @@ def draw_sample() -> DrawResult:
     """Send the approved determinations not drawn yet that fall in the sample to a second reviewer."""
     rate = current_rate()
     result = DrawResult()
-    approved = (
-        Determination.objects.filter(state=Determination.State.APPROVED, case__second_review__isnull=True)
-        .exclude(author=None)
-        .select_related("case")
-        .order_by("pk")
-    )
-    for determination in approved:
+    approved = Determination.objects.filter(
+        state=Determination.State.APPROVED, case__second_review__isnull=True
+    ).exclude(author=None)
+    # The draw on the case numbers alone; only the cases in the sample are loaded.
+    chosen = [pk for pk, number in approved.values_list("pk", "case__case_number") if in_sample(number, rate)]
+    for determination in approved.filter(pk__in=chosen).select_related("case").order_by("pk"):
         case = determination.case
         specialty = specialty_of(case)
         first_id = determination.author_id
-        if first_id is None or not specialty or not in_sample(case.case_number, rate):
+        if first_id is None or not specialty:
             continue
         second = _second_reviewer(case, specialty, first_id)
         if second is None:

@@ -205,3 +205,17 @@ def test_a_reviewer_whose_determinations_qa_returns_far_more_often_than_their_sp
         ("Robin Vandersloot", "QA return rate", 10, 0.0),
         ("Tess Thirdly", "QA return rate", 10, 0.0),
     ]
+
+
+def test_a_rate_of_zero_sends_nothing_and_a_second_draw_sends_no_case_twice(client, qa_user, reviewer, other_reviewer):
+    reviewer_profile(reviewer)
+    reviewer_profile(other_reviewer)
+    determined_case(reviewer=reviewer, qa=qa_user)
+    client.force_login(qa_user)
+    client.post(reverse("operations:quality_draw"))
+    assert not SecondReview.objects.exists()
+    client.post(reverse("operations:quality_rate"), {"rate": "100"})
+    client.post(reverse("operations:quality_draw"))
+    page = client.post(reverse("operations:quality_draw"), follow=True)
+    assert SecondReview.objects.count() == 1
+    assert "0 case(s) sent to a second reviewer." in page.content.decode()
