@@ -219,3 +219,11 @@ def test_a_rate_of_zero_sends_nothing_and_a_second_draw_sends_no_case_twice(clie
     page = client.post(reverse("operations:quality_draw"), follow=True)
     assert SecondReview.objects.count() == 1
     assert "0 case(s) sent to a second reviewer." in page.content.decode()
+
+
+def test_the_second_reviewer_finds_the_case_in_the_menu_and_their_list(client, sampled, other_reviewer):
+    client.force_login(other_reviewer)
+    home = client.get(reverse("cases:my_cases")).content.decode()
+    assert reverse("operations:my_second_reviews") in home
+    listing = client.get(reverse("operations:my_second_reviews")).content.decode()
+    assert reverse("operations:second_review", args=[sampled.case_number]) in listing
