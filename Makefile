@@ -1,5 +1,5 @@
 # IMR Portal. Two commands do all the set-up on a fresh Debian/Ubuntu machine:
-#   make run   - the portal with demo data on http://127.0.0.1:8000 (SQLite, tasks in-process)
+#   make run   - the portal with demo data on http://127.0.0.1:8000 (SQLite, tasks in-process; PORT=8001 for another)
 #   make test  - the whole test suite (uses DATABASE_URL / REDIS_URL when set)
 
 SHELL := /bin/bash
@@ -7,9 +7,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP_VERSION := 26.3
-# Debian packages the portal loads at run time or its tests drive (wrk: benchmarks/pages.py throughput).
+# Debian packages the portal loads at run time or its tests drive. (wrk, for benchmarks/pages.py, is installed by
+# `make benchmarks` only: the portal never needs it.)
 APT_PACKAGES := chromium poppler-utils qpdf libnss3-tools libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
-	redis-server postgresql-15 postgresql-client-15 zbar-tools wrk
+	redis-server postgresql-15 postgresql-client-15 zbar-tools
+# The port `make run` serves on: `make run PORT=8001` when 8000 is taken.
+PORT ?= 8000
 # Another process (unattended upgrades, a parallel install) may hold the dpkg lock: wait for it, up to 10 minutes.
 APT_GET := apt-get -o DPkg::Lock::Timeout=600
 # `apt-get update` holds the lists lock, which older apt versions do not wait for: try again for up to 10 minutes.
@@ -21,8 +24,8 @@ APT_UPDATE := for try in $$(seq 60); do $(APT_GET) update -qq && break; echo "ap
 run: export IMR_MEDICAL_DIRECTOR_NAME ?= Dana R. Whitfield, MD
 run: system venv static migrate
 	$(PY) manage.py seed_demo
-	@echo "IMR Portal on http://127.0.0.1:8000 - log in with the demo users listed above."
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "IMR Portal on http://127.0.0.1:$(PORT) - log in with the demo users listed above."
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: system venv static redis
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -113,6 +116,11 @@ worker: venv
 
 beat: venv
 	$(VENV)/bin/celery -A imrportal beat -l info --schedule var/celerybeat-schedule
+
+# The page benchmarks (benchmarks/pages.py) measure throughput with wrk: installed here, not by `make run`.
+benchmarks: APT_PACKAGES += wrk
+benchmarks: system venv
+	$(PY) benchmarks/pages.py $(BENCHMARK_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles node_modules static/vendor

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from audit.labels import action_label
 from core.triggers import append_only
 
 
@@ -52,3 +53,8 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username or 'anonymous'} {self.action} {self.case_number}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in words ("Case page" for "cases:detail")."""
+        return action_label(self.action)

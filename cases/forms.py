@@ -224,15 +224,24 @@ ItemFormSet = forms.inlineformset_factory(
 )
 
 
+# Every PDF upload offers PDFs first in the browser's file picker (the server still checks the bytes).
+PDF_ACCEPT = ".pdf,application/pdf"
+
+
 class DocumentForm(PrintableTextFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=CaseDocument.Kind.choices)
-    file = forms.FileField(label="PDF file")
+    file = forms.FileField(label="PDF file", widget=forms.ClearableFileInput(attrs={"accept": PDF_ACCEPT}))
     title = forms.CharField(max_length=200, required=False)
     author = forms.CharField(max_length=200, required=False)
     document_date = DateField(required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, optional: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if optional:
+            # The intake form's "First document (optional)": shown with no required marks; the view binds the form
+            # (and then requires kind and file) only when a file was sent.
+            for field in self.fields.values():
+                field.required = False
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -329,3 +338,6 @@ class CaseFilterForm(forms.Form):
         ],
     )
     category = forms.ChoiceField(required=False, choices=[("", "Any category")] + Category.choices)
+    # The published decisions imported as closed cases (the precedents) are most of a demo's cases and none of its work:
+    # the list leaves them out unless asked (this box, or the "Closed (historical)" state).
+    historical = forms.BooleanField(required=False, label="Include historical cases")

@@ -97,6 +97,8 @@ def case_list(user, params: dict) -> QuerySet:
     # (walking the list's order instead read 25,000 rows before the first served case); one priority is read from
     # the priority's index in the list's order.
     status = params.get("status")
+    if not (params.get("historical") or status == Status.CLOSED):
+        queryset = queryset.exclude(status=Status.CLOSED)
     if status and status != "open":
         order = LIST_ORDER[1:]
     elif params.get("priority"):

@@ -53,6 +53,7 @@ GUIDELINE_TOPICS = {
     "physical_therapy": "Physical therapy",
     "psychotherapy": "Psychotherapy",
     "surgery": "Surgery",
+    "tens": "TENS (electrical stimulation)",
     "transportation": "Transportation",
 }
 BODY_REGIONS = {

@@ -8,7 +8,7 @@ import difflib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,6 +26,7 @@ from guidelines.models import (
     GuidelineSource,
     QuantityLimit,
 )
+from guidelines.regions import keep_named_regions, regions_named
 from guidelines.search import MAX_LIMIT, search_sections
 
 RECENT_CHANGES = 15
@@ -44,13 +45,18 @@ def _filter_choices() -> dict:
     }
 
 
+# At the same place in the order, the MTUS before any other family (8 CCR 9792.21.1): an ACOEM source given rank 1
+# sorted before the MTUS by its name alone.
+_MTUS_FIRST = Case(When(family=GuidelineSource.Family.MTUS, then=Value(0)), default=Value(1))
+
+
 @permission_required("guidelines.browse_library")
 def library(request: HttpRequest) -> HttpResponse:
     """The library's front page: search, and the sources in the strength-of-evidence order."""
     # distinct: counting over two joins would multiply each count by the other.
     sources = GuidelineSource.objects.annotate(
         section_count=Count("sections", distinct=True), limit_count=Count("quantity_limits", distinct=True)
-    )
+    ).order_by("evidence_rank", _MTUS_FIRST, "family", "chapter", "-year")
     if not allowed(request.user, "guidelines.edit_library"):
         sources = sources.filter(active=True)
     can_edit = allowed(request.user, "guidelines.edit_library")
@@ -291,11 +297,12 @@ def search(request: HttpRequest) -> JsonResponse:
         chapter=request.GET.get("chapter", "")[:200] or None,
         body_region=request.GET.get("region", "")[:200] or None,
         category=request.GET.get("category", "")[:200] or None,
-        limit=limit,
+        limit=MAX_LIMIT if regions_named(query) else limit,  # room for what the body-part filter leaves out
         first=first,
         on=on,
         in_force_only=editions == "in_force",
     )
+    results = keep_named_regions(results, query)[:limit]
     return JsonResponse(
         {
             "query": query,

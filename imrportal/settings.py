@@ -39,8 +39,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "rules.apps.AutodiscoverRulesConfig",  # loads each app's rules.py: the permission vocabulary
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "accounts.otp_apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp, named for the admin
+    "accounts.otp_apps.RecoveryCodesConfig",  # django_otp.plugins.otp_static, named for the admin
     "axes",
     "csp",
     "pgtrigger",

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 
+from cases.forms import PDF_ACCEPT
 from core.dates import DateField, FutureDateField
 from core.text import PrintableTextFormMixin
 from letters.models import Letter, Rendition, Service
@@ -92,7 +93,7 @@ class CorrectionForm(PrintableTextFormMixin, forms.Form):
 
 
 class VerifyForm(forms.Form):
-    file = forms.FileField(label="Letter (PDF file)")
+    file = forms.FileField(label="Letter (PDF file)", widget=forms.ClearableFileInput(attrs={"accept": PDF_ACCEPT}))
 
     def clean_file(self):
         """Cheap checks before any parsing: the size (``IMR_VERIFY_MAX_BYTES``), a PDF header at the start and an

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -70,7 +70,9 @@ def letter_center(request: HttpRequest) -> HttpResponse:
             ),
             last_served=Subquery(services_of.annotate(last=Max("served_on")).values("last")),
         )
-        .order_by(TruncDate("signed_at").desc(), "case__case_number", "rendition")
+        # The parties' letters still to serve first: they are the work of this page.
+        .annotate(to_serve=Q(rendition=Rendition.PARTIES) & ~Exists(services_of))
+        .order_by(F("to_serve").desc(), TruncDate("signed_at").desc(), "case__case_number", "rendition")
     )
     if params.get("served") == "yes":
         letters = letters.filter(Exists(services_of))

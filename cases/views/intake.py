@@ -132,7 +132,7 @@ def _intake(request: HttpRequest, case: Case | None) -> HttpResponse:
             "case": case,
             "form": form,
             "formset": formset,
-            "document_form": document_form or DocumentForm(prefix="doc"),
+            "document_form": document_form or DocumentForm(prefix="doc", optional=True),
             "duplicates": found,
         },
     )
