@@ -144,3 +144,7 @@ def rebuild() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT operations_rebuild()")
+
+
+# The quality program's tables live in their own module; imported here so Django finds them.
+from operations.quality_models import QualitySetting, SecondReview, SecondReviewItem  # noqa: E402, F401

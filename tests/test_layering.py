@@ -39,8 +39,9 @@ ALLOWED = {
     "cases": {"audit", "guidelines", "reviewers", "core"},
     "precedents": {"cases", "guidelines", "core"},
     "letters": {"cases", "reviewers", "guidelines", "audit", "accounts", "core"},
-    # The organization's figures read the cases (and the clock's rules), log their reads, and no room reads them.
-    "operations": {"cases", "audit", "core"},
+    # The organization's figures read the cases (and the clock's rules), log their reads, and no room reads them;
+    # the quality program's draw applies the reviewers' conflict rule to the second reviewer.
+    "operations": {"cases", "reviewers", "audit", "core"},
     "billing": {"letters", "cases", "audit", "core"},
     "imrportal": set(RUNNING_APPS) - {"imrportal"},
 }
