@@ -329,5 +329,6 @@ def test_a_drafts_pdf_says_on_its_page_that_it_was_not_sent(admin_client, acme, 
     text = " ".join(pdftotext(response.content).split())
     assert text.startswith("DRAFT: NOT SENT Invoice")
     assert "Invoice date not sent (draft)" in text
+    assert text.endswith(f"Invoice {invoice.number} · Page 1 of 1")  # the footer, from billing/static_pdf/invoice.css
     invoice.refresh_from_db()
     assert invoice.pdf is None  # nothing kept until it is sent
