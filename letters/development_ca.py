@@ -49,12 +49,19 @@ class SigningMaterial:
         return load_cert_from_pemder(str(self.root_certificate_path))
 
 
-def _name(organization: str, common_name: str) -> x509.Name:
+# RFC 5280's upper bounds (ub-organization-name, ub-common-name): a longer organization name is cut to fit, the
+# certificate's role kept whole, instead of every letter failing to sign.
+UB_NAME = 64
+
+
+def _name(organization: str, role: str) -> x509.Name:
+    """The subject of one of the development certificates: the organization and "<organization> <role>"."""
+    suffix = f" {role}"
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "US"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization[:UB_NAME].rstrip()),
+            x509.NameAttribute(NameOID.COMMON_NAME, organization[: UB_NAME - len(suffix)].rstrip() + suffix),
         ]
     )
 
@@ -112,7 +119,7 @@ def _root_certificate(root_key, root_name: x509.Name, now: datetime.datetime) ->
 def _signer_certificate(signer_key, root_key, root_name: x509.Name, organization: str, now) -> x509.Certificate:
     return (
         x509.CertificateBuilder()
-        .subject_name(_name(organization, f"{organization} Letter Signing (development)"))
+        .subject_name(_name(organization, "Letter Signing (development)"))
         .issuer_name(root_name)
         .public_key(signer_key.public_key())
         .serial_number(x509.random_serial_number())
@@ -130,7 +137,7 @@ def _signer_certificate(signer_key, root_key, root_name: x509.Name, organization
 def _generate(folder: Path, organization: str, key_type: str) -> None:
     now = datetime.datetime.now(datetime.UTC)
     root_key, signer_key = _new_key(key_type), _new_key(key_type)
-    root_name = _name(organization, f"{organization} Development Root CA")
+    root_name = _name(organization, "Development Root CA")
     root = _root_certificate(root_key, root_name, now)
     signer = _signer_certificate(signer_key, root_key, root_name, organization, now)
     # Keys first and the root certificate last: a folder with the root certificate in it is a complete one.

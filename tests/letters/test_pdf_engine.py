@@ -23,6 +23,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils.generic import pdf_string
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.version import __version__ as pyhanko_version
@@ -553,3 +554,14 @@ def test_signer_needs_a_key_and_a_certificate() -> None:
         load_signer(key_path="/nonexistent/key.pem")
 
     assert str(missing.value) == "A signer needs a PKCS#12 file, or both a key file and a certificate file."
+
+
+def test_an_organization_name_longer_than_a_certificate_allows_still_makes_a_signer(tmp_path):
+    organization = "Independent Medical Review Organization of the State of California, Northern District"
+
+    material = ensure_development_certificates(tmp_path, organization, key_type="ec")
+
+    subject = x509.load_pem_x509_certificate(material.certificate_path.read_bytes()).subject
+    names = {attribute.oid: attribute.value for attribute in subject}
+    assert names[NameOID.COMMON_NAME] == "Independent Medical Review Organiza Letter Signing (development)"  # 64
+    assert names[NameOID.ORGANIZATION_NAME] == "Independent Medical Review Organization of the State of Californ"
