@@ -6,8 +6,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.urls import reverse
 
+from cases import hooks
 from cases.models import Case
 from cases.services import appeals, matching
 from letters import services as letter_services
@@ -171,3 +174,9 @@ def test_an_appeal_by_a_party_never_served_with_nothing_typed_is_refused_at_the_
     ]
     assert not case.appeals.exists()
     assert case.transitions.filter(note__startswith="Appeal").count() == 0
+
+
+def test_a_portal_without_a_service_lookup_fails_its_system_checks(monkeypatch):
+    monkeypatch.setattr(hooks, "_service_lookup", None)
+    with pytest.raises(SystemCheckError, match=r"cases\.E002"):
+        call_command("check")
