@@ -238,6 +238,9 @@ class Appeal(models.Model):
     ground = models.CharField(max_length=24, choices=Ground.choices)
     served_on = models.DateField(help_text="The day the determination was served on the appealing party.")
     service_method = models.CharField(max_length=24, choices=ServiceMethod.choices)
+    service_from_record = models.BooleanField(
+        default=False, help_text="The date and method of service were read from the letters' service record."
+    )
     outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.PENDING)
     # The reviewer of the rescinded determination: matching excludes them from the new review (LC 4610.6(i)).
     original_reviewer = models.ForeignKey(

@@ -32,8 +32,13 @@ class AppealForm(PrintableTextFormMixin, forms.Form):
     filed_by = forms.ChoiceField(choices=Appeal.FiledBy.choices, label="Filed by")
     filed_on = DateField(label="Filed on")
     ground = forms.ChoiceField(choices=Appeal.Ground.choices, label="Ground (LC 4610.6(h))")
-    served_on = DateField(label="Determination served on")
-    service_method = forms.ChoiceField(choices=ServiceMethod.choices, label="Served by")
+    # Blank: read from the service record of the letter (an error when no service on the party is recorded).
+    served_on = DateField(
+        label="Determination served on", required=False, help_text="Blank: the date in the service record."
+    )
+    service_method = forms.ChoiceField(
+        choices=[("", "From the service record"), *ServiceMethod.choices], label="Served by", required=False
+    )
     note = forms.CharField(max_length=2000, required=False, label="Note")
 
 

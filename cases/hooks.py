@@ -6,10 +6,16 @@ registers its one way of asking for letters here in ``LettersConfig.ready()`` (`
 its transaction; the letters app checks the case, writes the audit row and queues its task after the commit. A portal
 started without a registered letter requester fails Django's system checks (``cases.E001``) instead of approving
 cases whose letters are never made.
+
+The second: the service record. The letters app records when and how a letter was served on each addressee; an
+appeal's deadline runs from service on the appealing party, so ``record_appeal`` asks :func:`service_of` (registered
+by ``letters/apps.py``: ``letters.service_record.service_of``) and falls back to what the administrator typed only
+when no service is recorded. Without a registered lookup the system checks fail (``cases.E002``).
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
 from django.core import checks
@@ -37,6 +43,41 @@ def ask_for_letters(case: Case, *, by) -> None:
     if _letter_requester is None:
         raise RuntimeError("No letter requester is registered: the letters app registers one when it starts.")
     _letter_requester(case, by=by)
+
+
+class ServiceLookup(Protocol):
+    def __call__(self, case: Case, party: str) -> tuple[date, str] | None: ...
+
+
+_service_lookup: ServiceLookup | None = None
+
+
+def register_service_lookup(lookup: ServiceLookup) -> None:
+    """``lookup(case, party)`` gives (served on, ``cases.clock.ServiceMethod`` value) of the earliest recorded service
+    of the case's letter on that party (an ``Appeal.FiledBy`` value), or None when none is recorded."""
+    global _service_lookup
+    _service_lookup = lookup
+
+
+def service_of(case: Case, party: str) -> tuple[date, str] | None:
+    """When and how the case's determination was served on ``party`` (an ``Appeal.FiledBy`` value), from the
+    service record; None when no service on that party is recorded."""
+    if _service_lookup is None:
+        raise RuntimeError("No service lookup is registered: the letters app registers one when it starts.")
+    return _service_lookup(case, party)
+
+
+@checks.register()
+def service_lookup_registered(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    if _service_lookup is None:
+        return [
+            checks.Error(
+                "No service lookup is registered on cases.hooks: appeal deadlines could not read the service record.",
+                hint="Install the letters app (its AppConfig.ready() registers letters.service_record.service_of).",
+                id="cases.E002",
+            )
+        ]
+    return []
 
 
 @checks.register()

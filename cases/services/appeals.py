@@ -4,7 +4,9 @@ reviewer (LC 4610.6(i)), and the claims administrator's authorization of overtur
 How the portal reads them:
 - The appeal deadline is 30 days from service on the appealing party, plus 5 calendar days for mail within California
   (CCP 1013(a); 10 outside the state, 20 abroad), not moved off a weekend or holiday (``cases.clock``). An appeal
-  filed later is recorded all the same (the WCAB decides), marked late.
+  filed later is recorded all the same (the WCAB decides), marked late. The date and method of service come from the
+  letters app's service record (``cases.hooks.service_of``) when the administrator leaves them blank; typed only
+  when no service on the appealing party is recorded.
 - Rescinded: the case goes back to "records received" as a new review whose clock starts the day the order is
   received (``Case.reopened_on``); the reviewer of the rescinded determination is excluded by matching, which says
   why. The records already in hand stand.
@@ -20,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases import clock
+from cases import clock, hooks
 from cases.lifecycle import Status
 from cases.models import Appeal, Case, DisputedItem, ItemDecision
 from cases.services.intake import record_transition, transition
@@ -34,15 +36,42 @@ def _check_date(day: date, what: str, *, not_before: date | None = None) -> None
         raise ValidationError(f"The {what} ({day:%m/%d/%Y}) is before {not_before:%m/%d/%Y}.")
 
 
+def _service(case: Case, filed_by: str, served_on: date | None, service_method: str) -> tuple[date, str, bool]:
+    """The date and method of service the deadline runs from: the typed ones, else the service record's."""
+    if served_on is not None and service_method:
+        return served_on, service_method, False
+    recorded = hooks.service_of(case, filed_by)
+    if recorded is None:
+        party = Appeal.FiledBy(filed_by).label.lower()
+        raise ValidationError(
+            {
+                "served_on" if served_on is None else "service_method": (
+                    f"No service of the letter on {party} is recorded: enter the date of service and how it was served."
+                )
+            }
+        )
+    return served_on or recorded[0], service_method or recorded[1], True
+
+
 @transaction.atomic
 def record_appeal(
-    case: Case, *, filed_by: str, filed_on: date, ground: str, served_on: date, service_method: str, by, note: str = ""
+    case: Case,
+    *,
+    filed_by: str,
+    filed_on: date,
+    ground: str,
+    by,
+    served_on: date | None = None,
+    service_method: str = "",
+    note: str = "",
 ) -> Appeal:
-    """An appeal of the served determination, with the deadline it was held to on the timeline."""
+    """An appeal of the served determination, with the deadline it was held to on the timeline. The date and method
+    of service left blank are read from the service record (an error when none is recorded)."""
     if case.status != Status.SERVED:
         raise ValidationError(f"Case {case.case_number} has no served determination to appeal.")
     if ground not in Appeal.Ground.values or filed_by not in Appeal.FiledBy.values:
         raise ValidationError("Choose who filed the appeal and on which of the five grounds of LC 4610.6(h).")
+    served_on, service_method, from_record = _service(case, filed_by, served_on, service_method)
     if service_method not in clock.ServiceMethod.values:
         raise ValidationError("Choose how the determination was served on the appealing party.")
     _check_date(served_on, "date of service", not_before=case.decision_date)
@@ -54,6 +83,7 @@ def record_appeal(
         ground=ground,
         served_on=served_on,
         service_method=service_method,
+        service_from_record=from_record,
         original_reviewer=case.reviewer,
         note=note.strip(),
         recorded_by=by if by is not None and by.is_authenticated else None,

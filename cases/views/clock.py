@@ -99,9 +99,18 @@ def appeal_record(request: HttpRequest, case: Case) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, f"The appeal was not recorded. {_problems(form)}")
         return redirect(case)
-    return _run(
-        request, case, partial(appeals.record_appeal, case, by=request.user, **form.cleaned_data), "Appeal recorded."
-    )
+    try:
+        appeals.record_appeal(case, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        # A field's error (no service recorded for a blank date) is named by the field's label, as the form's are.
+        if hasattr(error, "error_dict"):
+            form.add_error(None, error)
+        else:
+            form.add_error(None, error.messages)
+        messages.error(request, f"The appeal was not recorded. {_problems(form)}")
+    else:
+        messages.success(request, "Appeal recorded.")
+    return redirect(case)
 
 
 @require_POST

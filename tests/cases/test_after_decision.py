@@ -6,11 +6,16 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.urls import reverse
 
+from cases import hooks
 from cases.models import Case
 from cases.services import appeals, matching
+from letters import services as letter_services
 from tests.factories import determined_case, reviewer_profile
+from tests.letters.helpers import signed_on_decision_day
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -100,3 +105,78 @@ def test_the_appeal_is_recorded_through_the_case_page(admin_client, reviewer):
     assert response.status_code == 302
     page = admin_client.get(case.get_absolute_url())
     assert page.context["clock_panel"]["after_decision"]["appeals"][0]["deadline"] == D(2026, 12, 15)
+
+
+def _served_by_letter(reviewer, staff_user, method: str, key: str = "employee"):
+    # The parties' letter signed on the decision day (11/10/2026), served on 11/12/2026 on one addressee.
+    case = _served(reviewer)
+    case.employee_address = "12 Elm Street\nFresno, CA 93701"
+    case.save(update_fields=["employee_address"])
+    parties, _public = signed_on_decision_day(letter_services.generate_letters(case))
+    letter_services.record_service(
+        parties,
+        by=staff_user,
+        served_on=D(2026, 11, 12),
+        deliveries=[
+            letter_services.Delivery(
+                key, "Injured worker", case.employee_name, "12 Elm Street\nFresno, CA 93701", method, "w@example.com"
+            )
+        ],
+    )
+    return case
+
+
+def _appeal_without_service(client, case, filed_by="employee"):
+    return client.post(
+        reverse("cases:appeal", args=[case.case_number]),
+        {"filed_by": filed_by, "filed_on": "2026-12-01", "ground": "bias", "served_on": "", "service_method": ""},
+    )
+
+
+def test_an_appeal_left_without_a_service_date_takes_the_mailing_from_the_service_record(
+    admin_client, reviewer, staff_user
+):
+    case = _served_by_letter(reviewer, staff_user, "mail")
+    assert _appeal_without_service(admin_client, case).status_code == 302
+    appeal = case.appeals.get()
+    assert (appeal.served_on, appeal.service_method, appeal.service_from_record) == (
+        D(2026, 11, 12),
+        "mail_california",
+        True,
+    )
+    page = admin_client.get(case.get_absolute_url())
+    assert page.context["clock_panel"]["after_decision"]["appeals"][0]["deadline"] == D(2026, 12, 17)
+    assert (
+        "Appeal deadline: 12/17/2026 (served 11/12/2026 by mail within california (+5 days), from the service record)"
+        in " ".join(page.content.decode().split())
+    )
+
+
+def test_an_appeal_after_e_mailed_service_runs_30_days_without_extension(admin_client, reviewer, staff_user):
+    case = _served_by_letter(reviewer, staff_user, "email")
+    _appeal_without_service(admin_client, case)
+    appeal = case.appeals.get()
+    assert (appeal.service_method, appeals.after_decision(case)["appeals"][0]["deadline"]) == (
+        "electronic",
+        D(2026, 12, 12),
+    )
+
+
+def test_an_appeal_by_a_party_never_served_with_nothing_typed_is_refused_at_the_date_and_not_saved(
+    admin_client, reviewer, staff_user
+):
+    case = _served_by_letter(reviewer, staff_user, "mail")
+    response = _appeal_without_service(admin_client, case, filed_by="provider")
+    page = admin_client.get(response.url)
+    assert [str(message) for message in page.context["messages"]] == [
+        "The appeal was not recorded. Determination served on: No service of the letter on the requesting provider "
+        "is recorded: enter the date of service and how it was served."
+    ]
+    assert not case.appeals.exists()
+    assert case.transitions.filter(note__startswith="Appeal").count() == 0
+
+
+def test_a_portal_without_a_service_lookup_fails_its_system_checks(monkeypatch):
+    monkeypatch.setattr(hooks, "_service_lookup", None)
+    with pytest.raises(SystemCheckError, match=r"cases\.E002"):
+        call_command("check")
