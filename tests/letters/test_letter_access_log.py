@@ -53,6 +53,8 @@ def test_the_preview_and_the_register_are_recorded(letters, client, qa_user):  #
 
 def test_the_admin_letter_page_is_recorded_and_service_cannot_be_rewritten_there(letters, client, staff_user):  # noqa: F811
     client.force_login(staff_user)
+    letters[0].case.employee_email = "worker@example.org"  # e-mail service needs an address on file
+    letters[0].case.save(update_fields=["employee_email"])
     client.post(
         reverse("letters:service", args=[letters[0].pk]),
         {"served_on": "2026-11-12", "recipients": "employee", "method_employee": "email", "note": ""},

@@ -117,11 +117,18 @@ def test_the_client_address_behind_a_trusted_proxy_is_the_one_the_proxy_saw(clie
     assert [first.status_code, second.status_code, third.status_code] == [400, 429, 400]
 
 
+def _worker_reachable_by_email(letter) -> None:
+    """E-mail service needs an e-mail address on file (the parties' addresses, issue 21)."""
+    letter.case.employee_email = "worker@example.org"
+    letter.case.save(update_fields=["employee_email"])
+
+
 @pytest.mark.parametrize(
     "target", ["//evil.example/", "https://evil.example/letters/", "/\\evil.example/", "javascript:alert(1)"]
 )
 def test_recording_service_never_redirects_off_the_site(letters, client, staff_user, target):
     client.force_login(staff_user)
+    _worker_reachable_by_email(letters[0])
 
     response = client.post(
         reverse("letters:service", args=[letters[0].pk]),
@@ -135,6 +142,7 @@ def test_recording_service_never_redirects_off_the_site(letters, client, staff_u
 
 def test_recording_service_returns_to_the_page_it_came_from_on_the_site(letters, client, staff_user):
     client.force_login(staff_user)
+    _worker_reachable_by_email(letters[0])
     here = reverse("letters:case_register", args=[letters[0].case.case_number])
 
     response = client.post(
