@@ -124,6 +124,9 @@ def test_the_2014_case_typed_in_by_hand_reaches_a_signed_letter_that_says_what_w
     page.screenshot(path=str(SCREENS / "intake-1280.png"), full_page=True)
     page.set_viewport_size({"width": 800, "height": 900})
     page.screenshot(path=str(SCREENS / "intake-800.png"), full_page=True)
+    # At 800 px every state box is wide enough for "CA" and its label (it was 1/12 of the row: "CA" clipped).
+    for label in ["Worker's state", *(f"{who}: state" for who, *_ in PARTIES)]:
+        assert page.get_by_label(label).bounding_box()["width"] >= 100, label
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Save case").click()
     page.wait_for_url("**/cases/CM*/")
