@@ -70,23 +70,32 @@ def picks_problem(cleaned: dict[str, Any]) -> str | None:
 
 
 def basis_from_picks(cleaned: dict[str, Any]) -> dict[str, Any]:
-    """The basis to store: MTUS sections grouped by chapter as letters print it, other sections and typed lines as
-    non-MTUS citations; {} when nothing was said (not asked), NO_EVIDENCE when ticked."""
+    """The basis to store: MTUS sections grouped by chapter as letters print it, with the pages of page-specific
+    sections as the picker showed them ("Physical Medicine (p. 98-99)" is printed "... Physical Medicine Page(s):
+    98-99", as the reviewer's line is: letters.rendering.with_pages), other sections and typed lines as non-MTUS
+    citations; {} when nothing was said (not asked), NO_EVIDENCE when ticked."""
     if cleaned.get("ca_basis_none"):
         return {"mtus": [], "non_mtus": []}
     mtus: dict[str, list[str]] = {}
+    pages: dict[str, list[str]] = {}
     non_mtus = [line.strip() for line in (cleaned.get("ca_non_mtus") or "").splitlines() if line.strip()]
     for section in cleaned.get("ca_sections") or []:
         source = section.source
         if source.family == GuidelineSource.Family.MTUS:
             mtus.setdefault(source.label, []).append(section.name)
+            if section.pages:
+                pages.setdefault(source.label, []).append(section.pages)
         else:
             line = f"{source.get_family_display()} {source.chapter}, {section.name}"
             if line not in non_mtus:
                 non_mtus.append(line)
     if not mtus and not non_mtus:
         return {}
-    return {"mtus": [{"chapter": chapter, "sections": names} for chapter, names in mtus.items()], "non_mtus": non_mtus}
+    citations = [
+        {"chapter": chapter, "sections": names, **({"pages": ", ".join(pages[chapter])} if chapter in pages else {})}
+        for chapter, names in mtus.items()
+    ]
+    return {"mtus": citations, "non_mtus": non_mtus}
 
 
 def editions_not_in_force(item_forms: list[forms.BaseForm], on: datetime.date | None) -> list[str]:

@@ -85,9 +85,16 @@ def contact_values(cleaned: dict[str, Any], prefix: str) -> dict[str, str]:
 
 
 def address_rows(lines: str, city: str, state: str, zip_code: str) -> list[Row]:
-    """The layout of one postal address: street lines, city, state, ZIP on one row."""
+    """The layout of one postal address: street lines, city, state, ZIP on one row from 992 px; below, the street
+    lines on a row of their own and city, state and ZIP in equal thirds (a state column of 1/12 clipped "CA" and
+    wrapped its label over three lines at 800 px)."""
     return [
-        Row(Column(lines, css_class="col-md-6"), Column(city), Column(state, css_class="col-md-1"), Column(zip_code))
+        Row(
+            Column(lines, css_class="col-12 col-lg-5"),
+            Column(city, css_class="col-sm-4 col-lg-3"),
+            Column(state, css_class="col-sm-4 col-lg-2"),
+            Column(zip_code, css_class="col-sm-4 col-lg-2"),
+        )
     ]
 
 

@@ -43,8 +43,9 @@ from letters.models import RedactionTerm
 
 PLACEHOLDER = "[redacted]"
 
-# A capitalized word as names are written: Lin, LIN, O'Neil, McDonald, Smith-Jones, D'Angelo.
-_NAME_WORD = r"[A-Z][A-Za-z]*(?:['’][A-Za-z]+)*(?:-[A-Z][A-Za-z]+)*"
+# A capitalized word as names are written: Lin, LIN, O'Neil, McDonald, Smith-Jones, D'Angelo; a possessive "'s" is
+# not part of it ("Ms. Delgado's pain" keeps its "'s": "Ms. [redacted]'s pain").
+_NAME_WORD = r"[A-Z][A-Za-z]*(?:['’](?!s\b)[A-Za-z]+)*(?:-[A-Z][A-Za-z]+)*"
 _HONORIFIC = r"\b(?:Dr|Mr|Mrs|Ms|Miss|Mx|Doctor)\b\.?"
 _CREDENTIAL = r"(?:M\.D\.|MD|D\.O\.|DO|PA-C|NP|FNP(?:-C)?|D\.C\.|DC|DPM|Ph\.D\.|PhD|PsyD|L\.Ac\.|LAc)(?![A-Za-z])"
 

@@ -180,13 +180,17 @@ def test_the_basis_chosen_at_intake_is_printed_on_the_claims_administrators_guid
     assert response.status_code == 302
     case = determine(Case.objects.get(), reviewer=reviewer, qa=qa_user)
     assert case.items.get().claims_administrator_basis == {
-        "mtus": [{"chapter": "Chronic Pain Medical Treatment 2009", "sections": ["Physical Medicine"]}],
+        "mtus": [
+            {"chapter": "Chronic Pain Medical Treatment 2009", "sections": ["Physical Medicine"], "pages": "98-99"}
+        ],
         "non_mtus": ["ODG, Low Back, Massage"],
     }
 
     text = pdf_text(signed_on_decision_day(services.generate_letters(case))[0])
 
     assert "Chronic Pain Medical Treatment 2009" in text
+    # The pages the picker showed are printed, as on the reviewer's line.
+    assert "Physical Medicine Page(s): 98-99" in " ".join(text.split())
     assert "ODG, Low Back, Massage" in text
     assert "cited no medical evidence" not in text.lower()
 

@@ -233,6 +233,8 @@ def test_the_signed_pdf_of_the_public_copy_prints_no_name_and_the_parties_pdf_pr
         ("Report of Jonas P. Whitcombe, MD, reviewed.", "Report of [redacted], MD, reviewed."),
         ("Jane Ellery, PA-C, and Tom Brandt NP examined him.", "[redacted], PA-C, and [redacted] NP examined him."),
         ("Mr. Ostrowski and Mrs. Bell-Harding attended.", "Mr. [redacted] and Mrs. [redacted] attended."),
+        # A possessive stays with the sentence; an apostrophe inside a name is part of it.
+        ("Ms. Ostrowski's pain, per Dr. O'Neil's note.", "Ms. [redacted]'s pain, per Dr. [redacted]'s note."),
         ("Per Dr. Orthopedic Surgery consult, therapy helped.", "Per Dr. Orthopedic Surgery consult, therapy helped."),
         ("Physical Therapy, Chiropractic, and MD/DO visits.", "Physical Therapy, Chiropractic, and MD/DO visits."),
     ],
