@@ -350,6 +350,9 @@ class CaseDocument(models.Model):
     # The text of each page (index 0 = page 1), extracted on upload, for searching within the records.
     page_texts = models.JSONField(default=list, blank=True, editable=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # The organization that sent it (the parties' portal, the API, a barcoded cover sheet); empty when staff filed it.
+    # An organization's people see only the documents it sent (``parties.visibility``).
+    sent_by = models.ForeignKey(Party, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -54,6 +54,10 @@ INSTALLED_APPS = [
     "precedents",
     "operations",
     "billing",
+    "parties",
+    "webhooks",
+    "api",
+    "mailroom",
 ]
 # Demo data and development tools (seed_demo): never installed in production, and no running app imports them.
 if not PRODUCTION:

@@ -21,7 +21,11 @@ RUNNING_APPS = (
     "guidelines",
     "imrportal",
     "letters",
+    "mailroom",
     "operations",
+    "parties",
+    "api",
+    "webhooks",
     "precedents",
     "reviewers",
 )
@@ -43,6 +47,12 @@ ALLOWED = {
     # the quality program's draw applies the reviewers' conflict rule to the second reviewer.
     "operations": {"cases", "reviewers", "audit", "core"},
     "billing": {"letters", "cases", "audit", "core"},
+    # The parties' side: an organization's people and the injured worker see their cases, send documents, read letters.
+    "parties": {"billing", "letters", "cases", "audit", "accounts", "core"},
+    "webhooks": {"parties", "cases", "audit", "core"},
+    "api": {"webhooks", "parties", "letters", "cases", "audit", "accounts", "core"},
+    # Fax and mail: the records cover sheet and its barcode, scanned batches split and filed to their cases.
+    "mailroom": {"parties", "letters", "cases", "audit", "core"},
     "imrportal": set(RUNNING_APPS) - {"imrportal"},
 }
 
