@@ -240,7 +240,15 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Mail left queued by a dead worker or a Redis outage is picked up again.
     "outbox-sweep": {"task": "core.tasks.send_pending_outbox", "schedule": env_int("OUTBOX_SWEEP_SECONDS", 300)},
+    # Webhook deliveries that are due (a retry's time has come) or were left by a dead worker or a Redis outage.
+    "webhooks-sweep": {
+        "task": "webhooks.tasks.send_pending_deliveries",
+        "schedule": env_int("WEBHOOK_SWEEP_SECONDS", 60),
+    },
 }
+# Webhook addresses on this machine (http://127.0.0.1, http://localhost) are allowed in development and tests only; in
+# production an endpoint is https and its host must resolve to public addresses alone (webhooks/targets.py).
+WEBHOOK_ALLOW_LOCAL = env_bool("WEBHOOK_ALLOW_LOCAL", not PRODUCTION)
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
