@@ -27,6 +27,7 @@ from letters.models import PrivateLetterStorage
 from letters.rendering import published_differences
 from letters.templatetags.letter_tags import redaction_check
 from reviewers.admin import ReviewerProfileAdmin
+from webhooks.sending import NoRedirect
 
 portal  # settings.TEMPLATES context_processors, by dotted path
 IdleSessionMiddleware  # settings.MIDDLEWARE
@@ -59,3 +60,4 @@ PortalAdminSite  # core.adminsite.PortalAdminConfig.default_site, by dotted path
 DateField.to_python  # Django's form field hook: what is typed, read (forms.Field.clean calls it)
 SectionChoiceField.label_from_instance  # Django's ModelChoiceField hook: each option's label (cases.ca_basis)
 install  # operations.sql.install: called by the migration that puts the figures triggers in place (migrations are not scanned)
+NoRedirect.redirect_request  # urllib's redirect hook: returning None refuses to follow (webhooks.sending)

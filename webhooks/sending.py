@@ -15,12 +15,12 @@ USER_AGENT = "IMR-Portal-Webhooks/1"
 ANSWER_EXCERPT = 500
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
+class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         return None  # the 3xx answer comes back as an HTTPError, recorded as a failed try
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+_opener = urllib.request.build_opener(NoRedirect)
 
 
 @dataclass(frozen=True)
@@ -56,8 +56,8 @@ def post(url: str, data: bytes, headers: dict[str, str]) -> Answer:
             return Answer(response.status, "", elapsed())
     except urllib.error.HTTPError as error:
         text = _excerpt(error)
-        reason = f"Answered {error.code} {error.reason}"
-        return Answer(error.code, f"{reason}: {text}" if text else reason, elapsed())
+        answered = f"Answered {error.code} {error.reason}"
+        return Answer(error.code, f"{answered}: {text}" if text else answered, elapsed())
     except (urllib.error.URLError, OSError, ValueError) as error:
-        reason = getattr(error, "reason", error)
+        reason = error.reason if isinstance(error, urllib.error.URLError) else error
         return Answer(None, f"No answer: {reason}"[:2000], elapsed())

@@ -62,7 +62,7 @@ def receiver():
 
 
 def readme_signature_check():
-    """The signature check exactly as README.md gives it to claims administrators, compiled: the tests verify with it."""
+    """The signature check exactly as README.md gives it to claims administrators: the tests verify with it."""
     section = README.read_text(encoding="utf-8").split("### Checking a webhook's signature", 1)[1]
     code = re.search(r"```python\n(.*?)```", section, re.DOTALL)
     assert code is not None, "README.md has no Python block under its signature check"
