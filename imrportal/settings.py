@@ -240,6 +240,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Mail left queued by a dead worker or a Redis outage is picked up again.
     "outbox-sweep": {"task": "core.tasks.send_pending_outbox", "schedule": env_int("OUTBOX_SWEEP_SECONDS", 300)},
+    # Scanned batches a dead worker left unread are read again (mailroom; idempotent).
+    "mailroom-sweep": {"task": "mailroom.tasks.resume_batches", "schedule": 600},
 }
 
 if REDIS_URL:
@@ -263,6 +265,8 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # a mail server that hangs fails t
 IMR_ORGANIZATION_NAME = env_str("IMR_ORGANIZATION_NAME", "Independent Medical Review Organization")
 IMR_ORGANIZATION_SHORT_NAME = env_str("IMR_ORGANIZATION_SHORT_NAME", IMR_ORGANIZATION_NAME)
 IMR_ORGANIZATION_ADDRESS = env_str("IMR_ORGANIZATION_ADDRESS", "P.O. Box 138009, Sacramento, CA 95813-8009")
+# The fax number printed on the records cover sheets (mailroom); empty: the sheets give the mailing address only.
+IMR_RECORDS_FAX = env_str("IMR_RECORDS_FAX", "")
 # Who signs the letters: the medical director's name (printed above the title; empty prints the title alone) and title.
 IMR_MEDICAL_DIRECTOR_NAME = env_str("IMR_MEDICAL_DIRECTOR_NAME", "")
 IMR_MEDICAL_DIRECTOR_TITLE = env_str("IMR_MEDICAL_DIRECTOR_TITLE", "Medical Director")
