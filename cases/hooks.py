@@ -100,7 +100,7 @@ _notice_extras: dict[str, Callable[[Case], dict]] = {}
 
 
 def register_notice_extra(name: str, provider: Callable[[Case], dict]) -> None:
-    """``provider(case)`` gives a dict of variables for the notice of assignment's template (registered once by name)."""
+    """``provider(case)`` gives variables for the notice of assignment's template (registered once by name)."""
     _notice_extras[name] = provider
 
 

@@ -29,6 +29,7 @@ RESOLUTION = 100
 CHUNK = 8  # pages rasterized per pdftoppm run (progress is saved after each)
 PDFTOPPM_TIMEOUT = 120  # seconds a chunk may take
 
+QR_ONLY = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
 UNREADABLE = "The cover sheet's barcode was found but could not be read (damaged, blotted or folded)."
 
 
@@ -43,7 +44,7 @@ class PageReading:
 
 
 def read_image(image: Image.Image, page: int) -> PageReading:
-    barcodes = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode, return_errors=True)
+    barcodes = zxingcpp.read_barcodes(image, formats=QR_ONLY, return_errors=True)
     readable = [code.text for code in barcodes if code.valid]
     ours = [text for text in readable if is_cover_sheet_text(text)]
     if ours:
@@ -76,9 +77,11 @@ def rasterize(path: Path, first: int, last: int) -> Iterator[tuple[int, Image.Im
                 yield int(file.stem.rsplit("-", 1)[1]), image
 
 
-def read_pages(path: Path, page_count: int, *, start: int = 1, progress: Callable[[int], None] | None = None):
+def read_pages(
+    path: Path, page_count: int, *, start: int = 1, progress: Callable[[int], object] | None = None
+) -> list[PageReading]:
     """The reading of every page from ``start``; ``progress(pages done)`` after each chunk."""
-    readings = []
+    readings: list[PageReading] = []
     for first in range(start, page_count + 1, CHUNK):
         last = min(first + CHUNK - 1, page_count)
         readings.extend(read_image(image, page) for page, image in rasterize(path, first, last))

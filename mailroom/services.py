@@ -224,8 +224,7 @@ def file_exception(exception: ScanException, case: Case, *, code: str, first: in
         raise ValidationError(f"{code!r} is not a document kind of the records checklist.")
     if not (exception.first_page <= first <= last <= exception.last_page):
         raise ValidationError(
-            f"Pages {first}-{last} are outside this exception's pages "
-            f"({exception.first_page}-{exception.last_page})."
+            f"Pages {first}-{last} are outside this exception's pages ({exception.first_page}-{exception.last_page})."
         )
     problem = _closed_problem(case)
     if problem:

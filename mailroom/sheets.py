@@ -38,7 +38,7 @@ TOKEN_LENGTH = 16  # base32 characters: 80 bits
 
 RecordsKind = RecordsDocument.Kind
 
-# One sheet per line of the records checklist: (code in the barcode, the checklist line, the kind of the document filed).
+# One sheet per line of the records checklist: code in the barcode → (the checklist line, the kind of document filed).
 KINDS: dict[str, tuple[str, str]] = {
     "URD": (RecordsKind.UR_DECISION, CaseDocument.Kind.UR_DECISION),
     "URR": (RecordsKind.UR_RECORDS, CaseDocument.Kind.MEDICAL_RECORDS),
@@ -46,7 +46,6 @@ KINDS: dict[str, tuple[str, str]] = {
     "RFA": (RecordsKind.REQUEST_FOR_AUTHORIZATION, CaseDocument.Kind.MEDICAL_RECORDS),
     "COR": (RecordsKind.CORRESPONDENCE, CaseDocument.Kind.CORRESPONDENCE),
 }
-CODE_OF_KIND = {records_kind: code for code, (records_kind, _) in KINDS.items()}
 
 
 def _secrets() -> list[str]:
@@ -114,13 +113,16 @@ def read_payload(text: str) -> SheetReading:
         return SheetReading(text, case_number, problem=f"The cover sheet's document kind {code!r} is unknown.")
     if not token_is_valid(case_number, code, token):
         return SheetReading(
-            text, case_number, code, problem="The cover sheet's token does not match its case (a forged or altered sheet)."
+            text,
+            case_number,
+            code,
+            problem="The cover sheet's token does not match its case (a forged or altered sheet).",
         )
     return SheetReading(text, case_number, code)
 
 
 def qr_svg(text: str) -> str:
-    """An inline ``<svg>`` QR code at error correction Q, sized by CSS; its ``<title>`` is the figure's alternate text."""
+    """An inline ``<svg>`` QR code at error correction Q, sized by CSS; its ``<title>`` is the figure's alt text."""
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_Q, border=4)
     code.add_data(text)
     code.make(fit=True)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from mailroom import services
 from mailroom.models import ScanBatch
 
+
 @shared_task(name="mailroom.tasks.process_batch")
 def process_batch(batch_id: int) -> str:
     return services.process(batch_id).status

@@ -10,7 +10,6 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_POST
 
 from audit import log
 from cases.models import Case
@@ -45,7 +44,10 @@ def batches(request: HttpRequest) -> HttpResponse:
             try:
                 with transaction.atomic():
                     batch = services.store_batch(
-                        data=upload.read(), name=upload.name, received_on=form.cleaned_data["received_on"], by=request.user
+                        data=upload.read(),
+                        name=upload.name,
+                        received_on=form.cleaned_data["received_on"],
+                        by=request.user,
                     )
             except ValidationError as error:
                 messages.error(request, f"Batch not stored: {' '.join(error.messages)}")
@@ -57,9 +59,7 @@ def batches(request: HttpRequest) -> HttpResponse:
             messages.error(request, f"Batch not stored. {_problems(form)}")
     rows = ScanBatch.objects.select_related("uploaded_by")[:50]
     open_exceptions = ScanException.objects.filter(state=ScanException.State.OPEN).count()
-    return render(
-        request, "mailroom/batches.html", {"form": form, "batches": rows, "open_exceptions": open_exceptions}
-    )
+    return render(request, "mailroom/batches.html", {"form": form, "batches": rows, "open_exceptions": open_exceptions})
 
 
 @permission_required("mailroom.process_scans")
@@ -154,9 +154,7 @@ def _settle_exception(request: HttpRequest, item: ScanException, file_form, disc
 def exception_pages(request: HttpRequest, exception_id: int) -> HttpResponse:
     """The exception's pages as a PDF (shown beside the form): scanned records, so the read is logged."""
     item = get_object_or_404(ScanException.objects.select_related("batch"), pk=exception_id)
-    log.record(
-        request, object_type="scan_pages", object_id=item.pk, pages=f"{item.first_page}-{item.last_page}"
-    )
+    log.record(request, object_type="scan_pages", object_id=item.pk, pages=f"{item.first_page}-{item.last_page}")
     data = services.page_range_pdf(item.batch, item.first_page, item.last_page)
     return _pdf(data, f"batch-{item.batch_id}-pages-{item.first_page}-{item.last_page}.pdf")
 

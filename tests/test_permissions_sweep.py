@@ -168,6 +168,8 @@ FILLERS = {
     "pk": _pk,
     "token": lambda world, name: "not-a-set-up-link-of-anyone",  # accounts:enrolment_link answers 400 to all
     "invoice_id": lambda world, name: _first_pk("billing.Invoice"),  # administrators only: 403 to every other role
+    "batch_id": lambda world, name: _first_pk("mailroom.ScanBatch"),  # the mailroom: administrators only
+    "exception_id": lambda world, name: _first_pk("mailroom.ScanException"),
 }
 # Parameters whose value belongs to reviewer1's case: reviewer2 must get what a missing object gets.
 CASE_PARAMETERS = {"case_number", "document_id", "letter_id"}

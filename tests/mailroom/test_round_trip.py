@@ -65,7 +65,9 @@ def test_a_batch_of_22_documents_is_split_filed_and_its_exceptions_counted(
         pages.append(scans.scanned(sheet_images[case_number][CODES.index(code)], rnd))
         for page in range(count):
             qr = foreign_qr if page == 0 else ""
-            pages.append(scans.scanned(scans.document_page(f"{case_number} {code} p{page + 1}", rnd, foreign_qr=qr), rnd))
+            pages.append(
+                scans.scanned(scans.document_page(f"{case_number} {code} p{page + 1}", rnd, foreign_qr=qr), rnd)
+            )
         records_kind, document_kind = sheets.KINDS[code]
         expected.append((case_number, records_kind, document_kind, count))
 
@@ -128,10 +130,14 @@ def test_a_batch_of_22_documents_is_split_filed_and_its_exceptions_counted(
     page = admin_client.get(reverse("mailroom:batch", args=[batch.pk]))
     assert b"22 documents filed, 6 exceptions" in page.content
     logged = set(
-        AccessEvent.objects.filter(action="mailroom:batch", object_type="document").values_list("case_number", flat=True)
+        AccessEvent.objects.filter(action="mailroom:batch", object_type="document").values_list(
+            "case_number", flat=True
+        )
     )
     assert logged == {case.case_number for case in cases}
-    assert AccessEvent.objects.filter(action="mailroom:batches", object_type="scan_batch", object_id=str(batch.pk)).exists()
+    assert AccessEvent.objects.filter(
+        action="mailroom:batches", object_type="scan_batch", object_id=str(batch.pk)
+    ).exists()
 
     # An exception filed by hand lands on the case, and the filing is in the access log.
     orphan_url = reverse("mailroom:exception", args=[orphan.pk])
