@@ -5,6 +5,10 @@ from cases.models import CASE_NUMBER_RE
 from mailroom.sheets import KINDS, RecordsKind
 
 
+_CONTROL = {"class": "form-control"}
+_SELECT = {"class": "form-select"}
+
+
 def _kind_choices() -> list[tuple[str, str]]:
     return [(code, RecordsKind(records_kind).label) for code, (records_kind, _) in KINDS.items()]
 
@@ -20,10 +24,10 @@ class BatchForm(forms.Form):
 
 
 class FileExceptionForm(forms.Form):
-    case_number = forms.CharField(label="Case number", max_length=12)
-    kind = forms.ChoiceField(label="Document kind", choices=_kind_choices)
-    first_page = forms.IntegerField(label="From page", min_value=1)
-    last_page = forms.IntegerField(label="To page", min_value=1)
+    case_number = forms.CharField(label="Case number", max_length=12, widget=forms.TextInput(attrs=_CONTROL))
+    kind = forms.ChoiceField(label="Document kind", choices=_kind_choices, widget=forms.Select(attrs=_SELECT))
+    first_page = forms.IntegerField(label="From page", min_value=1, widget=forms.NumberInput(attrs=_CONTROL))
+    last_page = forms.IntegerField(label="To page", min_value=1, widget=forms.NumberInput(attrs=_CONTROL))
 
     def clean_case_number(self) -> str:
         value = self.cleaned_data["case_number"].strip().upper()
@@ -39,4 +43,4 @@ class FileExceptionForm(forms.Form):
 
 
 class DiscardForm(forms.Form):
-    reason = forms.CharField(label="Why discard these pages", max_length=300)
+    reason = forms.CharField(label="Why discard these pages", max_length=300, widget=forms.TextInput(attrs=_CONTROL))
