@@ -4,7 +4,6 @@ from django.utils import timezone
 from cases.models import CASE_NUMBER_RE
 from mailroom.sheets import KINDS, RecordsKind
 
-
 _CONTROL = {"class": "form-control"}
 _SELECT = {"class": "form-select"}
 
