@@ -43,9 +43,16 @@ def store_batch(*, data: bytes, name: str, received_on: date, by) -> ScanBatch:
     if received_on > timezone.localdate():
         raise ValidationError(f"The date received ({received_on:%m/%d/%Y}) is in the future.")
     pages = documents.inspect_pdf(data, name=name)
+    digest = hashlib.sha256(data).hexdigest()
+    earlier = ScanBatch.objects.filter(sha256=digest).first()
+    if earlier is not None:
+        raise ValidationError(
+            f"{name} was uploaded already, as batch {earlier.pk} on {earlier.uploaded_at:%m/%d/%Y}: "
+            "nothing is filed twice."
+        )
     batch = ScanBatch(
         original_name=name[:255],
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=digest,
         size=len(data),
         page_count=pages,
         received_on=received_on,
@@ -76,10 +83,15 @@ def _local_path(batch: ScanBatch):
         return Path(copy.name), copy
 
 
-def page_range_pdf(batch: ScanBatch, first: int, last: int) -> bytes:
-    """Pages ``first``..``last`` (1-based, inclusive) of the batch as a PDF of their own."""
+def batch_reader(batch: ScanBatch) -> PdfReader:
     with batch.file.open("rb") as handle:
-        reader = PdfReader(io.BytesIO(handle.read()))
+        return PdfReader(io.BytesIO(handle.read()))
+
+
+def page_range_pdf(batch: ScanBatch, first: int, last: int, reader: PdfReader | None = None) -> bytes:
+    """Pages ``first``..``last`` (1-based, inclusive) of the batch as a PDF of their own (``reader``: the batch
+    already open, when the caller cuts many ranges from it)."""
+    reader = reader or batch_reader(batch)
     writer = PdfWriter()
     for index in range(first - 1, last):
         writer.add_page(reader.pages[index])
@@ -94,11 +106,21 @@ def _closed_problem(case: Case) -> str:
     return ""
 
 
-def _file(batch: ScanBatch, case: Case, *, first: int, last: int, code: str, by, sheet_page: int | None):
+def _file(
+    batch: ScanBatch,
+    case: Case,
+    *,
+    first: int,
+    last: int,
+    code: str,
+    by,
+    sheet_page: int | None,
+    reader: PdfReader | None = None,
+):
     """File pages ``first``..``last`` to ``case`` as the kind of sheet ``code``; tick the checklist line once."""
     records_kind, document_kind = KINDS[code]
     label = RecordsDocument.Kind(records_kind).label
-    data = page_range_pdf(batch, first, last)
+    data = page_range_pdf(batch, first, last, reader)
     document = documents.add_document(
         case,
         data=data,
@@ -141,7 +163,7 @@ def _queue_exception(batch: ScanBatch, segment: scanning.Segment, reason: str, d
     )
 
 
-def _settle(batch: ScanBatch, segment: scanning.Segment) -> None:
+def _settle(batch: ScanBatch, segment: scanning.Segment, reader: PdfReader) -> None:
     """File one segment or queue it as an exception, in one transaction (nothing half-filed)."""
     if FiledDocument.objects.filter(batch=batch, first_page=segment.first_page).exists():
         return  # filed by an earlier run of this batch
@@ -168,6 +190,7 @@ def _settle(batch: ScanBatch, segment: scanning.Segment) -> None:
                 code=sheet.code,
                 by=batch.uploaded_by,
                 sheet_page=segment.sheet_page,
+                reader=reader,
             )
     except ValidationError as error:
         _queue_exception(batch, whole, "refused", " ".join(error.messages))
@@ -192,9 +215,10 @@ def process(batch_id: int) -> ScanBatch:
             batch.page_count,
             progress=lambda done: ScanBatch.objects.filter(pk=batch.pk).update(pages_read=done),
         )
+        reader = batch_reader(batch)
         for segment in scanning.split(readings, batch.page_count):
             with transaction.atomic():
-                _settle(batch, segment)
+                _settle(batch, segment, reader)
     except scanning.RasterizeError as error:
         ScanBatch.objects.filter(pk=batch.pk).update(status=ScanBatch.Status.FAILED, error=str(error)[:2000])
         logger.warning("Scanned batch %s failed: %s", batch.pk, error)

@@ -7,6 +7,7 @@ import io
 
 import pytest
 import zxingcpp
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -76,10 +77,8 @@ def test_the_notice_of_assignment_links_the_sheets_and_the_link_needs_its_token(
     assert client.get(f"/mailroom/sheets/{other.case_number}/{sheets.link_token(case.case_number)}/").status_code == 404
 
 
-def _batch(images, admin_user) -> ScanBatch:
-    return services.store_batch(
-        data=scans.to_pdf(images), name="small.pdf", received_on=timezone.localdate(), by=admin_user
-    )
+def _batch(pdf: bytes, admin_user) -> ScanBatch:
+    return services.store_batch(data=pdf, name="small.pdf", received_on=timezone.localdate(), by=admin_user)
 
 
 def test_a_forged_sheet_files_nothing_and_a_repeated_run_files_nothing_twice(
@@ -99,7 +98,8 @@ def test_a_forged_sheet_files_nothing_and_a_repeated_run_files_nothing_twice(
         scans.document_page("c", rnd),
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        batch = _batch([scans.scanned(page, rnd) for page in pages], admin_user)
+        pdf = scans.to_pdf([scans.scanned(page, rnd) for page in pages])
+        batch = _batch(pdf, admin_user)
     batch.refresh_from_db()
     assert batch.status == ScanBatch.Status.DONE
     exception = ScanException.objects.get(batch=batch)
@@ -116,6 +116,9 @@ def test_a_forged_sheet_files_nothing_and_a_repeated_run_files_nothing_twice(
     ScanBatch.objects.filter(pk=batch.pk).update(status=ScanBatch.Status.READING, started_at=timezone.now())
     assert process_batch(batch.pk) == ScanBatch.Status.READING
     assert resume_batches() == 0
+    # The same scan uploaded again is refused: its documents are filed already.
+    with pytest.raises(ValidationError, match="uploaded already"):
+        _batch(pdf, admin_user)
 
 
 def test_an_upload_that_is_not_a_pdf_is_refused_with_its_reason(admin_client):
