@@ -149,8 +149,13 @@ def test_a_batch_of_22_documents_is_split_filed_and_its_exceptions_counted(
         action="mailroom:batches", object_type="scan_batch", object_id=str(batch.pk)
     ).exists()
 
+    # The queue lists the six; each opens on its pages and the reason.
+    queue = admin_client.get(reverse("mailroom:exceptions")).content.decode()
+    assert queue.count('href="/mailroom/exceptions/') == 6
     # An exception filed by hand lands on the case, and the filing is in the access log.
     orphan_url = reverse("mailroom:exception", args=[orphan.pk])
+    opened = admin_client.get(orphan_url).content.decode()
+    assert "No readable cover sheet before these pages" in opened and 'id="file-form"' in opened
     assert admin_client.get(reverse("mailroom:exception_pages", args=[orphan.pk]))["Content-Type"] == "application/pdf"
     response = admin_client.post(
         orphan_url,
