@@ -15,6 +15,7 @@ when no service is recorded. Without a registered lookup the system checks fail 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
@@ -91,3 +92,20 @@ def letter_requester_registered(app_configs=None, **kwargs) -> list[checks.Check
             )
         ]
     return []
+
+
+# The third: what other apps add to the notice of assignment (the mailroom's link to the records cover sheets). Each
+# provider gives extra template variables for a case; none registered leaves the notice as it is.
+_notice_extras: dict[str, Callable[[Case], dict]] = {}
+
+
+def register_notice_extra(name: str, provider: Callable[[Case], dict]) -> None:
+    """``provider(case)`` gives variables for the notice of assignment's template (registered once by name)."""
+    _notice_extras[name] = provider
+
+
+def notice_extras(case: Case) -> dict:
+    context: dict = {}
+    for provider in _notice_extras.values():
+        context.update(provider(case))
+    return context

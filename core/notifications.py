@@ -64,6 +64,8 @@ DEFAULT_TEMPLATES: dict[str, dict[str, str]] = {
             "assigned to {{ organization_name }} on {{ assigned_on }} as case {{ case_number }} "
             "({{ priority }} review).\n\n"
             "Disputed treatment:\n{% for item in items %}- {{ item }}\n{% endfor %}\n"
+            "{% if cover_sheets_url %}To send records by fax or mail, print the barcoded records cover sheets and "
+            "put the right one on top of each document: {{ cover_sheets_url }}\n\n{% endif %}"
             "This notice is sent within one business day of the assignment (8 CCR 9792.10.4(b)).\n\n"
             "{{ organization_name }}\n"
         ),

@@ -245,6 +245,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "webhooks.tasks.send_pending_deliveries",
         "schedule": env_int("WEBHOOK_SWEEP_SECONDS", 60),
     },
+    # Scanned batches a dead worker left unread are read again (mailroom; idempotent).
+    "mailroom-sweep": {"task": "mailroom.tasks.resume_batches", "schedule": 600},
 }
 # Webhook addresses on this machine (http://127.0.0.1, http://localhost) are allowed in development and tests only; in
 # production an endpoint is https and its host must resolve to public addresses alone (webhooks/targets.py).
@@ -271,6 +273,8 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # a mail server that hangs fails t
 IMR_ORGANIZATION_NAME = env_str("IMR_ORGANIZATION_NAME", "Independent Medical Review Organization")
 IMR_ORGANIZATION_SHORT_NAME = env_str("IMR_ORGANIZATION_SHORT_NAME", IMR_ORGANIZATION_NAME)
 IMR_ORGANIZATION_ADDRESS = env_str("IMR_ORGANIZATION_ADDRESS", "P.O. Box 138009, Sacramento, CA 95813-8009")
+# The fax number printed on the records cover sheets (mailroom); empty: the sheets give the mailing address only.
+IMR_RECORDS_FAX = env_str("IMR_RECORDS_FAX", "")
 # Who signs the letters: the medical director's name (printed above the title; empty prints the title alone) and title.
 IMR_MEDICAL_DIRECTOR_NAME = env_str("IMR_MEDICAL_DIRECTOR_NAME", "")
 IMR_MEDICAL_DIRECTOR_TITLE = env_str("IMR_MEDICAL_DIRECTOR_TITLE", "Medical Director")

@@ -34,6 +34,7 @@ urlpatterns = [
     path("access-log/", include("audit.urls")),
     path("billing/", include("billing.urls")),
     path("parties/webhooks/", include("webhooks.urls")),
+    path("mailroom/", include("mailroom.urls")),
     path("healthz", core_views.healthz, name="healthz"),
 ]
 

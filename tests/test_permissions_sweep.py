@@ -171,6 +171,8 @@ FILLERS = {
     # An organization's managers only: 403 to every staff role (another organization's answers 404).
     "endpoint_id": lambda world, name: _first_pk("webhooks.Endpoint"),
     "delivery_id": lambda world, name: _first_pk("webhooks.Delivery"),
+    "batch_id": lambda world, name: _first_pk("mailroom.ScanBatch"),  # the mailroom: administrators only
+    "exception_id": lambda world, name: _first_pk("mailroom.ScanException"),
 }
 # Parameters whose value belongs to reviewer1's case: reviewer2 must get what a missing object gets.
 CASE_PARAMETERS = {"case_number", "document_id", "letter_id"}

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from cases import hooks
 from cases.clock import is_working_day
 from cases.models import Case
 from core.models import EmailTemplate, OutboxEmail
@@ -69,6 +70,7 @@ def queue_assignment_notice(case: Case) -> list[OutboxEmail]:
         "priority": case.get_priority_display().lower(),
         "items": [item.description for item in case.items.all()],
     }
+    context.update(hooks.notice_extras(case))  # the mailroom's cover sheets link (registered by mailroom/apps.py)
     return [
         queue_email(
             TEMPLATE_KEY,
