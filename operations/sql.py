@@ -243,18 +243,27 @@ def _apply(old: Sources | None, new: Sources | None, qa: list[tuple[str, int]] |
     GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4
     ON CONFLICT (day, historical, measure, days) DO UPDATE SET count = operations_dailyage.count + EXCLUDED.count;
     DELETE FROM operations_dailyage WHERE count = 0;
-    INSERT INTO operations_dailyoutcome (day, historical, dimension, key, upheld, overturned)
-    SELECT day, historical, dimension, key,
-           COALESCE(SUM(n) FILTER (WHERE decision = 'upheld'), 0),
-           COALESCE(SUM(n) FILTER (WHERE decision = 'overturned'), 0)
-    FROM ({_signed([(_outcomes(sources), sign) for sources, sign in sides])}) AS changes
-    GROUP BY 1, 2, 3, 4 HAVING SUM(n) FILTER (WHERE decision = 'upheld') <> 0
-                            OR SUM(n) FILTER (WHERE decision = 'overturned') <> 0
-    ORDER BY 1, 2, 3, 4
-    ON CONFLICT (day, historical, dimension, key) DO UPDATE
-    SET upheld = operations_dailyoutcome.upheld + EXCLUDED.upheld,
-        overturned = operations_dailyoutcome.overturned + EXCLUDED.overturned;
+    WITH changes AS (
+        SELECT day, historical, dimension, key,
+               COALESCE(SUM(n) FILTER (WHERE decision = 'upheld'), 0) AS upheld,
+               COALESCE(SUM(n) FILTER (WHERE decision = 'overturned'), 0) AS overturned
+        FROM ({_signed([(_outcomes(sources), sign) for sources, sign in sides])}) AS signed
+        GROUP BY 1, 2, 3, 4
+    ), daily AS (
+        INSERT INTO operations_dailyoutcome (day, historical, dimension, key, upheld, overturned)
+        SELECT * FROM changes WHERE upheld <> 0 OR overturned <> 0 ORDER BY 1, 2, 3, 4
+        ON CONFLICT (day, historical, dimension, key) DO UPDATE
+        SET upheld = operations_dailyoutcome.upheld + EXCLUDED.upheld,
+            overturned = operations_dailyoutcome.overturned + EXCLUDED.overturned
+    )
+    INSERT INTO operations_monthlyoutcome (month, historical, dimension, key, upheld, overturned)
+    SELECT date_trunc('month', day)::date, historical, dimension, key, SUM(upheld), SUM(overturned) FROM changes
+    GROUP BY 1, 2, 3, 4 HAVING SUM(upheld) <> 0 OR SUM(overturned) <> 0 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (month, historical, dimension, key) DO UPDATE
+    SET upheld = operations_monthlyoutcome.upheld + EXCLUDED.upheld,
+        overturned = operations_monthlyoutcome.overturned + EXCLUDED.overturned;
     DELETE FROM operations_dailyoutcome WHERE upheld = 0 AND overturned = 0;
+    DELETE FROM operations_monthlyoutcome WHERE upheld = 0 AND overturned = 0;
     """
     )
 
@@ -380,12 +389,13 @@ def _rebuild_function() -> str:
 CREATE OR REPLACE FUNCTION operations_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     LOCK TABLE operations_queuecount, operations_reviewerload, operations_recordsawaited, operations_dailyfigure,
-               operations_dailyoutcome, operations_dailyage IN EXCLUSIVE MODE;
+               operations_dailyoutcome, operations_monthlyoutcome, operations_dailyage IN EXCLUSIVE MODE;
     DELETE FROM operations_queuecount;
     DELETE FROM operations_reviewerload;
     DELETE FROM operations_recordsawaited;
     DELETE FROM operations_dailyfigure;
     DELETE FROM operations_dailyoutcome;
+    DELETE FROM operations_monthlyoutcome;
     DELETE FROM operations_dailyage;
     {_queue_delta(everything)}
     {_records_delta(everything)}
@@ -403,6 +413,8 @@ CREATE UNIQUE INDEX IF NOT EXISTS operations_dailyoutcome_key
 CREATE INDEX IF NOT EXISTS operations_dailyfigure_zero ON operations_dailyfigure (id) WHERE count = 0;
 CREATE INDEX IF NOT EXISTS operations_dailyage_zero ON operations_dailyage (id) WHERE count = 0;
 CREATE INDEX IF NOT EXISTS operations_dailyoutcome_zero ON operations_dailyoutcome (id)
+    WHERE upheld = 0 AND overturned = 0;
+CREATE INDEX IF NOT EXISTS operations_monthlyoutcome_zero ON operations_monthlyoutcome (id)
     WHERE upheld = 0 AND overturned = 0;
 """
 
@@ -423,6 +435,7 @@ BEGIN
     DELETE FROM operations_recordsawaited;
     DELETE FROM operations_dailyfigure;
     DELETE FROM operations_dailyoutcome;
+    DELETE FROM operations_monthlyoutcome;
     DELETE FROM operations_dailyage;
     RETURN NULL;
 END $$;
@@ -459,4 +472,5 @@ DROP INDEX IF EXISTS operations_dailyoutcome_key;
 DROP INDEX IF EXISTS operations_dailyfigure_zero;
 DROP INDEX IF EXISTS operations_dailyage_zero;
 DROP INDEX IF EXISTS operations_dailyoutcome_zero;
+DROP INDEX IF EXISTS operations_monthlyoutcome_zero;
 """

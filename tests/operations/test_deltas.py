@@ -9,7 +9,8 @@ import pytest
 from django.db import transaction
 
 from cases.models import Case, Determination, DisputedItem, ItemDecision
-from operations.models import rebuild
+from operations import report
+from operations.models import DailyOutcome, MonthlyOutcome, rebuild
 from tests.operations.test_aggregates import _snapshot
 from tests.operations.world import CATEGORIES, CHAPTERS, make_cases, specs
 
@@ -97,6 +98,10 @@ def _steps(draw: random.Random, reviewers) -> list:
     ]
 
 
+def _months() -> list:
+    return sorted(MonthlyOutcome.objects.values_list("month", "historical", "dimension", "key", "upheld", "overturned"))
+
+
 def test_a_random_sequence_of_changes_keeps_the_figures_of_a_full_recount(reviewer, other_reviewer):
     make_cases(specs(seed=7, count=40), reviewer=reviewer)
     draw = random.Random(2026)
@@ -106,10 +111,10 @@ def test_a_random_sequence_of_changes_keeps_the_figures_of_a_full_recount(review
         step = draw.choice(steps)
         step()
         done.append(step.__name__)
-        kept = _snapshot()
+        kept = _snapshot() | {"months": _months()}
         with transaction.atomic():
             rebuild()
-            recounted = _snapshot()
+            recounted = _snapshot() | {"months": _months()}
             transaction.set_rollback(True)  # the kept figures stay as the deltas left them
         differences = {
             name: (set(kept[name]) - set(recounted[name]), set(recounted[name]) - set(kept[name])) for name in kept
@@ -117,3 +122,41 @@ def test_a_random_sequence_of_changes_keeps_the_figures_of_a_full_recount(review
         assert kept == recounted, f"after {done}: (kept only, recount only) {differences}"
     assert set(done) == {step.__name__ for step in steps}  # every kind of change was made
     assert sum(count for *_, count in _snapshot()["DailyFigure"]) > 0
+
+
+def test_the_monthly_outcomes_are_the_daily_ones_summed_and_a_period_reads_both(reviewer, other_reviewer):
+    make_cases(specs(seed=11, count=40), reviewer=reviewer)
+    ItemDecision.objects.filter(pk__in=ItemDecision.objects.order_by("pk").values("pk")[:5]).update(decision="upheld")
+    gone = Case.objects.filter(status="served").order_by("pk").first()
+    ItemDecision.objects.filter(determination__case=gone).delete()
+    gone.delete()
+    summed: dict = {}
+    for day, historical, dimension, key, upheld, overturned in DailyOutcome.objects.values_list(
+        "day", "historical", "dimension", "key", "upheld", "overturned"
+    ):
+        row = summed.setdefault((day.replace(day=1), historical, dimension, key), [0, 0])
+        row[0], row[1] = row[0] + upheld, row[1] + overturned
+    assert _months() == sorted((*key, *counts) for key, counts in summed.items())
+    # A period from mid-September to mid-October (no whole month), and September to October (two): the outcomes
+    # equal the daily rows summed over the same days.
+    for start, end in (
+        (DAY - datetime.timedelta(days=12), DAY + datetime.timedelta(days=14)),
+        (DAY.replace(month=9), DAY.replace(day=31)),
+    ):
+        tables = report.outcomes(start, end, dimensions=["category"], historical=True, names=False)
+        expected: dict = {}
+        for key, upheld, overturned in DailyOutcome.objects.filter(
+            dimension="category", day__gte=start, day__lte=end
+        ).values_list("key", "upheld", "overturned"):
+            row = expected.setdefault(key, [0, 0])
+            row[0], row[1] = row[0] + upheld, row[1] + overturned
+        shown = {row[0]: [row[1], row[2]] for row in tables["category"]}
+        assert shown == {report.category_label(key): counts for key, counts in expected.items()}
+        assert sum(upheld for upheld, _ in shown.values()) > 0
+
+
+def test_whole_months_of_a_period():
+    date = datetime.date
+    assert report.whole_months(date(2026, 1, 1), date(2026, 12, 31)) == (date(2026, 1, 1), date(2027, 1, 1))
+    assert report.whole_months(date(2026, 1, 15), date(2026, 3, 30)) == (date(2026, 2, 1), date(2026, 3, 1))
+    assert report.whole_months(date(2026, 1, 15), date(2026, 2, 10)) == (date(2026, 2, 1), date(2026, 2, 1))
