@@ -26,6 +26,7 @@ from guidelines.services import basis_from_citations, cite, cite_non_mtus
 from letters.models import PrivateLetterStorage
 from letters.rendering import published_differences
 from letters.templatetags.letter_tags import redaction_check
+from operations import sql as operations_sql
 from reviewers.admin import ReviewerProfileAdmin
 
 portal  # settings.TEMPLATES context_processors, by dotted path
@@ -58,4 +59,4 @@ RefuseNulInFormsMiddleware  # settings.MIDDLEWARE
 PortalAdminSite  # core.adminsite.PortalAdminConfig.default_site, by dotted path
 DateField.to_python  # Django's form field hook: what is typed, read (forms.Field.clean calls it)
 SectionChoiceField.label_from_instance  # Django's ModelChoiceField hook: each option's label (cases.ca_basis)
-install  # operations.sql.install: called by the migration that puts the figures triggers in place (migrations are not scanned)
+operations_sql.install  # called by the migration that installs the figures' triggers (migrations are not scanned)

@@ -115,7 +115,7 @@ class DailyOutcome(models.Model):
     overturned = models.BigIntegerField(default=0)
 
     class Meta:
-        # Day first: a recompute deletes whole days, a page reads a range of days.
+        # Day first: a page reads a range of days.
         indexes = [models.Index(fields=["day", "dimension"], name="daily_outcome_day")]
 
     def __str__(self) -> str:
