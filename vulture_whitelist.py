@@ -25,7 +25,7 @@ from guidelines.services import basis_from_citations, cite, cite_non_mtus
 from letters.models import PrivateLetterStorage
 from letters.rendering import published_differences
 from letters.templatetags.letter_tags import redaction_check
-from operations.sql import install
+from operations import sql as operations_sql
 from reviewers.admin import ReviewerProfileAdmin
 from webhooks.sending import NoRedirect
 
@@ -58,5 +58,5 @@ RefuseNulMiddleware  # settings.MIDDLEWARE
 PortalAdminSite  # core.adminsite.PortalAdminConfig.default_site, by dotted path
 DateField.to_python  # Django's form field hook: what is typed, read (forms.Field.clean calls it)
 SectionChoiceField.label_from_instance  # Django's ModelChoiceField hook: each option's label (cases.ca_basis)
-install  # the migration installing the figures' triggers calls it (migrations are not scanned)
 NoRedirect.redirect_request  # urllib's redirect hook: returning None refuses to follow (webhooks.sending)
+operations_sql.install  # called by the migration that installs the figures' triggers (migrations are not scanned)

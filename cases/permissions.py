@@ -16,7 +16,7 @@ from audit import log
 from cases.lifecycle import Status
 from cases.models import Case
 from core import roles
-from core.permissions import check_permission
+from core.permissions import allowed, check_permission
 
 # Clinical QA reads what reviewers wrote; correspondence staff handle decided cases and their letters.
 QA_STATES = (Status.IN_REVIEW, Status.QA, Status.DETERMINED, Status.LETTER_SIGNED, Status.SERVED, Status.CLOSED)
@@ -49,12 +49,24 @@ def get_visible_case_or_404(user, case_number: str, queryset: QuerySet | None = 
     return get_object_or_404(visible_cases(user, queryset), case_number=case_number)
 
 
-def case_view(permission: str | None = None, *, queryset: Callable[[], QuerySet] | None = None) -> Callable:
+def _records_only_case(user, case_number: str, queryset: QuerySet | None) -> Case:
+    """A case outside the user's visibility whose records they may read all the same (``cases.read_records_only``,
+    e.g. a blinded second reviewer); 404 otherwise."""
+    case = get_object_or_404(Case.objects.all() if queryset is None else queryset, case_number=case_number)
+    if not user.is_active or not allowed(user, "cases.read_records_only", case):
+        raise Http404
+    return case
+
+
+def case_view(
+    permission: str | None = None, *, queryset: Callable[[], QuerySet] | None = None, records_only: bool = False
+) -> Callable:
     """View decorator for every page about one case (URL parameter ``case_number``).
 
     Loads the case through the visibility rule (404 for a case the user may not see), then checks ``permission`` on
     it (403; ``None`` when seeing the case is enough), and calls the view with the case in place of its number.
-    ``queryset`` makes the queryset the case is loaded from (``select_related`` and the like).
+    ``queryset`` makes the queryset the case is loaded from (``select_related`` and the like). ``records_only``: the
+    records' own views, also open to a records-only reader of a case they may not see (``cases.read_records_only``).
 
     Every call is recorded in the access log (``audit``), before the view runs: who asked for which case (and which
     document, letter or version of it), and whether it was allowed, refused or not found."""
@@ -64,7 +76,12 @@ def case_view(permission: str | None = None, *, queryset: Callable[[], QuerySet]
         def wrapped(request, case_number: str, *args, **kwargs):
             object_type, object_id = _target(kwargs)
             try:
-                case = get_visible_case_or_404(request.user, case_number, queryset() if queryset else None)
+                try:
+                    case = get_visible_case_or_404(request.user, case_number, queryset() if queryset else None)
+                except Http404:
+                    if not records_only:
+                        raise
+                    case = _records_only_case(request.user, case_number, queryset() if queryset else None)
                 if permission is not None:
                     check_permission(request.user, permission, case)
             except (Http404, PermissionDenied) as refusal:

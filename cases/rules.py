@@ -53,9 +53,22 @@ rules.add_rule("cases.view_own_cases", is_reviewer)
 # The workspace: only the assigned physician writes a case's determination; they open it while it is in review or QA.
 rules.add_rule("cases.write_determination", is_case_reviewer)
 rules.add_rule("cases.open_workspace", is_case_reviewer & is_in_workspace_state)
-# The medical records (document files and the records search): the case's physician, QA and administrators.
-# Correspondence staff serve letters from the letter center; they never need the records, so they may not read them.
-rules.add_rule("cases.read_records", is_administrator | is_case_reviewer | is_qa)
+# Who else reads a case's records without seeing the case itself (its determination, its letters): predicates
+# (user, case) that other apps add here, since cases may not import them (``operations``: the second reviewer of a
+# quality sample, blinded to the first decision). Only the records' own views ask (``case_view(records_only=True)``).
+RECORDS_ONLY_READERS: list = []
+
+
+@rules.predicate
+def reads_records_only(user, case) -> bool:
+    return case is not None and user.is_authenticated and any(test(user, case) for test in RECORDS_ONLY_READERS)
+
+
+# The medical records (document files and the records search): the case's physician, QA and administrators, and the
+# records-only readers above. Correspondence staff serve letters from the letter center; they never need the records,
+# so they may not read them.
+rules.add_rule("cases.read_records", is_administrator | is_case_reviewer | is_qa | reads_records_only)
+rules.add_rule("cases.read_records_only", reads_records_only)
 # Clinical QA returns or approves submitted determinations; the review page acts on a case waiting for QA.
 rules.add_rule("cases.review_determination", is_qa)
 rules.add_rule("cases.open_qa_review", is_qa & is_waiting_for_qa)

@@ -5,10 +5,11 @@ Two kinds of table:
 
 - the open queue (``QueueCount``, ``RecordsAwaited``): counts of the open cases per key, changed by a delta for each
   statement on the case table, as ``cases.CaseStateCount`` is;
-- the daily figures (``DailyFigure``, ``DailyOutcome``, ``DailyAge``): one row per day and key, recomputed for the
-  days a statement touched (a case's day of application and day of decision, a determination's day of QA), because a
-  decision's items live in three other tables and arrive in any order (an import writes the case before its
-  determination). A day holds a few hundred cases at most, so a recompute reads little.
+- the daily figures (``DailyFigure``, ``DailyOutcome`` and its monthly sums ``MonthlyOutcome``, ``DailyAge``): one
+  row per day and key, the sum of what each case contributes (by its day of application and day of decision; QA's
+  figures by a determination's day of QA). A statement on a case, a determination, an item decision or a disputed
+  item takes the contributions of the cases it touched out as they were and puts them in as they are: a write costs
+  its own case's rows, whatever else was decided that day.
 
 ``rebuild()`` recomputes all of it (after a load that bypassed the triggers).
 """
@@ -114,11 +115,32 @@ class DailyOutcome(models.Model):
     overturned = models.BigIntegerField(default=0)
 
     class Meta:
-        # Day first: a recompute deletes whole days, a page reads a range of days.
+        # Day first: a page reads a range of days.
         indexes = [models.Index(fields=["day", "dimension"], name="daily_outcome_day")]
 
     def __str__(self) -> str:
         return f"{self.day} {self.dimension}={self.key}: {self.upheld}/{self.overturned}"
+
+
+class MonthlyOutcome(models.Model):
+    """``DailyOutcome`` summed by month (``month``: its first day), kept by the same deltas: a period of whole months
+    reads a row a key a month instead of a row a key a day (a year of the high-cardinality dimensions — physicians,
+    reviewers, claims administrators — is about one row a decided case by day)."""
+
+    month = models.DateField()
+    historical = models.BooleanField(default=False)
+    dimension = models.CharField(max_length=24)
+    key = models.CharField(max_length=300, blank=True)
+    upheld = models.BigIntegerField(default=0)
+    overturned = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "historical", "dimension", "key"], name="monthly_outcome_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.dimension}={self.key}: {self.upheld}/{self.overturned}"
 
 
 class DailyAge(models.Model):

@@ -106,5 +106,7 @@ def second_review(request: HttpRequest, case_number: str) -> HttpResponse:
     else:
         log.record(request, object_type="second_review", object_id=review.pk, case_number=case_number)
     items = [(row.item, request.POST.get(f"item-{row.item_id}", row.second_decision)) for row in rows]
-    context = {"review": review, "case": review.case, "items": items, "errors": errors}
+    # The records as the first reviewer read them (a second reviewer may: ``operations/rules.py``).
+    documents = review.case.documents.only("pk", "case_id", "kind", "title", "original_name", "page_count")
+    context = {"review": review, "case": review.case, "items": items, "errors": errors, "documents": documents}
     return render(request, "operations/quality_review.html", context, status=400 if errors else 200)

@@ -9,11 +9,11 @@ import datetime
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from core.categories import NO_CATEGORY, category_label
 from core.models import Party
-from operations.models import DailyAge, DailyFigure, DailyOutcome
+from operations.models import DailyAge, DailyFigure, DailyOutcome, MonthlyOutcome
 from operations.sections import ages
 
 DIMENSIONS = {
@@ -139,14 +139,37 @@ def _percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
+def whole_months(start: datetime.date, end: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The first day of the first whole month in ``start``..``end`` and the first day after the last one (the same
+    day when the period holds no whole month)."""
+    first = start if start.day == 1 else (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    after = (end + datetime.timedelta(days=1)).replace(day=1)
+    return (first, after) if first < after else (first, first)
+
+
+def _outcome_sums(start: datetime.date, end: datetime.date, dimensions: list[str], historical: bool) -> dict:
+    """(dimension, key) → [upheld, overturned] over the period: its whole months from ``MonthlyOutcome``, the days
+    before and after them from ``DailyOutcome`` (two queries whatever the period)."""
+    first, after = whole_months(start, end)
+    sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    days = _period(DailyOutcome.objects.filter(dimension__in=dimensions), start, end, historical)
+    months = MonthlyOutcome.objects.filter(dimension__in=dimensions, month__gte=first, month__lt=after)
+    months = months if historical else months.filter(historical=False)
+    for queryset in (days.filter(Q(day__lt=first) | Q(day__gte=after)), months):
+        for row in queryset.values("dimension", "key").annotate(upheld_=Sum("upheld"), overturned_=Sum("overturned")):
+            counted = sums[row["dimension"], row["key"]]
+            counted[0] += row["upheld_"]
+            counted[1] += row["overturned_"]
+    return sums
+
+
 def outcomes(
     start: datetime.date, end: datetime.date, *, dimensions: list[str], historical: bool, names: bool
 ) -> dict[str, list[list]]:
     """Upheld and overturned items per key of each dimension over the period, most decided first."""
-    rows = _period(DailyOutcome.objects.filter(dimension__in=dimensions), start, end, historical)
     totals: dict[str, list] = defaultdict(list)
-    for row in rows.values("dimension", "key").annotate(upheld_=Sum("upheld"), overturned_=Sum("overturned")):
-        totals[row["dimension"]].append((row["key"], row["upheld_"], row["overturned_"]))
+    for (dimension, key), (upheld, overturned) in _outcome_sums(start, end, dimensions, historical).items():
+        totals[dimension].append((key, upheld, overturned))
     # The parties of both dimensions named in one query.
     party_ids = {int(key) for dimension in PARTY_DIMENSIONS for key, _, _ in totals[dimension] if key.isdigit()}
     parties = dict(Party.objects.filter(pk__in=party_ids).values_list("pk", "name"))

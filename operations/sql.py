@@ -1,15 +1,23 @@
-"""The SQL that keeps the aggregates of ``operations.models``: installed by migration ``0002``, on PostgreSQL only.
+"""The SQL that keeps the aggregates of ``operations.models``: installed by migrations ``0002`` and ``0004``, on
+PostgreSQL only.
 
-- ``operations_decided_item``: a view of the decided items (the latest approved determination of each decided case
-  that is not joined into another), the one definition of "an item upheld or overturned".
-- ``operations_refresh_days(date[])``: recomputes the daily tables for the given days. Each day is recomputed under a
-  transaction-level advisory lock (one of 64, by day), taken in order: a concurrent recompute of the same day waits for
-  the first to commit, then reads what it wrote (each statement of a volatile function takes a new snapshot), so no
-  count is lost or doubled.
-- statement-level triggers on ``cases_case`` (the open-queue deltas, and the days whose figures a statement touched),
-  ``cases_determination`` (QA's days, and the decided days of their cases) and ``cases_itemdecision``.
-- ``operations_rebuild()``: everything again, for a load that bypassed the triggers.
+Every daily figure is a sum over cases of what each case contributes (its application day's figures, its decision
+day's figures, ages and items upheld or overturned; the figures of QA's day are a sum over determinations). A
+statement-level trigger on each table a contribution reads applies the difference a statement made: the contributions
+of the cases it touched as they were (from the transition table ``old_rows``, and the other tables as they are: the
+statement changed only its own) taken out, as they are now put in, by ``INSERT … ON CONFLICT DO UPDATE count = count
++ delta`` in key order (a key left at zero is deleted) — as the open-queue counts and ``cases.CaseStateCount`` are
+kept. An approval costs the rows of its own case, whatever else was decided that day.
+
+- ``_figures``, ``_outcomes``, ``_ages``: one case's contribution rows, over a given set of relations (``Sources``:
+  the tables, or the tables as they were before a statement).
+- triggers on ``cases_case`` (the open-queue deltas, and the contributions of the cases a statement changed),
+  ``cases_determination`` (QA's days; the contributions of their cases), ``cases_itemdecision`` and
+  ``cases_disputeditem`` (a category changed).
+- ``operations_rebuild()``: everything counted again from the tables, for a load that bypassed the triggers.
 """
+
+from typing import NamedTuple
 
 from cases.lifecycle import DECIDED_STATES, Status
 
@@ -93,140 +101,35 @@ _QUEUE_COLUMNS = "status, track, due_date, reviewer_id, claims_administrator_id,
 _QUEUE_COLUMNS += "records_request_method, records_received"
 
 
-def _case_trigger(operation: str) -> str:
-    new = f"SELECT {_QUEUE_COLUMNS}, 1 AS delta FROM new_rows"
-    old = f"SELECT {_QUEUE_COLUMNS}, -1 AS delta FROM old_rows"
-    if operation == "insert":
-        changes = new
-        days = "SELECT application_received FROM new_rows UNION SELECT decision_date FROM new_rows"
-    elif operation == "delete":
-        changes = old
-        days = "SELECT application_received FROM old_rows UNION SELECT decision_date FROM old_rows"
-    else:
-        changes = f"{old} UNION ALL {new}"
-        days = (
-            "SELECT unnest(ARRAY[o.application_received, n.application_received, o.decision_date, n.decision_date]) "
-            f"FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {_row('o')} IS DISTINCT FROM {_row('n')}"
-        )
+class Sources(NamedTuple):
+    """The relations a contribution reads: the tables, or a statement's view of one of them before it ran."""
+
+    cases: str = "cases_case"
+    determinations: str = "cases_determination"
+    decisions: str = "cases_itemdecision"
+    items: str = "cases_disputeditem"
+
+
+TABLES = Sources()
+_DECIDED = f"c.status IN {DECIDED} AND c.joined_into_id IS NULL AND c.decision_date IS NOT NULL"
+
+
+def _items_of(sources: Sources) -> str:
+    """The decided items of case ``c``: the latest approved determination's items upheld or overturned."""
     return f"""
-    CREATE OR REPLACE FUNCTION operations_case_{operation}() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        {_queue_delta(changes)}
-        {_records_delta(changes)}
-        PERFORM operations_refresh_days(ARRAY({days}));
-        RETURN NULL;
-    END $$;
-    DROP TRIGGER IF EXISTS operations_case_{operation} ON cases_case;
-    CREATE TRIGGER operations_case_{operation} AFTER {operation.upper()} ON cases_case
-        REFERENCING {"NEW TABLE AS new_rows" if operation != "delete" else ""}
-        {"OLD TABLE AS old_rows" if operation != "insert" else ""}
-        FOR EACH STATEMENT EXECUTE FUNCTION operations_case_{operation}();
-    """
+        SELECT i.category, d.decision, d.basis, d.basis_none
+        FROM (SELECT dt.id FROM {sources.determinations} dt WHERE dt.case_id = c.id AND dt.state = 'approved'
+              ORDER BY dt.version DESC LIMIT 1) AS latest
+        JOIN {sources.decisions} d ON d.determination_id = latest.id AND d.decision IN ('upheld', 'overturned')
+        JOIN {sources.items} i ON i.id = d.item_id"""
 
 
-def _dependent_trigger(table: str, operation: str, case_ids: str, extra_days: str = "") -> str:
-    """A trigger on a table of a case's decision: the decided days of the cases it names (and ``extra_days``)."""
-    tables = {"insert": "NEW TABLE AS new_rows", "delete": "OLD TABLE AS old_rows"}.get(
-        operation, "OLD TABLE AS old_rows NEW TABLE AS new_rows"
-    )
-    union = f" UNION {extra_days}" if extra_days else ""
+def _figures(sources: Sources) -> str:
+    """(day, historical, figure, key): one row a count, by the day of the application and the day of the decision."""
     return f"""
-    CREATE OR REPLACE FUNCTION operations_{table}_{operation}() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        PERFORM operations_refresh_days(ARRAY(
-            SELECT decision_date FROM cases_case WHERE id IN ({case_ids}){union}
-        ));
-        RETURN NULL;
-    END $$;
-    DROP TRIGGER IF EXISTS operations_{table}_{operation} ON cases_{table};
-    CREATE TRIGGER operations_{table}_{operation} AFTER {operation.upper()} ON cases_{table}
-        REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION operations_{table}_{operation}();
-    """
-
-
-def _local_day(column: str, time_zone: str) -> str:
-    return f"(({column}) AT TIME ZONE '{time_zone}')::date"
-
-
-def _determination_triggers(time_zone: str) -> str:
-    sql = []
-    for operation in ("insert", "update", "delete"):
-        rows = {"insert": ["new_rows"], "delete": ["old_rows"]}.get(operation, ["old_rows", "new_rows"])
-        changed = " UNION ALL ".join(f"SELECT case_id, qa_at, state FROM {name}" for name in rows)
-        if operation == "update":
-            # A draft saved again (every few seconds) changes neither its state nor QA's time: nothing to do.
-            changed = (
-                "SELECT o.case_id, o.qa_at, o.state FROM old_rows o JOIN new_rows n ON n.id = o.id "
-                "WHERE (o.state, o.qa_at) IS DISTINCT FROM (n.state, n.qa_at) "
-                "UNION ALL SELECT n.case_id, n.qa_at, n.state FROM old_rows o JOIN new_rows n ON n.id = o.id "
-                "WHERE (o.state, o.qa_at) IS DISTINCT FROM (n.state, n.qa_at)"
-            )
-        sql.append(
-            _dependent_trigger(
-                "determination",
-                operation,
-                f"SELECT case_id FROM ({changed}) AS changed",
-                f"SELECT {_local_day('qa_at', time_zone)} FROM ({changed}) AS changed",
-            )
-        )
-    for operation in ("insert", "update", "delete"):
-        rows = {"insert": ["new_rows"], "delete": ["old_rows"]}.get(operation, ["old_rows", "new_rows"])
-        determinations = " UNION ".join(f"SELECT determination_id FROM {name}" for name in rows)
-        sql.append(
-            _dependent_trigger(
-                "itemdecision",
-                operation,
-                f"SELECT case_id FROM cases_determination WHERE id IN ({determinations})",
-            )
-        )
-    return "\n".join(sql)
-
-
-DECIDED_ITEM_VIEW = f"""
-CREATE OR REPLACE FUNCTION operations_json_texts(value jsonb) RETURNS SETOF text LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN jsonb_typeof(element) = 'string' THEN element #>> '{{}}' ELSE element ->> 'chapter' END
-    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(value) = 'array' THEN value ELSE '[]'::jsonb END) AS element
-$$;
-
-CREATE OR REPLACE VIEW operations_decided_item AS
-SELECT c.id AS case_id, c.decision_date AS day, c.status = 'closed' AS historical, c.reviewer_id,
-       c.claims_administrator_id, c.requesting_provider_id, c.reviewer_credentials, i.category,
-       d.decision, d.basis, d.basis_none
-FROM cases_case c
-JOIN LATERAL (
-    SELECT id FROM cases_determination
-    WHERE case_id = c.id AND state = 'approved' ORDER BY version DESC LIMIT 1
-) AS latest ON true
-JOIN cases_itemdecision d ON d.determination_id = latest.id AND d.decision IN ('upheld', 'overturned')
-JOIN cases_disputeditem i ON i.id = d.item_id
-WHERE c.status IN {DECIDED} AND c.joined_into_id IS NULL AND c.decision_date IS NOT NULL;
-"""
-
-
-def _refresh_function(time_zone: str) -> str:
-    decided = f"c.status IN {DECIDED} AND c.joined_into_id IS NULL AND c.decision_date IS NOT NULL"
-    return f"""
-CREATE OR REPLACE FUNCTION operations_refresh_days(touched date[]) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-    wanted date[];
-BEGIN
-    SELECT COALESCE(array_agg(DISTINCT day ORDER BY day), '{{}}') INTO wanted
-    FROM unnest(touched) AS day WHERE day IS NOT NULL;
-    IF cardinality(wanted) = 0 THEN
-        RETURN;
-    END IF;
-    PERFORM pg_advisory_xact_lock(738101, bucket)
-    FROM (SELECT DISTINCT mod(day - DATE '2000-01-01', 64) AS bucket FROM unnest(wanted) AS day) AS buckets
-    ORDER BY bucket;
-
-    DELETE FROM operations_dailyfigure WHERE day = ANY(wanted);
-    DELETE FROM operations_dailyoutcome WHERE day = ANY(wanted);
-    DELETE FROM operations_dailyage WHERE day = ANY(wanted);
-
-    -- By the day the application was received.
-    INSERT INTO operations_dailyfigure (day, historical, figure, key, count)
-    SELECT c.application_received, c.status = 'closed' AND c.joined_into_id IS NULL, f.figure, f.key, COUNT(*)
-    FROM cases_case c
+    SELECT c.application_received AS day, c.status = 'closed' AND c.joined_into_id IS NULL AS historical,
+           f.figure, f.key
+    FROM {sources.cases} c
     CROSS JOIN LATERAL (VALUES
         ('received', '', true),
         ('unique', '', c.joined_into_id IS NULL),
@@ -235,17 +138,14 @@ BEGIN
         ('withdrawn', '', c.status = 'withdrawn'),
         ('terminated', '', c.status = 'terminated')
     ) AS f(figure, key, applies)
-    WHERE c.application_received = ANY(wanted) AND f.applies
-    GROUP BY 1, 2, 3, 4;
-
-    -- By the day of the decision: cases.
-    INSERT INTO operations_dailyfigure (day, historical, figure, key, count)
-    SELECT c.decision_date, c.status = 'closed', f.figure, f.key, COUNT(*)
-    FROM cases_case c
+    WHERE c.application_received IS NOT NULL AND f.applies
+    UNION ALL
+    SELECT c.decision_date, c.status = 'closed', f.figure, f.key
+    FROM {sources.cases} c
     CROSS JOIN LATERAL (
         SELECT COUNT(*) FILTER (WHERE x.decision = 'upheld') AS upheld,
                COUNT(*) FILTER (WHERE x.decision = 'overturned') AS overturned
-        FROM operations_decided_item x WHERE x.case_id = c.id
+        FROM ({_items_of(sources)}) AS x
     ) AS o
     CROSS JOIN LATERAL (VALUES
         ('decided', '', true),
@@ -259,35 +159,38 @@ BEGIN
         ('reviewer_on_time', COALESCE(c.reviewer_id::text, ''), c.decision_date <= c.due_date),
         ('reviewer_late', COALESCE(c.reviewer_id::text, ''), c.decision_date > c.due_date)
     ) AS f(figure, key, applies)
-    WHERE c.decision_date = ANY(wanted) AND {decided} AND f.applies
-    GROUP BY 1, 2, 3, 4;
+    WHERE {_DECIDED} AND f.applies"""
 
-    -- By the day of the decision: the two ages.
-    INSERT INTO operations_dailyage (day, historical, measure, days, count)
-    SELECT c.decision_date, c.status = 'closed', m.measure, m.days, COUNT(*)
-    FROM cases_case c
+
+def _ages(sources: Sources) -> str:
+    """(day, historical, measure, days): the two ages of a decided case."""
+    return f"""
+    SELECT c.decision_date AS day, c.status = 'closed' AS historical, m.measure, m.days
+    FROM {sources.cases} c
     CROSS JOIN LATERAL (VALUES
         ('application', c.decision_date - c.application_received),
         ('records', CASE WHEN c.application_received IS NOT NULL AND c.records_received IS NOT NULL
                          THEN c.decision_date - GREATEST(c.application_received, c.records_received, c.reopened_on)
                     END)
     ) AS m(measure, days)
-    WHERE c.decision_date = ANY(wanted) AND {decided} AND m.days IS NOT NULL
-    GROUP BY 1, 2, 3, 4;
+    WHERE {_DECIDED} AND m.days IS NOT NULL"""
 
-    -- By the day of the decision: items, one dimension at a time.
-    INSERT INTO operations_dailyoutcome (day, historical, dimension, key, upheld, overturned)
-    SELECT x.day, x.historical, k.dimension, k.key,
-           COUNT(*) FILTER (WHERE x.decision = 'upheld'), COUNT(*) FILTER (WHERE x.decision = 'overturned')
-    FROM operations_decided_item x
+
+def _outcomes(sources: Sources) -> str:
+    """(day, historical, dimension, key, decision): each decided item once a dimension (twice if it cites two
+    guidelines)."""
+    return f"""
+    SELECT c.decision_date AS day, c.status = 'closed' AS historical, k.dimension, k.key, x.decision
+    FROM {sources.cases} c
+    CROSS JOIN LATERAL ({_items_of(sources)}) AS x
     CROSS JOIN LATERAL (
         SELECT 'all', ''
         UNION ALL SELECT 'category', x.category
-        UNION ALL SELECT 'claims_administrator', COALESCE(x.claims_administrator_id::text, '')
-        UNION ALL SELECT 'physician', COALESCE(x.requesting_provider_id::text, '')
-        UNION ALL SELECT 'reviewer', COALESCE(x.reviewer_id::text, '')
+        UNION ALL SELECT 'claims_administrator', COALESCE(c.claims_administrator_id::text, '')
+        UNION ALL SELECT 'physician', COALESCE(c.requesting_provider_id::text, '')
+        UNION ALL SELECT 'reviewer', COALESCE(c.reviewer_id::text, '')
         UNION ALL (SELECT DISTINCT 'specialty', name
-                   FROM operations_json_texts(x.reviewer_credentials -> 'certifications') AS name
+                   FROM operations_json_texts(c.reviewer_credentials -> 'certifications') AS name
                    WHERE name IS NOT NULL AND name <> '')
         UNION ALL (SELECT DISTINCT 'guideline', left(name, 300)
                    FROM (SELECT operations_json_texts(x.basis -> 'mtus')
@@ -295,51 +198,234 @@ BEGIN
                    WHERE name IS NOT NULL AND name <> '')
         UNION ALL SELECT 'guideline', 'none' WHERE x.basis_none
     ) AS k(dimension, key)
-    WHERE x.day = ANY(wanted)
-    GROUP BY 1, 2, 3, 4;
+    WHERE {_DECIDED}"""
 
-    -- By the day of QA (the organization's time zone).
-    INSERT INTO operations_dailyfigure (day, historical, figure, key, count)
-    SELECT {_local_day("d.qa_at", time_zone)}, false, f.figure, '', COUNT(*)
-    FROM cases_determination d
+
+def _qa(rows: str) -> str:
+    """(day, figure): QA's figures of the determinations in ``rows``, by QA's day in the organization's time zone."""
+    return f"""
+    SELECT {_local_day("d.qa_at", "{time_zone}")} AS day, f.figure
+    FROM {rows} d
     CROSS JOIN LATERAL (VALUES
         ('qa_reviewed', d.state IN ('approved', 'returned')),
         ('qa_returned', d.state = 'returned')
     ) AS f(figure, applies)
-    WHERE {_local_day("d.qa_at", time_zone)} = ANY(wanted) AND f.applies
-    GROUP BY 1, 3;
-END $$;
+    WHERE d.qa_at IS NOT NULL AND f.applies"""
 
+
+def _signed(parts: list[tuple[str, int]]) -> str:
+    return " UNION ALL ".join(
+        f"SELECT *, {sign} AS n FROM ({select}) AS part{index}" for index, (select, sign) in enumerate(parts)
+    )
+
+
+def _apply(old: Sources | None, new: Sources | None, qa: list[tuple[str, int]] | None = None) -> str:
+    """Add the contributions of ``new`` and take out those of ``old`` (QA's: of the determinations of ``qa``, signed),
+    then drop the keys left at zero."""
+    sides = [(sources, sign) for sources, sign in ((old, -1), (new, 1)) if sources is not None]
+    figures = [(_figures(sources), sign) for sources, sign in sides]
+    figures += [(f"SELECT day, false, figure, '' FROM ({_qa(rows)}) AS q", sign) for rows, sign in qa or []]
+    sql = f"""
+    INSERT INTO operations_dailyfigure (day, historical, figure, key, count)
+    SELECT day, historical, figure, key, SUM(n) FROM ({_signed(figures)}) AS changes
+    GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (day, historical, figure, key) DO UPDATE SET count = operations_dailyfigure.count + EXCLUDED.count;
+    DELETE FROM operations_dailyfigure WHERE count = 0;
+    """
+    if not sides:
+        return sql
+    return (
+        sql
+        + f"""
+    INSERT INTO operations_dailyage (day, historical, measure, days, count)
+    SELECT day, historical, measure, days, SUM(n)
+    FROM ({_signed([(_ages(sources), sign) for sources, sign in sides])}) AS changes
+    GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (day, historical, measure, days) DO UPDATE SET count = operations_dailyage.count + EXCLUDED.count;
+    DELETE FROM operations_dailyage WHERE count = 0;
+    WITH changes AS (
+        SELECT day, historical, dimension, key,
+               COALESCE(SUM(n) FILTER (WHERE decision = 'upheld'), 0) AS upheld,
+               COALESCE(SUM(n) FILTER (WHERE decision = 'overturned'), 0) AS overturned
+        FROM ({_signed([(_outcomes(sources), sign) for sources, sign in sides])}) AS signed
+        GROUP BY 1, 2, 3, 4
+    ), daily AS (
+        INSERT INTO operations_dailyoutcome (day, historical, dimension, key, upheld, overturned)
+        SELECT * FROM changes WHERE upheld <> 0 OR overturned <> 0 ORDER BY 1, 2, 3, 4
+        ON CONFLICT (day, historical, dimension, key) DO UPDATE
+        SET upheld = operations_dailyoutcome.upheld + EXCLUDED.upheld,
+            overturned = operations_dailyoutcome.overturned + EXCLUDED.overturned
+    )
+    INSERT INTO operations_monthlyoutcome (month, historical, dimension, key, upheld, overturned)
+    SELECT date_trunc('month', day)::date, historical, dimension, key, SUM(upheld), SUM(overturned) FROM changes
+    GROUP BY 1, 2, 3, 4 HAVING SUM(upheld) <> 0 OR SUM(overturned) <> 0 ORDER BY 1, 2, 3, 4
+    ON CONFLICT (month, historical, dimension, key) DO UPDATE
+    SET upheld = operations_monthlyoutcome.upheld + EXCLUDED.upheld,
+        overturned = operations_monthlyoutcome.overturned + EXCLUDED.overturned;
+    DELETE FROM operations_dailyoutcome WHERE upheld = 0 AND overturned = 0;
+    DELETE FROM operations_monthlyoutcome WHERE upheld = 0 AND overturned = 0;
+    """
+    )
+
+
+def _trigger(table: str, operation: str, body: str) -> str:
+    tables = {"insert": "NEW TABLE AS new_rows", "delete": "OLD TABLE AS old_rows"}.get(
+        operation, "OLD TABLE AS old_rows NEW TABLE AS new_rows"
+    )
+    return f"""
+    CREATE OR REPLACE FUNCTION operations_{table}_{operation}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        {body}
+        RETURN NULL;
+    END $$;
+    DROP TRIGGER IF EXISTS operations_{table}_{operation} ON cases_{table};
+    CREATE TRIGGER operations_{table}_{operation} AFTER {operation.upper()} ON cases_{table}
+        REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION operations_{table}_{operation}();
+    """
+
+
+def _case_triggers() -> list[str]:
+    new = f"SELECT {_QUEUE_COLUMNS}, 1 AS delta FROM new_rows"
+    old = f"SELECT {_QUEUE_COLUMNS}, -1 AS delta FROM old_rows"
+    # An update counts again only the cases whose figure columns changed.
+    changed = f"FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE {_row('o')} IS DISTINCT FROM {_row('n')}"
+    bodies = {
+        "insert": _queue_delta(new) + _records_delta(new) + _apply(None, TABLES._replace(cases="new_rows")),
+        "update": _queue_delta(f"{old} UNION ALL {new}")
+        + _records_delta(f"{old} UNION ALL {new}")
+        + _apply(TABLES._replace(cases=f"(SELECT o.* {changed})"), TABLES._replace(cases=f"(SELECT n.* {changed})")),
+        "delete": _queue_delta(old) + _records_delta(old) + _apply(TABLES._replace(cases="old_rows"), None),
+    }
+    return [_trigger("case", operation, body) for operation, body in bodies.items()]
+
+
+def _before(table: str, columns: str, operation: str, where: str) -> str:
+    """``table`` as it was before the statement: without the rows it wrote, with those it changed or deleted."""
+    parts = [f"SELECT {columns} FROM {table} WHERE {where}"]
+    if operation != "insert":
+        parts.append(f"SELECT {columns} FROM old_rows")
+    if operation != "delete":
+        parts[0] += " AND id NOT IN (SELECT id FROM new_rows)"
+    return "(" + " UNION ALL ".join(parts) + ")"
+
+
+def _dependent_triggers() -> list[str]:
+    """Determinations, item decisions and disputed items: their cases' contributions again, read before and after."""
+    sql = []
+    determination = "id, case_id, state, version"
+    decision = "id, determination_id, item_id, decision, basis, basis_none"
+    for operation in ("insert", "update", "delete"):
+        rows = {"insert": ["new_rows"], "delete": ["old_rows"]}.get(operation, ["old_rows", "new_rows"])
+        qa = [(name, -1 if name == "old_rows" else 1) for name in rows]
+        touched = " UNION ".join(f"SELECT case_id FROM {name}" for name in rows)
+        if operation == "update":
+            # A draft saved again (every few seconds) changes none of these: nothing to do.
+            touched = (
+                "SELECT unnest(ARRAY[o.case_id, n.case_id]) FROM old_rows o JOIN new_rows n ON n.id = o.id "
+                "WHERE (o.state, o.qa_at, o.version, o.case_id) "
+                "IS DISTINCT FROM (n.state, n.qa_at, n.version, n.case_id)"
+            )
+            changed = (
+                "(SELECT o.* FROM old_rows o JOIN new_rows n ON n.id = o.id "
+                "WHERE (o.state, o.qa_at) IS DISTINCT FROM (n.state, n.qa_at))"
+            )
+            qa = [(changed, -1), (changed.replace("SELECT o.*", "SELECT n.*"), 1)]
+        cases = f"(SELECT * FROM cases_case WHERE id IN ({touched}))"
+        before = _before("cases_determination", determination, operation, f"case_id IN ({touched})")
+        body = _apply(TABLES._replace(cases=cases, determinations=before), TABLES._replace(cases=cases), qa)
+        sql.append(_trigger("determination", operation, body))
+    for operation in ("insert", "update", "delete"):
+        rows = {"insert": ["new_rows"], "delete": ["old_rows"]}.get(operation, ["old_rows", "new_rows"])
+        determinations = " UNION ".join(f"SELECT determination_id FROM {name}" for name in rows)
+        if operation == "update":
+            # A rationale or a QA comment edited changes no figure.
+            columns = "(o.determination_id, o.item_id, o.decision, o.basis, o.basis_none)"
+            determinations = (
+                "SELECT unnest(ARRAY[o.determination_id, n.determination_id]) FROM old_rows o "
+                f"JOIN new_rows n ON n.id = o.id WHERE {columns} IS DISTINCT FROM {columns.replace('o.', 'n.')}"
+            )
+        touched = f"SELECT case_id FROM cases_determination WHERE id IN ({determinations})"
+        cases = f"(SELECT * FROM cases_case WHERE id IN ({touched}))"
+        # Every decision of the touched cases (the one counted may belong to another version than the one changed).
+        every = f"determination_id IN (SELECT id FROM cases_determination WHERE case_id IN ({touched}))"
+        before = _before("cases_itemdecision", decision, operation, every)
+        sql.append(
+            _trigger(
+                "itemdecision",
+                operation,
+                _apply(TABLES._replace(cases=cases, decisions=before), TABLES._replace(cases=cases)),
+            )
+        )
+    # A disputed item counts once decided; only a change of its category (or case) changes a figure.
+    touched = (
+        "SELECT unnest(ARRAY[o.case_id, n.case_id]) FROM old_rows o JOIN new_rows n ON n.id = o.id "
+        "WHERE (o.category, o.case_id) IS DISTINCT FROM (n.category, n.case_id)"
+    )
+    cases = f"(SELECT * FROM cases_case WHERE id IN ({touched}))"
+    before = _before("cases_disputeditem", "id, category", "update", f"case_id IN ({touched})")
+    sql.append(
+        _trigger(
+            "disputeditem", "update", _apply(TABLES._replace(cases=cases, items=before), TABLES._replace(cases=cases))
+        )
+    )
+    return sql
+
+
+def _local_day(column: str, time_zone: str) -> str:
+    return f"(({column}) AT TIME ZONE '{time_zone}')::date"
+
+
+JSON_TEXTS = """
+CREATE OR REPLACE FUNCTION operations_json_texts(value jsonb) RETURNS SETOF text LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE WHEN jsonb_typeof(element) = 'string' THEN element #>> '{}' ELSE element ->> 'chapter' END
+    FROM jsonb_array_elements(CASE WHEN jsonb_typeof(value) = 'array' THEN value ELSE '[]'::jsonb END) AS element
+$$;
+"""
+
+
+def _rebuild_function() -> str:
+    everything = f"SELECT {_QUEUE_COLUMNS}, 1 AS delta FROM cases_case"
+    return f"""
 CREATE OR REPLACE FUNCTION operations_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     LOCK TABLE operations_queuecount, operations_reviewerload, operations_recordsawaited, operations_dailyfigure,
-               operations_dailyoutcome,
-               operations_dailyage IN EXCLUSIVE MODE;
+               operations_dailyoutcome, operations_monthlyoutcome, operations_dailyage IN EXCLUSIVE MODE;
     DELETE FROM operations_queuecount;
     DELETE FROM operations_reviewerload;
     DELETE FROM operations_recordsawaited;
     DELETE FROM operations_dailyfigure;
     DELETE FROM operations_dailyoutcome;
+    DELETE FROM operations_monthlyoutcome;
     DELETE FROM operations_dailyage;
-    {_queue_delta(f"SELECT {_QUEUE_COLUMNS}, 1 AS delta FROM cases_case")}
-    {_records_delta(f"SELECT {_QUEUE_COLUMNS}, 1 AS delta FROM cases_case")}
-    PERFORM operations_refresh_days(ARRAY(
-        SELECT application_received FROM cases_case UNION SELECT decision_date FROM cases_case
-        UNION SELECT {_local_day("qa_at", time_zone)} FROM cases_determination
-    ));
+    {_queue_delta(everything)}
+    {_records_delta(everything)}
+    {_apply(None, TABLES, [("cases_determination", 1)])}
 END $$;
 """
 
 
-def _indexes(time_zone: str) -> str:
-    """The days the recompute reads cases and determinations by (QA's day in the organization's time zone)."""
-    return f"""
-    CREATE INDEX IF NOT EXISTS operations_case_application_day ON cases_case (application_received);
-    CREATE INDEX IF NOT EXISTS operations_case_decision_day ON cases_case (decision_date);
-    CREATE INDEX IF NOT EXISTS operations_determination_qa_day
-        ON cases_determination (({_local_day("qa_at", time_zone)}));
-    """
+# The keys the deltas add to (unique: ``ON CONFLICT``), and the few rows a delta left at zero (found at once).
+_INDEXES = """
+CREATE UNIQUE INDEX IF NOT EXISTS operations_dailyfigure_key ON operations_dailyfigure (day, historical, figure, key);
+CREATE UNIQUE INDEX IF NOT EXISTS operations_dailyage_key ON operations_dailyage (day, historical, measure, days);
+CREATE UNIQUE INDEX IF NOT EXISTS operations_dailyoutcome_key
+    ON operations_dailyoutcome (day, historical, dimension, key);
+CREATE INDEX IF NOT EXISTS operations_dailyfigure_zero ON operations_dailyfigure (id) WHERE count = 0;
+CREATE INDEX IF NOT EXISTS operations_dailyage_zero ON operations_dailyage (id) WHERE count = 0;
+CREATE INDEX IF NOT EXISTS operations_dailyoutcome_zero ON operations_dailyoutcome (id)
+    WHERE upheld = 0 AND overturned = 0;
+CREATE INDEX IF NOT EXISTS operations_monthlyoutcome_zero ON operations_monthlyoutcome (id)
+    WHERE upheld = 0 AND overturned = 0;
+"""
 
+# What the recompute by day needed (0002) and the deltas do not.
+_RETIRED = """
+DROP FUNCTION IF EXISTS operations_refresh_days(date[]);
+DROP VIEW IF EXISTS operations_decided_item;
+DROP INDEX IF EXISTS operations_case_application_day;
+DROP INDEX IF EXISTS operations_case_decision_day;
+DROP INDEX IF EXISTS operations_determination_qa_day;
+"""
 
 TRUNCATE = """
 CREATE OR REPLACE FUNCTION operations_case_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -349,6 +435,7 @@ BEGIN
     DELETE FROM operations_recordsawaited;
     DELETE FROM operations_dailyfigure;
     DELETE FROM operations_dailyoutcome;
+    DELETE FROM operations_monthlyoutcome;
     DELETE FROM operations_dailyage;
     RETURN NULL;
 END $$;
@@ -359,11 +446,10 @@ CREATE TRIGGER operations_case_truncate AFTER TRUNCATE ON cases_case
 
 
 def install(time_zone: str) -> str:
-    """Everything, in an order that works on an empty or an installed database."""
-    parts = [_indexes(time_zone), DECIDED_ITEM_VIEW, _refresh_function(time_zone)]
-    parts += [_case_trigger(operation) for operation in ("insert", "update", "delete")]
-    parts += [_determination_triggers(time_zone), TRUNCATE, "SELECT operations_rebuild();"]
-    return "\n".join(parts)
+    """Everything, in an order that works on an empty or an installed database (the figures counted again)."""
+    parts = [_INDEXES, _RETIRED, JSON_TEXTS, _rebuild_function(), *_case_triggers(), *_dependent_triggers()]
+    parts += [TRUNCATE, "SELECT operations_rebuild();"]
+    return "\n".join(parts).replace("{time_zone}", time_zone)
 
 
 UNINSTALL = """
@@ -377,11 +463,14 @@ DROP TRIGGER IF EXISTS operations_determination_delete ON cases_determination;
 DROP TRIGGER IF EXISTS operations_itemdecision_insert ON cases_itemdecision;
 DROP TRIGGER IF EXISTS operations_itemdecision_update ON cases_itemdecision;
 DROP TRIGGER IF EXISTS operations_itemdecision_delete ON cases_itemdecision;
+DROP TRIGGER IF EXISTS operations_disputeditem_update ON cases_disputeditem;
 DROP FUNCTION IF EXISTS operations_rebuild();
-DROP FUNCTION IF EXISTS operations_refresh_days(date[]);
-DROP VIEW IF EXISTS operations_decided_item;
 DROP FUNCTION IF EXISTS operations_json_texts(jsonb);
-DROP INDEX IF EXISTS operations_case_application_day;
-DROP INDEX IF EXISTS operations_case_decision_day;
-DROP INDEX IF EXISTS operations_determination_qa_day;
+DROP INDEX IF EXISTS operations_dailyfigure_key;
+DROP INDEX IF EXISTS operations_dailyage_key;
+DROP INDEX IF EXISTS operations_dailyoutcome_key;
+DROP INDEX IF EXISTS operations_dailyfigure_zero;
+DROP INDEX IF EXISTS operations_dailyage_zero;
+DROP INDEX IF EXISTS operations_dailyoutcome_zero;
+DROP INDEX IF EXISTS operations_monthlyoutcome_zero;
 """

@@ -205,7 +205,7 @@ def document_upload(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 @xframe_options_sameorigin
-@case_view("cases.read_records")
+@case_view("cases.read_records", records_only=True)
 def document_file(request: HttpRequest, case: Case, document_id: int) -> FileResponse:
     """A case document, only through the case access rule. Shown inline (the PDF viewer) or downloaded."""
     document = get_object_or_404(case.documents, pk=document_id)
@@ -223,7 +223,7 @@ def document_file(request: HttpRequest, case: Case, document_id: int) -> FileRes
     return response
 
 
-@case_view("cases.read_records")
+@case_view("cases.read_records", records_only=True)
 def records_search(request: HttpRequest, case: Case) -> JsonResponse:
     """Search within the case's records: the pages holding every word, for the reviewer's viewer to jump to."""
     query = (request.GET.get("q") or "").strip()[:200]

@@ -1,14 +1,15 @@
-"""The triggers, view and functions of ``operations/sql.py`` (PostgreSQL only), then a first count of everything."""
+"""The triggers, view and functions of ``operations/sql.py`` (PostgreSQL only), then a first count of everything.
 
-from django.conf import settings
+Superseded by ``0004``, which installs today's ``operations/sql.py`` (it reads a table made there): a database that
+applied this one keeps it; a new database installs nothing here."""
+
 from django.db import migrations
 
 from operations import sql
 
 
 def install(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(sql.install(settings.TIME_ZONE))
+    """Nothing: ``0004`` installs the triggers."""
 
 
 def uninstall(apps, schema_editor):

@@ -7,11 +7,12 @@ from django.utils import timezone
 
 from audit.models import AccessEvent
 from cases.models import Determination, ItemDecision
+from cases.services.documents import add_document
 from letters.models import Letter, Rendition
 from operations import quality
 from operations.quality_models import SecondReview, SecondReviewItem
 from reviewers.models import Affiliation
-from tests.factories import UserFactory, determined_case, reviewer_profile
+from tests.factories import UserFactory, determined_case, reviewer_profile, small_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +100,41 @@ def test_the_second_reviewer_cannot_reach_the_first_decision(client, sampled, ot
         reverse("letters:progress", args=[sampled.case_number]),
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_the_second_reviewer_reads_the_records_and_still_never_the_first_decision(
+    client, sampled, reviewer, other_reviewer
+):
+    add_document(sampled, data=small_pdf(marker="records"), name="pt-notes.pdf", kind="medical_records", title="PT")
+    document = sampled.documents.get()
+    url = reverse("cases:document", args=[sampled.case_number, document.pk])
+    search = reverse("cases:records_search", args=[sampled.case_number]) + "?q=anything"
+    client.force_login(other_reviewer)
+    page = client.get(reverse("operations:second_review", args=[sampled.case_number])).content.decode()
+    assert f'href="{url}"' in page  # the review lists the records, linked
+
+    response = client.get(url)
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert client.get(search).status_code == 200
+    assert AccessEvent.objects.filter(user=other_reviewer, object_type="document", outcome="allowed").exists()
+    # The first decision stays out of reach: the case's page, its determination, its letters.
+    determination = Determination.objects.get(case=sampled)
+    letter = _signed_letter(sampled, determination)
+    for blinded in (
+        reverse("cases:detail", args=[sampled.case_number]),
+        reverse("cases:workspace", args=[sampled.case_number]),
+        reverse("cases:qa_review", args=[sampled.case_number]),
+        reverse("letters:download", args=[letter.pk]),
+    ):
+        assert client.get(blinded).status_code == 404, blinded
+    # Another reviewer of the same specialty, not the one drawn, reads nothing.
+    third = UserFactory(username="third")
+    third.groups.add(*reviewer.groups.all())
+    client.force_login(third)
+    assert client.get(url).status_code == 404
+    assert client.get(search).status_code == 404
 
 
 def test_another_reviewer_gets_404_on_a_second_review_that_is_not_theirs(client, sampled, reviewer):
