@@ -33,6 +33,7 @@ urlpatterns = [
     path("operations/", include("operations.urls")),
     path("access-log/", include("audit.urls")),
     path("billing/", include("billing.urls")),
+    path("parties/", include("parties.urls")),
     path("healthz", core_views.healthz, name="healthz"),
 ]
 
