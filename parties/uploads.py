@@ -68,7 +68,7 @@ def takes_documents(case: Case) -> bool:
 def check_batch(case: Case, uploads: list[Upload]) -> list[str]:
     """What is wrong with the batch, one message per problem naming its file; empty when every file can be stored."""
     if not takes_documents(case):
-        return [f"Case {case.case_number} is {case.get_status_display().lower()}: it takes no more documents."]
+        return [f"Case {case.case_number} is decided or ended: it takes no more documents."]
     if not uploads:
         return ["Choose at least one PDF file to send."]
     if len(uploads) > MAX_FILES:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.parties.conftest import party_user, sign_in
+from tests.parties.conftest import sign_in
 from tests.test_permissions_sweep import _get, build_world, planned_urls
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +44,8 @@ def test_a_party_user_reaches_no_staff_page_and_no_case_of_another_organization(
     sign_in(client, member)
     plans = planned_urls(world)
     problems, statuses = [], {}
-    for name, url, missing_url, parameters in plans:
-        status, body, response = _get(client, url)
+    for name, url, missing_url, _parameters in plans:
+        status, body, _response = _get(client, url)
         statuses[name] = status
         if status >= 500:
             problems.append(f"{name} {url} → {status} {body[:200]}")

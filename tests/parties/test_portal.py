@@ -180,7 +180,7 @@ def test_a_decided_case_takes_no_documents(member_client, organization):
     page = member_client.get(reverse("parties:case", args=[case.case_number])).content.decode()
     posted = send(member_client, case, [pdf("late.pdf")], [uploads.UploadKind.UR_RECORDS])
 
-    assert "it takes no more documents" in page
+    assert "This case takes no more documents: it is decided or ended." in page
     assert 'id="party-upload"' not in page
     assert posted.status_code == 403
     assert case.documents.count() == 0
