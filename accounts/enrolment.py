@@ -85,6 +85,12 @@ def is_confirmed(request: HttpRequest) -> bool:
     return request.session.get(CONFIRMED_KEY) == request.user.pk
 
 
+def confirm_session(request: HttpRequest) -> None:
+    """Mark this session as allowed to set up its user's authenticator: it just proved it reads the account's mailbox
+    (a set-up link here; an invitation link of the parties' portal, ``parties.invitations``)."""
+    request.session[CONFIRMED_KEY] = request.user.pk
+
+
 def forget_confirmation(request: HttpRequest) -> None:
     request.session.pop(CONFIRMED_KEY, None)
 
@@ -119,5 +125,5 @@ def enrolment_link(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("accounts:security")
     if not redeem(request.user, token):
         return render(request, "accounts/enrolment_invalid.html", status=400)
-    request.session[CONFIRMED_KEY] = request.user.pk
+    confirm_session(request)
     return redirect("accounts:totp_setup")

@@ -32,6 +32,11 @@ ACTION_LABELS = {
     "precedents:search": "Precedent search",
     "precedents:similar": "Similar precedents",
     "precedents:detail": "Precedent",
+    "parties:home": "Party portal: our cases",
+    "parties:case": "Party portal: case page",
+    "parties:send_documents": "Party portal: documents sent",
+    "parties:receipt": "Party portal: receipt",
+    "parties:letter": "Party portal: letter downloaded",
     "audit:log": "Access log",
     "audit:csv": "Access log exported",
 }

@@ -16,6 +16,9 @@ logger = logging.getLogger(__name__)
 def home(request: HttpRequest) -> HttpResponse:
     """Send each user to where their day starts."""
     user = request.user
+    # A user of a claims administrator, law firm or physician's office (parties.Membership): the party portal.
+    if getattr(user, "party_membership", None) is not None:
+        return redirect("parties:home")
     if roles.is_administrator(user):
         return redirect("cases:list")
     if roles.is_reviewer(user):

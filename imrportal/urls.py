@@ -35,6 +35,7 @@ urlpatterns = [
     path("billing/", include("billing.urls")),
     path("parties/webhooks/", include("webhooks.urls")),
     path("mailroom/", include("mailroom.urls")),
+    path("parties/", include("parties.urls")),
     path("healthz", core_views.healthz, name="healthz"),
 ]
 

@@ -43,3 +43,37 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.organization})"
+
+
+class Invitation(models.Model):
+    """An e-mailed invitation to become one of an organization's people (``parties.invitations``).
+
+    The link's token is stored as its SHA-256 only; it works once, until ``expires_at``. An administrator invites an
+    organization's first user (a manager); a manager invites colleagues."""
+
+    organization = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        related_name="invitations",
+        limit_choices_to={"kind__in": ORGANIZATION_KINDS},
+    )
+    email = models.EmailField()
+    is_manager = models.BooleanField(default=False)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    # The account made with it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["organization", "-created_at"]
+        indexes = [models.Index(fields=["organization", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organization}"

@@ -173,6 +173,9 @@ FILLERS = {
     "delivery_id": lambda world, name: _first_pk("webhooks.Delivery"),
     "batch_id": lambda world, name: _first_pk("mailroom.ScanBatch"),  # the mailroom: administrators only
     "exception_id": lambda world, name: _first_pk("mailroom.ScanException"),
+    # The parties' side: administrators only (organizations), or party users only (their people): 403 to the roles here.
+    "organization_id": lambda world, name: _first_pk("core.Party"),
+    "membership_id": lambda world, name: _first_pk("parties.Membership"),
 }
 # Parameters whose value belongs to reviewer1's case: reviewer2 must get what a missing object gets.
 CASE_PARAMETERS = {"case_number", "document_id", "letter_id"}

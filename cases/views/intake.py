@@ -67,7 +67,7 @@ def case_detail(request: HttpRequest, case: Case) -> HttpResponse:
         {
             "case": case,
             "items": case.items.all(),
-            "documents": case.documents.all(),
+            "documents": case.documents.select_related("sent_by"),
             "transitions": case.transitions.select_related("by").prefetch_related("by__groups"),
             "can_edit": can_edit,
             "actions": intake.allowed_intake_actions(case, joinable=bool(joinable)) if can_edit else [],
