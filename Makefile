@@ -10,7 +10,7 @@ PIP_VERSION := 26.3
 # Debian packages the portal loads at run time or its tests drive. (wrk, for benchmarks/pages.py, is installed by
 # `make benchmarks` only: the portal never needs it.)
 APT_PACKAGES := chromium poppler-utils qpdf libnss3-tools libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
-	redis-server postgresql-15 postgresql-client-15 zbar-tools
+	redis-server postgresql-15 postgresql-client-15 zbar-tools gettext
 # The port `make run` serves on: `make run PORT=8001` when 8000 is taken.
 PORT ?= 8000
 # Another process (unattended upgrades, a parallel install) may hold the dpkg lock: wait for it, up to 10 minutes.
@@ -72,7 +72,13 @@ venv: $(VENV)/.installed
 # versions of package-lock.json, copied into static/vendor/ (gitignored; collectstatic picks it up like any static file).
 PDFJS_VENDOR := static/vendor/pdfjs
 CHARTJS_VENDOR := static/vendor/chartjs
-static: $(PDFJS_VENDOR)/.installed $(CHARTJS_VENDOR)/.installed
+# The injured worker's pages in Spanish: the catalog compiled from locale/es/LC_MESSAGES/django.po (gettext's msgfmt,
+# as compilemessages runs it) at build time, never committed, so the .mo cannot drift from the reviewed .po.
+MESSAGES := locale/es/LC_MESSAGES/django.mo
+static: $(PDFJS_VENDOR)/.installed $(CHARTJS_VENDOR)/.installed $(MESSAGES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check -o $@ $<
 
 # Chart.js (the operations dashboard's charts): its UMD build, loaded by a script tag of its own (no CDN, no inline).
 $(CHARTJS_VENDOR)/.installed: $(PDFJS_VENDOR)/.installed

@@ -43,3 +43,7 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.organization})"
+
+
+# The injured worker's access (no organization, no account): its own module, loaded with the app's models.
+from parties.worker_models import WorkerAccess, WorkerDocument  # noqa: E402, F401
