@@ -145,7 +145,8 @@ class Grant:
 
 def grant(request: HttpRequest, access: WorkerAccess) -> None:
     """Open ``access``'s case to this browser for ``session_seconds()``. A new session key (no fixation); any case
-    opened before in this browser is closed: one case at a time."""
+    opened before in this browser is closed: one case at a time. A language chosen on the way in is kept on the
+    case; otherwise the pages follow the case's."""
     request.session.cycle_key()
     request.session[SESSION_KEY] = {
         "case_number": access.case.case_number,
@@ -153,6 +154,11 @@ def grant(request: HttpRequest, access: WorkerAccess) -> None:
         "generation": access.generation,
         "until": time.time() + session_seconds(),
     }
+    chosen = request.session.get(LANGUAGE_SESSION_KEY)
+    if chosen in WorkerLanguage.values and chosen != access.language:
+        # Chosen on the way in: the case keeps it (the worker's notices follow).
+        access.language = chosen
+        access.save(update_fields=["language"])
     request.session[LANGUAGE_SESSION_KEY] = access.language
 
 
