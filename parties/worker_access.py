@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -135,14 +134,6 @@ def within_limits(request: HttpRequest, case_number: str) -> bool:
     return by_address and by_case
 
 
-@dataclass(frozen=True)
-class Grant:
-    case_number: str
-    case_id: int
-    generation: int
-    until: float
-
-
 def grant(request: HttpRequest, access: WorkerAccess) -> None:
     """Open ``access``'s case to this browser for ``session_seconds()``. A new session key (no fixation); any case
     opened before in this browser is closed: one case at a time. A language chosen on the way in is kept on the
@@ -170,16 +161,11 @@ def granted_access(request: HttpRequest, case_number: str) -> WorkerAccess | Non
     if time.time() > float(held.get("until", 0)):
         end(request)
         return None
-    access = WorkerAccess.objects.select_related("case").filter(case_id=held.get("case_id")).first()
+    access = WorkerAccess.objects.select_related("case").filter(case_id=int(held.get("case_id") or 0)).first()
     if access is None or access.generation != held.get("generation") or access.case.case_number != case_number:
         end(request)
         return None
     return access
-
-
-def held_case_number(request: HttpRequest) -> str:
-    held = request.session.get(SESSION_KEY)
-    return held.get("case_number", "") if isinstance(held, dict) else ""
 
 
 def end(request: HttpRequest) -> None:
@@ -190,10 +176,10 @@ def chosen_language(request: HttpRequest, access: WorkerAccess | None = None) ->
     """The worker's language: the one chosen in this browser, else the case's, else English."""
     chosen = request.session.get(LANGUAGE_SESSION_KEY)
     if chosen in WorkerLanguage.values:
-        return chosen
+        return str(chosen)
     if access is not None:
-        return access.language
-    return WorkerLanguage.ENGLISH
+        return str(access.language)
+    return WorkerLanguage.ENGLISH.value
 
 
 def choose_language(request: HttpRequest, language: str) -> None:

@@ -42,7 +42,7 @@ class StartForm(forms.Form):
         parts = [data.get(name) for name in ("birth_year", "birth_month", "birth_day")]
         if all(part is not None for part in parts):
             try:
-                data["date_of_birth"] = date(*parts)  # type: ignore[arg-type]
+                data["date_of_birth"] = date(*parts)
             except ValueError:
                 raise ValidationError(_("The date of birth is not a real date: check the month and the day.")) from None
         return data

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,9 +19,12 @@ from cases.services.documents import inspect_pdf
 from cases.services.records import checklist
 from letters.models import Letter, Rendition
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MAX_FILES = 10
 
-STATUS_WORDS = {
+STATUS_WORDS: dict[str, StrOrPromise] = {
     Status.RECEIVED: gettext_lazy("We have received your application. We are checking that it can be reviewed."),
     Status.ELIGIBLE: gettext_lazy("Your application can be reviewed. We are gathering the medical records."),
     Status.INELIGIBLE: gettext_lazy("Your application cannot be reviewed. We sent you a letter that explains why."),
@@ -39,7 +43,7 @@ STATUS_WORDS = {
     Status.CLOSED: gettext_lazy("This case is closed."),
 }
 
-CHECKLIST_WORDS = {
+CHECKLIST_WORDS: dict[str, StrOrPromise] = {
     RecordsDocument.Kind.UR_DECISION: gettext_lazy("The utilization review (UR) decision and its notice"),
     RecordsDocument.Kind.UR_RECORDS: gettext_lazy("The medical records the UR reviewer used"),
     RecordsDocument.Kind.TREATING_REPORTS: gettext_lazy("Your treating doctor's reports on your current condition"),

@@ -14,9 +14,8 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -108,11 +107,15 @@ def worker_case(view: Callable) -> Callable:
     @login_not_required
     @never_cache
     @wraps(view)
-    def wrapped(request: HttpRequest, case_number: str, *args, **kwargs) -> HttpResponse:
+    def wrapped(request: HttpRequest, case_number: str, *args, **kwargs) -> HttpResponseBase:
         access = access_rules.granted_access(request, case_number)
         if access is None:
             log.record(
-                request, object_type="case", case_number=case_number, outcome=log.Outcome.NOT_FOUND, who="injured worker"
+                request,
+                object_type="case",
+                case_number=case_number,
+                outcome=log.Outcome.NOT_FOUND,
+                who="injured worker",
             )
             with translation.override(_language(request)):
                 messages.info(request, _("To see your case, enter your case number, access code and date of birth."))
@@ -125,11 +128,13 @@ def worker_case(view: Callable) -> Callable:
 
 
 @worker_case
-def case(request: HttpRequest, access: WorkerAccess, language: str, send_form=None, problems=None) -> HttpResponse:
-    log.record(request, object_type="case", object_id=access.case_id, case_number=access.case.case_number, who="injured worker")
+def case(request: HttpRequest, access: WorkerAccess, language: str) -> HttpResponse:
+    log.record(
+        request, object_type="case", object_id=access.case_id, case_number=access.case.case_number, who="injured worker"
+    )
     context = case_page_context(access.case)
-    context.update(send_form=send_form or SendForm(), problems=problems or [], access=access)
-    return _rendered(request, language, "parties/worker/case.html", context, 400 if problems else 200)
+    context.update(send_form=SendForm(), problems=[], access=access)
+    return _rendered(request, language, "parties/worker/case.html", context)
 
 
 @require_POST
@@ -140,7 +145,7 @@ def send(request: HttpRequest, access: WorkerAccess, language: str) -> HttpRespo
     form = SendForm(request.POST)
     files = request.FILES.getlist("files")
     problems = [] if form.is_valid() else [error for errors in form.errors.values() for error in errors]
-    uploads = [(upload.name, upload.read()) for upload in files]
+    uploads = [(upload.name or "document.pdf", upload.read()) for upload in files]
     problems += check_uploads(the_case, uploads)
     if problems:
         log.record(
@@ -176,7 +181,7 @@ def send(request: HttpRequest, access: WorkerAccess, language: str) -> HttpRespo
 
 
 @worker_case
-def letter(request: HttpRequest, access: WorkerAccess, language: str, letter_id: int) -> HttpResponse:
+def letter(request: HttpRequest, access: WorkerAccess, language: str, letter_id: int) -> HttpResponseBase:
     """The decision letter (the parties' letter, signed and current): a delivery in the letter register."""
     found = (
         Letter.objects.signed()
@@ -195,9 +200,13 @@ def letter(request: HttpRequest, access: WorkerAccess, language: str, letter_id:
         )
         messages.error(request, _("This letter is not available. The letters you can read are listed below."))
         return redirect("worker:case", access.case.case_number)
-    log.record(request, object_type="letter", object_id=found.pk, case_number=found.case.case_number, who="injured worker")
+    log.record(
+        request, object_type="letter", object_id=found.pk, case_number=found.case.case_number, who="injured worker"
+    )
     record_download(found, by=None, ip=client_ip(request))
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.download_name, content_type="application/pdf")
+    return FileResponse(
+        found.file.open("rb"), as_attachment=True, filename=found.download_name, content_type="application/pdf"
+    )
 
 
 @login_not_required

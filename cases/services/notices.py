@@ -99,7 +99,8 @@ def notice_status(case: Case) -> NoticeStatus | None:
         OutboxEmail.objects.filter(
             # The worker's notice has a template per language (assignment_notice_worker_en, ..._es).
             template_key__startswith=TEMPLATE_KEY,
-            related_object_type=case._meta.label_lower, related_object_id=str(case.pk)
+            related_object_type=case._meta.label_lower,
+            related_object_id=str(case.pk),
         ).order_by("pk")
     )
     if not messages:

@@ -29,8 +29,9 @@ def noticed_case(**fields):
 
 def worker_notices(case) -> list[OutboxEmail]:
     return list(
-        OutboxEmail.objects.filter(template_key__startswith="assignment_notice_worker", related_object_id=str(case.pk))
-        .order_by("pk")
+        OutboxEmail.objects.filter(
+            template_key__startswith="assignment_notice_worker", related_object_id=str(case.pk)
+        ).order_by("pk")
     )
 
 
