@@ -102,7 +102,8 @@ def _log_attempt(request: HttpRequest, case_number: str, result: str, case_id: i
 
 def worker_case(view: Callable) -> Callable:
     """A page of the case this session opened: anything else (another case number, an expired session, an older
-    code) goes back to the way in, logged as not found, the same for a case that exists and one that does not."""
+    code) answers 404 with the way back in, logged as not found, the same for a case that exists and one that does
+    not."""
 
     @login_not_required
     @never_cache
@@ -117,9 +118,7 @@ def worker_case(view: Callable) -> Callable:
                 outcome=log.Outcome.NOT_FOUND,
                 who="injured worker",
             )
-            with translation.override(_language(request)):
-                messages.info(request, _("To see your case, enter your case number, access code and date of birth."))
-            return redirect("worker:start")
+            return not_open(request)
         language = _language(request, access)
         with translation.override(language):
             return view(request, access, language, *args, **kwargs)
@@ -198,8 +197,7 @@ def letter(request: HttpRequest, access: WorkerAccess, language: str, letter_id:
             outcome=log.Outcome.NOT_FOUND,
             who="injured worker",
         )
-        messages.error(request, _("This letter is not available. The letters you can read are listed below."))
-        return redirect("worker:case", access.case.case_number)
+        return not_open(request, access)
     log.record(
         request, object_type="letter", object_id=found.pk, case_number=found.case.case_number, who="injured worker"
     )
@@ -207,6 +205,13 @@ def letter(request: HttpRequest, access: WorkerAccess, language: str, letter_id:
     return FileResponse(
         found.file.open("rb"), as_attachment=True, filename=found.download_name, content_type="application/pdf"
     )
+
+
+def not_open(request: HttpRequest, access: WorkerAccess | None = None) -> HttpResponse:
+    """404, in the worker's language, with the way in."""
+    language = _language(request, access)
+    with translation.override(language):
+        return _rendered(request, language, "parties/worker/not_open.html", {}, status=404)
 
 
 @login_not_required
