@@ -18,7 +18,7 @@ APT_GET := apt-get -o DPkg::Lock::Timeout=600
 # `apt-get update` holds the lists lock, which older apt versions do not wait for: try again for up to 10 minutes.
 APT_UPDATE := for try in $$(seq 60); do $(APT_GET) update -qq && break; echo "apt-get update failed (lock busy?): again in 10 s"; sleep 10; done
 
-.PHONY: run test test-faults system venv static redis migrate seed lint check-deploy worker beat benchmarks clean
+.PHONY: run test test-faults system venv static messages redis migrate seed lint check-deploy worker beat benchmarks clean
 
 # The demo's medical director (letters print the name over the title); set IMR_MEDICAL_DIRECTOR_NAME to override.
 run: export IMR_MEDICAL_DIRECTOR_NAME ?= Dana R. Whitfield, MD
@@ -76,6 +76,7 @@ CHARTJS_VENDOR := static/vendor/chartjs
 # as compilemessages runs it) at build time, never committed, so the .mo cannot drift from the reviewed .po.
 MESSAGES := locale/es/LC_MESSAGES/django.mo
 static: $(PDFJS_VENDOR)/.installed $(CHARTJS_VENDOR)/.installed $(MESSAGES)
+messages: $(MESSAGES)
 
 locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
 	msgfmt --check -o $@ $<
@@ -113,7 +114,7 @@ lint: venv
 	$(PY) manage.py makemigrations --check --dry-run
 
 # A production-like configuration must pass Django's deployment checks with no warnings.
-check-deploy: venv
+check-deploy: venv $(MESSAGES)
 	IMR_ENV=production SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=imr.example.org IMR_TRUSTED_PROXY_COUNT=1 $(PY) manage.py check --deploy --fail-level WARNING
 

@@ -1,6 +1,8 @@
-"""A portal whose Spanish catalog was not compiled would show the injured worker English pages that claim to be
-Spanish (the language switch would seem to do nothing): the system checks fail instead. ``make static`` compiles it
-(gettext's ``msgfmt``); a catalog older than its ``.po`` fails too."""
+"""A portal whose Spanish catalog was not compiled would show the injured worker English pages after they chose Spanish
+(the language switch would seem to do nothing): the system checks warn, and ``check --deploy --fail-level WARNING``
+(``make check-deploy``) fails. ``make messages`` (part of ``make static``) compiles it with gettext's ``msgfmt``; a
+catalog older than its ``.po`` warns too. A warning, not an error: ``makemigrations --check`` runs before the build
+step in CI."""
 
 from pathlib import Path
 
@@ -16,10 +18,10 @@ def spanish_catalog_compiled(app_configs=None, **kwargs) -> list[checks.CheckMes
         compiled = source.with_suffix(".mo")
         if source.exists() and (not compiled.exists() or compiled.stat().st_mtime < source.stat().st_mtime):
             problems.append(
-                checks.Error(
+                checks.Warning(
                     f"{compiled} is missing or older than {source.name}: the worker's Spanish pages would be English.",
-                    hint="Run `make static` (msgfmt from the gettext package compiles the catalog).",
-                    id="parties.E001",
+                    hint="Run `make messages` (msgfmt, from the gettext package, compiles the catalog).",
+                    id="parties.W001",
                 )
             )
     return problems
