@@ -3,7 +3,7 @@
 A role is a Django group (``core.roles``). The permissions themselves live beside the area they guard, in each app's
 ``rules.py`` (``accounts/rules.py``, ``audit/rules.py``, ``billing/rules.py``, ``cases/rules.py``,
 ``guidelines/rules.py``, ``letters/rules.py``, ``operations/rules.py``, ``precedents/rules.py``,
-``reviewers/rules.py``). Views enforce them
+``reviewers/rules.py``, ``webhooks/rules.py``). Views enforce them
 only through ``core.permissions.permission_required`` (or ``cases.permissions.case_view``, which loads the case
 through the visibility rule first); templates ask them with
 ``{% load rules %}{% test_rule "app.rule" user obj as flag %}``, never with a role or a state

@@ -67,7 +67,6 @@ MIDDLEWARE = [
     # First: the policy goes on every response, those answered early (a refused address, a static file) included.
     "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "accounts.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -79,7 +78,8 @@ MIDDLEWARE = [
     "accounts.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.SecurityHeadersMiddleware",
-    "core.middleware.RefuseNulInFormsMiddleware",  # 400 for a NUL in any posted field (after the headers: it gets them)
+    # 400 for a NUL in the address or a form field (after the headers: the refusal carries them)
+    "core.middleware.RefuseNulMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
     # Last: turns a lock-out signalled during authentication into the lock-out page.
@@ -244,7 +244,15 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Mail left queued by a dead worker or a Redis outage is picked up again.
     "outbox-sweep": {"task": "core.tasks.send_pending_outbox", "schedule": env_int("OUTBOX_SWEEP_SECONDS", 300)},
+    # Webhook deliveries that are due (a retry's time has come) or were left by a dead worker or a Redis outage.
+    "webhooks-sweep": {
+        "task": "webhooks.tasks.send_pending_deliveries",
+        "schedule": env_int("WEBHOOK_SWEEP_SECONDS", 60),
+    },
 }
+# Webhook addresses on this machine (http://127.0.0.1, http://localhost) are allowed in development and tests only; in
+# production an endpoint is https and its host must resolve to public addresses alone (webhooks/targets.py).
+WEBHOOK_ALLOW_LOCAL = env_bool("WEBHOOK_ALLOW_LOCAL", not PRODUCTION)
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

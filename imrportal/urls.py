@@ -33,6 +33,7 @@ urlpatterns = [
     path("operations/", include("operations.urls")),
     path("access-log/", include("audit.urls")),
     path("billing/", include("billing.urls")),
+    path("parties/webhooks/", include("webhooks.urls")),
     # The injured worker's pages: public, a case opened by its access code (parties.worker_views).
     path("worker/", include("parties.worker_urls")),
     path("healthz", core_views.healthz, name="healthz"),

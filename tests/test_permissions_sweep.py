@@ -168,6 +168,9 @@ FILLERS = {
     "pk": _pk,
     "token": lambda world, name: "not-a-set-up-link-of-anyone",  # accounts:enrolment_link answers 400 to all
     "invoice_id": lambda world, name: _first_pk("billing.Invoice"),  # administrators only: 403 to every other role
+    # An organization's managers only: 403 to every staff role (another organization's answers 404).
+    "endpoint_id": lambda world, name: _first_pk("webhooks.Endpoint"),
+    "delivery_id": lambda world, name: _first_pk("webhooks.Delivery"),
 }
 # Parameters whose value belongs to reviewer1's case: reviewer2 must get what a missing object gets.
 CASE_PARAMETERS = {"case_number", "document_id", "letter_id"}

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import signals
 from cases.lifecycle import ASSIGNABLE_STATES, REASSIGNABLE_STATES, Status, can_move
 from cases.models import Assignment, Case, Determination
 from cases.services.lifecycle import transition
@@ -174,6 +175,7 @@ def accept_case(case: Case, *, by, attestation_text: str) -> Assignment:
         note="Accepted by the expert reviewer, with the conflict-of-interest attestation.",
     )
     record_event(by, "case_accepted", locked, assignment_id=assignment.pk)
+    signals.case_event.send(Case, case=locked, event=signals.CASE_ASSIGNED)
     _sync(case, locked)
     return assignment
 

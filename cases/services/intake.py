@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from cases import duplicates, eligibility
+from cases import duplicates, eligibility, signals
 from cases.lifecycle import TRANSITIONS, Status
 from cases.models import Case, CaseNumberSequence
 from cases.services import notices
@@ -127,15 +127,18 @@ def join_case(case: Case, *, into: Case, by) -> Case:
     return case
 
 
+@transaction.atomic
 def request_records(case: Case, *, by, on: date | None = None, method: str = Case.RecordsMethod.ELECTRONIC) -> Case:
     on = on or timezone.localdate()
-    return transition(
+    case = transition(
         case,
         Status.RECORDS_REQUESTED,
         by=by,
         note=f"Records requested by {method} on {on:%m/%d/%Y}.",
         extra_fields={"records_requested": on, "records_request_method": method},
     )
+    signals.case_event.send(Case, case=case, event=signals.RECORDS_REQUESTED)
+    return case
 
 
 def receive_records(case: Case, *, by, on: date | None = None) -> Case:

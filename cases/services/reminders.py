@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import signals
 from cases.lifecycle import CLOCK_RUNNING_STATES, Status
 from cases.models import Case
 from core import roles
@@ -264,5 +265,7 @@ def records_chases(today: date | None = None) -> int:
         context = _records_context(case, today, records_due)
         key = f"clock:records-chase:case-{case.pk}:requested-{case.records_requested.isoformat()}"
         to = _records_recipients(case, fallback)
-        sent += _send("clock_records_chase", to, context, dedupe_key=key, related=case)
+        if _send("clock_records_chase", to, context, dedupe_key=key, related=case):
+            sent += 1
+            signals.case_event.send(Case, case=case, event=signals.RECORDS_OVERDUE)
     return sent

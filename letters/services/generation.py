@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from cases import signals
 from cases.lifecycle import Status
 from cases.models import Case, Determination
 from cases.services.lifecycle import transition
@@ -77,6 +78,7 @@ def _maybe_mark_signed(case: Case, *, by) -> None:
     renditions = set(Letter.objects.current().filter(case=locked).values_list("rendition", flat=True))
     if renditions >= set(Rendition.values):
         transition(locked, Status.LETTER_SIGNED, by=by, note="Determination letter signed.")
+        signals.case_event.send(Case, case=locked, event=signals.DETERMINATION_ISSUED)
         case.status = locked.status
 
 
