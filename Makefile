@@ -11,7 +11,7 @@ PIP_VERSION := 26.3
 # Debian packages the portal loads at run time or its tests drive. (wrk, for benchmarks/pages.py, is installed by
 # `make benchmarks` only: the portal never needs it.)
 APT_PACKAGES := chromium poppler-utils qpdf libnss3-tools libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
-	redis-server postgresql-15 postgresql-client-15 zbar-tools
+	redis-server postgresql-15 postgresql-client-15 zbar-tools gettext
 # The port `make run` serves on: `make run PORT=8001` when 8000 is taken.
 PORT ?= 8000
 # Another process (unattended upgrades, a parallel install) may hold the dpkg lock: wait for it, up to 10 minutes.
@@ -19,7 +19,7 @@ APT_GET := apt-get -o DPkg::Lock::Timeout=600
 # `apt-get update` holds the lists lock, which older apt versions do not wait for: try again for up to 10 minutes.
 APT_UPDATE := for try in $$(seq 60); do $(APT_GET) update -qq && break; echo "apt-get update failed (lock busy?): again in 10 s"; sleep 10; done
 
-.PHONY: run test test-slow test-all test-faults system venv static redis migrate seed lint check-deploy worker beat benchmarks clean
+.PHONY: run test test-slow test-all test-faults system venv static messages redis migrate seed lint check-deploy worker beat benchmarks clean
 
 # The demo's medical director (letters print the name over the title); set IMR_MEDICAL_DIRECTOR_NAME to override.
 run: export IMR_MEDICAL_DIRECTOR_NAME ?= Dana R. Whitfield, MD
@@ -80,7 +80,14 @@ venv: $(VENV)/.installed
 # versions of package-lock.json, copied into static/vendor/ (gitignored; collectstatic picks it up like any static file).
 PDFJS_VENDOR := static/vendor/pdfjs
 CHARTJS_VENDOR := static/vendor/chartjs
-static: $(PDFJS_VENDOR)/.installed $(CHARTJS_VENDOR)/.installed
+# The injured worker's pages in Spanish: the catalog compiled from locale/es/LC_MESSAGES/django.po (gettext's msgfmt,
+# as compilemessages runs it) at build time, never committed, so the .mo cannot drift from the reviewed .po.
+MESSAGES := locale/es/LC_MESSAGES/django.mo
+static: $(PDFJS_VENDOR)/.installed $(CHARTJS_VENDOR)/.installed $(MESSAGES)
+messages: $(MESSAGES)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po
+	msgfmt --check -o $@ $<
 
 # Chart.js (the operations dashboard's charts): its UMD build, loaded by a script tag of its own (no CDN, no inline).
 $(CHARTJS_VENDOR)/.installed: $(PDFJS_VENDOR)/.installed
@@ -115,7 +122,7 @@ lint: venv
 	$(PY) manage.py makemigrations --check --dry-run
 
 # A production-like configuration must pass Django's deployment checks with no warnings.
-check-deploy: venv
+check-deploy: venv $(MESSAGES)
 	IMR_ENV=production SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	ALLOWED_HOSTS=imr.example.org IMR_TRUSTED_PROXY_COUNT=1 $(PY) manage.py check --deploy --fail-level WARNING
 

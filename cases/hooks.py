@@ -23,6 +23,7 @@ from django.core import checks
 
 if TYPE_CHECKING:
     from cases.models import Case
+    from core.models import OutboxEmail
 
 
 class LetterRequester(Protocol):
@@ -109,3 +110,35 @@ def notice_extras(case: Case) -> dict:
     for provider in _notice_extras.values():
         context.update(provider(case))
     return context
+# The third: the injured worker's notice of assignment (in the worker's language, with the case access code), which
+# the parties app writes (``parties.worker_notice.queue_worker_notice``, registered by ``parties/apps.py``).
+class WorkerNotice(Protocol):
+    def __call__(self, case: Case) -> OutboxEmail: ...
+
+
+_worker_notice: WorkerNotice | None = None
+
+
+def register_worker_notice(notice: WorkerNotice) -> None:
+    global _worker_notice
+    _worker_notice = notice
+
+
+def worker_notice(case: Case) -> OutboxEmail:
+    """Queue the worker's notice of assignment (once a case); the outbox message."""
+    if _worker_notice is None:
+        raise RuntimeError("No worker notice is registered: the parties app registers one when it starts.")
+    return _worker_notice(case)
+
+
+@checks.register()
+def worker_notice_registered(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    if _worker_notice is None:
+        return [
+            checks.Error(
+                "No worker notice is registered on cases.hooks: the injured worker would get no notice of assignment.",
+                hint="Install the parties app (its AppConfig.ready() registers parties.worker_notice).",
+                id="cases.E003",
+            )
+        ]
+    return []

@@ -154,6 +154,10 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Los_Angeles"
 USE_I18N = True
+# The injured worker's pages and notices are in English or Spanish (parties.worker_views activates the worker's
+# language in its own views; no LocaleMiddleware, so the staff pages stay in English).
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 DATE_FORMAT = "m/d/Y"
 DATETIME_FORMAT = "m/d/Y g:i A"

@@ -36,6 +36,8 @@ urlpatterns = [
     path("parties/webhooks/", include("webhooks.urls")),
     path("mailroom/", include("mailroom.urls")),
     path("parties/", include("parties.urls")),
+    # The injured worker's pages: public, a case opened by its access code (parties.worker_views).
+    path("worker/", include("parties.worker_urls")),
     path("healthz", core_views.healthz, name="healthz"),
 ]
 

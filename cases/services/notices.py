@@ -42,10 +42,9 @@ def notice_due(case: Case) -> date:
 
 
 def _parties(case: Case) -> list[tuple[str, str, str]]:
-    """(role, name, e-mail) of each party the notice goes to; a party with no e-mail on file has an empty one."""
+    """(role, name, e-mail) of each party the notice goes to; a party with no e-mail on file has an empty one. The
+    injured worker's notice is the parties app's (``hooks.worker_notice``: the worker's language, the access code)."""
     parties = []
-    if case.employee_name:
-        parties.append(("Injured worker", case.employee_name, ""))
     if case.attorney_name or case.employee_attorney_id:
         firm = case.employee_attorney
         parties.append(("Attorney for the injured worker", case.attorney_name or str(firm), firm.email if firm else ""))
@@ -71,7 +70,8 @@ def queue_assignment_notice(case: Case) -> list[OutboxEmail]:
         "items": [item.description for item in case.items.all()],
     }
     context.update(hooks.notice_extras(case))  # the mailroom's cover sheets link (registered by mailroom/apps.py)
-    return [
+    worker = [hooks.worker_notice(case)] if case.employee_name else []
+    return worker + [
         queue_email(
             TEMPLATE_KEY,
             [email],
@@ -98,7 +98,10 @@ def notice_status(case: Case) -> NoticeStatus | None:
     """What the case page shows: the due date and the messages queued, or None before the case was made eligible."""
     messages = list(
         OutboxEmail.objects.filter(
-            template_key=TEMPLATE_KEY, related_object_type=case._meta.label_lower, related_object_id=str(case.pk)
+            # The worker's notice has a template per language (assignment_notice_worker_en, ..._es).
+            template_key__startswith=TEMPLATE_KEY,
+            related_object_type=case._meta.label_lower,
+            related_object_id=str(case.pk),
         ).order_by("pk")
     )
     if not messages:

@@ -150,8 +150,10 @@ def test_mark_eligible_queues_the_notice_of_assignment_due_the_next_business_day
     case.employer.email = "hr@employer.example"
     case.employer.save()
     move(admin_client, case, action="eligible")
-    mails = OutboxEmail.objects.filter(template_key="assignment_notice").order_by("pk")
+    # The worker's own notice first (in the worker's language, with the case access code: parties.worker_notice).
+    mails = OutboxEmail.objects.filter(template_key__startswith="assignment_notice").order_by("pk")
     assert [m.to for m in mails] == [[], ["hr@employer.example"], ["lee@clinic.example"]]
+    assert mails[0].template_key == "assignment_notice_worker_en"
     assert mails[2].subject == (
         f"Notice of assignment: Independent Medical Review {case.case_number} (claim {case.claim_number})"
     )
