@@ -110,6 +110,8 @@ def notice_extras(case: Case) -> dict:
     for provider in _notice_extras.values():
         context.update(provider(case))
     return context
+
+
 # The third: the injured worker's notice of assignment (in the worker's language, with the case access code), which
 # the parties app writes (``parties.worker_notice.queue_worker_notice``, registered by ``parties/apps.py``).
 class WorkerNotice(Protocol):

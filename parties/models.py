@@ -77,5 +77,7 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organization}"
+
+
 # The injured worker's access (no organization, no account): its own module, loaded with the app's models.
 from parties.worker_models import WorkerAccess, WorkerDocument  # noqa: E402, F401
