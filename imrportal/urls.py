@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from accounts import csp as account_csp
 from accounts import views as account_views
 from accounts.passwords import CountedPasswordChangeView
+from api.urls import v1 as api_v1
 from core import views as core_views
 
 urlpatterns = [
@@ -33,6 +34,8 @@ urlpatterns = [
     path("operations/", include("operations.urls")),
     path("access-log/", include("audit.urls")),
     path("billing/", include("billing.urls")),
+    path("api/v1/", api_v1()),
+    path("parties/api-keys/", include("api.urls")),
     path("healthz", core_views.healthz, name="healthz"),
 ]
 
