@@ -83,7 +83,7 @@ def _as_case(api_key: ApiKey, data: dict[str, Any]) -> dict[str, Any]:
     if not api_key.state_feed and api_key.organization is not None:
         named = case.get("claims_administrator")
         if named is None:
-            case["claims_administrator"] = {"name": api_key.organization.name}
+            case["claims_administrator"] = {"name": api_key.organization.name, "adjuster": None}
         elif isinstance(named, dict) and not named.get("name"):
             named["name"] = api_key.organization.name
     dates = case.get("dates")
