@@ -11,8 +11,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import datetime
-from typing import Any
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -21,10 +21,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils import timezone
-from ninja import Field, File, Form, NinjaAPI, Query, Schema
+from ninja import Field, File, Form, NinjaAPI, Path, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
+from ninja.responses import Status as Reply
 
 from accounts.security import client_ip
 from api import applications
@@ -85,7 +86,7 @@ def problems(*statuses: int, ok: dict[str, Any] | None = None) -> dict[str, Any]
     schema = {"$ref": "#/components/schemas/Problem"}
     described = {
         status: {"description": TITLES[status], "content": {CONTENT_TYPE: {"schema": schema}}}
-        for status in (*statuses, 401, 403, 429)
+        for status in (*statuses, 401, 403, 422, 429)
     }
     described[429]["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}}
     if ok is not None:
@@ -128,6 +129,11 @@ def _missing(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(MultiPartParserError)
 def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
     return response(ApiProblem(400, "bad-multipart", f"The multipart body could not be read: {exc}"))
+
+
+def unknown_url(request: HttpRequest) -> HttpResponse:
+    """Any other URL under /api/v1/: the API's 404 (a problem), not the portal's page."""
+    return response(ApiProblem(404, "no-such-endpoint", "No endpoint of the API has this URL."))
 
 
 # -- helpers ----------------------------------------------------------------------------------------------------
@@ -222,7 +228,7 @@ def send_application(request: HttpRequest):
     case = received.case
     _record(request, object_type="case", object_id=case.pk, case_number=case.case_number, created=received.created)
     answer = ApplicationReceived(case_number=case.case_number, status=case.status, created=received.created)
-    return (201 if received.created else 200), answer
+    return Reply(201 if received.created else 200, answer)
 
 
 # -- cases ------------------------------------------------------------------------------------------------------
@@ -248,6 +254,21 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
         ) from None
 
 
+def _utc(moment: datetime, path: str) -> datetime:
+    """In UTC (a time without an offset is the portal's time zone); PostgreSQL takes no offset beyond 15:59."""
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, timezone.get_current_timezone())
+        return moment.astimezone(UTC)
+    except (OverflowError, ValueError):
+        raise ApiProblem(
+            422,
+            "invalid-request",
+            "The request's parameters were refused.",
+            [Issue(path=path, message="is out of range")],
+        ) from None
+
+
 def _encode_cursor(case: Case) -> str:
     text = json.dumps([case.updated_at.isoformat(), case.pk])
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
@@ -268,12 +289,10 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]):
     if filters.status:
         cases = cases.filter(status=filters.status)
     if filters.updated_since:
-        since = filters.updated_since
-        if timezone.is_naive(since):
-            since = timezone.make_aware(since, timezone.get_current_timezone())
-        cases = cases.filter(updated_at__gte=since)
+        cases = cases.filter(updated_at__gte=_utc(filters.updated_since, "query.updated_since"))
     if filters.cursor:
         at, pk = _decode_cursor(filters.cursor)
+        at = _utc(at, "query.cursor")
         cases = cases.filter(Q(updated_at__gt=at) | Q(updated_at=at, pk__gt=pk))
     page = list(cases.prefetch_related("records_checklist")[: filters.limit + 1])
     more = len(page) > filters.limit
@@ -336,6 +355,10 @@ def case_detail(request: HttpRequest, case_number: str):
     return detail
 
 
+# A letter's id in its URL: digits, matched by the URL as any text so that a wrong one is a problem, not a page.
+LetterId = Annotated[str, Field(pattern=r"^[0-9]{1,18}$", description="The letter's id (digits)")]
+
+
 # -- documents and letters --------------------------------------------------------------------------------------
 
 
@@ -369,7 +392,7 @@ def send_document(request: HttpRequest, case_number: str, file: File[UploadedFil
     _record(
         request, object_type="document", object_id=document.pk, case_number=case.case_number, sha256=document.sha256
     )
-    return 201, _receipt(document, case)
+    return Reply(201, _receipt(document, case))
 
 
 @api.get(
@@ -386,10 +409,10 @@ def send_document(request: HttpRequest, case_number: str, file: File[UploadedFil
         },
     ),
 )
-def case_letter(request: HttpRequest, case_number: str, letter_id: int):
+def case_letter(request: HttpRequest, case_number: str, letter_id: Path[LetterId]):
     """The signed parties' letter; each download is recorded as a delivery (``letters.services.delivery``)."""
     case = _case(request, case_number)
-    letter = _letters(case).filter(pk=letter_id).first()
+    letter = _letters(case).filter(pk=int(letter_id)).first()
     if letter is None:
         _record(
             request,

@@ -1,10 +1,10 @@
 """The API's pages (under ``/parties/api-keys/``, app ``api``) and the API itself (``/api/v1/``, namespace
 ``api_v1``: the endpoints, the schema and the staff's docs page)."""
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, re_path
 
 from api import views
-from api.endpoints import api
+from api.endpoints import api, unknown_url
 
 app_name = "api"
 urlpatterns = [
@@ -20,4 +20,6 @@ def v1() -> tuple[list, str, str]:
     for pattern in patterns:
         if isinstance(pattern, URLPattern):
             pattern.callback.login_required = False  # type: ignore[attr-defined]
-    return [*patterns, path("docs/", views.docs, name="docs")], app, namespace
+    unknown = re_path(r"^.*$", unknown_url, name="unknown")
+    unknown.callback.login_required = False  # type: ignore[attr-defined]
+    return [*patterns, path("docs/", views.docs, name="docs"), unknown], app, namespace

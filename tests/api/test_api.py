@@ -69,10 +69,11 @@ def test_the_same_idempotency_key_with_another_body_is_refused_and_saves_nothing
     assert Case.objects.count() == count
 
 
-def test_two_keys_of_one_organization_share_its_idempotency_keys_another_organization_does_not(
-    client, world, make_key
-):
-    first_key, second_key = make_key(world.golden, ["applications:write"]), make_key(world.golden, ["applications:write"])
+def test_two_keys_of_one_organization_share_its_idempotency_keys_another_organization_does_not(client, world, make_key):
+    first_key, second_key = (
+        make_key(world.golden, ["applications:write"]),
+        make_key(world.golden, ["applications:write"]),
+    )
     state_key = make_key(None, ["applications:write"])
 
     one = send(client, first_key, application())
@@ -96,7 +97,9 @@ def test_the_states_feed_sends_for_the_claims_administrator_it_names_and_reads_n
 def test_a_claims_administrator_cannot_send_another_ones_application_and_fills_in_itself(client, world, make_key):
     key = make_key(world.golden, ["applications:write"])
 
-    other = send(client, key, application(claims_administrator={"name": "Pacific Claims Services", "adjuster": None}), "a")
+    other = send(
+        client, key, application(claims_administrator={"name": "Pacific Claims Services", "adjuster": None}), "a"
+    )
     none = send(client, key, application(claims_administrator=None), "b")
 
     assert other.status_code == 422
@@ -132,7 +135,9 @@ def test_a_bad_application_answers_problem_details_with_the_json_paths_of_imr_ca
 def test_an_application_that_is_not_json_or_lacks_an_idempotency_key_is_a_problem(client, world, make_key):
     key = make_key(world.golden, ["applications:write"])
 
-    not_json = client.post(APPLICATIONS, data="{", content_type="application/json", HTTP_IDEMPOTENCY_KEY="x", **bearer(key))
+    not_json = client.post(
+        APPLICATIONS, data="{", content_type="application/json", HTTP_IDEMPOTENCY_KEY="x", **bearer(key)
+    )
     no_key = client.post(APPLICATIONS, data=json.dumps(application()), content_type="application/json", **bearer(key))
 
     assert (not_json.status_code, no_key.status_code) == (400, 400)
@@ -237,7 +242,9 @@ def test_a_document_is_checked_as_the_portal_checks_uploads(client, world, make_
     url = f"/api/v1/cases/{world.golden_case.case_number}/documents"
     pdf = small_pdf(marker="twice")
 
-    not_pdf = client.post(url, {"file": SimpleUploadedFile("a.pdf", b"hello"), "kind": "medical_records"}, **bearer(key))
+    not_pdf = client.post(
+        url, {"file": SimpleUploadedFile("a.pdf", b"hello"), "kind": "medical_records"}, **bearer(key)
+    )
     bad_kind = client.post(url, {"file": SimpleUploadedFile("b.pdf", pdf), "kind": "poems"}, **bearer(key))
     client.post(url, {"file": SimpleUploadedFile("c.pdf", pdf), "kind": "medical_records"}, **bearer(key))
     twice = client.post(url, {"file": SimpleUploadedFile("c.pdf", pdf), "kind": "medical_records"}, **bearer(key))
@@ -287,8 +294,13 @@ def test_create_api_key_prints_a_key_that_works_and_is_stored_hashed(client, wor
     out, err = io.StringIO(), io.StringIO()
 
     call_command(
-        "create_api_key", "--organization", "golden state claims", "--scopes", "cases:read,letters:read",
-        stdout=out, stderr=err,
+        "create_api_key",
+        "--organization",
+        "golden state claims",
+        "--scopes",
+        "cases:read,letters:read",
+        stdout=out,
+        stderr=err,
     )
 
     key = out.getvalue().strip()
