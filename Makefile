@@ -1,6 +1,7 @@
 # IMR Portal. Two commands do all the set-up on a fresh Debian/Ubuntu machine:
 #   make run   - the portal with demo data on http://127.0.0.1:8000 (SQLite, tasks in-process; PORT=8001 for another)
-#   make test  - the whole test suite (uses DATABASE_URL / REDIS_URL when set)
+#   make test  - the test suite but its slow browser and fault tests (uses DATABASE_URL / REDIS_URL when set);
+#                make test-slow runs those, make test-all both (.ci/run runs both)
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -18,7 +19,7 @@ APT_GET := apt-get -o DPkg::Lock::Timeout=600
 # `apt-get update` holds the lists lock, which older apt versions do not wait for: try again for up to 10 minutes.
 APT_UPDATE := for try in $$(seq 60); do $(APT_GET) update -qq && break; echo "apt-get update failed (lock busy?): again in 10 s"; sleep 10; done
 
-.PHONY: run test test-faults system venv static redis migrate seed lint check-deploy worker beat benchmarks clean
+.PHONY: run test test-slow test-all test-faults system venv static redis migrate seed lint check-deploy worker beat benchmarks clean
 
 # The demo's medical director (letters print the name over the title); set IMR_MEDICAL_DIRECTOR_NAME to override.
 run: export IMR_MEDICAL_DIRECTOR_NAME ?= Dana R. Whitfield, MD
@@ -27,8 +28,15 @@ run: system venv static migrate
 	@echo "IMR Portal on http://127.0.0.1:$(PORT) - log in with the demo users listed above."
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite a developer runs while working: every test but the browser tests (real Chromium) and the fault tests
+# (private servers killed and restarted), which are marked and run by `make test-slow`. CI runs both.
 test: system venv static redis
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not browser and not faults" $(PYTEST_ARGS)
+
+test-slow: system venv static redis
+	$(PY) -m pytest -m "browser or faults" $(PYTEST_ARGS)
+
+test-all: test test-slow
 
 # The fault tests start their own PostgreSQL, Redis, SMTP and S3 servers on free ports, kill and restart them.
 test-faults: system venv

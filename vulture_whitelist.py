@@ -7,7 +7,6 @@ Django reaches much by name (settings strings, templates); pyproject's ``[tool.v
 from accounts.lockout import PortalLockoutHandler
 from accounts.middleware import (
     IdleSessionMiddleware,
-    RefuseNulMiddleware,
     SecondFactorMiddleware,
     SecurityHeadersMiddleware,
 )
@@ -21,16 +20,16 @@ from cases.services.matching import score_candidate
 from core.adminsite import PortalAdminSite
 from core.context_processors import portal
 from core.dates import DateField
-from core.middleware import RefuseNulInFormsMiddleware
+from core.middleware import RefuseNulMiddleware
 from guidelines.services import basis_from_citations, cite, cite_non_mtus
 from letters.models import PrivateLetterStorage
 from letters.rendering import published_differences
 from letters.templatetags.letter_tags import redaction_check
+from operations.sql import install
 from reviewers.admin import ReviewerProfileAdmin
 
 portal  # settings.TEMPLATES context_processors, by dotted path
 IdleSessionMiddleware  # settings.MIDDLEWARE
-RefuseNulMiddleware  # settings.MIDDLEWARE
 SecurityHeadersMiddleware  # settings.MIDDLEWARE
 SecondFactorMiddleware  # settings.MIDDLEWARE
 locked_out  # settings.AXES_LOCKOUT_CALLABLE
@@ -54,8 +53,8 @@ published_differences
 CaseClock.age_since_application  # the two ages of the case page and the case list (templates)
 CaseClock.age_since_records  # idem
 
-RefuseNulInFormsMiddleware  # settings.MIDDLEWARE
+RefuseNulMiddleware  # settings.MIDDLEWARE
 PortalAdminSite  # core.adminsite.PortalAdminConfig.default_site, by dotted path
 DateField.to_python  # Django's form field hook: what is typed, read (forms.Field.clean calls it)
 SectionChoiceField.label_from_instance  # Django's ModelChoiceField hook: each option's label (cases.ca_basis)
-install  # operations.sql.install: called by the migration that puts the figures triggers in place (migrations are not scanned)
+install  # the migration installing the figures' triggers calls it (migrations are not scanned)

@@ -9,27 +9,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from accounts import security
 from accounts.signals import LAST_SEEN_KEY, LOGIN_AT_KEY
-
-
-class RefuseNulMiddleware:
-    """400 for an address that holds a NUL character: no object's name or number has one, and PostgreSQL refuses
-    it in a query (which would be a 500 in every view that looks the value up)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
-            return HttpResponseBadRequest(
-                "Bad request: the address holds a NUL character (%00).", content_type="text/plain; charset=utf-8"
-            )
-        return self.get_response(request)
 
 
 class IdleSessionMiddleware:

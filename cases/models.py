@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.clock import ItemKind, Priority, RecordsMethod
+from cases.clock_models import Appeal, CaseClock, FormularyDrug, FormularyList, RecordsDocument  # noqa: F401
 
 # The clock's fields and tables (drug list, records checklist, appeals) live in their own module.
-from cases.clock_models import Appeal, CaseClock, FormularyDrug, FormularyList, RecordsDocument  # noqa: F401
+from cases.contact_models import CaseContacts
 from cases.lifecycle import DECIDED_STATES, Status
-from core.addresses import postal_lines, validate_state, validate_zip
 from core.categories import Category
 from core.models import Party
 from core.triggers import append_only
@@ -74,7 +74,7 @@ RETURN NULL;
 """
 
 
-class Case(CaseClock):
+class Case(CaseClock, CaseContacts):
     class Sex(models.TextChoices):
         MALE = "male", "Male"
         FEMALE = "female", "Female"
@@ -105,14 +105,6 @@ class Case(CaseClock):
     employee_date_of_birth = models.DateField(null=True, blank=True)
     employee_age = models.PositiveSmallIntegerField(null=True, blank=True)
     employee_sex = models.CharField(max_length=8, choices=Sex.choices, blank=True)
-    # The worker's own mailing address (street lines; city, state, ZIP apart) and how else to reach them.
-    employee_address = models.TextField("worker's street address", blank=True)
-    employee_city = models.CharField("worker's city", max_length=100, blank=True)
-    employee_state = models.CharField("worker's state", max_length=2, blank=True, validators=[validate_state])
-    employee_zip = models.CharField("worker's ZIP code", max_length=10, blank=True, validators=[validate_zip])
-    employee_email = models.EmailField("worker's e-mail", blank=True)
-    employee_fax = models.CharField("worker's fax", max_length=40, blank=True)
-    employee_phone = models.CharField("worker's phone", max_length=40, blank=True)
 
     employer = models.ForeignKey(
         Party, null=True, blank=True, on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": "employer"}
@@ -126,10 +118,6 @@ class Case(CaseClock):
         limit_choices_to={"kind": "claims_administrator"},
     )
     adjuster_name = models.CharField(max_length=200, blank=True)
-    # The adjuster's own e-mail and fax: service on the claims administrator goes there first when given.
-    adjuster_email = models.EmailField("adjuster's e-mail", blank=True)
-    adjuster_fax = models.CharField("adjuster's fax", max_length=40, blank=True)
-    adjuster_phone = models.CharField("adjuster's phone", max_length=40, blank=True)
     employee_attorney = models.ForeignKey(
         Party,
         null=True,
@@ -239,11 +227,6 @@ class Case(CaseClock):
 
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", args=[self.case_number])
-
-    @property
-    def employee_postal_address(self) -> str:
-        """The worker's mailing address as a letter prints it, empty when no street address is on file."""
-        return postal_lines(self.employee_address, self.employee_city, self.employee_state, self.employee_zip)
 
     @property
     def is_decided(self) -> bool:

@@ -1,10 +1,11 @@
-"""No form field carries a NUL character to the database.
+"""No NUL character reaches the database: not from the address, not from a form field.
 
 PostgreSQL refuses NUL in text (``A string literal cannot contain NUL (0x00) characters``): a NUL that reached a query
-answered 500 wherever a view read a field without a Django form (issue 20, finding 5: a reviewer's decline reason, an
-administrator's reassignment reason, the unlock form). The portal's forms refuse it at the field; this refuses it for
-every form post before any view, so no view written later can forget. The address (path and query string) has its own
-guard (``accounts.middleware.RefuseNulMiddleware``); JSON bodies are checked by the views that read them.
+answered 500 wherever a view looked a value up without a Django form (issue 20, finding 5: a case number in the
+address, a reviewer's decline reason, an administrator's reassignment reason, the unlock form). The portal's forms
+refuse it at the field; this one middleware refuses it before any view, for the path, the query string and every
+form post, so no view written later can forget. JSON bodies (autosave, CSP reports) are checked by the views that
+read them.
 """
 
 from __future__ import annotations
@@ -25,19 +26,30 @@ def field_with_nul(request: HttpRequest) -> str | None:
     return next((name for name in request.FILES if "\x00" in name), None)
 
 
-class RefuseNulInFormsMiddleware:
-    """400, naming the field, for a form post with a NUL character in any field's name or value."""
+def nul_problem(request: HttpRequest) -> str | None:
+    """Where the request holds a NUL character, said for the person who sent it; None when it holds none."""
+    if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+        return "the address holds a NUL character (%00), which no name or number holds. Check the link you followed."
+    name = field_with_nul(request)
+    if name is not None:
+        shown = name.replace("\x00", "\\x00")[:80]
+        return (
+            f"the field “{shown}” holds a NUL character (U+0000), which no text can hold. "
+            "Go back, remove it and send the form again."
+        )
+    return None
+
+
+class RefuseNulMiddleware:
+    """400, saying where, for a request with a NUL character in its path, its query string or a posted form field.
+
+    It runs after the security headers' middleware, so the refusal carries the same headers as any page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        name = field_with_nul(request)
-        if name is not None:
-            shown = name.replace("\x00", "\\x00")[:80]
-            return HttpResponseBadRequest(
-                f"Bad request: the field “{shown}” holds a NUL character (U+0000), which no text can hold. "
-                "Go back, remove it and send the form again.",
-                content_type="text/plain; charset=utf-8",
-            )
+        problem = nul_problem(request)
+        if problem is not None:
+            return HttpResponseBadRequest(f"Bad request: {problem}", content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -36,7 +36,7 @@ def test_the_unlock_form_refuses_a_user_name_with_a_nul_and_says_why(admin_user)
         response = client.post(reverse("accounts:unlock"), {field: "reviewer1\x00"}, follow=True)
 
         assert response.status_code == 400
-        # Refused before the view by the guard on every form post (core.middleware.RefuseNulInFormsMiddleware).
+        # Refused before the view by the guard on every form post (core.middleware.RefuseNulMiddleware).
         assert f"the field “{field}” holds a NUL character (U+0000)" in response.content.decode()
     assert AccessAttempt.objects.count() == 1
 

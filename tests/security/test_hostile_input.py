@@ -268,7 +268,7 @@ def test_qa_comments_and_edits_refuse_what_a_letter_cannot_show(client, reviewer
     response = client.post(
         reverse("cases:qa_review", args=[case.case_number]), {"action": action, name: text}, follow=True
     )
-    if "\x00" in text:  # refused before any view, naming the field (core.middleware.RefuseNulInFormsMiddleware)
+    if "\x00" in text:  # refused before any view, naming the field (core.middleware.RefuseNulMiddleware)
         assert response.status_code == 400
         assert f"the field “{name}” holds a NUL character (U+0000)" in response.content.decode()
     else:

@@ -1,7 +1,7 @@
 """No posted field carries a NUL character to PostgreSQL (issue 20, finding 5).
 
 A NUL in a decline reason or a reassignment reason (read without a Django form) reached a query and answered 500.
-``core.middleware.RefuseNulInFormsMiddleware`` answers every form post holding one with a 400 naming the field, before
+``core.middleware.RefuseNulMiddleware`` answers every form post holding one with a 400 naming the field, before
 any view; the walker posts a NUL to every URL of the portal (and to the admin's change pages) as each kind of visitor.
 """
 
