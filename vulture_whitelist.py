@@ -11,6 +11,7 @@ from accounts.middleware import (
     SecurityHeadersMiddleware,
 )
 from accounts.views import locked_out
+from api.auth import ApiKeyAuth
 from audit.admin_site import AccessLoggedAdminSite
 from audit.middleware import RefusalLogMiddleware
 from cases.ca_basis import SectionChoiceField
@@ -58,3 +59,4 @@ PortalAdminSite  # core.adminsite.PortalAdminConfig.default_site, by dotted path
 DateField.to_python  # Django's form field hook: what is typed, read (forms.Field.clean calls it)
 SectionChoiceField.label_from_instance  # Django's ModelChoiceField hook: each option's label (cases.ca_basis)
 install  # the migration installing the figures' triggers calls it (migrations are not scanned)
+ApiKeyAuth.authenticate  # django-ninja's HttpBearer hook: called with the bearer token of every API request

@@ -11,11 +11,15 @@ from django.views.decorators.http import require_POST
 from api.forms import ApiKeyForm, RevokeForm
 from api.keys import create_key, revoke_key
 from api.models import ApiKey
+from core.models import Party
 from core.permissions import permission_required
+from parties.visibility import organization_of
 
 
-def _organization(request: HttpRequest):
-    return request.user.party_membership.organization  # type: ignore[union-attr]
+def _organization(request: HttpRequest) -> Party:
+    organization = organization_of(request.user)
+    assert organization is not None  # api.manage_keys holds only for an organization's manager
+    return organization
 
 
 def _keys_page(request: HttpRequest, form: ApiKeyForm, *, new_key: str = "", status: int = 200) -> HttpResponse:
