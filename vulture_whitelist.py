@@ -12,6 +12,7 @@ from accounts.middleware import (
 )
 from accounts.views import locked_out
 from api.auth import ApiKeyAuth
+from api.middleware import ProblemDetailsMiddleware
 from audit.admin_site import AccessLoggedAdminSite
 from audit.middleware import RefusalLogMiddleware
 from cases.ca_basis import SectionChoiceField
@@ -60,3 +61,4 @@ DateField.to_python  # Django's form field hook: what is typed, read (forms.Fiel
 SectionChoiceField.label_from_instance  # Django's ModelChoiceField hook: each option's label (cases.ca_basis)
 install  # the migration installing the figures' triggers calls it (migrations are not scanned)
 ApiKeyAuth.authenticate  # django-ninja's HttpBearer hook: called with the bearer token of every API request
+ProblemDetailsMiddleware  # settings.MIDDLEWARE, by dotted path

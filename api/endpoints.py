@@ -86,7 +86,7 @@ def problems(*statuses: int, ok: dict[str, Any] | None = None) -> dict[str, Any]
     schema = {"$ref": "#/components/schemas/Problem"}
     described = {
         status: {"description": TITLES[status], "content": {CONTENT_TYPE: {"schema": schema}}}
-        for status in (*statuses, 401, 403, 422, 429)
+        for status in (*statuses, 400, 401, 403, 422, 429)
     }
     described[429]["headers"] = {"Retry-After": {"schema": {"type": "integer"}, "description": "seconds to wait"}}
     if ok is not None:

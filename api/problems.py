@@ -17,6 +17,7 @@ TITLES = {
     401: "Not authenticated",
     403: "Not allowed",
     404: "Not found",
+    405: "Method not allowed",
     409: "Conflict",
     413: "Too large",
     415: "Unsupported media type",

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "accounts.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.SecurityHeadersMiddleware",
+    "api.middleware.ProblemDetailsMiddleware",  # under /api/v1/ every refusal is a problem (the next one's too)
     # 400 for a NUL in the address or a form field (after the headers: the refusal carries them)
     "core.middleware.RefuseNulMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

@@ -323,3 +323,19 @@ def test_create_api_key_refuses_what_cannot_be(world):
     with pytest.raises(CommandError, match="'cases:write' is not a scope"):
         call_command("create_api_key", "--organization", "Golden State Claims", "--scopes", "cases:write")
     assert not ApiKey.objects.exists() and not IdempotentApplication.objects.exists()
+
+
+def test_refusals_before_the_api_runs_are_problems_too(client, world, make_key):
+    key = make_key(world.golden, ["documents:write"])
+
+    nul = client.post(f"/api/v1/cases/{world.golden_case.case_number}/documents", {"ki\x00nd": "x"}, **bearer(key))
+    method = client.get(APPLICATIONS, **bearer(key))
+    unknown = client.get("/api/v1/no/such/thing", **bearer(key))
+
+    assert [(r.status_code, r["Content-Type"]) for r in (nul, method, unknown)] == [
+        (400, "application/problem+json"),
+        (405, "application/problem+json"),
+        (404, "application/problem+json"),
+    ]
+    assert "NUL character" in nul.json()["detail"]
+    assert method["Allow"] == "POST"
