@@ -28,7 +28,7 @@ from tests.factories import determined_case, small_pdf
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 25  # per operation and mode: bounded, so that CI stays quick
+EXAMPLES = 20  # per operation and mode: bounded, so that CI stays quick
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
