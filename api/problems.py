@@ -65,7 +65,9 @@ def response(problem: ApiProblem) -> HttpResponse:
         detail=problem.detail,
         problems=problem.problems,
     )
-    answer = HttpResponse(json.dumps(body.model_dump()), status=problem.status, content_type=CONTENT_TYPE)
+    answer = HttpResponse(
+        json.dumps(body.model_dump(), ensure_ascii=False), status=problem.status, content_type=CONTENT_TYPE
+    )
     for name, value in problem.headers.items():
         answer[name] = value
     return answer
