@@ -11,6 +11,8 @@ from accounts.middleware import (
     SecurityHeadersMiddleware,
 )
 from accounts.views import locked_out
+from api.auth import ApiKeyAuth
+from api.middleware import ProblemDetailsMiddleware
 from audit.admin_site import AccessLoggedAdminSite
 from audit.middleware import RefusalLogMiddleware
 from cases.ca_basis import SectionChoiceField
@@ -60,3 +62,5 @@ DateField.to_python  # Django's form field hook: what is typed, read (forms.Fiel
 SectionChoiceField.label_from_instance  # Django's ModelChoiceField hook: each option's label (cases.ca_basis)
 NoRedirect.redirect_request  # urllib's redirect hook: returning None refuses to follow (webhooks.sending)
 operations_sql.install  # called by the migration that installs the figures' triggers (migrations are not scanned)
+ApiKeyAuth.authenticate  # django-ninja's HttpBearer hook: called with the bearer token of every API request
+ProblemDetailsMiddleware  # settings.MIDDLEWARE, by dotted path

@@ -1,7 +1,7 @@
 """The role predicates: each role rule of the portal is written once, here, and every permission is built from them.
 
 A role is a Django group (``core.roles``). The permissions themselves live beside the area they guard, in each app's
-``rules.py`` (``accounts/rules.py``, ``audit/rules.py``, ``billing/rules.py``, ``cases/rules.py``,
+``rules.py`` (``accounts/rules.py``, ``api/rules.py``, ``audit/rules.py``, ``billing/rules.py``, ``cases/rules.py``,
 ``guidelines/rules.py``, ``letters/rules.py``, ``mailroom/rules.py``, ``operations/rules.py``, ``parties/rules.py``,
 ``precedents/rules.py``, ``reviewers/rules.py``, ``webhooks/rules.py``). Views enforce them
 only through ``core.permissions.permission_required`` (or ``cases.permissions.case_view``, which loads the case

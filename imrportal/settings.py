@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "webhooks",
     "api",
     "mailroom",
+    "ninja",  # django-ninja's Swagger UI files (static) for the API's docs page
 ]
 # Demo data and development tools (seed_demo): never installed in production, and no running app imports them.
 if not PRODUCTION:
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "accounts.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.SecurityHeadersMiddleware",
+    "api.middleware.ProblemDetailsMiddleware",  # under /api/v1/ every refusal is a problem (the next one's too)
     # 400 for a NUL in the address or a form field (after the headers: the refusal carries them)
     "core.middleware.RefuseNulMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -372,6 +374,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 IMR_CSP_REPORTS_PER_MINUTE = env_int("IMR_CSP_REPORTS_PER_MINUTE", 60)  # per address
+# The API (api/auth.py): requests a minute per key, counted in the cache (Redis); past it 429 with Retry-After.
+IMR_API_RATE_LIMIT = env_int("IMR_API_RATE_LIMIT", 120)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if PRODUCTION:

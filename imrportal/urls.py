@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from accounts import csp as account_csp
 from accounts import views as account_views
 from accounts.passwords import CountedPasswordChangeView
+from api.urls import v1 as api_v1
 from core import views as core_views
 
 urlpatterns = [
@@ -38,6 +39,8 @@ urlpatterns = [
     path("parties/", include("parties.urls")),
     # The injured worker's pages: public, a case opened by its access code (parties.worker_views).
     path("worker/", include("parties.worker_urls")),
+    path("api/v1/", api_v1()),
+    path("parties/api-keys/", include("api.urls")),
     path("healthz", core_views.healthz, name="healthz"),
 ]
 
