@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -70,12 +72,15 @@ def environment(url: str, static_root: str) -> dict[str, str]:
     }
 
 
-def serve(tree: Path, url: str) -> tuple[subprocess.Popen, int]:
-    """collectstatic of `tree` into a new folder, then gunicorn from `tree` (its port)."""
-    static_root = tempfile.mkdtemp(prefix="imr-bench-static-")
-    env = environment(url, static_root)
+def serve(name: str, tree: Path, url: str, reuse: bool) -> tuple[subprocess.Popen, int]:
+    """collectstatic of `tree` (kept from the last run with `reuse`: Brotli takes minutes on a busy machine), then
+    gunicorn from `tree` (its port)."""
+    static_root = Path(tempfile.gettempdir()) / f"imr-bench-browser-static-{name}"
+    env = environment(url, str(static_root))
     python = str(ROOT / ".venv" / "bin" / "python")
-    subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=tree, env=env, check=True)
+    if not (reuse and (static_root / "staticfiles.json").exists()):
+        shutil.rmtree(static_root, ignore_errors=True)
+        subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=tree, env=env, check=True)
     port = free_port()
     gunicorn = [str(ROOT / ".venv" / "bin" / "gunicorn"), "imrportal.wsgi", "--workers", "2", "--chdir", str(tree)]
     server = subprocess.Popen([*gunicorn, "--bind", f"127.0.0.1:{port}", "--log-level", "error"], env=env, cwd=tree)
@@ -136,7 +141,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--cases", type=int, default=2000)
-    parser.add_argument("--reuse", action="store_true", help="keep the benchmark database if it is already filled")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the benchmark database and the collected static files of a last run"
+    )
     parser.add_argument("--before", type=Path, help="an older checkout of the portal, measured in the same run")
     parser.add_argument("--url", default=os.environ.get("BENCH_ADMIN_URL", bench_database.ADMIN_URL))
     args = parser.parse_args()
@@ -155,7 +162,7 @@ def main() -> None:
     cookies = sessions({username for _, username, _ in page_list})
     trees = {"after": ROOT} | ({"before": args.before.resolve()} if args.before else {})
     load_start = os.getloadavg()
-    servers = {name: serve(tree, url) for name, tree in trees.items()}
+    servers = {name: serve(name, tree, url, args.reuse) for name, tree in trees.items()}
     results: dict[tuple[str, str, str], list[dict]] = {}
     try:
         from playwright.sync_api import sync_playwright
@@ -167,7 +174,8 @@ def main() -> None:
             for _name, (_, port) in servers.items():  # warm-up: each worker's first requests, drafts started
                 for _, username, path in page_list:
                     measure(browser, port, cookies[username], path)
-            for _ in range(args.runs):
+            for run in range(args.runs):
+                print(f"run {run + 1}, load average {os.getloadavg()[0]:.2f}", file=sys.stderr, flush=True)
                 for name, (_, port) in servers.items():
                     for page_name, username, path in page_list:
                         cold, warm = measure(browser, port, cookies[username], path)

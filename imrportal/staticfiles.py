@@ -15,7 +15,7 @@ with its developer tools open. Any other reference to a missing file still fails
 
 from __future__ import annotations
 
-from whitenoise.storage import CompressedManifestStaticFilesStorage
+from whitenoise.storage import CompressedManifestStaticFilesStorage  # type: ignore[import-untyped]
 
 
 class StaticFilesStorage(CompressedManifestStaticFilesStorage):
