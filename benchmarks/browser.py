@@ -1,7 +1,7 @@
 """Benchmark: what the browser feels. The reviewer's workspace at 1, 10 and 17 disputed items and the case list, in
 Chromium, under production settings (DEBUG off, static files collected by the production storage and served by
-WhiteNoise, gunicorn with 2 workers keeping their database connections), cold (a new browser profile: empty cache)
-and warm (the same page again in that profile).
+WhiteNoise, gunicorn with 2 workers of 4 threads as docs/deploy.md runs it, keeping their database connections), cold
+(a new browser profile: empty cache) and warm (the same page again in that profile).
 
     .venv/bin/python benchmarks/browser.py [--runs 7] [--cases 2000] [--reuse] [--before PATH]
 
@@ -82,7 +82,10 @@ def serve(name: str, tree: Path, url: str, reuse: bool) -> tuple[subprocess.Pope
         shutil.rmtree(static_root, ignore_errors=True)
         subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=tree, env=env, check=True)
     port = free_port()
+    # Threads, as docs/deploy.md runs it: Chromium opens spare connections ahead of need and keeps them idle, and a
+    # sync worker waits on one until its 30 s timeout.
     gunicorn = [str(ROOT / ".venv" / "bin" / "gunicorn"), "imrportal.wsgi", "--workers", "2", "--chdir", str(tree)]
+    gunicorn += ["--worker-class", "gthread", "--threads", "4"]
     server = subprocess.Popen([*gunicorn, "--bind", f"127.0.0.1:{port}", "--log-level", "error"], env=env, cwd=tree)
     for _ in range(200):
         try:
