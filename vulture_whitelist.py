@@ -20,10 +20,12 @@ from cases.clock_models import CaseClock
 from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
 from core.adminsite import PortalAdminSite
+from core.compression import SameOriginGZipMiddleware
 from core.context_processors import portal
 from core.dates import DateField
 from core.middleware import RefuseNulMiddleware
 from guidelines.services import basis_from_citations, cite, cite_non_mtus
+from imrportal.staticfiles import StaticFilesStorage
 from letters.models import PrivateLetterStorage
 from letters.rendering import published_differences
 from letters.templatetags.letter_tags import redaction_check
@@ -42,6 +44,8 @@ PortalLockoutHandler  # settings.AXES_HANDLER
 PortalLockoutHandler.get_failures  # called by django-axes's handler API
 PortalLockoutHandler.reset_user_attempts  # called by django-axes after a successful log-in
 PrivateLetterStorage  # settings.STORAGES["letters"], by dotted path
+StaticFilesStorage  # settings.STORAGES["staticfiles"] in production, by dotted path
+SameOriginGZipMiddleware  # settings.MIDDLEWARE
 redaction_check  # {% redaction_check %} in templates/letters/partials/redaction_check_include.html
 ReviewerProfileAdmin.save_formset  # Django admin hook
 # Public API of their modules used by tests and tools, not by a view: each is the reference the tests check the

@@ -431,3 +431,29 @@ def snippet(text: str, terms: list[str], length: int = SNIPPET_LENGTH) -> str:
         space = text.rfind(" ", start, end)
         end = space if space > start + length // 2 else end
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+def section_json(section: GuidelineSection, on: datetime.date) -> dict:
+    """One result of :func:`search_sections` as the workspace reads it (the search endpoint, the decision support):
+    its place in the library, its snippet and rank, and whether its edition was in force on ``on``."""
+    source = section.source
+    return {
+        "id": section.pk,
+        "version_id": section.version_id,
+        "source_key": source.key,
+        "chapter": source.label,
+        "family": source.family,
+        "name": section.name,
+        "pages": section.pages,
+        "body_region": section.body_region,
+        "treatment_category": section.treatment_category,
+        "evidence_level": section.evidence_level,
+        "times_cited": section.times_cited,
+        "snippet": section.snippet,
+        "rank": round(float(section.rank), 4),
+        "url": section.get_absolute_url(),
+        "offered_first": section.offered_first,
+        "edition": source.edition,
+        "in_force": source.in_force(on),
+        "in_force_note": source.not_in_force_note(on),
+    }

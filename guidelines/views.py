@@ -27,7 +27,7 @@ from guidelines.models import (
     QuantityLimit,
 )
 from guidelines.regions import keep_named_regions, regions_named
-from guidelines.search import MAX_LIMIT, search_sections
+from guidelines.search import MAX_LIMIT, search_sections, section_json
 
 RECENT_CHANGES = 15
 
@@ -260,14 +260,6 @@ def _on_date(request: HttpRequest) -> datetime.date:
         raise ValueError(f"on must be a date written YYYY-MM-DD (the UR decision date), not “{text}”.") from None
 
 
-def _edition(source: GuidelineSource, on: datetime.date) -> dict:
-    return {
-        "edition": source.edition,
-        "in_force": source.in_force(on),
-        "in_force_note": source.not_in_force_note(on),
-    }
-
-
 @require_GET
 @permission_required("guidelines.browse_library")
 def search(request: HttpRequest) -> JsonResponse:
@@ -307,27 +299,7 @@ def search(request: HttpRequest) -> JsonResponse:
         {
             "query": query,
             "on": on.isoformat(),
-            "results": [
-                {
-                    "id": section.pk,
-                    "version_id": section.version_id,
-                    "source_key": section.source.key,
-                    "chapter": section.source.label,
-                    "family": section.source.family,
-                    "name": section.name,
-                    "pages": section.pages,
-                    "body_region": section.body_region,
-                    "treatment_category": section.treatment_category,
-                    "evidence_level": section.evidence_level,
-                    "times_cited": section.times_cited,
-                    "snippet": section.snippet,
-                    "rank": round(float(section.rank), 4),
-                    "url": section.get_absolute_url(),
-                    "offered_first": section.offered_first,
-                    **_edition(section.source, on),
-                }
-                for section in results
-            ],
+            "results": [section_json(section, on) for section in results],
         }
     )
 

@@ -69,6 +69,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and JSON gzipped for the portal's own requests only, with Django's BREACH padding (core/compression.py);
+    # after WhiteNoise (static files come pre-compressed), before everything that writes a response body.
+    "core.compression.SameOriginGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -176,7 +179,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "imrportal.staticfiles.StaticFilesStorage"  # hashed names, JS module imports too; gzip + Brotli copies
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )

@@ -31,11 +31,13 @@ GUIDELINE_SEARCH_URL = "guidelines:search"
 GUIDELINE_QUANTITY_URL = "guidelines:quantity_check"
 # The precedent library's similar decisions (the precedents app, templates/cases/workspace/_precedents.html).
 PRECEDENTS_SIMILAR_URL = "precedents:similar"
+# All of the above for every item of the case in one request (precedents/support.py): what the workspace asks first.
+DECISION_SUPPORT_URL = "precedents:decision_support"
 
 
-def optional_url(name: str) -> str:
+def optional_url(name: str, **kwargs) -> str:
     try:
-        return reverse(name)
+        return reverse(name, kwargs=kwargs or None)
     except NoReverseMatch:
         return ""
 
@@ -238,6 +240,7 @@ def workspace(request: HttpRequest, case: Case) -> HttpResponse:
             "search_url": _library_url(GUIDELINE_SEARCH_URL, case),
             "quantity_url": _library_url(GUIDELINE_QUANTITY_URL, case),
             "precedents_url": optional_url(PRECEDENTS_SIMILAR_URL),
+            "support_url": optional_url(DECISION_SUPPORT_URL, case_number=case.case_number),
         },
     )
 

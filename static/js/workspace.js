@@ -7,26 +7,39 @@
  *   checklist; an unsaved local copy offered again after a reload.
  * - basis-picker.js: search the guideline library as you type; a picked section lands in the basis as a chip.
  * - decision-support.js: the quantity check and the library sections matching the item's category.
- * - precedents.js: similar past decisions beside each item, citable in its rationale (runs on import).
+ * - precedents.js: similar past decisions beside each item, citable in its rationale.
+ *
+ * Both get every item's support from one request (`data-support-url`, precedents/support.py), asked for at once so
+ * that it runs while the records load; the number of requests does not grow with the items.
  */
 import { initPanes } from "./workspace/panes.js";
 import { initRecords } from "./workspace/records.js";
 import { initAutosave } from "./workspace/autosave.js";
 import { initBasisPicker, renderChips } from "./workspace/basis-picker.js";
 import { initDecisionSupport } from "./workspace/decision-support.js";
-import "./workspace/precedents.js";
+import { initPrecedents } from "./workspace/precedents.js";
 
 const root = document.getElementById("workspace");
 const form = document.getElementById("determination-form");
 const editable = Boolean(root && root.dataset.editable === "true" && form);
 
+/* The case's decision support, asked once; null when there is none to ask for or it did not come. */
+function askSupport(url) {
+  if (!url) return Promise.resolve(null);
+  return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    .then(function (response) { return response.ok ? response.json() : null; })
+    .catch(function () { return null; });
+}
+
 if (root) {
+  const support = askSupport(root.dataset.supportUrl);
   initPanes();
   initRecords({ citing: editable });
   if (editable) {
     const autosave = initAutosave(root, form, { onApply: renderChips });
     initBasisPicker(root, { changed: autosave.changed });
-    initDecisionSupport(root);
+    initDecisionSupport(root, support);
     autosave.restore();
   }
+  initPrecedents(root, support);
 }

@@ -1,7 +1,8 @@
 /* Similar past decisions beside each disputed item: the precedents with the same treatment and guideline first,
  * each with its outcome, date and a link to read it; "Cite" adds a line naming the decision to the item's rationale
  * (saved by the autosave like anything typed). Loaded by workspace.js; the panels are
- * templates/cases/workspace/_precedents.html. */
+ * templates/cases/workspace/_precedents.html. Each item's decisions come in the case's one decision-support answer
+ * (precedents/support.py); an item it has none for asks the per-item endpoint (precedents:similar). */
 
 function citationLine(result) {
   return "See the published IMR decision " + result.case_number + " of " + result.decision_date + " (" +
@@ -55,6 +56,18 @@ function row(panel, result, editable) {
   return item;
 }
 
+function show(panel, results, editable) {
+  const list = panel.querySelector(".precedent-results");
+  list.replaceChildren();
+  if (!results.length) {
+    const none = document.createElement("li");
+    none.className = "text-muted";
+    none.textContent = "No similar decision in the precedent library.";
+    list.appendChild(none);
+  }
+  results.forEach(function (result) { list.appendChild(row(panel, result, editable)); });
+}
+
 function load(panel, editable) {
   const list = panel.querySelector(".precedent-results");
   const url = new URL(panel.dataset.url, window.location.origin);
@@ -62,17 +75,7 @@ function load(panel, editable) {
   panel.querySelectorAll(".precedent-guideline").forEach(function (node) { url.searchParams.append("guideline", node.value); });
   fetch(url, { credentials: "same-origin" }).then(function (response) {
     return response.ok ? response.json() : { results: [] };
-  }).then(function (data) {
-    list.replaceChildren();
-    const results = data.results || [];
-    if (!results.length) {
-      const none = document.createElement("li");
-      none.className = "text-muted";
-      none.textContent = "No similar decision in the precedent library.";
-      list.appendChild(none);
-    }
-    results.forEach(function (result) { list.appendChild(row(panel, result, editable)); });
-  }).catch(function () {
+  }).then(function (data) { show(panel, data.results || [], editable); }).catch(function () {
     list.replaceChildren();
     const failed = document.createElement("li");
     failed.className = "text-muted";
@@ -81,8 +84,14 @@ function load(panel, editable) {
   });
 }
 
-const root = document.getElementById("workspace");
-if (root) {
+/* `support`: a promise of the whole case's decision-support answer (null when it did not come). */
+export function initPrecedents(root, support) {
   const editable = root.dataset.editable === "true";
-  document.querySelectorAll(".precedent-panel").forEach(function (panel) { load(panel, editable); });
+  support.then(function (answer) {
+    document.querySelectorAll(".precedent-panel").forEach(function (panel) {
+      const part = answer && answer.items ? answer.items[panel.dataset.itemId] : null;
+      if (part && part.precedents) show(panel, part.precedents, editable);
+      else load(panel, editable);
+    });
+  });
 }

@@ -1,0 +1,91 @@
+"""The reviewer's decision support for every disputed item of a case in one answer: the quantity check, the library
+sections matching the item and the similar past decisions. The workspace asks once (static/js/workspace.js) instead of
+three times an item (a 10-item case made 30 requests, 6x the page's own server time); what each part returns is what
+its own endpoint returns for that item (``guidelines:quantity_check``, ``guidelines:search``, ``precedents:similar``),
+and those endpoints stay: the basis picker searches as the reviewer types, and the workspace falls back to them for an
+item this answer has no part for.
+
+It lives here because this room may read the cases, the guideline library and the precedents (the arrows of
+tests/test_layering.py); ``cases`` names the URL only (``cases/views/workspace.py``). The case is read through
+``case_view`` with the workspace's own rule, so the read is in the access log and a case the user may not see is a 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_GET
+
+from cases.consistency import guideline_date
+from cases.models import Case, DisputedItem
+from cases.permissions import case_view
+from core.permissions import allowed
+from guidelines import quantity, selectors
+from guidelines.cited import sections_cited_many
+from guidelines.quantity import treatment_kind
+from guidelines.regions import keep_named_regions, regions_named
+from guidelines.search import MAX_LIMIT, search_sections, section_json
+from precedents import search
+
+# As many as the workspace asked each endpoint for (static/js/workspace/decision-support.js, precedents.js).
+SECTIONS_PER_ITEM = 5
+PRECEDENTS_PER_ITEM = 5
+
+
+def _sections(description: str, first: list[int], on: datetime.date) -> list[dict[str, Any]]:
+    """``guidelines:search?q=<description>&limit=5&first=…&editions=in_force&on=…``, read in process."""
+    query = description[:200]
+    found = search_sections(
+        query,
+        limit=MAX_LIMIT if regions_named(query) else SECTIONS_PER_ITEM,
+        first=first[:MAX_LIMIT],
+        on=on,
+        in_force_only=True,
+    )
+    return [section_json(section, on) for section in keep_named_regions(found, query)[:SECTIONS_PER_ITEM]]
+
+
+def _precedents(item: DisputedItem) -> list[dict[str, Any]]:
+    """``precedents:similar?q=<description>&guideline=<chapter>|<section>…`` (the claims administrator's citations)."""
+    description = item.description[:500]
+    cited = []
+    for citation in (item.claims_administrator_basis or {}).get("mtus", []):
+        chapter = str(citation.get("chapter", "")).strip()[:300]
+        if chapter:
+            cited += [(chapter, str(section).strip()[:300]) for section in citation.get("sections") or []] or [
+                (chapter, "")
+            ]
+    found = search.similar(
+        description, guidelines=cited[:20], category=treatment_kind(description) or "", limit=PRECEDENTS_PER_ITEM
+    )
+    return [search.as_json(found_item) for found_item in found]
+
+
+def _workspace_case():
+    return Case.objects.prefetch_related("items")
+
+
+@require_GET
+@case_view("cases.write_determination", queryset=_workspace_case)
+def decision_support(request: HttpRequest, case: Case) -> JsonResponse:
+    """{"on": "YYYY-MM-DD", "items": {"<item id>": {"quantity": {...}, "sections": [...], "precedents": [...]}}}: a
+    part the user may not read (the library, the precedents) is left out, and the workspace says it is unavailable."""
+    on = guideline_date(case)[0]
+    items = list(case.items.all())
+    library = allowed(request.user, "guidelines.browse_library")
+    precedents = allowed(request.user, "precedents.read")
+    limits = selectors.library_limits(on) if library else []
+    first = sections_cited_many([item.claims_administrator_basis for item in items]) if library else []
+    answer: dict[str, dict[str, Any]] = {}
+    for number, item in enumerate(items):
+        part: dict[str, Any] = {}
+        if library:
+            text = item.description.strip()[:1000]
+            part["quantity"] = {**quantity.check_request_text(text, limits), "on": on.isoformat()} if text else None
+            part["sections"] = _sections(item.description, first[number], on)
+        if precedents:
+            part["precedents"] = _precedents(item)
+        answer[str(item.pk)] = part
+    return JsonResponse({"on": on.isoformat(), "items": answer})

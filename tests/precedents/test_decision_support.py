@@ -1,0 +1,112 @@
+"""The workspace's decision support in one request (precedents/support.py): every item's quantity check, matching
+library sections and similar decisions, each what its own endpoint answers for that item; the read logged as a read of
+the case; a case the user may not work on is a 404; the number of queries does not grow with the items' requests."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audit.models import AccessEvent
+from precedents.importer import import_paths
+from tests.factories import case_in_review
+from tests.paths import LETTERS_TEXT
+
+pytestmark = pytest.mark.django_db
+
+DESCRIPTIONS = [
+    "Naproxen sodium 550 mg #60",
+    "Physical therapy 12 visits for the lumbar spine",
+    "MRI of the right knee",
+]
+
+
+@pytest.fixture
+def case(reviewer):
+    reports = import_paths([LETTERS_TEXT / f"{number}.txt" for number in ("CM16-0247624", "CM17-0019011")])
+    assert [report.status for report in reports] == ["imported", "imported"]
+    case = case_in_review(reviewer, items=len(DESCRIPTIONS))
+    for item, description in zip(case.items.order_by("position"), DESCRIPTIONS, strict=True):
+        item.description = description
+        item.claims_administrator_basis = {
+            "mtus": [
+                {
+                    "chapter": "Chronic Pain Medical Treatment 2016",
+                    "sections": ["NSAIDs (non-steroidal anti-inflammatory drugs)"],
+                }
+            ],
+            "non_mtus": [],
+        }
+        item.save()
+    return case
+
+
+def support(client, user, case_number):
+    client.force_login(user)
+    return client.get(reverse("precedents:decision_support", args=[case_number]))
+
+
+def test_each_item_gets_what_the_three_per_item_endpoints_answer(client, reviewer, case):
+    response = support(client, reviewer, case.case_number)
+
+    assert response.status_code == 200
+    answer = response.json()
+    on = case.ur_determination_date.isoformat()
+    assert answer["on"] == on
+    items = list(case.items.order_by("position"))
+    assert sorted(answer["items"]) == sorted(str(item.pk) for item in items)
+    page = client.get(reverse("cases:workspace", args=[case.case_number])).content.decode()
+    assert f'data-support-url="/precedents/support/{case.case_number}/"' in page
+    for item in items:
+        part = answer["items"][str(item.pk)]
+        quantity = client.get(reverse("guidelines:quantity_check"), {"text": item.description, "on": on}).json()
+        first = page.split(f'data-item-id="{item.pk}" data-ur-sections="', 1)[1].split('"', 1)[0]
+        sections = client.get(
+            reverse("guidelines:search"),
+            {"q": item.description, "limit": 5, "first": first, "editions": "in_force", "on": on},
+        ).json()["results"]
+        similar = client.get(
+            reverse("precedents:similar"),
+            {
+                "q": item.description,
+                "guideline": "Chronic Pain Medical Treatment 2016|NSAIDs (non-steroidal anti-inflammatory drugs)",
+            },
+        ).json()["results"]
+        assert part == {"quantity": quantity, "sections": sections, "precedents": similar}
+    naproxen = answer["items"][str(items[0].pk)]
+    assert sorted(found["case_number"] for found in naproxen["precedents"]) == ["CM16-0247624", "CM17-0019011"]
+    assert naproxen["sections"], "the NSAIDs section matches naproxen"
+    assert any(finding["message"] for finding in answer["items"][str(items[1].pk)]["quantity"]["findings"])
+
+
+def test_the_read_is_logged_and_another_reviewers_case_is_a_404(client, reviewer, other_reviewer, case):
+    assert support(client, reviewer, case.case_number).status_code == 200
+    assert support(client, other_reviewer, case.case_number).status_code == 404
+
+    rows = AccessEvent.objects.filter(case_number=case.case_number, action="precedents:decision_support")
+    assert sorted(rows.values_list("username", "outcome")) == sorted(
+        [(reviewer.username, "allowed"), (other_reviewer.username, "not_found")]
+    )
+
+
+def test_one_request_costs_fewer_queries_than_the_three_an_item_it_replaces(client, reviewer, case):
+    client.force_login(reviewer)
+    on = case.ur_determination_date.isoformat()
+    url = reverse("precedents:decision_support", args=[case.case_number])
+    per_item = (
+        [(reverse("guidelines:quantity_check"), {"text": item.description, "on": on}) for item in case.items.all()]
+        + [
+            (reverse("guidelines:search"), {"q": item.description, "limit": 5, "editions": "in_force", "on": on})
+            for item in case.items.all()
+        ]
+        + [(reverse("precedents:similar"), {"q": item.description}) for item in case.items.all()]
+    )
+    client.get(url)  # warm the library's caches
+    with CaptureQueriesContext(connection) as batched:
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as separately:
+        for path, params in per_item:
+            assert client.get(path, params).status_code == 200
+
+    assert len(per_item) == 3 * len(DESCRIPTIONS)
+    assert len(batched) < len(separately), (len(batched), len(separately))
