@@ -28,13 +28,14 @@ run: system venv static migrate
 	@echo "IMR Portal on http://127.0.0.1:$(PORT) - log in with the demo users listed above."
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# The suite a developer runs while working: every test but the browser tests (real Chromium) and the fault tests
-# (private servers killed and restarted), which are marked and run by `make test-slow`. CI runs both.
+# The suite a developer runs while working: every test but the browser tests (real Chromium), the fault tests
+# (private servers killed and restarted) and the few marked slow (collectstatic, schemathesis), which are run by
+# `make test-slow`. CI runs both.
 test: system venv static redis
-	$(PY) -m pytest -m "not browser and not faults" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not browser and not faults and not slow" $(PYTEST_ARGS)
 
 test-slow: system venv static redis
-	$(PY) -m pytest -m "browser or faults" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "browser or faults or slow" $(PYTEST_ARGS)
 
 test-all: test test-slow
 

@@ -65,6 +65,7 @@ def collected(settings, tmp_path):
     return settings.STATIC_ROOT
 
 
+@pytest.mark.slow  # collectstatic with Brotli: minutes on a busy machine
 def test_every_module_the_workspace_loads_is_hashed_and_served_immutable(collected, reviewer):
     case = case_in_review(reviewer, items=2)
     client = Client()  # a new handler: WhiteNoise reads the collected folder as it is built

@@ -26,7 +26,8 @@ from cases.services.intake import note_external_case_number
 from tests.api.conftest import application
 from tests.factories import determined_case, small_pdf
 
-pytestmark = pytest.mark.django_db
+# Minutes of generated requests: run by `make test-slow` (and so in .ci/run).
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 EXAMPLES = 20  # per operation and mode: bounded, so that CI stays quick
 CHECKS = [
