@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -46,10 +46,11 @@ from api.schemas import (
 from audit import log
 from cases.lifecycle import Status
 from cases.models import Case, CaseDocument
-from cases.services import documents
 from cases.services.records import checklist
 from letters.models import Letter, Rendition
 from letters.services.delivery import record_download
+from parties import uploads
+from parties.uploads import UploadKind
 from parties.visibility import get_organization_case_or_404, organization_cases, organization_documents
 
 
@@ -370,19 +371,22 @@ LetterId = Annotated[str, Field(pattern=r"^[0-9]{1,18}$", description="The lette
     summary="Send a document (a PDF) to a case",
     openapi_extra=problems(400, 404, 409, 422),
 )
-def send_document(request: HttpRequest, case_number: str, file: File[UploadedFile], kind: Form[CaseDocument.Kind]):
+def send_document(request: HttpRequest, case_number: str, file: File[UploadedFile], kind: Form[UploadKind]):
     """The PDF is checked as the portal checks every upload (by content: a PDF, readable, not encrypted, within the
-    size and page limits); the answer is its receipt, with the SHA-256 of the bytes received."""
+    size and page limits), and filed as the party portal files it (``parties.uploads``: one way to send a document;
+    a line of the records checklist sent by the case's claims administrator is ticked as received); the answer is its
+    receipt, with the SHA-256 of the bytes received."""
     case = _case(request, case_number)
     organization = _key(request).organization
+    assert organization is not None  # the state's feed holds applications:write alone, so never reaches here
     name = (file.name or "document.pdf")[:255]
+    data = file.read()
     try:
-        with transaction.atomic():
-            document = documents.add_document(case, data=file.read(), name=name, kind=kind, by=None)
-            document.sent_by = organization
-            document.save(update_fields=["sent_by"])
+        if CaseDocument.objects.filter(case=case, sha256=hashlib.sha256(data).hexdigest()).exists():
+            raise DjangoValidationError(f"{name} is already on case {case.case_number}.", code="duplicate")
+        (document,) = uploads.send_documents(case, organization, [uploads.Upload(name, data, kind)], by=None)
     except DjangoValidationError as error:
-        status = 409 if error.code == "duplicate" else 422
+        status = 409 if getattr(error, "code", None) == "duplicate" else 422
         raise ApiProblem(
             status,
             "document-refused",
