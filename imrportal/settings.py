@@ -240,6 +240,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Mail left queued by a dead worker or a Redis outage is picked up again.
     "outbox-sweep": {"task": "core.tasks.send_pending_outbox", "schedule": env_int("OUTBOX_SWEEP_SECONDS", 300)},
+    # The access log's monthly partitions, made ahead (audit.partitions).
+    "access-log-partitions": {"task": "audit.tasks.make_access_log_partitions", "schedule": 6 * 3600},
 }
 
 if REDIS_URL:
@@ -329,6 +331,11 @@ IMR_VERIFY_CPU_SECONDS = env_int("IMR_VERIFY_CPU_SECONDS", 5)
 # The PHI access log (audit/): every read and change of protected data. Off only for the benchmark that measures its
 # cost; `check --deploy` refuses production without it.
 IMR_ACCESS_LOG = env_bool("IMR_ACCESS_LOG", True)
+# -- access-log partitions (audit/partitions.py, audit/retention.py) --
+ACCESS_LOG_PARTITIONS_AHEAD = env_int("ACCESS_LOG_PARTITIONS_AHEAD", 3)  # months made ahead by the beat task
+ACCESS_LOG_RETENTION_MONTHS = env_int("ACCESS_LOG_RETENTION_MONTHS", 72)  # six years; older months are archived
+ACCESS_LOG_ARCHIVE_STORAGE = env_str("ACCESS_LOG_ARCHIVE_STORAGE", "default")  # a STORAGES alias
+# -- end access-log partitions --
 # Bounds that no real document reaches and that keep one request from taking the machine: a library file, a case
 # import (bytes and cases), a record PDF's pages. Request bodies other than files: DATA_UPLOAD_MAX_MEMORY_SIZE.
 IMR_LIBRARY_IMPORT_MAX_BYTES = env_int("IMR_LIBRARY_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
