@@ -28,10 +28,10 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
 from audit.models import AccessEvent
-from audit.partitions import TABLE, Partition, month_start, partitions
+from audit.partitions import TABLE, Partition, month_start, partition_name, partitions
 from core.models import AuditEvent
 
-COLUMNS = [field.column for field in AccessEvent._meta.concrete_fields]
+COLUMNS = [str(field.column) for field in AccessEvent._meta.concrete_fields]
 CHUNK = 1024 * 1024
 
 
@@ -44,15 +44,11 @@ def _storage():
 
 
 def export_name(month: datetime.datetime) -> str:
-    return f"access-log/{month:%Y}/{partition_label(month)}.csv.gz"
+    return f"access-log/{month:%Y}/{partition_name(month)}.csv.gz"
 
 
 def manifest_name(month: datetime.datetime) -> str:
-    return f"access-log/{month:%Y}/{partition_label(month)}.manifest.json"
-
-
-def partition_label(month: datetime.datetime) -> str:
-    return f"{TABLE}_y{month:%Y}m{month:%m}"
+    return f"access-log/{month:%Y}/{partition_name(month)}.manifest.json"
 
 
 def require_owner(using: str = DEFAULT_DB_ALIAS) -> str:
