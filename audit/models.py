@@ -9,7 +9,7 @@ superuser. Neither the application, the Django admin nor a stray ``manage.py she
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.utils import timezone
 
@@ -56,6 +56,8 @@ class AccessEvent(models.Model):
             models.Index(fields=["user", "-at"], name="access_user_at"),
             models.Index(Upper("username"), F("at").desc(), name="access_username_at"),
             models.Index(fields=["action", "-at"], name="access_action_at"),
+            # Refusals (403, 404), newest first: a few in a thousand rows, found without reading the others.
+            models.Index(F("at").desc(), name="access_refused_at", condition=~Q(outcome="allowed")),
         ]
         triggers = append_only()
 

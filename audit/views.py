@@ -60,6 +60,8 @@ def filter_events(params: dict) -> QuerySet:
         events = events.filter(kind=params["kind"])
     if params.get("outcome"):
         events = events.filter(outcome=params["outcome"])
+        if params["outcome"] != AccessEvent.Outcome.ALLOWED:  # in the words of the refusals' partial index
+            events = events.exclude(outcome=AccessEvent.Outcome.ALLOWED)
     return events.order_by("-at", "-pk")
 
 

@@ -15,6 +15,7 @@ Results: benchmarks/RESULTS-access-log.md.
 from __future__ import annotations
 
 import argparse
+import datetime
 import os
 import random
 import statistics
@@ -62,8 +63,14 @@ def main() -> None:
     client = Client()
     client.force_login(admin)
 
-    rows = sample("SELECT sum(reltuples)::bigint FROM pg_class WHERE relname LIKE 'audit_accessevent_y%%'")[0]
-    busy_cases = sample("SELECT case_number FROM audit_accessevent TABLESAMPLE SYSTEM (0.05) LIMIT 400")
+    rows = sample(
+        "SELECT sum(reltuples)::bigint FROM pg_class WHERE relname LIKE 'audit_accessevent_y%%' AND relkind = 'r'"
+    )[0]
+    read = sample("SELECT (case_number, at) FROM audit_accessevent TABLESAMPLE SYSTEM (0.05) LIMIT 400")
+    busy_cases = [number for number, _ in read]
+    # The panel asks from the case's creation on (the case page passes it): a generated case is opened in the month
+    # of a row that reads it or in the two before, so 92 days before a sampled row is no later than its creation.
+    opened = [(number, at - datetime.timedelta(days=92)) for number, at in read]
     months = sample("SELECT DISTINCT date_trunc('day', at)::date FROM audit_accessevent TABLESAMPLE SYSTEM (0.05)")
     users = sample("SELECT username FROM auth_user WHERE username LIKE 'gen-user-%%'")
     # A case number of the generated form that no row has: the panel and the search probe every partition for it.
@@ -111,7 +118,10 @@ def main() -> None:
             lambda d: csv(user=chooser.choice(users), date_from=d, date_to=d)()
         )(day()),
         "CSV: whole log, first 2,000 rows": lambda: csv_first_chunk()(),
-        "panel: who accessed case X (busy case)": lambda: log.accesses_of_case(chooser.choice(busy_cases)),
+        "panel: who accessed case X (busy case)": lambda: log.accesses_of_case(*chooser.choice(opened)[:1]),
+        "panel: who accessed case X, since its creation": lambda: (
+            lambda case: log.accesses_of_case(case[0], since=case[1])
+        )(chooser.choice(opened)),
         "panel: who accessed case X (not in the log)": lambda: log.accesses_of_case(chooser.choice(absent)),
     }
     for shape in shapes.values():  # warm: templates, connections, the cache of the first partitions touched
