@@ -9,6 +9,8 @@ superuser. Neither the application, the Django admin nor a stray ``manage.py she
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from audit.labels import action_label
@@ -27,7 +29,10 @@ class AccessEvent(models.Model):
 
     at = models.DateTimeField(default=timezone.now)
     # Users are deactivated, never deleted, while the log refers to them; the name is kept as it was at the time.
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    # No index of its own: ``access_user_at`` leads with it (a user's deletion is refused by that index's answer).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     username = models.CharField(max_length=150, blank=True)
     kind = models.CharField(max_length=8, choices=Kind.choices)
     action = models.CharField(max_length=64, help_text="The page or download, e.g. cases:workspace, letters:download.")
@@ -45,9 +50,14 @@ class AccessEvent(models.Model):
         ordering = ["-at", "-pk"]
         indexes = [
             models.Index(fields=["-at"], name="access_at"),
-            models.Index(fields=["case_number", "-at"], name="access_case_at"),
+            # The search matches a case number or a user name whatever its case (``iexact``: UPPER(...) = UPPER(...));
+            # the case's "who accessed" panel asks the same index.
+            models.Index(Upper("case_number"), F("at").desc(), name="access_case_at"),
             models.Index(fields=["user", "-at"], name="access_user_at"),
+            models.Index(Upper("username"), F("at").desc(), name="access_username_at"),
             models.Index(fields=["action", "-at"], name="access_action_at"),
+            # Refusals (403, 404), newest first: a few in a thousand rows, found without reading the others.
+            models.Index(fields=["outcome", "-at"], name="access_refused_at", condition=~Q(outcome="allowed")),
         ]
         triggers = append_only()
 

@@ -62,9 +62,20 @@ def grant_application_role(role: str, *, using: str = DEFAULT_DB_ALIAS) -> None:
         cursor.execute(f"REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA {schema} FROM {quoted}")
         cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {quoted}")
         cursor.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {quoted}")
-        registers = ", ".join(connection.ops.quote_name(table) for table in append_only_tables())
+        tables = append_only_tables()
+        # The partitions of a register (the access log's months, audit.partitions) are registers too.
+        cursor.execute(
+            "SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent::regclass::text = ANY(%s) ORDER BY 1",
+            [tables],
+        )
+        tables += [name for (name,) in cursor.fetchall()]
+        registers = ", ".join(connection.ops.quote_name(table) for table in tables)
         if registers:
             cursor.execute(f"REVOKE UPDATE, DELETE ON {registers} FROM {quoted}")
+        # It may have the access log's months made ahead (a SECURITY DEFINER function that can make nothing else).
+        cursor.execute("SELECT to_regprocedure('audit_accessevent_partitions_ahead(integer)') IS NOT NULL")
+        if cursor.fetchone()[0]:
+            cursor.execute(f"GRANT EXECUTE ON FUNCTION audit_accessevent_partitions_ahead(integer) TO {quoted}")
 
 
 def connect_as_owner() -> None:

@@ -256,6 +256,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Scanned batches a dead worker left unread are read again (mailroom; idempotent).
     "mailroom-sweep": {"task": "mailroom.tasks.resume_batches", "schedule": 600},
+    # The access log's monthly partitions, made ahead (audit.partitions).
+    "access-log-partitions": {"task": "audit.tasks.make_access_log_partitions", "schedule": 6 * 3600},
 }
 # Webhook addresses on this machine (http://127.0.0.1, http://localhost) are allowed in development and tests only; in
 # production an endpoint is https and its host must resolve to public addresses alone (webhooks/targets.py).
@@ -350,6 +352,11 @@ IMR_VERIFY_CPU_SECONDS = env_int("IMR_VERIFY_CPU_SECONDS", 5)
 # The PHI access log (audit/): every read and change of protected data. Off only for the benchmark that measures its
 # cost; `check --deploy` refuses production without it.
 IMR_ACCESS_LOG = env_bool("IMR_ACCESS_LOG", True)
+# -- access-log partitions (audit/partitions.py, audit/retention.py) --
+ACCESS_LOG_PARTITIONS_AHEAD = env_int("ACCESS_LOG_PARTITIONS_AHEAD", 3)  # months made ahead by the beat task
+ACCESS_LOG_RETENTION_MONTHS = env_int("ACCESS_LOG_RETENTION_MONTHS", 72)  # six years; older months are archived
+ACCESS_LOG_ARCHIVE_STORAGE = env_str("ACCESS_LOG_ARCHIVE_STORAGE", "default")  # a STORAGES alias
+# -- end access-log partitions --
 # Bounds that no real document reaches and that keep one request from taking the machine: a library file, a case
 # import (bytes and cases), a record PDF's pages. Request bodies other than files: DATA_UPLOAD_MAX_MEMORY_SIZE.
 IMR_LIBRARY_IMPORT_MAX_BYTES = env_int("IMR_LIBRARY_IMPORT_MAX_BYTES", 20 * 1024 * 1024)

@@ -81,7 +81,9 @@ def case_detail(request: HttpRequest, case: Case) -> HttpResponse:
             "document_form": DocumentForm() if can_edit else None,
             "can_read_records": allowed(request.user, "cases.read_records", case),
             "access_events": (
-                log.accesses_of_case(case.case_number) if allowed(request.user, "audit.view_access_log") else None
+                log.accesses_of_case(case.case_number, since=case.created_at)
+                if allowed(request.user, "audit.view_access_log")
+                else None
             ),
         },
     )
