@@ -27,9 +27,9 @@ def axe_page(browser, live_server):
     context.close()
 
 
-def blocking_violations(page, path: str | None = None) -> list[str]:
-    """Open ``path`` (or stay on the page shown) and return axe's serious and critical violations there, one line
-    each: page, rule, impact and the first offending elements."""
+def blocking_violations(page, path: str | None = None, blocking=BLOCKING) -> list[str]:
+    """Open ``path`` (or stay on the page shown) and return axe's violations there of an impact in ``blocking``
+    (serious and critical unless told), one line each: page, rule, impact and the first offending elements."""
     if path is not None:
         response = page.goto(path)
         assert response is not None and response.status < 400, f"{path} answered {response and response.status}"
@@ -41,7 +41,7 @@ def blocking_violations(page, path: str | None = None) -> list[str]:
         f"{where}: {violation['id']} ({violation['impact']}) {violation['help']} at "
         + ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
         for violation in violations
-        if violation["impact"] in BLOCKING
+        if violation["impact"] in blocking
     ]
 
 
@@ -85,4 +85,19 @@ def test_the_public_pages_have_no_serious_accessibility_violation(axe_page, db):
     problems = []
     for path in ["/accounts/login/", "/letters/verify/"]:
         problems += blocking_violations(axe_page, path)
+    assert problems == []
+
+
+def test_the_pages_anyone_may_open_have_no_accessibility_violation_of_any_impact(axe_page, db):
+    """What the public sees (issue 23: every page a party, a worker or the public sees): log-in, the letter
+    verification, the worker's way in (in English and in Spanish). Not one violation, minor ones included."""
+    every_impact = {"minor", "moderate", "serious", "critical"}
+    problems = []
+    for path in ["/accounts/login/", "/letters/verify/", "/worker/"]:
+        problems += blocking_violations(axe_page, path, every_impact)
+    axe_page.goto("/worker/")
+    axe_page.get_by_role("button", name="Leer en español").click()
+    axe_page.wait_for_load_state("networkidle")
+    assert axe_page.locator("html").get_attribute("lang") == "es"
+    problems += blocking_violations(axe_page, None, every_impact)
     assert problems == []
