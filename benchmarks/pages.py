@@ -1,19 +1,21 @@
 """Benchmark: the portal's pages at 100,000 cases, against a minimal Django view measured in the same run.
 
     .venv/bin/python benchmarks/pages.py [--cases 100000] [--small 1000] [--requests 40] [--wrk-seconds 10]
-        [--url postgres://postgres@127.0.0.1:5432/postgres] [--reuse]
+        [--items-per-case 10] [--url postgres://postgres@127.0.0.1:5432/postgres] [--reuse]
 
 1. Makes a PostgreSQL database of its own (``imr_bench_pages``, dropped first; ``--reuse`` keeps one already filled),
    migrates it, loads the demo data (``seed_demo``: users, guideline library, roster, published cases) and
-   ``generate_cases --count SMALL`` (devtools/generate.py: every state, ~10 items a case, documents, drafts,
-   determinations, letters).
+   ``generate_cases --count SMALL`` (devtools/generate.py: every state, 10 items a case by default, documents, drafts,
+   determinations, letters; ``--items-per-case`` passed on: the published cases average 2.1).
 2. Counts the queries of every page through Django's test client (``CaptureQueriesContext``) at SMALL cases, then
    generates the rest up to ``--cases``, runs ``VACUUM ANALYZE`` and counts them again: the counts must not grow.
 3. Starts gunicorn (2 sync workers, ``DEBUG=false``, settings ``benchmarks/pages_settings.py``: the portal's plus
    the yardsticks of ``benchmarks/pages_urls.py``) on 127.0.0.1, logs each role in (a session cookie made by the
    test client in the same database), and times ``--requests`` GETs of every page, the pages taken in turn so that a
    busy moment of the machine hits all of them alike. Median and p95 of each, and the ratio of its median to the
-   yardsticks' medians. Targets: ≤ 3x the minimal view and ≤ 100 ms p95. Three yardsticks: ``/bench/minimal``
+   yardsticks' medians. The workspace is opened twice: on the generated case in review with the median item count and
+   on the one with the most items (a reviewer's page grows with the items). Targets: ≤ 3x the minimal view and
+   ≤ 100 ms p95. Three yardsticks: ``/bench/minimal``
    without a session (no database, no template: the issue's "minimal Django view"), the same with the
    administrator's session (what every signed-in request pays: session, user, second factor, idle check), and
    ``/bench/layout``, the portal's empty signed-in page (``base.html``).
@@ -65,8 +67,8 @@ def pages() -> list[tuple[str, str, str]]:
     from cases.models import Case
 
     served = Case.objects.filter(status="served", claim_number__startswith="").order_by("pk").first()
-    in_review = Case.objects.filter(status="in_review").exclude(reviewer=None).order_by("pk").first()
-    reviewer = in_review.reviewer.username
+    median, largest = workspace_cases()
+    reviewer = median.reviewer.username
     last_name = served.employee_name.split()[-1]
     return [
         ("case list", "admin", "/cases/"),
@@ -85,12 +87,37 @@ def pages() -> list[tuple[str, str, str]]:
         ("search: worker name", "admin", f"/cases/?q={last_name}"),
         ("case page", "admin", f"/cases/{served.case_number}/"),
         ("reviewer's home", reviewer, "/cases/mine/"),
-        ("workspace", reviewer, f"/cases/{in_review.case_number}/workspace/"),
+        ("workspace: median case", reviewer, f"/cases/{median.case_number}/workspace/"),
+        ("workspace: largest case", largest.reviewer.username, f"/cases/{largest.case_number}/workspace/"),
         ("QA queue", "qa", "/cases/qa/"),
         ("letter center", "staff", "/letters/"),
         ("roster", "admin", "/reviewers/"),
         ("guideline library", "admin", "/guidelines/"),
     ]
+
+
+def workspace_cases():
+    """The workspaces opened: of the case in review with the median item count among the generated cases in review
+    (the demo's cases, whose reviewers are not the generator's, left out), and of the one with the most items."""
+    from django.db.models import Count
+
+    from cases.models import Case
+    from devtools.generate import GENERATED_USER_PREFIX
+
+    in_review = Case.objects.filter(status="in_review", reviewer__username__startswith=GENERATED_USER_PREFIX).annotate(
+        n_items=Count("items")
+    )
+    counts = sorted(in_review.values_list("n_items", flat=True))
+    if not counts:
+        raise SystemExit("no generated case in review with a reviewer")
+    median_count = counts[len(counts) // 2]
+    median = in_review.filter(n_items=median_count).select_related("reviewer").order_by("pk").first()
+    largest = in_review.select_related("reviewer").order_by("-n_items", "pk").first()
+    print(
+        f"workspaces opened: median case {median.case_number} ({median.n_items} items), "
+        f"largest {largest.case_number} ({largest.n_items} items), of {len(counts):,} generated cases in review"
+    )
+    return median, largest
 
 
 def query_counts(page_list) -> dict[str, tuple[int, int]]:
@@ -231,6 +258,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--wrk-seconds", type=int, default=10)
     parser.add_argument(
+        "--items-per-case", default="10", help="generate_cases' mean disputed items per case (published cases: 2.1)"
+    )
+    parser.add_argument(
         "--url", default=os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
     )
     parser.add_argument("--reuse", action="store_true", help="keep the benchmark database if it is already filled")
@@ -243,13 +273,16 @@ def main() -> None:
 
     print(f"cores: {os.cpu_count()}, load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     small_counts = None
+    items = ["--items-per-case", args.items_per_case]
     if not args.reuse:
         fresh_database(url)
-        print(bench_database.manage(url, "generate_cases", "--count", str(args.small), "--seed", "1"))
+        print(bench_database.manage(url, "generate_cases", "--count", str(args.small), "--seed", "1", *items))
         django.setup()
         small_counts = query_counts(pages())
         started = time.perf_counter()
-        print(bench_database.manage(url, "generate_cases", "--count", str(args.cases - args.small), "--seed", "2"))
+        print(
+            bench_database.manage(url, "generate_cases", "--count", str(args.cases - args.small), "--seed", "2", *items)
+        )
         print(
             f"generate_cases of {args.cases - args.small:,} (child process, Django start-up included): "
             f"{time.perf_counter() - started:.1f} s"
