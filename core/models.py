@@ -117,6 +117,9 @@ def template_problem(source: str) -> str | None:
     return None
 
 
+ERASED_BODY = "(Erased once sent: it held a secret, such as a case access code.)"
+
+
 class OutboxEmail(models.Model):
     """A stored outgoing e-mail. Written in the same transaction as what caused it; sent by a task after commit and
     swept again by beat, so nothing is lost when a worker dies or Redis is down."""
@@ -131,6 +134,9 @@ class OutboxEmail(models.Model):
     to = models.JSONField(default=list)
     subject = models.CharField(max_length=255)
     body = models.TextField()
+    # The body holds a secret (the injured worker's case access code): replaced by ERASED_BODY once sent, so the
+    # code lives on only as its hash (parties.WorkerAccess) and in the worker's mailbox.
+    erase_body_when_sent = models.BooleanField(default=False)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

@@ -113,11 +113,13 @@ def queue_email(
     *,
     dedupe_key: str | None = None,
     related: models.Model | None = None,
+    secret: bool = False,
 ) -> OutboxEmail:
     """Store an e-mail in the outbox and send it after the current transaction commits.
 
     With a ``dedupe_key`` the call is idempotent: a second call with the same key returns the first e-mail.
     An e-mail with no recipient is stored as failed, so the gap shows in the outbox instead of vanishing.
+    ``secret``: the body holds a secret (an access code), erased from the outbox once the e-mail is sent.
     """
     if dedupe_key:
         existing = OutboxEmail.objects.filter(dedupe_key=dedupe_key).first()
@@ -134,6 +136,7 @@ def queue_email(
         "to": recipients,
         "subject": subject,
         "body": body,
+        "erase_body_when_sent": secret,
         "dedupe_key": dedupe_key or None,
         "related_object_type": related._meta.label_lower if related is not None else "",
         "related_object_id": str(related.pk) if related is not None else "",

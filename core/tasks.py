@@ -10,7 +10,7 @@ from django.core.mail import EmailMessage
 from django.db.models import F, Q
 from django.utils import timezone
 
-from core.models import OutboxEmail
+from core.models import ERASED_BODY, OutboxEmail
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +71,14 @@ def send_outbox_email(email_id: int) -> str:
         )
         logger.warning("E-mail %s not sent (attempt %s, %s): %s", email.pk, email.attempts, code, error)
         return "failed" if final else "retry"
+    erased = {"body": ERASED_BODY} if email.erase_body_when_sent else {}
     OutboxEmail.objects.filter(pk=email.pk, status=OutboxEmail.Status.SENDING).update(
-        status=OutboxEmail.Status.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error="", smtp_code=None
+        status=OutboxEmail.Status.SENT,
+        sent_at=timezone.now(),
+        next_attempt_at=None,
+        last_error="",
+        smtp_code=None,
+        **erased,
     )
     return "sent"
 

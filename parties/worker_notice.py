@@ -102,4 +102,5 @@ def queue_worker_notice(case: Case, *, by=None, again: bool = False) -> OutboxEm
         context,
         dedupe_key=first_key if access.generation == 1 else f"{first_key}:{access.generation}",
         related=case,
+        secret=True,  # the code: erased from the outbox once the worker's e-mail is sent
     )

@@ -166,3 +166,23 @@ def test_the_spanish_catalog_is_complete_and_compiled():
     assert "untranslated" not in stats.stderr and "fuzzy" not in stats.stderr
     assert "Reviewed by: (nobody yet)" in source.read_text()  # the review flag stays until a fluent speaker signs
     assert spanish_catalog_compiled() == []
+
+
+def test_the_access_code_is_erased_from_the_outbox_once_the_workers_e_mail_is_sent(admin_user, client, mailoutbox):
+    """The code is kept only as its hash: the notice's copy in the outbox loses it once the e-mail has gone."""
+    from core.models import ERASED_BODY
+    from core.tasks import send_outbox_email
+
+    case = factories.CaseFactory(employee_date_of_birth=BORN, employee_email="maria@example.org")
+    factories.DisputedItemFactory(case=case)
+    mark_eligible(case, by=admin_user, override="test: eligibility is not what this test is about")
+    [notice] = worker_notices(case)
+    code = code_of(case)
+
+    assert send_outbox_email(notice.pk) == "sent"
+
+    notice.refresh_from_db()
+    assert notice.body == ERASED_BODY and code not in notice.body
+    [sent] = [message for message in mailoutbox if message.to == ["maria@example.org"]]
+    assert code in sent.body  # the worker got it
+    assert open_case(client, case, code).status_code == 302  # and it still opens the case
