@@ -111,6 +111,26 @@ def test_the_dashboard_shows_the_queue_what_falls_due_and_the_late_records(admin
     assert b'id="operations-charts" type="application/json"' in response.content
 
 
+def test_a_roster_of_many_reviewers_shows_the_busiest_on_the_dashboard_and_every_one_in_the_csv(admin_client):
+    from operations.views import PAGE_ROWS
+
+    busiest = UserFactory(first_name="Busiest", last_name="Reviewer")
+    CaseFactory.create_batch(3, status="in_review", reviewer=busiest)
+    for _ in range(PAGE_ROWS + 2):
+        CaseFactory(status="in_review", reviewer=UserFactory())
+
+    response = admin_client.get(reverse("operations:dashboard"))
+    section = next(section for section in response.context["sections"] if section.key == "reviewers")
+    rows = list(
+        csv.reader(io.StringIO(admin_client.get(reverse("operations:dashboard") + "?csv=reviewers").content.decode()))
+    )
+
+    assert len(section.rows) == PAGE_ROWS and section.rows[0][:2] == ["Busiest Reviewer", 3]
+    assert f"The {PAGE_ROWS} of {PAGE_ROWS + 3} with most open cases" in section.note
+    assert len(section.chart["labels"]) == 25
+    assert len(rows) == 1 + PAGE_ROWS + 3  # the header and every reviewer
+
+
 def test_each_dashboard_figure_downloads_as_csv_with_the_tables_rows(admin_client, reviewer):
     CaseFactory(status="in_review", reviewer=reviewer, due_date=timezone.localdate())
     response = admin_client.get(reverse("operations:dashboard") + "?csv=queue")
