@@ -164,12 +164,29 @@ def _outcome_sums(start: datetime.date, end: datetime.date, dimensions: list[str
 
 
 def outcomes(
-    start: datetime.date, end: datetime.date, *, dimensions: list[str], historical: bool, names: bool
+    start: datetime.date,
+    end: datetime.date,
+    *,
+    dimensions: list[str],
+    historical: bool,
+    names: bool,
+    limit: int | None = None,
+    counts: dict[str, int] | None = None,
 ) -> dict[str, list[list]]:
-    """Upheld and overturned items per key of each dimension over the period, most decided first."""
+    """Upheld and overturned items per key of each dimension over the period, most decided first.
+
+    ``limit``: only the first so many of each dimension are named and returned (a page; a CSV asks for all), and
+    ``counts``, when given, receives how many each dimension has in all."""
     totals: dict[str, list] = defaultdict(list)
     for (dimension, key), (upheld, overturned) in _outcome_sums(start, end, dimensions, historical).items():
-        totals[dimension].append((key, upheld, overturned))
+        if upheld + overturned:
+            totals[dimension].append((key, upheld, overturned))
+    for dimension in dimensions:
+        if counts is not None:
+            counts[dimension] = len(totals[dimension])
+        if limit is not None and len(totals[dimension]) > limit:
+            # Cut by the count first (keys break ties), so only the rows shown are named; sorted by label below.
+            totals[dimension] = sorted(totals[dimension], key=lambda total: (-(total[1] + total[2]), total[0]))[:limit]
     # The parties of both dimensions named in one query.
     party_ids = {int(key) for dimension in PARTY_DIMENSIONS for key, _, _ in totals[dimension] if key.isdigit()}
     parties = dict(Party.objects.filter(pk__in=party_ids).values_list("pk", "name"))
@@ -179,7 +196,6 @@ def outcomes(
         table = [
             [labels.get(key, key), upheld, overturned, upheld + overturned, _percent(overturned, upheld + overturned)]
             for key, upheld, overturned in totals[dimension]
-            if upheld + overturned
         ]
         tables[dimension] = sorted(table, key=lambda row: (-row[3], row[0]))
     return tables

@@ -52,15 +52,15 @@ def _short(label: str, limit: int = 32) -> str:
 PAGE_ROWS = 50
 
 
-def _outcome_sections(tables: dict[str, list[list]]) -> list[Section]:
+def _outcome_sections(tables: dict[str, list[list]], counts: dict[str, int]) -> list[Section]:
     sections = []
     for dimension, rows in tables.items():
         section = Section(dimension, f"By {report.DIMENSIONS[dimension].lower()}", report.OUTCOME_COLUMNS, rows)
         section.columns = [report.DIMENSIONS[dimension]] + report.OUTCOME_COLUMNS[1:]
         # The chart shows the 15 with most decisions, the page's table the 50 first; the CSV has them all.
         section.chart_from_columns("bar", stacked=True, datasets=2, horizontal=True, points=15, label=_short)
-        if len(rows) > PAGE_ROWS:
-            section.note = f"The {PAGE_ROWS} with most decisions of {len(rows)}; all of them are in the CSV."
+        if counts.get(dimension, len(rows)) > PAGE_ROWS:
+            section.note = f"The {PAGE_ROWS} with most decisions of {counts[dimension]}; all of them are in the CSV."
         sections.append(section)
     return sections
 
@@ -71,15 +71,23 @@ def _outcome_sections(tables: dict[str, list[list]]) -> list[Section]:
 def outcomes(request: HttpRequest) -> HttpResponse:
     form = OutcomesForm(request.GET)
     sections: list[Section] = []
+    as_csv = request.GET.get("format") == "csv"
     if form.is_valid():
         data = form.cleaned_data
         dimensions = [data["dimension"]] if data["dimension"] else list(report.DIMENSIONS)
+        counts: dict[str, int] = {}
         tables = report.outcomes(
-            data["start"], data["end"], dimensions=dimensions, historical=data["historical"], names=_names(request)
+            data["start"],
+            data["end"],
+            dimensions=dimensions,
+            historical=data["historical"],
+            names=_names(request),
+            limit=None if as_csv else PAGE_ROWS,  # the page names only the rows it shows; the CSV has them all
+            counts=counts,
         )
-        sections = _outcome_sections(tables)
+        sections = _outcome_sections(tables, counts)
     log.record(request, object_type="operations_outcomes", valid=form.is_valid())
-    if form.is_valid() and request.GET.get("format") == "csv":
+    if form.is_valid() and as_csv:
         rows = [[section.columns[0], *row] for section in sections for row in section.rows]
         name = f"outcomes-{data['start']:%Y-%m-%d}-{data['end']:%Y-%m-%d}.csv"
         return csv_response(name, ["Breakdown", "Value", *report.OUTCOME_COLUMNS[1:]], rows)
