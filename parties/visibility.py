@@ -10,12 +10,17 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from cases.models import Case, CaseDocument
+from core import roles
 from core.models import Party
 
 
 def organization_of(user) -> Party | None:
     """The organization a signed-in party user belongs to; None for staff, the public and deactivated users."""
     if not user.is_authenticated or not user.is_active:
+        return None
+    # A party user holds no staff role: staff are never one, and their pages ask no more of the database for it (the
+    # roles are already read, and kept on the user for the request).
+    if roles.role_names(user):
         return None
     membership = getattr(user, "party_membership", None)
     return membership.organization if membership is not None else None

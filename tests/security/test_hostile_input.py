@@ -187,6 +187,7 @@ def attack(client, page_url: str, *, only: set[str] | None = None) -> dict:
 # -- the forms, as each user meets them -------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # every intake field × every hostile text: 7 minutes of posts (make test-slow, so .ci/run)
 def test_intake_forms_take_hostile_text_without_error_or_half_saved_cases(client, admin_user):
     case = factories.CaseFactory(status="received", case_number="CM25-9000001")  # clear of the intake's numbers
     factories.DisputedItemFactory(case=case)
