@@ -4,11 +4,13 @@ exactly as one that does not exist)."""
 
 import rules
 
+from parties.visibility import organization_of
+
 
 @rules.predicate
 def is_organization_manager(user) -> bool:
-    membership = getattr(user, "party_membership", None) if user.is_authenticated and user.is_active else None
-    return membership is not None and membership.is_manager
+    """A manager of an organization (the one rule of who is a party user: ``parties.visibility.organization_of``)."""
+    return organization_of(user) is not None and user.party_membership.is_manager
 
 
 # The webhook pages: the endpoints, their signing secrets, the deliveries and what each answered; add, change,
