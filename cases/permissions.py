@@ -74,7 +74,7 @@ def case_view(
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request, case_number: str, *args, **kwargs):
-            object_type, object_id = _target(kwargs)
+            object_type, object_id = url_target(kwargs)
             try:
                 try:
                     case = get_visible_case_or_404(request.user, case_number, queryset() if queryset else None)
@@ -98,7 +98,7 @@ def case_view(
     return decorator
 
 
-def _target(kwargs: dict) -> tuple[str, object]:
+def url_target(kwargs: dict) -> tuple[str, object]:
     """What inside the case the URL names: a document, a letter, or the case itself (its id is known once found)."""
     for name, object_type in (("document_id", "document"), ("letter_id", "letter")):
         if name in kwargs:

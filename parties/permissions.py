@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from accounts import security
 from audit import log
+from cases.permissions import url_target
 from core.permissions import check_permission
 from parties.visibility import get_organization_case_or_404, organization_of
 
@@ -69,7 +70,7 @@ def party_case_view(permission: str = PORTAL, *, load: Callable | None = None) -
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapped(request, case_number: str, *args, **kwargs):
-            object_type, object_id = _target(kwargs)
+            object_type, object_id = url_target(kwargs)
             organization = organization_of(request.user)
             if organization is not None and _second_factor_missing(request):
                 return _to_second_factor(request)
@@ -103,10 +104,3 @@ def party_case_view(permission: str = PORTAL, *, load: Callable | None = None) -
         return wrapped
 
     return decorator
-
-
-def _target(kwargs: dict) -> tuple[str, object]:
-    for name, object_type in (("document_id", "document"), ("letter_id", "letter")):
-        if name in kwargs:
-            return object_type, kwargs[name]
-    return "case", ""
