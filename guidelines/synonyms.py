@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +59,8 @@ class Table:
 
 
 _cache: dict[str, Any] = {"signature": None, "table": None}
+# The library's signature and table a block of work holds (``pinned``): read once for it, not once a search.
+_pinned: ContextVar[tuple[tuple, Table] | None] = ContextVar("pinned_synonym_table", default=None)
 
 
 def _signature() -> tuple:
@@ -74,10 +79,34 @@ def _signature() -> tuple:
     )
 
 
+@contextmanager
+def pinned() -> Iterator[Table]:
+    """Within the block, ``table()`` and ``signature()`` are as of its start: a request that searches for many items
+    at once (the workspace's decision support) reads the library's signature once, not three queries a search."""
+    token = _pinned.set(_current())
+    try:
+        yield table()
+    finally:
+        _pinned.reset(token)
+
+
 def table() -> Table:
-    """The synonym table and the library's vocabulary, as of now."""
-    signature = _signature()
-    if _cache["signature"] != signature:
+    """The synonym table and the library's vocabulary, as of now (as of the block's start inside ``pinned()``)."""
+    return _current()[1]
+
+
+def signature() -> tuple:
+    """What changes whenever the synonym table or the library does (as of the block's start inside ``pinned()``): a
+    key for what is computed from them."""
+    return _current()[0]
+
+
+def _current() -> tuple[tuple, Table]:
+    held = _pinned.get()
+    if held is not None:
+        return held
+    key = _signature()
+    if _cache["signature"] != key:
         expansions: dict[str, tuple[str, ...]] = {}
         for term, text in Synonym.objects.values_list("term", "expansions"):
             expansions[normalize(term)] = tuple(
@@ -93,8 +122,8 @@ def table() -> Table:
             for value in values:
                 words.update(value.split())
         _cache["table"] = Table(expansions=expansions, vocabulary=frozenset(words))
-        _cache["signature"] = signature
-    return _cache["table"]
+        _cache["signature"] = key
+    return key, _cache["table"]
 
 
 def corrections(word: str, vocabulary: frozenset[str], *, limit: int = 2) -> list[str]:

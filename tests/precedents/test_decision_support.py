@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AccessEvent
+from guidelines.models import GuidelineSource
 from precedents.importer import import_paths
 from tests.factories import case_in_review
 from tests.paths import LETTERS_TEXT
@@ -110,3 +111,36 @@ def test_one_request_costs_fewer_queries_than_the_three_an_item_it_replaces(clie
 
     assert len(per_item) == 3 * len(DESCRIPTIONS)
     assert len(batched) < len(separately), (len(batched), len(separately))
+
+
+def test_a_second_open_reads_the_items_from_the_cache_and_a_library_edit_shows_at_once(client, reviewer, case):
+    first = support(client, reviewer, case.case_number).json()
+    with CaptureQueriesContext(connection) as again:
+        assert support(client, reviewer, case.case_number).json() == first
+    # The library's ranked search (its text vectors) and the precedents' tables are not read again.
+    searched = [query["sql"] for query in again if "@@" in query["sql"] or "precedents_precedent" in query["sql"]]
+    assert searched == [], "the sections and similar decisions of a second open come from the cache"
+
+    naproxen = case.items.order_by("position").first()
+    nsaids = [found for found in first["items"][str(naproxen.pk)]["sections"] if "NSAID" in found["name"]]
+    assert nsaids, "the NSAIDs section matches naproxen"
+    source = GuidelineSource.objects.get(key=nsaids[0]["source_key"])
+    source.active = False
+    source.save()
+
+    edited = support(client, reviewer, case.case_number).json()
+    assert not [found for found in edited["items"][str(naproxen.pk)]["sections"] if found["source_key"] == source.key]
+
+
+def test_the_answer_is_the_same_when_the_cache_cannot_be_reached(client, reviewer, case, settings, caplog):
+    expected = support(client, reviewer, case.case_number).json()
+    # A real Redis client against a port nothing listens on: every cache call fails to connect.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    }
+
+    response = support(client, reviewer, case.case_number)
+
+    assert response.status_code == 200
+    assert response.json() == expected
+    assert "the cache cannot be reached" in caplog.text
