@@ -18,6 +18,9 @@ WhiteNoise, gunicorn with 2 workers of 4 threads as docs/deploy.md runs it, keep
    Playwright's ``networkidle``), then read from the page's own Resource Timing: DOMContentLoaded, network quiet (the
    end of the last response: the page, its files and every fetch its scripts made), the requests that went to the
    network (a file answered from the cache has no transfer) and the bytes transferred. Medians of ``--runs`` runs.
+   Before that, "cold, first open": the same cold load with the server's decision-support cache emptied as well
+   (``precedents.support`` keeps each item's sections and similar decisions for 10 minutes), as for a case no one
+   has opened in that time.
 
 Targets (issue 25, at 10 items): workspace network quiet ≤ 300 ms warm and ≤ 600 ms cold; case list ≤ 150 ms warm.
 """
@@ -123,6 +126,16 @@ def pages() -> list[tuple[str, str, str]]:
     return [*chosen, ("case list", "admin", "/cases/")]
 
 
+def forget_decision_support() -> None:
+    """Empty what ``precedents.support`` keeps in the shared cache, as for a case no one has opened yet."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)  # the Redis client of Django's RedisCache
+    keys = list(client.scan_iter(match=f"*{cache.make_key('support:')}*"))
+    if keys:
+        client.delete(*keys)
+
+
 def measure(browser, port: int, cookie: str, path: str) -> tuple[dict, dict]:
     """(cold, warm) timings of one page in a new browser context."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
@@ -181,6 +194,10 @@ def main() -> None:
                 print(f"run {run + 1}, load average {os.getloadavg()[0]:.2f}", file=sys.stderr, flush=True)
                 for name, (_, port) in servers.items():
                     for page_name, username, path in page_list:
+                        # A case's first open ever: the server's decision-support cache emptied too.
+                        forget_decision_support()
+                        first, _ = measure(browser, port, cookies[username], path)
+                        results.setdefault((name, page_name, "cold, first open"), []).append(first)
                         cold, warm = measure(browser, port, cookies[username], path)
                         results.setdefault((name, page_name, "cold"), []).append(cold)
                         results.setdefault((name, page_name, "warm"), []).append(warm)

@@ -97,6 +97,9 @@ def test_every_module_the_workspace_loads_is_hashed_and_served_immutable(collect
             for name in ("panes", "records", "pdf-viewer", "autosave", "basis-picker", "decision-support", "precedents")
         ),
     }
+    # Fetched at once with the page, by the very names their importers ask for (no second fetch, no waterfall).
+    workspace_modules = {url for url in seen if "/js/workspace" in url}
+    assert set(re.findall(r'<link rel="modulepreload" href="([^"]+)"', page)) == workspace_modules
     assert stylesheets and all(HASHED.search(url) for url in stylesheets)
     for url in stylesheets:
         assert "immutable" in client.get(url)["Cache-Control"]
