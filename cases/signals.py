@@ -12,7 +12,8 @@ itself, one line at the place of the change:
 
 The cases app knows nothing of who listens. The webhooks app connects its receiver when it starts
 (``webhooks/apps.py``) and writes its outbox rows in the same transaction, so an event is never sent for a change
-that rolled back, nor lost for one that committed.
+that rolled back, nor lost for one that committed. The precedents app listens to ``case.assigned`` too
+(``precedents/apps.py``): it prepares the reviewer's decision support once the acceptance commits.
 """
 
 from django.dispatch import Signal

@@ -102,6 +102,19 @@ def _precedents(item: DisputedItem) -> list[dict[str, Any]]:
     return _kept(["precedents", description, cited[:20], synonyms.signature()], compute)
 
 
+def prepare(case: Case) -> None:
+    """Compute and keep every item's sections and similar decisions (what ``decision_support`` answers from), so that
+    the workspace's first open finds them ready: run by ``precedents.tasks.prepare_decision_support`` when a reviewer
+    accepts the case."""
+    on = guideline_date(case)[0]
+    items = list(case.items.all())
+    first = sections_cited_many([item.claims_administrator_basis for item in items])
+    with synonyms.pinned():
+        for number, item in enumerate(items):
+            _sections(item.description, first[number], on)
+            _precedents(item)
+
+
 def _workspace_case():
     return Case.objects.prefetch_related("items")
 

@@ -8,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AccessEvent
+from cases.services import assignment
 from guidelines.models import GuidelineSource
 from precedents.importer import import_paths
-from tests.factories import case_in_review
+from tests.factories import case_in_review, reviewer_profile, specialty_fit, waiting_case
 from tests.paths import LETTERS_TEXT
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,11 @@ def case(reviewer):
         }
         item.save()
     return case
+
+
+def _searches(queries) -> list[str]:
+    """The library's ranked searches (full-text matches) and the precedents' reads among ``queries``."""
+    return [query["sql"] for query in queries if "@@" in query["sql"] or "precedents_precedent" in query["sql"]]
 
 
 def support(client, user, case_number):
@@ -117,9 +123,7 @@ def test_a_second_open_reads_the_items_from_the_cache_and_a_library_edit_shows_a
     first = support(client, reviewer, case.case_number).json()
     with CaptureQueriesContext(connection) as again:
         assert support(client, reviewer, case.case_number).json() == first
-    # The library's ranked search (its text vectors) and the precedents' tables are not read again.
-    searched = [query["sql"] for query in again if "@@" in query["sql"] or "precedents_precedent" in query["sql"]]
-    assert searched == [], "the sections and similar decisions of a second open come from the cache"
+    assert _searches(again) == [], "the sections and similar decisions of a second open come from the cache"
 
     naproxen = case.items.order_by("position").first()
     nsaids = [found for found in first["items"][str(naproxen.pk)]["sections"] if "NSAID" in found["name"]]
@@ -144,3 +148,29 @@ def test_the_answer_is_the_same_when_the_cache_cannot_be_reached(client, reviewe
     assert response.status_code == 200
     assert response.json() == expected
     assert "the cache cannot be reached" in caplog.text
+
+
+def test_accepting_a_case_prepares_its_decision_support_for_the_first_open(
+    client, admin_user, reviewer, django_capture_on_commit_callbacks
+):
+    specialty_fit()
+    reviewer_profile(reviewer)
+    case = waiting_case(items=2)
+    for item, description in zip(case.items.order_by("position"), DESCRIPTIONS, strict=False):
+        item.description = description
+        item.save()
+    assignment.offer_case(case, reviewer, by=admin_user)
+    client.force_login(reviewer)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        accepted = client.post(reverse("cases:accept", args=[case.case_number]), {"attest": "yes"})
+    assert accepted.status_code == 302
+    assert any("prepare_decision_support" in repr(callback) for callback in callbacks)
+
+    with CaptureQueriesContext(connection) as first_open:
+        answer = support(client, reviewer, case.case_number).json()
+    assert [
+        query["sql"] for query in first_open if "@@" in query["sql"] or "precedents_precedent" in query["sql"]
+    ] == []
+    assert len(answer["items"]) == 2
+    assert all("sections" in part and "precedents" in part for part in answer["items"].values())
