@@ -19,8 +19,8 @@ WhiteNoise, gunicorn with 2 workers of 4 threads as docs/deploy.md runs it, keep
    end of the last response: the page, its files and every fetch its scripts made), the requests that went to the
    network (a file answered from the cache has no transfer) and the bytes transferred. Medians of ``--runs`` runs.
    Before that, "cold, first open": the same cold load with the server's decision-support cache emptied as well
-   (``precedents.support`` keeps each item's sections and similar decisions for 10 minutes), as for a case no one
-   has opened in that time.
+   (``precedents.support`` keeps each item's sections and similar decisions, and makes them ready when the reviewer
+   accepts the case), as for a case whose support is not ready.
 
 Targets (issue 25, at 10 items): workspace network quiet ≤ 300 ms warm and ≤ 600 ms cold; case list ≤ 150 ms warm.
 """

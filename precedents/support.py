@@ -40,15 +40,18 @@ logger = logging.getLogger(__name__)
 # As many as the workspace asked each endpoint for (static/js/workspace/decision-support.js, precedents.js).
 SECTIONS_PER_ITEM = 5
 PRECEDENTS_PER_ITEM = 5
-# An item's library sections and similar decisions are kept this long in the shared cache: a reviewer opens a case's
-# workspace many times while deciding it, and each open asked again (25-30 ms of server time an item). The sections'
-# key holds all they are computed from, the library's signature included, so an edit of the library shows at once; a
-# decision approved elsewhere reaches the similar decisions within this time.
-SUPPORT_CACHE_SECONDS = 600
+# An item's library sections and similar decisions are kept in the shared cache: a reviewer opens a case's workspace
+# many times while deciding it, and each open asked again (25-30 ms of server time an item); they are also made ready
+# when the reviewer accepts the case (``prepare``). The sections' key holds all they are computed from, the library's
+# signature included, so an edit of the library shows at once and they may be kept long. The similar decisions are
+# kept an hour: a decision approved elsewhere reaches them within that time.
+SECTIONS_KEPT_SECONDS = 24 * 3600
+PRECEDENTS_KEPT_SECONDS = 3600
 
 
-def _kept(parts: list[Any], compute: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """``compute()``, kept under a key made of ``parts``; computed afresh when the cache cannot be reached."""
+def _kept(parts: list[Any], seconds: int, compute: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """``compute()``, kept ``seconds`` under a key made of ``parts``; computed afresh when the cache cannot be
+    reached."""
     key = "support:" + hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
     try:
         found = cache.get(key)
@@ -59,7 +62,7 @@ def _kept(parts: list[Any], compute: Callable[[], list[dict[str, Any]]]) -> list
         return found
     value = compute()
     try:
-        cache.set(key, value, SUPPORT_CACHE_SECONDS)
+        cache.set(key, value, seconds)
     except RedisError:
         logger.warning("decision support: the cache cannot be reached; not kept", exc_info=True)
     return value
@@ -79,7 +82,7 @@ def _sections(description: str, first: list[int], on: datetime.date) -> list[dic
         )
         return [section_json(section, on) for section in keep_named_regions(found, query)[:SECTIONS_PER_ITEM]]
 
-    return _kept(["sections", query, first[:MAX_LIMIT], on, synonyms.signature()], compute)
+    return _kept(["sections", query, first[:MAX_LIMIT], on, synonyms.signature()], SECTIONS_KEPT_SECONDS, compute)
 
 
 def _precedents(item: DisputedItem) -> list[dict[str, Any]]:
@@ -99,7 +102,7 @@ def _precedents(item: DisputedItem) -> list[dict[str, Any]]:
         )
         return [search.as_json(found_item) for found_item in found]
 
-    return _kept(["precedents", description, cited[:20], synonyms.signature()], compute)
+    return _kept(["precedents", description, cited[:20], synonyms.signature()], PRECEDENTS_KEPT_SECONDS, compute)
 
 
 def prepare(case: Case) -> None:
