@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
+from django.db.models import Count, Max
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 from redis.exceptions import RedisError
@@ -34,6 +35,7 @@ from guidelines.quantity import treatment_kind
 from guidelines.regions import keep_named_regions, regions_named
 from guidelines.search import MAX_LIMIT, search_sections, section_json
 from precedents import search
+from precedents.models import Precedent
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +45,10 @@ PRECEDENTS_PER_ITEM = 5
 # An item's library sections and similar decisions are kept in the shared cache: a reviewer opens a case's workspace
 # many times while deciding it, and each open asked again (25-30 ms of server time an item); they are also made ready
 # when the reviewer accepts the case (``prepare``). The sections' key holds all they are computed from, the library's
-# signature included, so an edit of the library shows at once and they may be kept long. The similar decisions are
-# kept an hour: a decision approved elsewhere reaches them within that time.
-SECTIONS_KEPT_SECONDS = 24 * 3600
-PRECEDENTS_KEPT_SECONDS = 3600
+# signature included, so an edit of the library shows at once; the similar decisions' key holds the precedent
+# library's count and newest import (precedents change only by an import of published letters). Both may be kept
+# long: a day.
+KEPT_SECONDS = 24 * 3600
 
 
 def _kept(parts: list[Any], seconds: int, compute: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -82,10 +84,16 @@ def _sections(description: str, first: list[int], on: datetime.date) -> list[dic
         )
         return [section_json(section, on) for section in keep_named_regions(found, query)[:SECTIONS_PER_ITEM]]
 
-    return _kept(["sections", query, first[:MAX_LIMIT], on, synonyms.signature()], SECTIONS_KEPT_SECONDS, compute)
+    return _kept(["sections", query, first[:MAX_LIMIT], on, synonyms.signature()], KEPT_SECONDS, compute)
 
 
-def _precedents(item: DisputedItem) -> list[dict[str, Any]]:
+def _precedent_library() -> tuple:
+    """What changes whenever the precedent library does: its size and its newest import."""
+    found = Precedent.objects.aggregate(count=Count("pk"), latest=Max("imported_at"))
+    return found["count"], found["latest"]
+
+
+def _precedents(item: DisputedItem, library: tuple) -> list[dict[str, Any]]:
     """``precedents:similar?q=<description>&guideline=<chapter>|<section>…`` (the claims administrator's citations)."""
     description = item.description[:500]
     cited = []
@@ -102,7 +110,7 @@ def _precedents(item: DisputedItem) -> list[dict[str, Any]]:
         )
         return [search.as_json(found_item) for found_item in found]
 
-    return _kept(["precedents", description, cited[:20], synonyms.signature()], PRECEDENTS_KEPT_SECONDS, compute)
+    return _kept(["precedents", description, cited[:20], synonyms.signature(), library], KEPT_SECONDS, compute)
 
 
 def prepare(case: Case) -> None:
@@ -112,10 +120,11 @@ def prepare(case: Case) -> None:
     on = guideline_date(case)[0]
     items = list(case.items.all())
     first = sections_cited_many([item.claims_administrator_basis for item in items])
+    precedent_library = _precedent_library()
     with synonyms.pinned():
         for number, item in enumerate(items):
             _sections(item.description, first[number], on)
-            _precedents(item)
+            _precedents(item, precedent_library)
 
 
 def _workspace_case():
@@ -133,8 +142,9 @@ def decision_support(request: HttpRequest, case: Case) -> JsonResponse:
     precedents = allowed(request.user, "precedents.read")
     limits = selectors.library_limits(on) if library else []
     first = sections_cited_many([item.claims_administrator_basis for item in items]) if library else []
+    precedent_library = _precedent_library() if precedents else ()
     answer: dict[str, dict[str, Any]] = {}
-    # One read of the synonym table for the whole case (three queries), not one a search (two a item).
+    # One read of the synonym table for the whole case (three queries), not one a search (two an item).
     with synonyms.pinned():
         for number, item in enumerate(items):
             part: dict[str, Any] = {}
@@ -143,6 +153,6 @@ def decision_support(request: HttpRequest, case: Case) -> JsonResponse:
                 part["quantity"] = {**quantity.check_request_text(text, limits), "on": on.isoformat()} if text else None
                 part["sections"] = _sections(item.description, first[number], on)
             if precedents:
-                part["precedents"] = _precedents(item)
+                part["precedents"] = _precedents(item, precedent_library)
             answer[str(item.pk)] = part
     return JsonResponse({"on": on.isoformat(), "items": answer})
