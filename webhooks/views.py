@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from audit import log
 from core.models import Party
 from parties.permissions import party_view
-from webhooks import services
+from webhooks import sealing, services
 from webhooks.forms import EndpointForm
 from webhooks.models import Delivery, Endpoint
 from webhooks.signing import SIGNATURE_HEADER
@@ -77,8 +77,13 @@ def endpoint_detail(request: HttpRequest, organization: Party, endpoint_id: int)
     deliveries = Delivery.objects.filter(endpoint=endpoint).order_by("-created_at", "-pk")
     page = Paginator(deliveries, PAGE_SIZE).get_page(request.GET.get("page"))
     _log_deliveries(request, page.object_list)
+    try:
+        secret = endpoint.secret
+    except sealing.UnreadableSecret:
+        secret = None  # the page says so and offers a new one
     context = {
         "endpoint": endpoint,
+        "secret": secret,
         "page": page,
         "signature_header": SIGNATURE_HEADER,
         "max_attempts": MAX_ATTEMPTS,
