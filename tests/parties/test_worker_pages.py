@@ -107,6 +107,7 @@ def test_the_pages_are_in_spanish_once_the_worker_chooses_it_and_the_case_keeps_
     assert '<html lang="es">' in start
     assert "Vea su caso de Revisión Médica Independiente" in start
     assert "Código de acceso al caso" in start
+    assert '<a class="visually-hidden-focusable" href="#main">Ir al contenido</a>' in start  # the shared skip link
     open_case(client, case, code)
     page = client.get(f"/worker/case/{case.case_number}/")
     body = page.content.decode()
@@ -127,6 +128,7 @@ def test_the_staff_pages_stay_in_english_after_a_worker_chose_spanish(client, ad
     assert "Vea su caso" in client.get("/worker/").content.decode()
     staff = admin_client.get(case.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es")
     assert "Notice of assignment" in staff.content.decode() and staff.get("Content-Language") is None
+    assert ">Skip to content</a>" in staff.content.decode()  # the skip link they share with the worker's pages
 
 
 def test_the_notice_to_a_worker_who_chose_spanish_is_in_spanish_and_carries_a_working_code(admin_user, client):
