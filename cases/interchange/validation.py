@@ -10,6 +10,7 @@ Changes when the schema or the validators change; the rules a schema cannot stat
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -146,9 +147,11 @@ def _fast_validators() -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
     document, case = _validators()
     checker = document.format_checker
     formats = {"date": lambda value: checker.conforms(value, "date")}
+    # Copies: fastjsonschema writes its resolved references into the schema it compiles, and the document's schema is
+    # the one ``spec.schema()`` shares with every other reader (the API's application schema reads its "#/$defs/").
     return (
-        fastjsonschema.compile(document.schema, formats=formats, use_default=False),
-        fastjsonschema.compile(case.schema, formats=formats, use_default=False),
+        fastjsonschema.compile(copy.deepcopy(document.schema), formats=formats, use_default=False),
+        fastjsonschema.compile(copy.deepcopy(case.schema), formats=formats, use_default=False),
     )
 
 

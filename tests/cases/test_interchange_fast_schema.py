@@ -89,3 +89,20 @@ def test_a_case_the_fast_check_refuses_gets_every_error_with_its_path_and_wordin
     with pytest.raises(Exception) as refusal:
         import_document({"format": "imr-case/1", "cases": [case]})
     assert "cases[0].dates.injury: must be a date written YYYY-MM-DD" in str(refusal.value.errors)
+
+
+def test_compiling_the_fast_check_leaves_the_shared_schema_as_written():
+    """fastjsonschema writes resolved references into what it compiles: the shared ``imr-case/1`` schema must keep its
+    "#/$defs/" references, which the API's application schema reads (a worker that checked an import before it loaded
+    the API's URLs failed there)."""
+    from api.schemas import application_schema
+    from cases.interchange.spec import schema
+
+    before = copy.deepcopy(schema())
+    _fast_validators.cache_clear()
+    application_schema.cache_clear()
+
+    _fast_validators()
+
+    assert schema() == before
+    assert "$ref" not in str(application_schema())
