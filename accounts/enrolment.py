@@ -12,8 +12,6 @@ new installation does not have. See docs/deploy.md.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,11 +19,10 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts import security
+from accounts import security, tokens
 from accounts.models import SecondFactorEnrolment
 from core.models import EmailTemplate
 from core.notifications import queue_email
@@ -47,19 +44,13 @@ TEMPLATE = {
 }
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
-
-
 def send_enrolment_link(user) -> SecondFactorEnrolment:
     """Store a new set-up link for ``user`` and queue the e-mail that carries it (after commit, by the outbox)."""
-    token = secrets.token_urlsafe(32)
     minutes = settings.IMR_OTP_ENROLMENT_MINUTES
-    enrolment = SecondFactorEnrolment.objects.create(
-        user=user, token_hash=_digest(token), expires_at=timezone.now() + timedelta(minutes=minutes)
-    )
+    new = tokens.new_token(timedelta(minutes=minutes))
+    enrolment = SecondFactorEnrolment.objects.create(user=user, token_hash=new.token_hash, expires_at=new.expires_at)
     EmailTemplate.objects.get_or_create(key=TEMPLATE_KEY, defaults=TEMPLATE)  # editable in the admin like the rest
-    link = settings.IMR_PUBLIC_BASE_URL.rstrip("/") + reverse("accounts:enrolment_link", args=[token])
+    link = settings.IMR_PUBLIC_BASE_URL.rstrip("/") + reverse("accounts:enrolment_link", args=[new.token])
     context = {
         "name": user.get_full_name() or user.get_username(),
         "link": link,
@@ -72,12 +63,7 @@ def send_enrolment_link(user) -> SecondFactorEnrolment:
 
 def redeem(user, token: str) -> bool:
     """Use the link ``token`` of ``user``: True once, while it has not expired; False for anything else."""
-    now = timezone.now()
-    return bool(
-        SecondFactorEnrolment.objects.filter(
-            token_hash=_digest(token), user=user, used_at=None, expires_at__gt=now
-        ).update(used_at=now)
-    )
+    return tokens.redeem(SecondFactorEnrolment.objects.filter(user=user), token)
 
 
 def is_confirmed(request: HttpRequest) -> bool:

@@ -1,5 +1,6 @@
-"""The pages of the API: an organization's managers make and revoke its keys (``/parties/api-keys/``), and the staff
-read the interactive documentation (Swagger UI from django-ninja's own files, no CDN, no inline script)."""
+"""The pages of the API: an organization's managers make and revoke its keys (``/parties/api-keys/``, reached as every
+party page is: ``parties.permissions.party_view``), and the staff read the interactive documentation (Swagger UI
+from django-ninja's own files, no CDN, no inline script)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,17 +14,12 @@ from api.keys import create_key, revoke_key
 from api.models import ApiKey
 from core.models import Party
 from core.permissions import permission_required
-from parties.visibility import organization_of
+from parties.permissions import party_view
 
 
-def _organization(request: HttpRequest) -> Party:
-    organization = organization_of(request.user)
-    assert organization is not None  # api.manage_keys holds only for an organization's manager
-    return organization
-
-
-def _keys_page(request: HttpRequest, form: ApiKeyForm, *, new_key: str = "", status: int = 200) -> HttpResponse:
-    organization = _organization(request)
+def _keys_page(
+    request: HttpRequest, organization: Party, form: ApiKeyForm, *, new_key: str = "", status: int = 200
+) -> HttpResponse:
     response = render(
         request,
         "api/keys.html",
@@ -39,17 +35,17 @@ def _keys_page(request: HttpRequest, form: ApiKeyForm, *, new_key: str = "", sta
     return response
 
 
-@permission_required("api.manage_keys")
-def keys(request: HttpRequest) -> HttpResponse:
+@party_view("api.manage_keys")
+def keys(request: HttpRequest, organization: Party) -> HttpResponse:
     """The organization's keys; a new one is shown once, on the page that made it."""
     if request.method != "POST":
-        return _keys_page(request, ApiKeyForm())
+        return _keys_page(request, organization, ApiKeyForm())
     form = ApiKeyForm(request.POST)
     if not form.is_valid():
-        return _keys_page(request, form, status=400)
+        return _keys_page(request, organization, form, status=400)
     try:
         api_key, key = create_key(
-            _organization(request),
+            organization,
             name=form.cleaned_data["name"],
             scopes=form.cleaned_data["scopes"],
             expires_at=form.expires_at(),
@@ -57,19 +53,19 @@ def keys(request: HttpRequest) -> HttpResponse:
         )
     except ValidationError as error:
         form.add_error(None, error)
-        return _keys_page(request, form, status=400)
+        return _keys_page(request, organization, form, status=400)
     messages.success(request, f"Key “{api_key.name}” made. Copy it now: it will not be shown again.")
-    return _keys_page(request, ApiKeyForm(), new_key=key)
+    return _keys_page(request, organization, ApiKeyForm(), new_key=key)
 
 
 @require_POST
-@permission_required("api.manage_keys")
-def revoke(request: HttpRequest) -> HttpResponse:
+@party_view("api.manage_keys")
+def revoke(request: HttpRequest, organization: Party) -> HttpResponse:
     form = RevokeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "No key was named: nothing was revoked.")
         return redirect("api:keys")
-    api_key = get_object_or_404(ApiKey, pk=form.cleaned_data["key"], organization=_organization(request))
+    api_key = get_object_or_404(ApiKey, pk=form.cleaned_data["key"], organization=organization)
     revoke_key(api_key, by=request.user)
     messages.success(request, f"Key “{api_key.name}” ({api_key.prefix}…) is revoked: it no longer works.")
     return redirect("api:keys")

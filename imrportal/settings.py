@@ -23,6 +23,9 @@ PRODUCTION = IMR_ENV == "production"
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 SECRET_KEY = env_str("SECRET_KEY") if PRODUCTION else env_str("SECRET_KEY", "dev-only-insecure-key-do-not-use")
+# Keys SECRET_KEY had before (comma-separated): sessions, the mailroom's sheets and the webhooks' sealed signing secrets
+# made under them still read.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

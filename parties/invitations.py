@@ -2,16 +2,14 @@
 manager invites colleagues and deactivates them.
 
 An invitation is a link mailed through the outbox to one address; its token is stored as its SHA-256 only, works once,
-until it expires (``INVITATION_DAYS``). Opening it, the invited person chooses a user name and a password; the account
-is made a member of the organization, signed in, and sent straight to setting up the authenticator app: opening the
-mailed link proved the mailbox, as the set-up link of ``accounts.enrolment`` does. No party page opens before the
-second factor is set up and passed (``parties.rules``).
+until it expires (``INVITATION_DAYS``; the token: ``accounts.tokens``). Opening it, the invited person chooses a user
+name and a password; the account is made a member of the organization, signed in, and sent straight to setting up the
+authenticator app: opening the mailed link proved the mailbox, as the set-up link of ``accounts.enrolment`` does. No
+party page opens before the second factor is set up and passed (``parties.rules``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -22,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import tokens
 from core.models import EmailTemplate, Party
 from core.notifications import queue_email
 from core.services import get_or_create_party, record_event
@@ -47,10 +46,6 @@ TEMPLATE = {
 }
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
-
-
 def check_organization(party: Party) -> None:
     if party.kind not in ORGANIZATION_KINDS:
         kinds = ", ".join(str(Party.Kind(kind).label).lower() for kind in ORGANIZATION_KINDS)
@@ -66,21 +61,21 @@ def invite(organization: Party, email: str, *, by, is_manager: bool = False) -> 
     email = email.strip()
     if not email:
         raise ValidationError({"email": "Give the e-mail address of the person to invite."})
-    token = secrets.token_urlsafe(32)
+    new = tokens.new_token(timedelta(days=INVITATION_DAYS))
     invitation = Invitation.objects.create(
         organization=organization,
         email=email,
         is_manager=is_manager,
-        token_hash=_digest(token),
+        token_hash=new.token_hash,
         invited_by=by if by is not None and by.is_authenticated else None,
-        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+        expires_at=new.expires_at,
     )
     EmailTemplate.objects.get_or_create(key=TEMPLATE_KEY, defaults=TEMPLATE)  # editable in the admin like the rest
     context = {
         "organization_name": settings.IMR_ORGANIZATION_NAME,
         "party_name": organization.name,
         "inviter": (by.get_full_name() or by.get_username()) if by is not None else settings.IMR_ORGANIZATION_NAME,
-        "link": settings.IMR_PUBLIC_BASE_URL.rstrip("/") + reverse("parties:invitation", args=[token]),
+        "link": settings.IMR_PUBLIC_BASE_URL.rstrip("/") + reverse("parties:invitation", args=[new.token]),
         "expires": f"{timezone.localtime(invitation.expires_at):%m/%d/%Y %I:%M %p} Pacific time",
     }
     queue_email(TEMPLATE_KEY, [email], context, related=invitation)
@@ -110,7 +105,7 @@ class InvitationProblem(Exception):
 
 def usable_invitation(token: str) -> Invitation:
     """The invitation of ``token``, or ``InvitationProblem`` saying why it cannot be used."""
-    invitation = Invitation.objects.select_related("organization").filter(token_hash=_digest(token)).first()
+    invitation = tokens.find(Invitation.objects.select_related("organization"), token)
     if invitation is None:
         raise InvitationProblem(
             "This invitation link is not valid. Check that the whole link was copied, or ask for a new invitation."
@@ -137,8 +132,7 @@ class NewAccount:
 def accept(token: str, account: NewAccount):
     """Use the invitation: a new user, member of the invitation's organization. Once only (under a row lock)."""
     invitation = usable_invitation(token)
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.used_at is not None:  # used by a concurrent request a moment ago
+    if not tokens.redeem(Invitation.objects.filter(pk=invitation.pk), token):  # a concurrent request used it just now
         raise InvitationProblem("This invitation was used already. Log in with the user name and password you chose.")
     user_model = get_user_model()
     if user_model.objects.filter(username__iexact=account.username).exists():
@@ -156,8 +150,8 @@ def accept(token: str, account: NewAccount):
         is_manager=invitation.is_manager,
         invited_by=invitation.invited_by,
     )
-    invitation.used_at, invitation.user = timezone.now(), user
-    invitation.save(update_fields=["used_at", "user"])
+    invitation.user = user
+    invitation.save(update_fields=["user"])
     record_event(user, "parties.joined", invitation, organization=invitation.organization_id)
     return user
 

@@ -36,5 +36,9 @@ rules.add_rule("parties.manage_organizations", is_administrator)
 rules.add_rule("parties.use_portal", is_party_user & passed_second_factor)
 # Sending documents to a case of the organization, while the case is open.
 rules.add_rule("parties.send_documents", is_party_user & passed_second_factor & case_takes_documents)
+# An organization's manager past the second factor: the one rule of the managers' pages (its people here, its API
+# keys in ``api.rules``, its webhooks in ``webhooks.rules``).
+manages_organization = is_party_manager & passed_second_factor
+
 # Inviting colleagues and deactivating them.
-rules.add_rule("parties.manage_people", is_party_manager & passed_second_factor)
+rules.add_rule("parties.manage_people", manages_organization)

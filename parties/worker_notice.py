@@ -19,6 +19,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases import hooks
 from cases.models import Case
 from cases.services.notices import assigned_on
 from core.models import EmailTemplate, OutboxEmail
@@ -45,6 +46,8 @@ BODY = gettext_lazy(
     "You will need your case number, your date of birth and this case access code:\n\n"
     "    Case access code: {{ access_code }}\n\n"
     "Keep this code private: it opens only this case. If you lose it, contact us and we will send you a new one.\n\n"
+    "{% if cover_sheets_url %}To send us documents by fax or mail instead, print the records cover sheets and put the "
+    "right one on top of each document:\n{{ cover_sheets_url }}\n\n{% endif %}"
     "This notice is sent within one business day of the assignment (8 CCR 9792.10.4(b)).\n\n"
     "{{ organization_name }}\n"
 )
@@ -76,6 +79,8 @@ def _context(case: Case, code: str) -> dict:
         "items": [item.description for item in case.items.all()],
         "portal_url": settings.IMR_PUBLIC_BASE_URL.rstrip("/") + reverse("worker:start"),
         "access_code": printed(code),
+        # What other apps add to every notice of assignment: the mailroom's link to the records cover sheets.
+        **hooks.notice_extras(case),
     }
 
 

@@ -9,7 +9,10 @@ reviewer2 (not the owner). It fails when:
   hint that it exists), or gets the owner's files;
 - any page, list, search, count, download or export that reviewer2 can open shows reviewer1's case numbers, the
   injured worker's name, or reviewer1's name;
-- a URL has a parameter the sweep does not know how to fill: add a filler to ``FILLERS`` below.
+- a URL has a parameter the sweep does not know how to fill: add a filler to ``FILLERS`` below;
+- a page that refuses (403), or answers 200 showing a case's number or its worker's name, wrote no access-log row in
+  that request (issue 20, finding 3; the admin's pages: ``tests/security/test_access_log_coverage.py``). One walk
+  checks both: a second walk of every URL as every role cost a sixth of a minute.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 
+from audit.models import AccessEvent
 from cases.services import assignment
 from cases.services.documents import add_document
 from core import roles
@@ -255,15 +259,37 @@ def _get(client, url: str):
     return response.status_code, _body(response), response
 
 
+def case_data(world) -> list[str]:
+    """What identifies a case or its worker (the reviewers' names are not case data)."""
+    return [secret for secret in world.secrets if secret not in ("Ottoline", "Quarrington")]
+
+
+def _unlogged(role: str, name: str, url: str, status: int, body: str, rows: int, shown: list[str]) -> list[str]:
+    """Why a visit that wrote ``rows`` access-log rows should have written one: a refusal, or case data shown.
+    Capability URLs (the verification page, reached with the code printed on a letter) show whoever holds the letter
+    its case number and dates, as the letter itself does, never a name: only a name shown there counts."""
+    if rows:
+        return []
+    if status == 403:
+        return [f"{role} GET {url} ({name}) → 403 with no access-log row"]
+    if name in CAPABILITY_URLS:
+        shown = [secret for secret in shown if not secret.startswith("CM")]
+    if status == 200 and (seen := [secret for secret in shown if secret in body]):
+        return [f"{role} GET {url} ({name}) shows {seen[:2]} with no access-log row"]
+    return []
+
+
 @pytest.fixture
 def world():
     return build_world()
 
 
-def test_every_url_of_the_portal_keeps_reviewer1s_case_from_reviewer2_and_never_fails(client, world):
+def test_every_url_of_the_portal_keeps_reviewer1s_case_from_reviewer2_logs_what_it_shows_and_never_fails(client, world):
     plans = planned_urls(world)
     assert len(plans) > 20  # the portal has its pages: a sweep of nothing proves nothing
     problems: list[str] = []
+    unlogged: list[str] = []
+    shown = case_data(world)
     statuses: dict[tuple[str, str], int] = {}
     for role in ROLES:
         client.force_login(world.users[role])
@@ -272,8 +298,12 @@ def test_every_url_of_the_portal_keeps_reviewer1s_case_from_reviewer2_and_never_
             # the term, so the term itself is not counted as a leak of that request.
             searches = [world.case.case_number, world.case.employee_name] if not parameters else []
             for visited, term in [(url, None), *((f"{url}?{urlencode({'q': t})}", t) for t in searches)]:
+                logged_before = AccessEvent.objects.count()
                 status, body, response = _get(client, visited)
                 statuses[(role, visited)] = status
+                if term is None:
+                    rows = AccessEvent.objects.count() - logged_before
+                    unlogged += _unlogged(role, name, visited, status, body, rows, shown)
                 if status >= 500:
                     problems.append(f"{role} GET {visited} ({name}) → {status} {body[:200]}")
                     continue
@@ -297,6 +327,7 @@ def test_every_url_of_the_portal_keeps_reviewer1s_case_from_reviewer2_and_never_
                     )
         client.logout()
     assert problems == []
+    assert unlogged == []
     # The fill is right: the owner opens their case and its document; the other reviewer gets 404.
     detail = reverse("cases:detail", args=[world.case.case_number])
     document = reverse("cases:document", args=[world.case.case_number, world.document.pk])

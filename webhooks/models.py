@@ -1,10 +1,11 @@
 """Webhooks: an organization's endpoints, and the outbox of what is sent to them.
 
 An ``Endpoint`` is an address of the organization's own system, the events it wants and the secret that signs what is
-sent to it. A ``Delivery`` is one event for one endpoint: written in the transaction of the change that caused it
-(``webhooks.outbox``), sent after the commit by a worker and, while it is not delivered, retried by the beat sweep
-(``webhooks.tasks``) with a growing wait, until it is delivered or has failed ``MAX_ATTEMPTS`` times. Each try is an
-``Attempt``, with the answer's status code, so the organization sees what its server answered and when.
+sent to it (stored sealed: ``webhooks.sealing``). A ``Delivery`` is one event for one endpoint: written in the
+transaction of the change that caused it (``webhooks.outbox``), sent after the commit by a worker and, while it is not
+delivered, retried by the beat sweep (``webhooks.tasks``) with a growing wait, until it is delivered or has failed
+``MAX_ATTEMPTS`` times. Each try is an ``Attempt``, with the answer's status code, so the organization sees what its
+server answered and when.
 """
 
 import secrets
@@ -15,6 +16,7 @@ from django.db import models
 from cases.models import Case
 from cases.signals import EVENTS
 from core.models import Party
+from webhooks import sealing
 
 TEST_EVENT = "webhook.test"
 
@@ -33,13 +35,18 @@ def new_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
+def new_sealed_secret() -> str:
+    return sealing.seal(new_secret())
+
+
 class Endpoint(models.Model):
     organization = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="webhook_endpoints")
     url = models.URLField("address", max_length=500)
     description = models.CharField(max_length=200, blank=True)
     events = models.JSONField(default=list)  # the values of EVENT_CHOICES it wants
-    # Needed in clear to sign (an HMAC key cannot be hashed); shown to the organization's managers only.
-    secret = models.CharField(max_length=100, default=new_secret)
+    # The signing secret, encrypted (``webhooks.sealing``): needed in clear to sign (an HMAC key cannot be hashed) and
+    # shown to the organization's managers, so it is sealed rather than hashed. Read and set it as ``secret``.
+    sealed_secret = models.TextField(default=new_sealed_secret)
     active = models.BooleanField(default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -52,6 +59,15 @@ class Endpoint(models.Model):
 
     def __str__(self) -> str:
         return self.url
+
+    @property
+    def secret(self) -> str:
+        """The signing secret in clear; ``sealing.UnreadableSecret`` when the site's keys no longer open it."""
+        return sealing.unseal(self.sealed_secret)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        self.sealed_secret = sealing.seal(value)
 
     @property
     def wanted(self) -> list[tuple[str, str]]:

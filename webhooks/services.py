@@ -44,7 +44,7 @@ def set_active(endpoint: Endpoint, active: bool, *, by) -> Endpoint:
 def replace_secret(endpoint: Endpoint, *, by) -> Endpoint:
     """A new signing secret, in force at once (the old one signs nothing more)."""
     endpoint.secret = new_secret()
-    endpoint.save(update_fields=["secret", "updated_at"])
+    endpoint.save(update_fields=["sealed_secret", "updated_at"])
     record_event(by, "webhook.secret_replaced", endpoint)
     return endpoint
 

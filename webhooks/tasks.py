@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from parties.visibility import organization_cases
-from webhooks import sending, signing
+from webhooks import sealing, sending, signing
 from webhooks.models import Attempt, Delivery
 from webhooks.targets import url_problem
 
@@ -59,9 +59,13 @@ def _try(delivery: Delivery) -> sending.Answer:
     problem = url_problem(endpoint.url)
     if problem:
         return sending.Answer(None, problem, 0)
+    try:
+        secret = endpoint.secret
+    except sealing.UnreadableSecret as unreadable:
+        return sending.Answer(None, str(unreadable), 0)
     data = signing.body(delivery.payload)
     headers = {
-        signing.SIGNATURE_HEADER: signing.signature(endpoint.secret, int(time.time()), data),
+        signing.SIGNATURE_HEADER: signing.signature(secret, int(time.time()), data),
         "IMR-Event": delivery.event,
         "IMR-Event-Id": delivery.event_id,
         "IMR-Delivery": str(delivery.pk),

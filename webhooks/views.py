@@ -1,4 +1,5 @@
-"""The webhook pages of an organization's managers (``webhooks.manage``), under /parties/webhooks/.
+"""The webhook pages of an organization's managers (``webhooks.manage``), under /parties/webhooks/, reached as every
+party page is (``parties.permissions.party_view``: a manager without the second factor passed is sent to set it up).
 
 Every endpoint and delivery is looked up among the signed-in manager's organization's own: another organization's
 answers 404, exactly as one that does not exist. A page that shows deliveries writes the access log, one row per
@@ -16,9 +17,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from audit import log
-from core.permissions import permission_required
-from parties.visibility import organization_of
-from webhooks import services
+from core.models import Party
+from parties.permissions import party_view
+from webhooks import sealing, services
 from webhooks.forms import EndpointForm
 from webhooks.models import Delivery, Endpoint
 from webhooks.signing import SIGNATURE_HEADER
@@ -27,30 +28,28 @@ from webhooks.tasks import MAX_ATTEMPTS
 PAGE_SIZE = 50
 
 
-def _endpoints(request: HttpRequest):
-    return Endpoint.objects.filter(organization=organization_of(request.user))
+def _endpoints(organization: Party):
+    return Endpoint.objects.filter(organization=organization)
 
 
-def _endpoint(request: HttpRequest, endpoint_id: int) -> Endpoint:
-    return get_object_or_404(_endpoints(request), pk=endpoint_id)
+def _endpoint(organization: Party, endpoint_id: int) -> Endpoint:
+    return get_object_or_404(_endpoints(organization), pk=endpoint_id)
 
 
 def _log_deliveries(request: HttpRequest, deliveries) -> None:
     log.record_list(request, "webhook_delivery", ((delivery.pk, delivery.case_number) for delivery in deliveries))
 
 
-@permission_required("webhooks.manage")
-def endpoint_list(request: HttpRequest) -> HttpResponse:
-    endpoints = _endpoints(request).order_by("-active", "pk")
+@party_view("webhooks.manage")
+def endpoint_list(request: HttpRequest, organization: Party) -> HttpResponse:
+    endpoints = _endpoints(organization).order_by("-active", "pk")
     return render(request, "webhooks/endpoint_list.html", {"endpoints": endpoints})
 
 
-@permission_required("webhooks.manage")
-def endpoint_add(request: HttpRequest) -> HttpResponse:
+@party_view("webhooks.manage")
+def endpoint_add(request: HttpRequest, organization: Party) -> HttpResponse:
     form = EndpointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organization = organization_of(request.user)
-        assert organization is not None  # a manager belongs to an organization (webhooks.rules)
         endpoint = services.add_endpoint(organization, by=request.user, **form.cleaned_data)
         messages.success(
             request,
@@ -60,9 +59,9 @@ def endpoint_add(request: HttpRequest) -> HttpResponse:
     return render(request, "webhooks/endpoint_form.html", {"form": form, "endpoint": None})
 
 
-@permission_required("webhooks.manage")
-def endpoint_edit(request: HttpRequest, endpoint_id: int) -> HttpResponse:
-    endpoint = _endpoint(request, endpoint_id)
+@party_view("webhooks.manage")
+def endpoint_edit(request: HttpRequest, organization: Party, endpoint_id: int) -> HttpResponse:
+    endpoint = _endpoint(organization, endpoint_id)
     initial = {"url": endpoint.url, "description": endpoint.description, "events": endpoint.events}
     form = EndpointForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -72,14 +71,19 @@ def endpoint_edit(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     return render(request, "webhooks/endpoint_form.html", {"form": form, "endpoint": endpoint})
 
 
-@permission_required("webhooks.manage")
-def endpoint_detail(request: HttpRequest, endpoint_id: int) -> HttpResponse:
-    endpoint = _endpoint(request, endpoint_id)
+@party_view("webhooks.manage")
+def endpoint_detail(request: HttpRequest, organization: Party, endpoint_id: int) -> HttpResponse:
+    endpoint = _endpoint(organization, endpoint_id)
     deliveries = Delivery.objects.filter(endpoint=endpoint).order_by("-created_at", "-pk")
     page = Paginator(deliveries, PAGE_SIZE).get_page(request.GET.get("page"))
     _log_deliveries(request, page.object_list)
+    try:
+        secret = endpoint.secret
+    except sealing.UnreadableSecret:
+        secret = None  # the page says so and offers a new one
     context = {
         "endpoint": endpoint,
+        "secret": secret,
         "page": page,
         "signature_header": SIGNATURE_HEADER,
         "max_attempts": MAX_ATTEMPTS,
@@ -87,10 +91,10 @@ def endpoint_detail(request: HttpRequest, endpoint_id: int) -> HttpResponse:
     return render(request, "webhooks/endpoint_detail.html", context)
 
 
-@permission_required("webhooks.manage")
-def delivery_detail(request: HttpRequest, delivery_id: int) -> HttpResponse:
+@party_view("webhooks.manage")
+def delivery_detail(request: HttpRequest, organization: Party, delivery_id: int) -> HttpResponse:
     delivery = get_object_or_404(
-        Delivery.objects.select_related("endpoint").filter(endpoint__in=_endpoints(request)), pk=delivery_id
+        Delivery.objects.select_related("endpoint").filter(endpoint__in=_endpoints(organization)), pk=delivery_id
     )
     _log_deliveries(request, [delivery])
     context = {
@@ -104,9 +108,9 @@ def delivery_detail(request: HttpRequest, delivery_id: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("webhooks.manage")
-def endpoint_active(request: HttpRequest, endpoint_id: int) -> HttpResponse:
-    endpoint = _endpoint(request, endpoint_id)
+@party_view("webhooks.manage")
+def endpoint_active(request: HttpRequest, organization: Party, endpoint_id: int) -> HttpResponse:
+    endpoint = _endpoint(organization, endpoint_id)
     active = request.POST.get("active") == "yes"
     services.set_active(endpoint, active, by=request.user)
     if active:
@@ -117,9 +121,9 @@ def endpoint_active(request: HttpRequest, endpoint_id: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("webhooks.manage")
-def endpoint_test(request: HttpRequest, endpoint_id: int) -> HttpResponse:
-    endpoint = _endpoint(request, endpoint_id)
+@party_view("webhooks.manage")
+def endpoint_test(request: HttpRequest, organization: Party, endpoint_id: int) -> HttpResponse:
+    endpoint = _endpoint(organization, endpoint_id)
     if not endpoint.active:
         messages.error(request, "This endpoint is off: turn it on before you send it a test event.")
         return redirect("webhooks:endpoint", endpoint_id=endpoint.pk)
@@ -129,18 +133,18 @@ def endpoint_test(request: HttpRequest, endpoint_id: int) -> HttpResponse:
 
 
 @require_POST
-@permission_required("webhooks.manage")
-def endpoint_secret(request: HttpRequest, endpoint_id: int) -> HttpResponse:
-    endpoint = _endpoint(request, endpoint_id)
+@party_view("webhooks.manage")
+def endpoint_secret(request: HttpRequest, organization: Party, endpoint_id: int) -> HttpResponse:
+    endpoint = _endpoint(organization, endpoint_id)
     services.replace_secret(endpoint, by=request.user)
     messages.success(request, "The endpoint has a new signing secret, in force now: put it in your system.")
     return redirect("webhooks:endpoint", endpoint_id=endpoint.pk)
 
 
 @require_POST
-@permission_required("webhooks.manage")
-def delivery_retry(request: HttpRequest, delivery_id: int) -> HttpResponse:
-    delivery = get_object_or_404(Delivery.objects.filter(endpoint__in=_endpoints(request)), pk=delivery_id)
+@party_view("webhooks.manage")
+def delivery_retry(request: HttpRequest, organization: Party, delivery_id: int) -> HttpResponse:
+    delivery = get_object_or_404(Delivery.objects.filter(endpoint__in=_endpoints(organization)), pk=delivery_id)
     _log_deliveries(request, [delivery])
     if services.try_again(delivery, by=request.user):
         messages.success(request, "The delivery is being tried again.")

@@ -147,8 +147,8 @@ def _fast_validators() -> tuple[Callable[[Any], Any], Callable[[Any], Any]]:
     document, case = _validators()
     checker = document.format_checker
     formats = {"date": lambda value: checker.conforms(value, "date")}
-    # Copies: fastjsonschema writes every "$ref" it resolves back into the schema as an absolute URL, and the schema
-    # is shared (``spec.schema()``, the API's request body read from it too).
+    # Copies: fastjsonschema writes its resolved references into the schema it compiles, and the document's schema is
+    # the one ``spec.schema()`` shares with every other reader (the API's application schema reads its "#/$defs/").
     return (
         fastjsonschema.compile(copy.deepcopy(document.schema), formats=formats, use_default=False),
         fastjsonschema.compile(copy.deepcopy(case.schema), formats=formats, use_default=False),

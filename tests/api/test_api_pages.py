@@ -8,27 +8,27 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.staticfiles import finders
+from django.urls import reverse
 
 from api.keys import digest
 from api.models import ApiKey
 from core import roles
-from parties.models import Membership
 from tests.api.conftest import bearer
 from tests.factories import UserFactory
+from tests.parties.conftest import party_user, sign_in
 
 pytestmark = pytest.mark.django_db
 
 KEYS = "/parties/api-keys/"
 
 
-def _member(world, *, manager: bool, username: str):
-    user = UserFactory(username=username)
-    Membership.objects.create(user=user, organization=world.golden, is_manager=manager)
-    return user
+def _member(world, *, manager: bool, username: str, second_factor: bool = True):
+    """A user of Golden State Claims with a confirmed authenticator (``sign_in`` passes it), as on every party page."""
+    return party_user(world.golden, username, manager=manager, second_factor=second_factor)
 
 
 def test_a_manager_makes_a_key_shown_once_that_works_then_revokes_it(client, world):
-    client.force_login(_member(world, manager=True, username="golden-manager"))
+    sign_in(client, _member(world, manager=True, username="golden-manager"))
 
     made = client.post(KEYS, {"name": "Claims system", "scopes": ["cases:read", "letters:read"]})
 
@@ -52,11 +52,10 @@ def test_a_manager_makes_a_key_shown_once_that_works_then_revokes_it(client, wor
 
 
 def test_a_manager_cannot_give_applications_to_a_law_firm_nor_revoke_another_organizations_key(client, world, make_key):
-    firm_manager = UserFactory(username="firm-manager")
-    Membership.objects.create(user=firm_manager, organization=world.firm, is_manager=True)
+    firm_manager = party_user(world.firm, "firm-manager", manager=True)
     make_key(world.golden, ["cases:read"])
     golden_key = ApiKey.objects.get()
-    client.force_login(firm_manager)
+    sign_in(client, firm_manager)
 
     refused = client.post(KEYS, {"name": "Docket", "scopes": ["applications:write"]})
     other = client.post(f"{KEYS}revoke/", {"key": golden_key.pk})
@@ -76,7 +75,7 @@ def test_only_managers_reach_the_keys_page(client, world):
         "member": _member(world, manager=False, username="golden-member"),
         "administrator": staff,
     }.items():
-        client.force_login(user)
+        sign_in(client, user)
         answers[name] = client.get(KEYS).status_code
     client.logout()
     answers["anonymous"] = client.get(KEYS).status_code
@@ -84,11 +83,36 @@ def test_only_managers_reach_the_keys_page(client, world):
     assert answers == {"member": 403, "administrator": 403, "anonymous": 302}
 
 
+@pytest.mark.parametrize("second_factor", ["none set up", "not passed in this session"])
+def test_a_manager_without_the_second_factor_passed_is_sent_to_it_before_the_keys_page(
+    client, world, make_key, second_factor
+):
+    make_key(world.golden, ["cases:read"])
+    golden_key = ApiKey.objects.get()
+    manager = _member(world, manager=True, username="golden-manager", second_factor=second_factor != "none set up")
+    client.force_login(manager)
+    if second_factor == "none set up":
+        expected = reverse("accounts:security")
+    else:
+        expected = reverse("accounts:second_factor") + "?next="
+
+    answers = [
+        client.get(KEYS),
+        client.post(KEYS, {"name": "Claims system", "scopes": ["cases:read"]}),
+        client.post(f"{KEYS}revoke/", {"key": golden_key.pk}),
+    ]
+
+    assert {(answer.status_code, answer["Location"].startswith(expected)) for answer in answers} == {(302, True)}
+    golden_key.refresh_from_db()
+    assert (ApiKey.objects.count(), golden_key.revoked_at) == (1, None)
+    assert "API keys</a>" not in client.get(reverse("accounts:security")).content.decode()
+
+
 def test_the_docs_are_for_staff_served_from_package_files_without_inline_script(client, world):
     reviewer = UserFactory(username="api-reviewer")
     reviewer.groups.add(Group.objects.get_or_create(name=roles.REVIEWER)[0])
     anonymous = client.get("/api/v1/docs/")
-    client.force_login(_member(world, manager=True, username="golden-manager2"))
+    sign_in(client, _member(world, manager=True, username="golden-manager2"))
     party = client.get("/api/v1/docs/")
     client.force_login(reviewer)
 

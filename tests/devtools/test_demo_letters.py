@@ -25,10 +25,11 @@ def seed_demo(capture_on_commit) -> None:
         call_command("seed_demo", stdout=io.StringIO())
 
 
-def test_the_staff_user_finds_the_demo_letters_in_the_letter_center_and_downloads_one(
+def test_the_demo_letters_are_signed_one_served_and_the_staff_user_finds_them_and_downloads_one(
     client, django_capture_on_commit_callbacks
 ):
-    seed_demo(django_capture_on_commit_callbacks)
+    seed_demo(django_capture_on_commit_callbacks)  # once: seed_demo takes seconds, both checks read the same demo
+    check_signed_and_served()
     staff = get_user_model().objects.get(username="staff")
     client.force_login(staff)
 
@@ -56,11 +57,8 @@ def test_the_staff_user_finds_the_demo_letters_in_the_letter_center_and_download
     assert list(LetterDownload.objects.values_list("letter_id", "by__username")) == [(letter.pk, "staff")]
 
 
-def test_the_demo_letters_are_signed_through_the_service_and_one_is_served_on_the_parties(
-    django_capture_on_commit_callbacks,
-):
-    seed_demo(django_capture_on_commit_callbacks)
-
+def check_signed_and_served() -> None:
+    """The demo letters are signed through the service and one is served on the parties."""
     statuses = dict(
         Case.objects.filter(claim_number__in=[f"{DEMO_CLAIM_PREFIX}{key}" for key in demo.SIGNED_CASES]).values_list(
             "claim_number", "status"

@@ -46,9 +46,18 @@ def seed_cases() -> dict:
     return users
 
 
-def test_seed_demo_twice_changes_no_count_of_any_model(django_capture_on_commit_callbacks):
+# One seeding a test, checked from every side, then seeded again: seed_demo takes seconds, and each check below reads
+# the same demo.
+
+
+def test_seed_demo_gives_every_state_and_each_reviewer_a_full_day_and_a_second_run_changes_no_count(
+    client, django_capture_on_commit_callbacks
+):
     seed_demo(django_capture_on_commit_callbacks)
-    first = counts()
+    check_every_state_and_clock_colour()
+    for username, done in (("reviewer1", [Status.QA, Status.SERVED]), ("reviewer2", [Status.LETTER_SIGNED, Status.QA])):
+        check_reviewer_day(_home_sections(client, username), done)
+    first = counts()  # after the pages read (their sessions and access-log rows)
 
     seed_demo(django_capture_on_commit_callbacks)
 
@@ -58,10 +67,12 @@ def test_seed_demo_twice_changes_no_count_of_any_model(django_capture_on_commit_
     assert first["letters.Service"] == 1
 
 
-def test_seeding_the_cases_twice_changes_nothing():
+def test_the_cases_are_every_published_case_as_published_and_open_ones_with_pdfs_and_seeding_twice_changes_nothing():
     seed_cases()
     first = counts()
     exported = export_document()
+    check_every_published_case_as_published()
+    check_open_demo_cases()
 
     seed_cases()
 
@@ -78,18 +89,15 @@ def test_seed_demo_is_refused_under_production_settings(settings):
     assert Case.objects.count() == 0
 
 
-def test_the_demo_has_every_real_published_case_exactly_as_published():
-    seed_cases()
-
+def check_every_published_case_as_published() -> None:
     published = json.loads(demo.PUBLISHED_CASES.read_text(encoding="utf-8"))
     exported = export_document(Case.objects.filter(status=Status.CLOSED))
     assert exported == with_clock(published)  # the export adds each case's clock (CASE-FORMAT.md)
     assert len(published["cases"]) == 136
 
 
-def test_every_state_and_every_clock_colour_appear_among_the_demo_cases(django_capture_on_commit_callbacks):
-    seed_demo(django_capture_on_commit_callbacks)
-
+def check_every_state_and_clock_colour() -> None:
+    """Every state and every clock colour appear among the demo cases."""
     states = set(Case.objects.values_list("status", flat=True))
     assert states == set(Status.values)
     demo_cases = Case.objects.filter(claim_number__startswith=demo.DEMO_CLAIM_PREFIX)
@@ -115,13 +123,6 @@ def _home_sections(client, username: str) -> dict[str, list]:
     response = client.get(reverse("cases:my_cases"))
     assert response.status_code == 200
     return {key: [row["case"] for row in rows] for key, _title, rows in response.context["sections"]}
-
-
-def test_each_demo_reviewer_has_a_full_day_on_the_home_page(client, django_capture_on_commit_callbacks):
-    seed_demo(django_capture_on_commit_callbacks)
-
-    for username, done in (("reviewer1", [Status.QA, Status.SERVED]), ("reviewer2", [Status.LETTER_SIGNED, Status.QA])):
-        check_reviewer_day(_home_sections(client, username), done)
 
 
 def check_reviewer_day(sections: dict[str, list], done: list[str]) -> None:
@@ -161,9 +162,8 @@ def check_reviewer_day(sections: dict[str, list], done: list[str]) -> None:
     assert list(decided.determinations.values_list("state", flat=True)) == [Determination.State.APPROVED]
 
 
-def test_the_open_demo_cases_have_real_pdfs_a_timeline_and_items_in_several_categories():
-    seed_cases()
-
+def check_open_demo_cases() -> None:
+    """The open demo cases have real PDFs, a timeline and items in several categories."""
     demo_cases = Case.objects.filter(claim_number__startswith=demo.DEMO_CLAIM_PREFIX)
     assert demo_cases.count() == 21
     for case in demo_cases:

@@ -69,10 +69,12 @@ def test_the_notice_of_assignment_links_the_sheets_and_the_link_needs_its_token(
     case = CaseFactory()
     messages = notices.queue_assignment_notice(case)
     url = f"/mailroom/sheets/{case.case_number}/{sheets.link_token(case.case_number)}/"
-    # The parties' notices carry the link; the worker's own notice (parties.worker_notice, in the worker's language)
-    # does not yet: its translated text has no line for it.
-    parties = [message for message in messages if not message.template_key.startswith("assignment_notice_worker")]
-    assert parties and all(url in message.body for message in parties)
+    # Every notice carries the link: the parties' and the injured worker's own (parties.worker_notice).
+    keys = {message.template_key for message in messages}
+    assert {"assignment_notice", "assignment_notice_worker_en"} <= keys
+    assert all(url in message.body for message in messages)
+    [worker] = [message for message in messages if message.template_key == "assignment_notice_worker_en"]
+    assert "print the records cover sheets and put the right one on top of each document:\nhttp" in worker.body
     response = client.get(url)  # no account: the worker and an outside physician have none
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert client.get(f"/mailroom/sheets/{case.case_number}/{'A' * 16}/").status_code == 404

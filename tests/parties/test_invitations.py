@@ -132,15 +132,16 @@ def test_the_invited_person_makes_an_account_and_goes_straight_to_setting_up_the
 
 
 def test_no_party_page_opens_before_the_second_factor_is_set_up(client, organization, admin_user, public_base_url):
-    invitations.invite(organization, "jordan@goldenstate.example", by=admin_user)
+    invitations.invite(organization, "jordan@goldenstate.example", by=admin_user, is_manager=True)
     accept(client, invitation_link("jordan@goldenstate.example"))
 
-    responses = [client.get(reverse(name)) for name in ("parties:home", "parties:people")]
+    # A manager: the organization's API keys and webhooks wait for the factor too.
+    pages = ("parties:home", "parties:people", "api:keys", "webhooks:endpoints", "webhooks:add")
+    responses = [client.get(reverse(name)) for name in pages]
 
     assert [(response.status_code, response["Location"]) for response in responses] == [
-        (302, reverse("accounts:security")),
-        (302, reverse("accounts:security")),
-    ]
+        (302, reverse("accounts:security"))
+    ] * len(pages)
 
 
 def test_a_used_invitation_cannot_be_used_again(client, organization, admin_user, public_base_url):

@@ -1,6 +1,10 @@
 """The injured worker's pages: status and dates in plain words, documents sent (the portal's checks, on the case for
 the administrator), the signed letter downloaded as a delivery, and all of it in Spanish for a worker who chose it."""
 
+import re
+from importlib import import_module
+from urllib.parse import urlsplit
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -103,6 +107,7 @@ def test_the_pages_are_in_spanish_once_the_worker_chooses_it_and_the_case_keeps_
     assert '<html lang="es">' in start
     assert "Vea su caso de Revisión Médica Independiente" in start
     assert "Código de acceso al caso" in start
+    assert '<a class="visually-hidden-focusable" href="#main">Ir al contenido</a>' in start  # the shared skip link
     open_case(client, case, code)
     page = client.get(f"/worker/case/{case.case_number}/")
     body = page.content.decode()
@@ -123,6 +128,7 @@ def test_the_staff_pages_stay_in_english_after_a_worker_chose_spanish(client, ad
     assert "Vea su caso" in client.get("/worker/").content.decode()
     staff = admin_client.get(case.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es")
     assert "Notice of assignment" in staff.content.decode() and staff.get("Content-Language") is None
+    assert ">Skip to content</a>" in staff.content.decode()  # the skip link they share with the worker's pages
 
 
 def test_the_notice_to_a_worker_who_chose_spanish_is_in_spanish_and_carries_a_working_code(admin_user, client):
@@ -136,6 +142,11 @@ def test_the_notice_to_a_worker_who_chose_spanish_is_in_spanish_and_carries_a_wo
     assert "Código de acceso al caso:" in notice.body and "Estimado(a)" in notice.body
     assert "de enero de 2026" in notice.body  # the date of injury, 01/05/2026, in words
     assert "Case access code" not in notice.body
+    # The mailroom's records cover sheets, for documents sent by fax or mail, in Spanish too; the link opens them.
+    sheets = re.search(r"ponga la que corresponda encima de cada documento:\n(\S+)\n", notice.body)
+    assert sheets is not None and "print the records cover sheets" not in notice.body
+    answer = client.get(urlsplit(sheets.group(1)).path)
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
     assert open_case(client, case, code_of(case)).status_code == 302
 
 
@@ -149,6 +160,30 @@ def test_the_notice_to_a_worker_in_english_by_default_and_the_staff_page_counts_
     body = admin_client.get(case.get_absolute_url()).content.decode()
     assert "without an e-mail address (send on paper)" in body
     assert f'href="/worker/staff/{case.case_number}/"' in body
+
+
+def test_a_stored_notice_still_at_the_old_text_gets_the_cover_sheets_paragraph_and_an_edited_one_is_kept():
+    """parties/migrations/0004: the built-in text of before, stored, becomes exactly today's; an administrator's own
+    text is left as it is."""
+    from django.apps import apps
+    from django.utils import translation
+
+    from core.models import EmailTemplate
+    from parties.worker_notice import BODY
+
+    migration = import_module("parties.migrations.0004_worker_notice_cover_sheets")
+    EmailTemplate.objects.create(key="assignment_notice_worker_en", subject="s", body=migration.OLD["en"])
+    EmailTemplate.objects.create(key="assignment_notice_worker_es", subject="s", body="Texto propio del administrador")
+
+    migration.add_cover_sheets(apps, None)
+
+    with translation.override("en"):
+        assert EmailTemplate.objects.get(key="assignment_notice_worker_en").body == str(BODY)
+    assert EmailTemplate.objects.get(key="assignment_notice_worker_es").body == "Texto propio del administrador"
+    with translation.override("es"):
+        assert migration.OLD["es"] != str(BODY) == migration._new("es")  # the migration's Spanish is today's too
+    migration.remove_cover_sheets(apps, None)
+    assert EmailTemplate.objects.get(key="assignment_notice_worker_en").body == migration.OLD["en"]
 
 
 def test_the_spanish_catalog_is_complete_and_compiled():

@@ -2,9 +2,9 @@
 
 Two walks, neither a hand list of pages:
 
-- every URL of the portal (the permission sweep's plan: ``tests/test_permissions_sweep.py``), GET as each role: a page
-  that answers 200 and shows a case's number or its worker's name, and every page that refuses (403), must have
-  written at least one access-log row in that request;
+- every URL of the portal, GET as each role: a page that answers 200 and shows a case's number or its worker's name,
+  and every page that refuses (403), must have written at least one access-log row in that request. The permission
+  sweep checks it as it walks (``tests/test_permissions_sweep.py``, the same plan: one walk, not two);
 - every model of the admin's registry: its list (and a search, when it has one), the change, history and delete pages
   of an object. A model that holds case data (``audit.coverage.holds_case_data``: a foreign-key path to a case, or a
   model named there with the reason) must write a row on each; any other page that shows a case's number or a worker's
@@ -21,7 +21,7 @@ from audit.coverage import holds_case_data
 from audit.models import AccessEvent
 from core.models import OutboxEmail
 from tests.factories import UserFactory
-from tests.test_permissions_sweep import CAPABILITY_URLS, ROLES, _get, build_world, planned_urls
+from tests.test_permissions_sweep import _get, build_world, case_data
 
 pytestmark = pytest.mark.django_db
 
@@ -31,41 +31,10 @@ def world():
     return build_world()
 
 
-def _case_data(world) -> list[str]:
-    """What identifies a case or its worker (the reviewers' names are not case data)."""
-    return [secret for secret in world.secrets if secret not in ("Ottoline", "Quarrington")]
-
-
-def _names(secrets: list[str]) -> list[str]:
-    """Capability URLs (the verification page, reached with the code printed on a letter) show whoever holds the
-    letter its case number and dates, as the letter itself does, never a name: only a name shown there counts."""
-    return [secret for secret in secrets if not secret.startswith("CM")]
-
-
 def _visit(client, url: str) -> tuple[int, str, int]:
     before = AccessEvent.objects.count()
     status, body, _ = _get(client, url)
     return status, body, AccessEvent.objects.count() - before
-
-
-def test_every_portal_page_that_shows_case_data_or_refuses_writes_an_access_log_row(client, world):
-    shown = _case_data(world)
-    unlogged: list[str] = []
-    for role in ROLES:
-        client.force_login(world.users[role])
-        for name, url, _, _ in planned_urls(world):
-            status, body, rows = _visit(client, url)
-            if rows:
-                continue
-            if status == 403:
-                unlogged.append(f"{role} GET {url} ({name}) → 403 with no row")
-            elif status == 200 and (
-                seen := [secret for secret in (_names(shown) if name in CAPABILITY_URLS else shown) if secret in body]
-            ):
-                unlogged.append(f"{role} GET {url} ({name}) shows {seen[:2]} with no row")
-        client.logout()
-
-    assert unlogged == []
 
 
 def _admin_pages(model, model_admin) -> list[tuple[str, str]]:
@@ -87,7 +56,7 @@ def _admin_pages(model, model_admin) -> list[tuple[str, str]]:
 def test_every_admin_page_of_case_data_writes_an_access_log_row(client, world):
     assert OutboxEmail.objects.filter(body__contains=world.case.case_number).exists()  # notices to walk through
     client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
-    shown = _case_data(world)
+    shown = case_data(world)
     unlogged: list[str] = []
     walked = 0
     for model, model_admin in admin.site._registry.items():

@@ -8,6 +8,7 @@ any view; the walker posts a NUL to every URL of the portal (and to the admin's 
 from __future__ import annotations
 
 import io
+import itertools
 
 import pytest
 from django.contrib import admin
@@ -103,22 +104,27 @@ def test_every_url_of_the_portal_answers_a_nul_in_any_posted_field_with_400(clie
     world = build_world()
     plans = planned_urls(world)
     visitors = [None, world.users["admin"], world.users["reviewer1"]]
-    tried = 0
-    for _name, url, _missing, _parameters in plans:
-        for visitor in visitors:
-            client.logout()
-            if visitor is not None:
-                client.force_login(visitor)
-            for field in ("reason", "q", "username", "summary"):
-                response = client.post(url, {field: "a\x00b", "other": "fine"})
-                assert response.status_code == 400, (url, visitor, field, response.status_code)
-                assert f"the field “{field}” {REFUSAL}" in response.content.decode(), (url, field)
-                tried += 1
+    # Any field: the field's name changes from one post to the next (each name is posted at every visitor and on
+    # about a quarter of the URLs), the value always carries a NUL.
+    fields = itertools.cycle(("reason", "q", "username", "summary"))
+    tried: dict[str, int] = {}
+    for visitor in visitors:
+        client.logout()
+        if visitor is not None:
+            client.force_login(visitor)
+        for _name, url, _missing, _parameters in plans:
+            field = next(fields)
+            response = client.post(url, {field: "a\x00b", "other": "fine"})
+            assert response.status_code == 400, (url, visitor, field, response.status_code)
+            assert f"the field “{field}” {REFUSAL}" in response.content.decode(), (url, field)
+            tried[field] = tried.get(field, 0) + 1
+    for _name, url, _missing, _parameters in plans:  # as the last visitor, reviewer1
         upload = io.BytesIO(b"%PDF-1.7")
         upload.name = "records.pdf"
         response = client.post(url, {"file": upload, "title": "x\x00"})  # multipart, as an upload form sends it
         assert response.status_code == 400, (url, "multipart", response.status_code)
-    assert len(plans) > 60 and tried == len(plans) * len(visitors) * 4
+    assert len(plans) > 60 and sum(tried.values()) == len(plans) * len(visitors)
+    assert min(tried.values()) > 40
 
 
 def test_the_admin_answers_a_nul_in_any_posted_field_with_400(client):

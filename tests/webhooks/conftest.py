@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from core.models import Party
-from parties.models import Membership
-from tests.factories import PartyFactory, UserFactory
+from tests.factories import PartyFactory
+from tests.parties.conftest import party_user
 from webhooks.models import Endpoint
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -75,10 +75,10 @@ def organization(name: str, kind: str = Party.Kind.CLAIMS_ADMINISTRATOR) -> Part
     return PartyFactory(kind=kind, name=name)
 
 
-def manager_of(party: Party, username: str, *, is_manager: bool = True):
-    user = UserFactory(username=username)
-    Membership.objects.create(user=user, organization=party, is_manager=is_manager)
-    return user
+def manager_of(party: Party, username: str, *, is_manager: bool = True, second_factor: bool = True):
+    """A manager (or a colleague) of ``party`` with a confirmed authenticator (``tests.parties.conftest.sign_in``
+    passes it in a test client's session)."""
+    return party_user(party, username, manager=is_manager, second_factor=second_factor)
 
 
 def endpoint_for(party: Party, url: str, events=None, **fields) -> Endpoint:

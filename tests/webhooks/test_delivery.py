@@ -14,6 +14,7 @@ from django.utils import timezone
 from audit.models import AccessEvent
 from cases.services import assignment
 from tests.factories import reviewer_profile, specialty_fit, waiting_case
+from tests.parties.conftest import sign_in
 from tests.webhooks.conftest import endpoint_for, manager_of, organization, readme_signature_check
 from webhooks import signing, tasks
 from webhooks.models import Delivery
@@ -103,7 +104,7 @@ def test_a_refused_delivery_waits_is_tried_again_and_the_manager_sees_both_answe
     assert readme_signature_check()(second.body, second.headers["imr-signature"], endpoint.secret)
 
     manager = manager_of(acme, "acme-manager")
-    client.force_login(manager)
+    sign_in(client, manager)
     listing = client.get(reverse("webhooks:endpoint", args=[endpoint.pk]))
     page = client.get(reverse("webhooks:delivery", args=[delivery.pk]))
 
@@ -137,7 +138,7 @@ def test_after_the_last_try_the_delivery_has_failed_and_the_manager_may_try_it_o
     assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == ("failed", tasks.MAX_ATTEMPTS, None)
     assert tasks.send_pending_deliveries()["queued"] == 0
 
-    client.force_login(manager_of(acme, "acme-manager"))
+    sign_in(client, manager_of(acme, "acme-manager"))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("webhooks:retry", args=[delivery.pk]))
     delivery.refresh_from_db()

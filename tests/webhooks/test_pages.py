@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import AuditEvent
+from tests.parties.conftest import sign_in
 from tests.webhooks.conftest import endpoint_for, manager_of, organization, readme_signature_check
 from webhooks.models import Delivery, Endpoint
 from webhooks.targets import url_problem
@@ -19,7 +20,7 @@ def test_a_manager_adds_an_endpoint_reads_its_secret_and_sends_a_test_event(
     client, receiver, django_capture_on_commit_callbacks
 ):
     acme = organization("Acme Claims Services")
-    client.force_login(manager_of(acme, "acme-manager"))
+    sign_in(client, manager_of(acme, "acme-manager"))
 
     answer = client.post(
         reverse("webhooks:add"),
@@ -49,7 +50,7 @@ def test_a_new_secret_signs_from_then_on(client, receiver, django_capture_on_com
     acme = organization("Acme Claims Services")
     endpoint = endpoint_for(acme, receiver.url)
     old = endpoint.secret
-    client.force_login(manager_of(acme, "acme-manager"))
+    sign_in(client, manager_of(acme, "acme-manager"))
 
     client.post(reverse("webhooks:new_secret", args=[endpoint.pk]))
     with django_capture_on_commit_callbacks(execute=True):
@@ -67,7 +68,7 @@ def test_a_turned_off_endpoint_is_sent_nothing_not_even_what_was_waiting(client,
     acme = organization("Acme Claims Services")
     endpoint = endpoint_for(acme, receiver.url)
     waiting = Delivery.objects.create(endpoint=endpoint, event="webhook.test", event_id="evt_1", payload={})
-    client.force_login(manager_of(acme, "acme-manager"))
+    sign_in(client, manager_of(acme, "acme-manager"))
 
     client.post(reverse("webhooks:set_active", args=[endpoint.pk]), {"active": "no"})
     from webhooks.tasks import send_pending_deliveries
@@ -88,7 +89,7 @@ def test_another_organizations_endpoints_and_deliveries_are_not_found(client):
     acme = organization("Acme Claims Services")
     theirs = endpoint_for(organization("Bellweather Insurance"), "https://hooks.bellweather.example/imr")
     delivery = Delivery.objects.create(endpoint=theirs, event="webhook.test", event_id="evt_2", payload={})
-    client.force_login(manager_of(acme, "acme-manager"))
+    sign_in(client, manager_of(acme, "acme-manager"))
 
     answers = {
         name: client.get(reverse(name, args=[theirs.pk])).status_code for name in ("webhooks:endpoint", "webhooks:edit")
@@ -109,7 +110,7 @@ def test_only_an_organizations_managers_reach_the_pages(client, admin_user, who)
     acme = organization("Acme Claims Services")
     endpoint = endpoint_for(acme, "https://hooks.acme.example/imr")
     if who == "colleague":
-        client.force_login(manager_of(acme, "acme-clerk", is_manager=False))
+        sign_in(client, manager_of(acme, "acme-clerk", is_manager=False))
     elif who == "administrator":
         client.force_login(admin_user)
 
@@ -119,10 +120,46 @@ def test_only_an_organizations_managers_reach_the_pages(client, admin_user, who)
     assert endpoint.secret not in answer.content.decode()
 
 
+@pytest.mark.parametrize("second_factor", ["none set up", "not passed in this session"])
+def test_a_manager_without_the_second_factor_passed_is_sent_to_it_before_any_webhook_page(client, second_factor):
+    acme = organization("Acme Claims Services")
+    endpoint = endpoint_for(acme, "https://hooks.acme.example/imr")
+    delivery = Delivery.objects.create(endpoint=endpoint, event="webhook.test", event_id="evt_3", payload={})
+    client.force_login(manager_of(acme, "acme-manager", second_factor=second_factor != "none set up"))
+    if second_factor == "none set up":
+        expected = reverse("accounts:security")
+    else:
+        expected = reverse("accounts:second_factor") + "?next="
+
+    answers = [client.get(reverse(name)) for name in ("webhooks:endpoints", "webhooks:add")]
+    answers += [client.get(reverse(name, args=[endpoint.pk])) for name in ("webhooks:endpoint", "webhooks:edit")]
+    answers.append(client.get(reverse("webhooks:delivery", args=[delivery.pk])))
+    answers += [
+        client.post(reverse(name, args=[endpoint.pk]), {"active": "no"})
+        for name in ("webhooks:set_active", "webhooks:send_test", "webhooks:new_secret")
+    ]
+    answers.append(client.post(reverse("webhooks:retry", args=[delivery.pk])))
+    answers.append(
+        client.post(reverse("webhooks:add"), {"url": "https://hooks.acme.example/b", "events": ["case.assigned"]})
+    )
+
+    assert {(answer.status_code, answer["Location"].startswith(expected)) for answer in answers} == {(302, True)}
+    assert endpoint.secret not in "".join(answer.content.decode() for answer in answers)
+    old_secret = endpoint.secret
+    endpoint.refresh_from_db()
+    assert (endpoint.active, endpoint.secret, Endpoint.objects.count(), Delivery.objects.count()) == (
+        True,
+        old_secret,
+        1,
+        1,
+    )
+    assert "Webhooks</a>" not in client.get(reverse("accounts:security")).content.decode()
+
+
 def test_a_bad_address_is_refused_with_the_reason_and_nothing_saved(client, settings):
     settings.WEBHOOK_ALLOW_LOCAL = False  # production
     acme = organization("Acme Claims Services")
-    client.force_login(manager_of(acme, "acme-manager"))
+    sign_in(client, manager_of(acme, "acme-manager"))
 
     answer = client.post(reverse("webhooks:add"), {"url": "http://127.0.0.1:8080/hooks", "events": ["case.assigned"]})
     no_events = client.post(reverse("webhooks:add"), {"url": "https://93.184.215.14/hooks"})
