@@ -10,6 +10,7 @@ from typing import Any
 from ninja import Schema
 
 from cases.interchange import schema as interchange_schema
+from cases.interchange.validation import inline_references
 
 
 class ApplicationReceived(Schema):
@@ -84,18 +85,5 @@ class CaseDetail(CaseSummary):
 def application_schema() -> dict[str, Any]:
     """One case of ``imr-case/1`` (its ``$defs.case``) with every reference written out in place, for the OpenAPI
     request body: an application is exactly that case."""
-    full = interchange_schema()
-    definitions = full["$defs"]
-
-    def inline(node: Any) -> Any:
-        if isinstance(node, list):
-            return [inline(value) for value in node]
-        if not isinstance(node, dict):
-            return node
-        if "$ref" in node:
-            target = inline(definitions[node["$ref"].removeprefix("#/$defs/")])
-            siblings = {key: inline(value) for key, value in node.items() if key != "$ref"}
-            return {**siblings, "allOf": [target]} if siblings else target
-        return {key: inline(value) for key, value in node.items()}
-
-    return inline(definitions["case"])
+    definitions = interchange_schema()["$defs"]
+    return inline_references(definitions["case"], definitions)

@@ -122,23 +122,23 @@ def _validators() -> tuple[Draft202012Validator, Draft202012Validator]:
     full = schema()
     # The case's schema with every reference written out in place: a third of the time of checking went into
     # resolving them again for every value.
-    case_schema = {"$schema": full["$schema"], **_inline(full["$defs"]["case"], full["$defs"])}
+    case_schema = {"$schema": full["$schema"], **inline_references(full["$defs"]["case"], full["$defs"])}
     checker = Draft202012Validator.FORMAT_CHECKER
     return Draft202012Validator(full, format_checker=checker), Draft202012Validator(case_schema, format_checker=checker)
 
 
-def _inline(node: Any, definitions: dict[str, Any]) -> Any:
+def inline_references(node: Any, definitions: dict[str, Any]) -> Any:
     """A schema with ``{"$ref": "#/$defs/name"}`` replaced by the definition (kept beside sibling keys in an
     ``allOf``, as JSON Schema 2020-12 applies both)."""
     if isinstance(node, list):
-        return [_inline(value, definitions) for value in node]
+        return [inline_references(value, definitions) for value in node]
     if not isinstance(node, dict):
         return node
     if "$ref" in node:
-        target = _inline(definitions[node["$ref"].removeprefix("#/$defs/")], definitions)
-        siblings = {key: _inline(value, definitions) for key, value in node.items() if key != "$ref"}
+        target = inline_references(definitions[node["$ref"].removeprefix("#/$defs/")], definitions)
+        siblings = {key: inline_references(value, definitions) for key, value in node.items() if key != "$ref"}
         return {**siblings, "allOf": [target]} if siblings else target
-    return {key: _inline(value, definitions) for key, value in node.items()}
+    return {key: inline_references(value, definitions) for key, value in node.items()}
 
 
 @cache
