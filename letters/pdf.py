@@ -13,11 +13,15 @@ Plain functions, no Django: the letters app renders its template to a string and
   and never a letter that silently lacks an image.
 - One ``FontConfiguration`` and one parsed stylesheet per process (keyed on ``os.getpid()``), built lazily so that
   prefork workers each get their own; call :func:`warm_up` from ``worker_process_init`` to pay for it early.
+- The cyclic garbage collector is kept out of a render's way (benchmarks/RESULTS-letters.md, "Against Chromium"):
+  paused while WeasyPrint works (:func:`_collector_paused`), and after :func:`warm_up` blind to what the process
+  already holds (``gc.freeze()``).
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import os
 import re
@@ -160,8 +164,35 @@ def _engine() -> _Engine:
 
 
 def warm_up() -> None:
-    """Register the fonts and parse the stylesheet now (e.g. in Celery's ``worker_process_init``)."""
-    _engine()
+    """Register the fonts, parse the stylesheet and render a first page now (Celery's ``worker_process_init``), then
+    move everything the process holds out of the garbage collector's sight.
+
+    A letter worker holds some 260,000 objects (Django, the apps, WeasyPrint, Pango's fonts) that live as long as it
+    does. A full collection walks all of them: about 200 ms, every eighth letter or so, 25-40 ms a letter on average.
+    Frozen (``gc.freeze()``), they are never walked again; what a letter leaves behind is still collected."""
+    render_pdf('<html lang="en"><p>Warm-up.</p></html>')
+    gc.collect()
+    gc.freeze()
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """No automatic garbage collection while WeasyPrint renders a letter.
+
+    WeasyPrint keeps a letter's box tree alive until the PDF is written (some 7,700 container objects for three
+    pages): the collector ran about eleven young collections per letter, each walking that live tree again, and
+    promoted it to the old generations for later full collections to walk once more. When the render returns,
+    reference counting frees most of it; the ~5,000 objects left in cycles are all still young, so the first
+    collection after the render frees them in one go. Paused only if it was running (a caller may have disabled it
+    for reasons of its own)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _allowed_folders(base_url: str | None) -> tuple[Path, ...]:
@@ -226,7 +257,7 @@ def render_pdf(html: str, *, base_url: str | None = None, pdf_variant: str = PDF
     finisher = _plain_pdf_a_4 if pdf_variant == PDF_A_4 else None
     engine = _engine()
     fetcher = LocalOnlyURLFetcher(_allowed_folders(base_url))
-    with engine.lock:
+    with engine.lock, _collector_paused():
         try:
             document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
                 font_config=engine.font_config,
