@@ -258,21 +258,26 @@ def render_pdf(html: str, *, base_url: str | None = None, pdf_variant: str = PDF
     engine = _engine()
     fetcher = LocalOnlyURLFetcher(_allowed_folders(base_url))
     with engine.lock, _collector_paused():
-        try:
-            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-                font_config=engine.font_config,
-                stylesheets=[engine.stylesheet],
-                pdf_variant=weasyprint_variant,
-                pdf_tags=True,
-            )
-            signature_box = _find_signature_box(document)
-            pdf = document.write_pdf(pdf_variant=weasyprint_variant, pdf_tags=True, finisher=finisher)
-        except FatalURLFetchingError as error:
-            # WeasyPrint wraps the fetcher's exception in a BaseException; give callers an ordinary one.
-            cause = error.__cause__
-            if isinstance(cause, ResourceRefused):
-                raise ResourceRefused(str(cause)) from None
-            raise LetterRenderError(f"{error}: {cause}") from cause
+        # The document (WeasyPrint's whole box tree) lives in _render's frame only: it is gone before the collector
+        # runs again, so the cycles it leaves are collected while young instead of being promoted with it.
+        return _render(html, base_url, fetcher, engine, weasyprint_variant, finisher)
+
+
+def _render(
+    html: str, base_url: str | None, fetcher: URLFetcher, engine: _Engine, variant: str, finisher
+) -> RenderedPdf:
+    try:
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            font_config=engine.font_config, stylesheets=[engine.stylesheet], pdf_variant=variant, pdf_tags=True
+        )
+        signature_box = _find_signature_box(document)
+        pdf = document.write_pdf(pdf_variant=variant, pdf_tags=True, finisher=finisher)
+    except FatalURLFetchingError as error:
+        # WeasyPrint wraps the fetcher's exception in a BaseException; give callers an ordinary one.
+        cause = error.__cause__
+        if isinstance(cause, ResourceRefused):
+            raise ResourceRefused(str(cause)) from None
+        raise LetterRenderError(f"{error}: {cause}") from cause
     return RenderedPdf(pdf=pdf, page_count=len(document.pages), signature_box=signature_box)
 
 
