@@ -13,11 +13,15 @@ Plain functions, no Django: the letters app renders its template to a string and
   and never a letter that silently lacks an image.
 - One ``FontConfiguration`` and one parsed stylesheet per process (keyed on ``os.getpid()``), built lazily so that
   prefork workers each get their own; call :func:`warm_up` from ``worker_process_init`` to pay for it early.
+- The cyclic garbage collector is kept out of a render's way (benchmarks/RESULTS-letters.md, "Against Chromium"):
+  paused while WeasyPrint works (:func:`_collector_paused`), and after :func:`warm_up` blind to what the process
+  already holds (``gc.freeze()``).
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import os
 import re
@@ -29,7 +33,6 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import qrcode
-import qrcode.image.svg
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
@@ -161,8 +164,35 @@ def _engine() -> _Engine:
 
 
 def warm_up() -> None:
-    """Register the fonts and parse the stylesheet now (e.g. in Celery's ``worker_process_init``)."""
-    _engine()
+    """Register the fonts, parse the stylesheet and render a first page now (Celery's ``worker_process_init``), then
+    move everything the process holds out of the garbage collector's sight.
+
+    A letter worker holds some 260,000 objects (Django, the apps, WeasyPrint, Pango's fonts) that live as long as it
+    does. A full collection walks all of them: about 200 ms, every eighth letter or so, 25-40 ms a letter on average.
+    Frozen (``gc.freeze()``), they are never walked again; what a letter leaves behind is still collected."""
+    render_pdf('<html lang="en"><p>Warm-up.</p></html>')
+    gc.collect()
+    gc.freeze()
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """No automatic garbage collection while WeasyPrint renders a letter.
+
+    WeasyPrint keeps a letter's box tree alive until the PDF is written (some 7,700 container objects for three
+    pages): the collector ran about eleven young collections per letter, each walking that live tree again, and
+    promoted it to the old generations for later full collections to walk once more. When the render returns,
+    reference counting frees most of it; the ~5,000 objects left in cycles are all still young, so the first
+    collection after the render frees them in one go. Paused only if it was running (a caller may have disabled it
+    for reasons of its own)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _allowed_folders(base_url: str | None) -> tuple[Path, ...]:
@@ -227,23 +257,57 @@ def render_pdf(html: str, *, base_url: str | None = None, pdf_variant: str = PDF
     finisher = _plain_pdf_a_4 if pdf_variant == PDF_A_4 else None
     engine = _engine()
     fetcher = LocalOnlyURLFetcher(_allowed_folders(base_url))
-    with engine.lock:
-        try:
-            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-                font_config=engine.font_config,
-                stylesheets=[engine.stylesheet],
-                pdf_variant=weasyprint_variant,
-                pdf_tags=True,
-            )
-            signature_box = _find_signature_box(document)
-            pdf = document.write_pdf(pdf_variant=weasyprint_variant, pdf_tags=True, finisher=finisher)
-        except FatalURLFetchingError as error:
-            # WeasyPrint wraps the fetcher's exception in a BaseException; give callers an ordinary one.
-            cause = error.__cause__
-            if isinstance(cause, ResourceRefused):
-                raise ResourceRefused(str(cause)) from None
-            raise LetterRenderError(f"{error}: {cause}") from cause
+    with engine.lock, _collector_paused():
+        # The document (WeasyPrint's whole box tree) lives in _render's frame only: it is gone before the collector
+        # runs again, so the cycles it leaves are collected while young instead of being promoted with it.
+        return _render(html, base_url, fetcher, engine, weasyprint_variant, finisher)
+
+
+def _render(
+    html: str, base_url: str | None, fetcher: URLFetcher, engine: _Engine, variant: str, finisher
+) -> RenderedPdf:
+    try:
+        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            font_config=engine.font_config, stylesheets=[engine.stylesheet], pdf_variant=variant, pdf_tags=True
+        )
+        signature_box = _find_signature_box(document)
+        pdf = document.write_pdf(pdf_variant=variant, pdf_tags=True, finisher=finisher)
+    except FatalURLFetchingError as error:
+        # WeasyPrint wraps the fetcher's exception in a BaseException; give callers an ordinary one.
+        cause = error.__cause__
+        if isinstance(cause, ResourceRefused):
+            raise ResourceRefused(str(cause)) from None
+        raise LetterRenderError(f"{error}: {cause}") from cause
     return RenderedPdf(pdf=pdf, page_count=len(document.pages), signature_box=signature_box)
+
+
+def _qr_path(matrix: list[list[bool]]) -> str:
+    """The dark modules of a QR matrix as one SVG path of disjoint rectangles (a run of modules in a row, grown down
+    over the rows that repeat it). The same picture as one square per module, in about a quarter of the path
+    commands: WeasyPrint parses and draws an SVG path command by command, in Python, and the per-module path of
+    qrcode's ``SvgPathImage`` (about 2,800 commands) cost more than the rest of the verification block."""
+    size = len(matrix)
+    taken = [[False] * size for _ in range(size)]
+    parts = []
+    for y in range(size):
+        x = 0
+        while x < size:
+            if not matrix[y][x] or taken[y][x]:
+                x += 1
+                continue
+            width = 1
+            while x + width < size and matrix[y][x + width] and not taken[y][x + width]:
+                width += 1
+            height = 1
+            while y + height < size and all(
+                matrix[y + height][column] and not taken[y + height][column] for column in range(x, x + width)
+            ):
+                height += 1
+            for row in range(y, y + height):
+                taken[row][x : x + width] = [True] * width
+            parts.append(f"M{x},{y}h{width}v{height}h-{width}z")
+            x += width
+    return "".join(parts)
 
 
 def qr_code_svg(url: str) -> str:
@@ -255,8 +319,11 @@ def qr_code_svg(url: str) -> str:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
     code.add_data(url)
     code.make(fit=True)
-    image = code.make_image(image_factory=qrcode.image.svg.SvgPathImage)
-    svg = image.to_string(encoding="unicode")
+    matrix = code.get_matrix()  # with the quiet zone
+    size = len(matrix)
     # The <title> becomes the /Alt text of the figure in the tagged PDF.
-    opening_end = svg.index(">") + 1
-    return f"{svg[:opening_end]}<title>QR code of {escape_html(url)}</title>{svg[opening_end:]}"
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" viewBox="0 0 {size} {size}" '
+        f'width="{size}mm" height="{size}mm"><title>QR code of {escape_html(url)}</title>'
+        f'<path d="{_qr_path(matrix)}" fill="#000000" stroke="none"/></svg>'
+    )

@@ -18,6 +18,8 @@ import concurrent.futures
 import datetime
 import functools
 import hashlib
+import re
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
@@ -32,6 +34,7 @@ from pyhanko.pdf_utils.generic import Reference
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers, timestamps
+from pyhanko.sign.general import SigningError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.stamp import NoOpStampStyle
@@ -200,6 +203,19 @@ def _drop_producer(writer: IncrementalPdfFileWriter) -> None:
         writer.mark_update(info_reference)
 
 
+# pyHanko sizes a signature's /Contents by building a whole dummy CMS signed data first, as large as the real one (a
+# third of the signing time, and with a timestamp authority one more request to it). The size depends only on the
+# signer, the digest and the TSA, so it is learnt from the first signature of each and reserved for the next ones.
+_reserved_sizes: weakref.WeakKeyDictionary[signers.Signer, dict[str | None, int]] = weakref.WeakKeyDictionary()
+_BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*0\s+(\d+)\s+(\d+)\s+\d+\s*\]")
+
+
+def _reserved_size(signed: bytes) -> int:
+    """The hex digits the last signature of ``signed`` reserved: the gap of its /ByteRange, less the ``<`` ``>``."""
+    start, end = _BYTE_RANGE.findall(signed)[-1]
+    return int(end) - int(start) - 2
+
+
 @_outside_event_loop
 def sign_pdf(
     pdf: bytes,
@@ -220,6 +236,42 @@ def sign_pdf(
     appearance stays empty: the letter's HTML draws the signature block. With ``timestamp_url`` an RFC 3161
     timestamp is requested from that TSA and embedded (PAdES B-T).
     """
+    options = {
+        "field_box": field_box,
+        "page": page,
+        "reason": reason,
+        "location": location,
+        "name": name,
+        "timestamp_url": timestamp_url,
+        "field_name": field_name,
+    }
+    sizes = _reserved_sizes.setdefault(signer, {})
+    reserved = sizes.get(timestamp_url)
+    if reserved is not None:
+        try:
+            return _sign(pdf, signer, bytes_reserved=reserved, **options)
+        except SigningError as error:
+            if "allocated" not in str(error):  # not "Final ByteRange ... allocated N bytes, but contents ..."
+                raise
+            # A larger signature than the first one (a TSA's answer grew): let pyHanko size it afresh.
+    signed = _sign(pdf, signer, bytes_reserved=None, **options)
+    sizes[timestamp_url] = _reserved_size(signed)
+    return signed
+
+
+def _sign(
+    pdf: bytes,
+    signer: signers.Signer,
+    *,
+    field_box: tuple[float, float, float, float] | None,
+    page: int,
+    reason: str,
+    location: str,
+    name: str,
+    timestamp_url: str | None,
+    field_name: str,
+    bytes_reserved: int | None,
+) -> bytes:
     writer = IncrementalPdfFileWriter(BytesIO(pdf))
     _drop_producer(writer)
     metadata = signers.PdfSignatureMetadata(
@@ -239,7 +291,7 @@ def sign_pdf(
     )
     # NoOpStampStyle: keep that empty appearance; the letter's HTML already draws the signature block.
     pdf_signer = signers.PdfSigner(metadata, signer, timestamper=timestamper, stamp_style=NoOpStampStyle())
-    output = pdf_signer.sign_pdf(writer, existing_fields_only=True)
+    output = pdf_signer.sign_pdf(writer, existing_fields_only=True, bytes_reserved=bytes_reserved)
     if pdf.startswith(b"%PDF-1.") and writer.output_version >= (2, 0):
         # pyHanko bumped the catalog to PDF 2.0 (an ECDSA/EdDSA key): a PDF/A-3b file would contradict its claim.
         raise PdfVersionConflict(

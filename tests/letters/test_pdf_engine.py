@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import subprocess
+import sys
 import time
 import xml.etree.ElementTree as ElementTree
 from io import BytesIO
@@ -292,6 +293,61 @@ def test_a_forked_worker_renders_with_its_own_fonts_and_leaves_the_parents_in_pl
     assert (os.waitstatus_to_exitcode(status), child_pages) == (0, b"3")
     assert parent_fonts.is_dir() is True
     assert render_pdf(sample_letter_html()).page_count == 3
+
+
+def _collections_during(action) -> list[int]:
+    """The generations of the automatic garbage collections that started while ``action`` ran."""
+    started = []
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        action()
+    finally:
+        gc.callbacks.remove(count)
+    return started
+
+
+def test_no_garbage_collection_runs_inside_a_render_and_the_collector_runs_again_after_it() -> None:
+    html = sample_letter_html()
+    render_pdf(html)
+
+    # The same work without the pause: WeasyPrint's allocations set the collector off many times per letter.
+    def unpaused() -> None:
+        with pdf_module._engine().lock:
+            pdf_module.HTML(string=html, url_fetcher=pdf_module._engine().fetcher).render(
+                font_config=pdf_module._engine().font_config, stylesheets=[pdf_module._engine().stylesheet]
+            ).write_pdf()
+
+    assert len(_collections_during(unpaused)) >= 3
+    # At most the one young collection right after the pause, which frees the cycles the render left.
+    assert _collections_during(lambda: render_pdf(html)) in ([], [0])
+    assert gc.isenabled() is True
+
+
+def test_a_render_leaves_a_collector_its_caller_disabled_disabled() -> None:
+    gc.disable()
+    try:
+        render_pdf("<p>Rendered while the caller keeps the collector off.</p>")
+        assert gc.isenabled() is False
+    finally:
+        gc.enable()
+
+
+def test_warm_up_renders_once_and_freezes_what_the_worker_holds() -> None:
+    # In a process of its own: a frozen heap is never collected again, which this test process must not inherit.
+    script = (
+        "import gc; from letters import pdf; pdf.warm_up(); "
+        "print(gc.get_freeze_count() > 10000, len(pdf._engines), gc.isenabled())"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2]
+    )
+
+    assert result.stdout.split() == ["True", "1", "True"]
 
 
 # --- signing: checked by pdfsig and qpdf --------------------------------------------------------------------------
