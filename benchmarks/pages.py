@@ -1,7 +1,11 @@
 """Benchmark: the portal's pages at 100,000 cases, against a minimal Django view measured in the same run.
 
     .venv/bin/python benchmarks/pages.py [--cases 100000] [--small 1000] [--requests 40] [--wrk-seconds 10]
-        [--items-per-case 10] [--url postgres://postgres@127.0.0.1:5432/postgres] [--reuse]
+        [--items-per-case 10] [--url postgres://postgres@127.0.0.1:5432/postgres] [--reuse] [--database NAME]
+        [--counts-only]
+
+    # at 1,000,000 cases, on the database benchmarks/load.py uses (made as RESULTS-scale.md's last section says)
+    .venv/bin/python benchmarks/pages.py --reuse --database imr_bench_load --requests 20 --wrk-seconds 10
 
 1. Makes a PostgreSQL database of its own (``imr_bench_pages``, dropped first; ``--reuse`` keeps one already filled),
    migrates it, loads the demo data (``seed_demo``: users, guideline library, roster, published cases) and
@@ -15,7 +19,12 @@
    busy moment of the machine hits all of them alike. Median and p95 of each, and the ratio of its median to the
    yardsticks' medians. The workspace is opened twice: on the generated case in review with the median item count and
    on the one with the most items (a reviewer's page grows with the items). Targets: ≤ 3x the minimal view and
-   ≤ 100 ms p95. Three yardsticks: ``/bench/minimal``
+   ≤ 100 ms p95. The pages: the administrators' (case list and its filters, search, case page, assignment queue,
+   late records, roster, library, precedents, access log, organizations, billing), the reviewer's (home, workspace),
+   QA's (queue, review), the staff's (letter center, a case's letter register), the parties' (home, case page and
+   people of a generated claims administrator, whose manager ``bench-party`` is made once), the dashboards
+   (operations, outcomes, state report, quality, billing aging), and the Django admin's case changelist, search and
+   change page at the same rows, beside the portal's. Three yardsticks: ``/bench/minimal``
    without a session (no database, no template: the issue's "minimal Django view"), the same with the
    administrator's session (what every signed-in request pays: session, user, second factor, idle check), and
    ``/bench/layout``, the portal's empty signed-in page (``base.html``).
@@ -70,6 +79,8 @@ def pages() -> list[tuple[str, str, str]]:
     median, largest = workspace_cases()
     reviewer = median.reviewer.username
     last_name = served.employee_name.split()[-1]
+    party = party_user(median)  # a generated case's claims administrator (the demo's parties have a few cases)
+    qa_case = Case.objects.filter(status="qa").order_by("pk").first()
     return [
         ("case list", "admin", "/cases/"),
         ("case list: open", "admin", "/cases/?status=open"),
@@ -90,10 +101,45 @@ def pages() -> list[tuple[str, str, str]]:
         ("workspace: median case", reviewer, f"/cases/{median.case_number}/workspace/"),
         ("workspace: largest case", largest.reviewer.username, f"/cases/{largest.case_number}/workspace/"),
         ("QA queue", "qa", "/cases/qa/"),
+        ("QA review", "qa", f"/cases/{qa_case.case_number}/qa/"),
         ("letter center", "staff", "/letters/"),
+        ("letter register", "staff", f"/letters/case/{served.case_number}/"),
+        ("assignment queue", "admin", "/cases/assign/"),
+        ("late records report", "admin", "/cases/records/late/"),
         ("roster", "admin", "/reviewers/"),
         ("guideline library", "admin", "/guidelines/"),
+        ("precedent search", "admin", "/precedents/?q=physical+therapy"),
+        ("access log", "admin", "/access-log/"),
+        ("organizations (staff)", "admin", "/parties/organizations/"),
+        ("dashboard: operations", "admin", "/operations/"),
+        ("dashboard: outcomes", "admin", "/operations/outcomes/"),
+        ("dashboard: state report", "admin", "/operations/state-report/"),
+        ("dashboard: quality", "admin", "/operations/quality/"),
+        ("dashboard: billing aging", "admin", "/billing/aging/"),
+        ("billing: invoices", "admin", "/billing/invoices/"),
+        ("parties' home (claims administrator)", party, "/parties/"),
+        ("parties' case page", party, f"/parties/cases/{median.case_number}/"),
+        ("parties' people", party, "/parties/people/"),
+        # The Django admin at the same rows, beside the portal's case list, search and case page.
+        ("Django admin: case changelist", "admin", "/admin/cases/case/"),
+        ("Django admin: case search", "admin", f"/admin/cases/case/?q={last_name}"),
+        ("Django admin: case change page", "admin", f"/admin/cases/case/{served.pk}/change/"),
     ]
+
+
+def party_user(case) -> str:
+    """A manager of the claims administrator of `case` (the case whose party page is opened), made once."""
+    from django.contrib.auth import get_user_model
+
+    from parties.models import Membership
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-party", defaults={"first_name": "Bench", "last_name": "Party", "email": "bench@party.example"}
+    )
+    Membership.objects.get_or_create(
+        user=user, defaults={"organization_id": case.claims_administrator_id, "is_manager": True}
+    )
+    return user.username
 
 
 def workspace_cases():
@@ -265,6 +311,7 @@ def main() -> None:
     )
     parser.add_argument("--reuse", action="store_true", help="keep the benchmark database if it is already filled")
     parser.add_argument("--database", default=BENCH_DB, help=f"the benchmark's database (default {BENCH_DB})")
+    parser.add_argument("--counts-only", action="store_true", help="print the query counts and stop (no gunicorn)")
     args = parser.parse_args()
     url = bench_database.postgres_url(args.database, args.url)
     os.environ.update(bench_database.environment(url))
@@ -295,6 +342,12 @@ def main() -> None:
     total = Case.objects.count()
     page_list = pages()
     big_counts = query_counts(page_list)
+    if args.counts_only:
+        print(f"\n{total:,} cases: queries (HTTP status) per page")
+        for name, (queries, status) in big_counts.items():
+            small = f"{small_counts[name][0]} / " if small_counts else ""
+            print(f"| {name} | {small}{queries} | {status} |")
+        return
     cookies = sessions({username for _, username, _ in page_list} | {"admin"})
     port = free_port()
     server = start_gunicorn(url, port)
