@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, F, Func, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -77,7 +77,10 @@ def letter_center(request: HttpRequest) -> HttpResponse:
         .order_by(F("to_serve").desc(), TruncDate("signed_at").desc(), "case__case_number", "rendition")
     )
     if params.get("served") == "yes":
-        letters = letters.filter(served=True)
+        # A served letter is never still to serve: said in the index's terms, the scan starts past those that are.
+        letters = letters.filter(served=True).filter(
+            Func(F("to_serve"), template="%(expressions)s IS FALSE", output_field=BooleanField())
+        )
     elif params.get("served") == "no":
         letters = letters.filter(served=False)
     if params.get("rendition"):

@@ -101,10 +101,15 @@ def test_the_marker_leaves_the_signed_letter_frozen_and_a_stale_copy_does_not_un
     assert Letter.objects.get(pk=parties.pk).sha256 == parties.sha256
 
 
-def test_the_page_reads_its_order_from_the_index_whose_first_key_is_still_to_serve(two_cases, client, staff_user):
+@pytest.mark.parametrize("params", [{}, {"served": "yes"}])
+def test_the_page_reads_its_order_from_the_index_whose_first_key_is_still_to_serve(
+    two_cases, client, staff_user, params
+):
     client.force_login(staff_user)
+    if params:
+        _serve(client, two_cases[0][1])
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(reverse("letters:center")).status_code == 200
+        assert client.get(reverse("letters:center"), params).status_code == 200
     (select,) = [
         q["sql"] for q in queries if q["sql"].startswith('SELECT "letters_letter"."id"') and "LIMIT" in q["sql"]
     ]
@@ -115,3 +120,5 @@ def test_the_page_reads_its_order_from_the_index_whose_first_key_is_still_to_ser
         cursor.execute(f"EXPLAIN {select}")
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "letter_current_to_serve" in plan, plan
+    if params:  # the served letters: the scan starts past the letters still to serve (an index condition)
+        assert re.search(r"Index Cond: .*NOT served\)\) = false\)", plan), plan
