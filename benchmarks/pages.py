@@ -130,6 +130,7 @@ def pages() -> list[tuple[str, str, str]]:
 def party_user(case) -> str:
     """A manager of the claims administrator of `case` (the case whose party page is opened), made once."""
     from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from parties.models import Membership
 
@@ -139,7 +140,28 @@ def party_user(case) -> str:
     Membership.objects.get_or_create(
         user=user, defaults={"organization_id": case.claims_administrator_id, "is_manager": True}
     )
+    # The party portal asks for the second factor: a confirmed authenticator, passed in its session (signed_in).
+    TOTPDevice.objects.get_or_create(user=user, defaults={"name": "Authenticator app", "confirmed": True})
     return user.username
+
+
+def signed_in(username: str):
+    """A test client signed in as `username`, with the second factor passed when the user has an authenticator (as
+    ``accounts.views.second_factor`` leaves the session)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = get_user_model().objects.get(username=username)
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
 
 
 def workspace_cases():
@@ -168,16 +190,12 @@ def workspace_cases():
 
 def query_counts(page_list) -> dict[str, tuple[int, int]]:
     """Queries and HTTP status of each page, through the test client."""
-    from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    users = get_user_model().objects
     counts = {}
     for name, username, path in page_list:
-        client = Client()
-        client.force_login(users.get(username=username))
+        client = signed_in(username)
         client.get(path)  # warm caches (the library's, the session's)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(path)
@@ -188,13 +206,10 @@ def query_counts(page_list) -> dict[str, tuple[int, int]]:
 def sessions(usernames: set[str]) -> dict[str, str]:
     """A session cookie per user, stored in the benchmark's database for gunicorn to read."""
     from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.test import Client
 
     cookies = {}
     for username in usernames:
-        client = Client()
-        client.force_login(get_user_model().objects.get(username=username))
+        client = signed_in(username)
         cookies[username] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return cookies
 
