@@ -2,10 +2,12 @@
 
     .venv/bin/python benchmarks/pages.py [--cases 100000] [--small 1000] [--requests 40] [--wrk-seconds 10]
         [--items-per-case 10] [--url postgres://postgres@127.0.0.1:5432/postgres] [--reuse] [--database NAME]
-        [--counts-only]
+        [--counts-only] [--without PAGE-NAME-START ...]
 
-    # at 1,000,000 cases, on the database benchmarks/load.py uses (made as RESULTS-scale.md's last section says)
-    .venv/bin/python benchmarks/pages.py --reuse --database imr_bench_load --requests 20 --wrk-seconds 10
+    # at 1,000,000 cases, on the database benchmarks/load.py uses (made as RESULTS-scale.md's last section says),
+    # without the two pages that list every case they concern (over a minute each there; measured apart)
+    .venv/bin/python benchmarks/pages.py --reuse --database imr_bench_load --requests 20 --wrk-seconds 5 \
+        --without "late records" --without "parties' home"
 
 1. Makes a PostgreSQL database of its own (``imr_bench_pages``, dropped first; ``--reuse`` keeps one already filled),
    migrates it, loads the demo data (``seed_demo``: users, guideline library, roster, published cases) and
