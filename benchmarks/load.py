@@ -321,6 +321,34 @@ def cpu_seconds(master: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process and its descendants alive now (the Celery worker and its pool)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(tree_cpu_seconds(int(child)) for child in children)
+
+
+def machine_busy() -> tuple[int, int]:
+    """(busy, total) clock ticks of all cores since boot, from /proc/stat: the whole machine, other sessions too."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    return sum(values) - idle, sum(values)
+
+
+def postgres_cpu_seconds(database: str) -> float:
+    """CPU time of the PostgreSQL backends connected to `database` now (the kept connections of gunicorn and the
+    worker), from /proc."""
+    import psycopg
+
+    with psycopg.connect(bench_database.postgres_url("postgres"), autocommit=True) as connection:
+        pids = [row[0] for row in connection.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [database])]
+    return sum(tree_cpu_seconds(pid) for pid in pids)
+
+
 def start_gunicorn(url: str, port: int, workers: int) -> subprocess.Popen:
     env = {**os.environ, **bench_database.environment(url), "DATABASE_CONN_MAX_AGE": "60"}
     server = subprocess.Popen(
@@ -407,6 +435,8 @@ def main() -> None:
     }
     load_before = os.getloadavg()
     cpu_before = cpu_seconds(server.pid)
+    worker_before = tree_cpu_seconds(worker.pid)
+    busy_before = machine_busy()
     try:
         subprocess.run(
             [
@@ -435,6 +465,11 @@ def main() -> None:
             check=False,
         )
         cpu_after = cpu_seconds(server.pid)
+        worker_cpu = tree_cpu_seconds(worker.pid) - worker_before
+        busy_after = machine_busy()
+        # The backends of kept connections live as long as the run: their whole CPU time is the run's (plus the
+        # plan's few queries before it, from this process's own connection, not counted here).
+        postgres_cpu = postgres_cpu_seconds(args.database)
     finally:
         load_after = os.getloadavg()
         for process in (server, worker):
@@ -442,6 +477,11 @@ def main() -> None:
         for process in (server, worker):
             process.wait(timeout=60)
     report(out, cpu_after - cpu_before, load_before, load_after)
+    busy = (busy_after[0] - busy_before[0]) / max(1, busy_after[1] - busy_before[1])
+    print(
+        f"Celery worker CPU: {worker_cpu:.1f} s; PostgreSQL backends of the run: {postgres_cpu:.1f} s; "
+        f"the machine's two cores busy {100 * busy:.0f}% of the run (every session on it)"
+    )
 
 
 def report(out: Path, cpu: float, load_before, load_after) -> None:

@@ -107,7 +107,16 @@ def case_list(user, params: dict) -> QuerySet:
         order = LIST_ORDER
     if params.get("sort") == "track":
         order = (TRACK_FIRST.asc(), *order)
-    return filter_cases(queryset, params).order_by(*order)
+    queryset = filter_cases(queryset, params)
+    if (params.get("q") or "").strip():
+        # A search's matches are found from the trigram indexes first, then sorted: left to the planner, it walked
+        # the list's order and tested each case against the words (4.3 s at 1,000,000 cases for a name near the
+        # end). When there are more than the list counts, the order is walked as before (the first page is then
+        # found early); so the page is the same either way.
+        found = list(queryset.order_by().values_list("pk", flat=True)[: CappedPaginator.cap + 1])
+        if len(found) <= CappedPaginator.cap:
+            queryset = queryset.filter(pk__in=found)
+    return queryset.order_by(*order)
 
 
 def with_item_counts(cases: list[Case]) -> list[Case]:

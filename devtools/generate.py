@@ -528,7 +528,7 @@ def make_tables() -> list[Table]:
         Table(
             Letter,
             "id case_id determination_id rendition state file sha256 size page_count certificate_fingerprint "
-            "signed_at approved_by_id approved_at verification_code created_at",
+            "signed_at approved_by_id approved_at verification_code created_at served",
             {"version": "1", "timestamped": "f"},
         ),
         Table(
@@ -822,11 +822,12 @@ class Maker:
                         file += f"{40000 + int(r() * 50001)}\t{2 + int(r() * 3)}\t{token(256):064x}\t{when_text}"
                     else:
                         file = f"\t\t{NULL}\t{NULL}\t\t{NULL}"
+                    served = status == Status.SERVED and rendition == "parties"
                     letters.append(
                         f"{letter_id}\t{case_id}\t{based_on}\t{rendition}\t{'signed' if signed else 'generating'}\t"
-                        f"{file}\t{qa}\t{when_text}\t{token(80):020x}\t{when_text}{t_letter}"
+                        f"{file}\t{qa}\t{when_text}\t{token(80):020x}\t{when_text}\t{'t' if served else 'f'}{t_letter}"
                     )
-                    if status == Status.SERVED and rendition == "parties":
+                    if served:
                         services.append(
                             f"{service_id}\t{letter_id}\t{day[min(today, when // DAY_MINUTES + 1)]}\t"
                             f"{_SERVICE_METHODS[int(r() * 3)]}\t{at(when + DAY_MINUTES)}{t_service}"

@@ -144,6 +144,11 @@ class Letter(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Whether a service of this letter is recorded: set by ``Service.save`` when the first one is, never unset (a
+    # service is never deleted). Not part of what the signature freezes: the letter center's order (the parties'
+    # letters still to serve first) is read from an index on it (letters/migrations/0006_letter_served.py) instead
+    # of asking, for each of a million current letters, whether a service exists.
+    served = models.BooleanField(default=False, editable=False)
 
     objects = LetterQuerySet.as_manager()
 
@@ -168,7 +173,9 @@ class Letter(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            stored = Letter.objects.filter(pk=self.pk).values(*FROZEN_FIELDS, "superseded_at").first()
+            stored = Letter.objects.filter(pk=self.pk).values(*FROZEN_FIELDS, "superseded_at", "served").first()
+            if stored is not None and stored["served"]:
+                self.served = True  # an instance read before its service was recorded does not unset the marker
             if stored is not None and stored["state"] == self.State.SIGNED:
                 changed = [name for name in FROZEN_FIELDS if _value(getattr(self, name)) != _value(stored[name])]
                 if stored["superseded_at"] is not None and self.superseded_at != stored["superseded_at"]:
@@ -237,6 +244,12 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return f"{self.letter} served {self.served_on:%m/%d/%Y} by {self.get_method_display()}"
+
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:  # in the caller's transaction: the marker and the service are kept, or neither
+            Letter.objects.filter(pk=self.letter_id, served=False).update(served=True)
 
 
 class ServiceRecipient(models.Model):

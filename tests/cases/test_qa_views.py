@@ -186,3 +186,33 @@ def test_qas_comparison_and_the_letter_print_the_configured_organization_on_the_
     )
     assert (line in comparison, line in letter) == (True, True)
     assert ("MAXIMUS" in comparison, "MAXIMUS" in letter) == (False, False)
+
+
+def test_the_qa_queue_merges_cases_in_qa_without_a_submission_by_their_last_change_and_cuts_at_its_limit(
+    client, reviewer, qa_user, admin_user, monkeypatch
+):
+    from cases.models import Case
+    from cases.services.lifecycle import transition
+    from cases.views import qa
+
+    first, _ = _submitted(reviewer)
+    moved = case_in_review(reviewer)  # put in QA by hand, no determination submitted: waits since it last changed
+    transition(moved, Status.QA, by=admin_user, note="Moved by hand.")
+    second, _ = _submitted(reviewer)
+    third, _ = _submitted(reviewer)
+    client.force_login(qa_user)
+
+    html = client.get(reverse("cases:qa_queue")).content.decode()
+    order = [first, moved, second, third]
+    positions = [html.index(f"Review {case.case_number}") for case in order]
+    assert positions == sorted(positions)
+    assert Case.objects.filter(status=Status.QA).count() == 4
+
+    monkeypatch.setattr(qa, "QUEUE_LIMIT", 2)
+    response = client.get(reverse("cases:qa_queue"))
+    assert [case for case, _ in response.context["rows"]] == [first, moved]
+    assert [determination is None for _, determination in response.context["rows"]] == [False, True]
+    assert "The 2 oldest of 4 are shown." in response.content.decode()
+
+    monkeypatch.setattr(qa, "QUEUE_COUNT_CAP", 3)
+    assert "The 2 oldest of 3 or more are shown." in client.get(reverse("cases:qa_queue")).content.decode()
