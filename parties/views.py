@@ -18,6 +18,7 @@ from accounts import enrolment
 from accounts.security import client_ip
 from audit import log
 from cases.models import Case, CaseDocument
+from cases.selectors import CappedPaginator
 from core.models import Party
 from core.permissions import allowed
 from letters.models import Letter
@@ -28,16 +29,20 @@ from parties.models import Membership
 from parties.permissions import party_case_view, party_view
 from parties.visibility import organization_documents
 
+# Cases on a page of "Our cases".
+PAGE_SIZE = 50
+
 
 @party_view()
 def our_cases(request: HttpRequest, organization: Party) -> HttpResponse:
-    """The organization's cases: what is outstanding and by when, first."""
-    cases = list(selectors.our_cases(organization))
-    log.record_cases(request, cases)
+    """The organization's cases, a page at a time (a claims administrator may be named on tens of thousands): what is
+    outstanding and by when, first."""
+    page = CappedPaginator(selectors.our_cases(organization), PAGE_SIZE).get_page(request.GET.get("page"))
+    log.record_cases(request, page)
     return render(
         request,
         "parties/our_cases.html",
-        {"organization": organization, "rows": [selectors.case_row(case) for case in cases]},
+        {"organization": organization, "rows": [selectors.case_row(case) for case in page], "page": page},
     )
 
 

@@ -19,6 +19,7 @@ from core.notifications import queue_email
 from letters.models import LetterDownload, Rendition
 from letters.services import generate_rendition
 from parties import uploads
+from parties import views as parties_views
 from tests import factories
 from tests.parties.conftest import organization_case, party_user, sign_in
 
@@ -288,3 +289,20 @@ def test_a_party_user_with_a_factor_not_passed_in_this_session_is_asked_for_it(c
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:second_factor"))
     assert AccessEvent.objects.filter(user=member, case_number=case.case_number).count() == 0
+
+
+def test_our_cases_comes_a_page_at_a_time_open_cases_first(member_client, member, organization, monkeypatch):
+    monkeypatch.setattr(parties_views, "PAGE_SIZE", 2)
+    closed = organization_case(organization)
+    closed.status = "closed"
+    closed.save()
+    open_cases = sorted((organization_case(organization) for _ in range(3)), key=lambda case: case.case_number)
+
+    first = member_client.get(reverse("parties:home")).content.decode()
+    second = member_client.get(reverse("parties:home"), {"page": 2}).content.decode()
+
+    assert [case.case_number in first for case in reversed(open_cases)] == [True, True, False]
+    assert open_cases[0].case_number in second and closed.case_number in second
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    logged = AccessEvent.objects.filter(user=member, action="parties:home", object_type="case")
+    assert logged.count() == 4, "each page logs the cases it shows"
