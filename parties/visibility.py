@@ -27,12 +27,14 @@ def organization_of(user) -> Party | None:
 
 
 def case_filter(organization: Party) -> Q:
-    return (
-        Q(claims_administrator=organization)
-        | Q(employee_attorney=organization)
-        | Q(requesting_provider=organization)
-        | Q(requesting_provider__organization=organization)
-    )
+    named = Q(claims_administrator=organization) | Q(employee_attorney=organization)
+    if not isinstance(organization, Party):
+        # An expression: a subquery's OuterRef (``webhooks.outbox`` asks for every endpoint's organization at once).
+        return named | Q(requesting_provider=organization) | Q(requesting_provider__organization=organization)
+    # The group's physicians read first (a few ids): every condition then falls on a column of the case with its own
+    # index, which PostgreSQL ORs by bitmap. Through the join to the physician it read all 1,000,000 cases (0.4 s).
+    physicians = list(Party.objects.filter(organization=organization).values_list("pk", flat=True))
+    return named | Q(requesting_provider__in=[organization.pk, *physicians])
 
 
 def organization_cases(organization: Party | None, queryset: QuerySet | None = None) -> QuerySet:
