@@ -323,8 +323,9 @@ def test_no_garbage_collection_runs_inside_a_render_and_the_collector_runs_again
             ).write_pdf()
 
     assert len(_collections_during(unpaused)) >= 3
-    # At most the one young collection right after the pause, which frees the cycles the render left.
-    assert _collections_during(lambda: render_pdf(html)) in ([], [0])
+    # At most the one collection right after the pause, which frees the cycles the render left (young, or older when
+    # the young collections before the render had already counted up to the next generation's threshold).
+    assert len(_collections_during(lambda: render_pdf(html))) <= 1
     assert gc.isenabled() is True
 
 
