@@ -44,15 +44,15 @@ SECTIONS_PER_ITEM = 5
 PRECEDENTS_PER_ITEM = 5
 # An item's library sections and similar decisions are kept in the shared cache: a reviewer opens a case's workspace
 # many times while deciding it, and each open asked again (25-30 ms of server time an item); they are also made ready
-# when the reviewer accepts the case (``prepare``). The sections' key holds all they are computed from, the library's
-# signature included, so an edit of the library shows at once; the similar decisions' key holds the precedent
-# library's count and newest import (precedents change only by an import of published letters). Both may be kept
-# long: a day.
+# when the reviewer accepts the case (``answer``, called by ``precedents.tasks``). The sections' key holds all they are
+# computed from, the library's signature included, so an edit of the library shows at once; the similar decisions'
+# key holds the precedent library's count and newest import (precedents change only by an import of published
+# letters). Both may be kept long: a day.
 KEPT_SECONDS = 24 * 3600
 
 
-def _kept(parts: list[Any], seconds: int, compute: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """``compute()``, kept ``seconds`` under a key made of ``parts``; computed afresh when the cache cannot be
+def _kept(parts: list[Any], compute: Callable[[], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """``compute()``, kept ``KEPT_SECONDS`` under a key made of ``parts``; computed afresh when the cache cannot be
     reached."""
     key = "support:" + hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
     try:
@@ -64,7 +64,7 @@ def _kept(parts: list[Any], seconds: int, compute: Callable[[], list[dict[str, A
         return found
     value = compute()
     try:
-        cache.set(key, value, seconds)
+        cache.set(key, value, KEPT_SECONDS)
     except RedisError:
         logger.warning("decision support: the cache cannot be reached; not kept", exc_info=True)
     return value
@@ -84,7 +84,7 @@ def _sections(description: str, first: list[int], on: datetime.date) -> list[dic
         )
         return [section_json(section, on) for section in keep_named_regions(found, query)[:SECTIONS_PER_ITEM]]
 
-    return _kept(["sections", query, first[:MAX_LIMIT], on, synonyms.signature()], KEPT_SECONDS, compute)
+    return _kept(["sections", query, first[:MAX_LIMIT], on, synonyms.signature()], compute)
 
 
 def _precedent_library() -> tuple:
@@ -110,40 +110,20 @@ def _precedents(item: DisputedItem, library: tuple) -> list[dict[str, Any]]:
         )
         return [search.as_json(found_item) for found_item in found]
 
-    return _kept(["precedents", description, cited[:20], synonyms.signature(), library], KEPT_SECONDS, compute)
+    return _kept(["precedents", description, cited[:20], synonyms.signature(), library], compute)
 
 
-def prepare(case: Case) -> None:
-    """Compute and keep every item's sections and similar decisions (what ``decision_support`` answers from), so that
-    the workspace's first open finds them ready: run by ``precedents.tasks.prepare_decision_support`` when a reviewer
-    accepts the case."""
+def answer(case: Case, *, library: bool = True, precedents: bool = True) -> dict[str, Any]:
+    """{"on": "YYYY-MM-DD", "items": {"<item id>": {"quantity": {...}, "sections": [...], "precedents": [...]}}}, the
+    library's parts only with ``library``, the similar decisions only with ``precedents``. Each item's sections and
+    similar decisions are kept (``_kept``): ``precedents.tasks.prepare_decision_support`` calls this when a reviewer
+    accepts the case, so that the workspace's first open finds them ready."""
     on = guideline_date(case)[0]
     items = list(case.items.all())
-    first = sections_cited_many([item.claims_administrator_basis for item in items])
-    precedent_library = _precedent_library()
-    with synonyms.pinned():
-        for number, item in enumerate(items):
-            _sections(item.description, first[number], on)
-            _precedents(item, precedent_library)
-
-
-def _workspace_case():
-    return Case.objects.prefetch_related("items")
-
-
-@require_GET
-@case_view("cases.write_determination", queryset=_workspace_case)
-def decision_support(request: HttpRequest, case: Case) -> JsonResponse:
-    """{"on": "YYYY-MM-DD", "items": {"<item id>": {"quantity": {...}, "sections": [...], "precedents": [...]}}}: a
-    part the user may not read (the library, the precedents) is left out, and the workspace says it is unavailable."""
-    on = guideline_date(case)[0]
-    items = list(case.items.all())
-    library = allowed(request.user, "guidelines.browse_library")
-    precedents = allowed(request.user, "precedents.read")
     limits = selectors.library_limits(on) if library else []
     first = sections_cited_many([item.claims_administrator_basis for item in items]) if library else []
     precedent_library = _precedent_library() if precedents else ()
-    answer: dict[str, dict[str, Any]] = {}
+    parts: dict[str, dict[str, Any]] = {}
     # One read of the synonym table for the whole case (three queries), not one a search (two an item).
     with synonyms.pinned():
         for number, item in enumerate(items):
@@ -154,5 +134,23 @@ def decision_support(request: HttpRequest, case: Case) -> JsonResponse:
                 part["sections"] = _sections(item.description, first[number], on)
             if precedents:
                 part["precedents"] = _precedents(item, precedent_library)
-            answer[str(item.pk)] = part
-    return JsonResponse({"on": on.isoformat(), "items": answer})
+            parts[str(item.pk)] = part
+    return {"on": on.isoformat(), "items": parts}
+
+
+def _workspace_case():
+    return Case.objects.prefetch_related("items")
+
+
+@require_GET
+@case_view("cases.write_determination", queryset=_workspace_case)
+def decision_support(request: HttpRequest, case: Case) -> JsonResponse:
+    """``answer`` for the parts the user may read (the library, the precedents); a part left out, the workspace says
+    it is unavailable."""
+    return JsonResponse(
+        answer(
+            case,
+            library=allowed(request.user, "guidelines.browse_library"),
+            precedents=allowed(request.user, "precedents.read"),
+        )
+    )

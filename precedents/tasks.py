@@ -1,4 +1,4 @@
-"""The decision support made ready before the reviewer opens the case (``precedents.support.prepare``)."""
+"""The decision support made ready before the reviewer opens the case (``precedents.support.answer``)."""
 
 from celery import shared_task
 
@@ -14,7 +14,7 @@ def prepare_decision_support(case_id: int) -> None:
     what a later one does (a 10-item case's answer: ~250 ms computed, ~40 ms kept)."""
     case = Case.objects.prefetch_related("items").filter(pk=case_id).first()
     if case is not None:
-        support.prepare(case)
+        support.answer(case)
 
 
 def on_case_event(sender, *, case: Case, event: str, **kwargs) -> None:
