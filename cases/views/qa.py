@@ -17,12 +17,11 @@ from cases import comparison
 from cases.lifecycle import Status
 from cases.models import Case, Determination, ItemDecision
 from cases.permissions import case_view, visible_cases
+from cases.selectors import CappedPaginator
 from cases.services import determinations
 from core.permissions import permission_required
 
 QUEUE_LIMIT = 100
-# The count of cases waiting stops here ("5000 or more"), as the case list's does.
-QUEUE_COUNT_CAP = 5000
 
 
 @require_GET
@@ -35,12 +34,10 @@ def qa_queue(request: HttpRequest) -> HttpResponse:
     prefetch_related_objects(cases, Prefetch("determinations", submitted, to_attr="submitted"))
     rows = [(case, case.submitted[0] if case.submitted else None) for case in cases]
     log.record_cases(request, (case for case, _ in rows))
-    total = waiting.order_by().values("pk")[: QUEUE_COUNT_CAP + 1].count()
-    return render(
-        request,
-        "cases/qa_queue.html",
-        {"rows": rows, "total": min(total, QUEUE_COUNT_CAP), "total_capped": total > QUEUE_COUNT_CAP},
-    )
+    # The count of cases waiting stops at the lists' cap ("5000 or more"), as the case list's does.
+    counted = CappedPaginator(waiting, QUEUE_LIMIT)
+    total = counted.count
+    return render(request, "cases/qa_queue.html", {"rows": rows, "total": total, "total_capped": counted.capped})
 
 
 def oldest_waiting(waiting: QuerySet, limit: int) -> list[Any]:

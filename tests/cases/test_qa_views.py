@@ -7,6 +7,7 @@ from django.utils.timezone import localtime
 
 from cases.lifecycle import Status
 from cases.models import Determination
+from cases.selectors import CappedPaginator
 from cases.services import determinations
 from tests.factories import case_in_review
 from tests.pdftext import pdftotext
@@ -214,5 +215,5 @@ def test_the_qa_queue_merges_cases_in_qa_without_a_submission_by_their_last_chan
     assert [determination is None for _, determination in response.context["rows"]] == [False, True]
     assert "The 2 oldest of 4 are shown." in response.content.decode()
 
-    monkeypatch.setattr(qa, "QUEUE_COUNT_CAP", 3)
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
     assert "The 2 oldest of 3 or more are shown." in client.get(reverse("cases:qa_queue")).content.decode()
