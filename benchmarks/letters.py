@@ -293,16 +293,6 @@ def scaling(cases: int, rounds: int) -> None:
 
 # -- against Chromium's print of the same HTML and stylesheet (issue 25, item 5) -------------------------------------
 
-CHROMIUM_ARGS = [  # TECH-NOTES.md: without the networking flags Chromium keeps trying outside hosts
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 VERIFICATION_CODE = "0123456789abcdef0123"
 
 
@@ -384,6 +374,8 @@ class _ChromiumPrinter:
 
     def _run(self) -> None:
         from playwright.sync_api import sync_playwright
+
+        from tests.conftest import CHROMIUM_ARGS  # the browser tests' flags (TECH-NOTES.md: no outside hosts)
 
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(

@@ -152,18 +152,10 @@ def signed_in(username: str):
     ``accounts.views.second_factor`` leaves the session)."""
     from django.contrib.auth import get_user_model
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    user = get_user_model().objects.get(username=username)
-    client = Client()
-    client.force_login(user)
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is not None:
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
+    from tests.parties.conftest import sign_in
+
+    return sign_in(Client(), get_user_model().objects.get(username=username))
 
 
 def workspace_cases():
