@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/pages.py [--cases 100000] [--small 1000] [--requests 40] [--wrk-seconds 10]
         [--items-per-case 10] [--url postgres://postgres@127.0.0.1:5432/postgres] [--reuse] [--database NAME]
-        [--counts-only] [--without PAGE-NAME-START ...]
+        [--counts-only] [--without PAGE-NAME-START ...] [--only PAGE-NAME-START ...]
 
     # at 1,000,000 cases, on the database benchmarks/load.py uses (made as RESULTS-scale.md's last section says),
     # without the two pages that list every case they concern (over a minute each there; measured apart)
@@ -337,6 +337,9 @@ def main() -> None:
     parser.add_argument(
         "--without", action="append", default=[], help="leave out the pages whose name starts so (repeatable)"
     )
+    parser.add_argument(
+        "--only", action="append", default=[], help="time only the pages whose name starts so (repeatable)"
+    )
     args = parser.parse_args()
     url = bench_database.postgres_url(args.database, args.url)
     os.environ.update(bench_database.environment(url))
@@ -365,7 +368,12 @@ def main() -> None:
     from cases.models import Case
 
     total = Case.objects.count()
-    page_list = [page for page in pages() if not any(page[0].startswith(prefix) for prefix in args.without)]
+    page_list = [
+        page
+        for page in pages()
+        if not any(page[0].startswith(prefix) for prefix in args.without)
+        and (not args.only or any(page[0].startswith(prefix) for prefix in args.only))
+    ]
     big_counts = query_counts(page_list)
     if args.counts_only:
         print(f"\n{total:,} cases: queries (HTTP status) per page")
