@@ -286,9 +286,12 @@ def make_plan(reviewers: int, admins: int, qa_staff: int) -> dict:
     bounds = Case.objects.order_by("pk").values_list("pk", flat=True)
     low, high = bounds.first(), bounds.last()
     sample = list(Case.objects.filter(pk__in=random.Random(1).sample(range(low, high + 1), 3000)))
+    # Generated letters have no file in storage; the demo's signed letters (the oldest) and any the worker made since
+    # (the newest) have: look at both ends.
+    signed = Letter.objects.signed().exclude(file="")
     letters = [
         letter.pk
-        for letter in Letter.objects.signed().exclude(file="").order_by("-pk")[:300]
+        for letter in [*signed.order_by("pk")[:300], *signed.order_by("-pk")[:300]]
         if letter.file.storage.exists(letter.file.name)
     ]
     return {
