@@ -11,7 +11,8 @@ Two kinds of table:
   item takes the contributions of the cases it touched out as they were and puts them in as they are: a write costs
   its own case's rows, whatever else was decided that day.
 
-``rebuild()`` recomputes all of it (after a load that bypassed the triggers).
+``rebuild()`` recomputes all of it, and the quality program's ``QualityFigure`` (after a load that bypassed the
+triggers).
 """
 
 from django.conf import settings
@@ -166,7 +167,8 @@ def rebuild() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT operations_rebuild()")
+        cursor.execute("SELECT operations_quality_rebuild()")
 
 
 # The quality program's tables live in their own module; imported here so Django finds them.
-from operations.quality_models import QualitySetting, SecondReview, SecondReviewItem  # noqa: E402, F401
+from operations.quality_models import QualityFigure, QualitySetting, SecondReview, SecondReviewItem  # noqa: E402, F401

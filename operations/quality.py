@@ -10,28 +10,34 @@
 - Outliers: a reviewer whose overturn rate or QA return rate is more than twice, or less than half, the rate of their
   specialty as a whole, over at least ``MIN_DECISIONS`` decisions (a simple ratio, not standard deviations: a
   specialty has too few reviewers for a standard deviation to mean much).
+
+The page reads one calendar quarter at a time (the one chosen, the current one by default), as a quality program
+reports: the second reviews recorded in it, and the outliers from the counts the database keeps by quarter
+(``QualityFigure``, ``operations/quality_sql.py``): an approved determination's items count in the quarter of its
+approval, a submission to QA in the quarter it was submitted. Its cost is one quarter's, whatever the years kept.
 """
 
+import datetime
 import hashlib
 import random
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, F, Q
-from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from cases.models import Case, Determination, ItemDecision
 from cases.services.matching import case_parties
-from operations.quality_models import QualitySetting, SecondReview, SecondReviewItem
+from operations.quality_models import QualityFigure, QualitySetting, SecondReview, SecondReviewItem
 from reviewers.qualification import conflicting_parties
 
 MIN_DECISIONS = 10
 RATIO = 2.0
+QUARTERS = 8  # the quarters one may choose, this one and the seven before
 
 
 def current_rate() -> Decimal:
@@ -148,18 +154,42 @@ def cohen_kappa(pairs: Iterable[tuple[str, str]]) -> Agreement:
     return Agreement(count, observed, expected, kappa)
 
 
-def _completed_items():
-    return SecondReviewItem.objects.exclude(second_decision="").select_related(
-        "review__first_reviewer", "review__case", "item"
+def quarter_of(day: datetime.date) -> datetime.date:
+    """The first day of the quarter ``day`` is in."""
+    return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+
+
+def next_quarter(quarter: datetime.date) -> datetime.date:
+    return (quarter.replace(day=28) + datetime.timedelta(days=93)).replace(day=1)
+
+
+def recent_quarters(today: datetime.date, count: int = QUARTERS) -> list[datetime.date]:
+    """The quarter of ``today`` and the ``count - 1`` before it, newest first."""
+    quarters = [quarter_of(today)]
+    while len(quarters) < count:
+        quarters.append(quarter_of(quarters[-1] - datetime.timedelta(days=1)))
+    return quarters
+
+
+def _completed_items(quarter: datetime.date):
+    """The second decisions recorded in the quarter (the organization's time zone)."""
+    start, end = (
+        timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+        for day in (quarter, next_quarter(quarter))
+    )
+    return (
+        SecondReviewItem.objects.exclude(second_decision="")
+        .filter(review__completed_at__gte=start, review__completed_at__lt=end)
+        .select_related("review__first_reviewer", "review__case", "item")
     )
 
 
-def agreement_tables() -> dict[str, list[tuple[str, Agreement]]]:
+def agreement_tables(quarter: datetime.date) -> dict[str, list[tuple[str, Agreement]]]:
     by_reviewer: dict[str, list[tuple[str, str]]] = defaultdict(list)
     by_specialty: dict[str, list[tuple[str, str]]] = defaultdict(list)
     by_month: dict[str, list[tuple[str, str]]] = defaultdict(list)
     overall = []
-    for row in _completed_items():
+    for row in _completed_items(quarter):
         pair = (row.first_decision, row.second_decision)
         by_reviewer[_name(row.review.first_reviewer)].append(pair)
         by_specialty[row.review.specialty].append(pair)
@@ -174,9 +204,11 @@ def agreement_tables() -> dict[str, list[tuple[str, Agreement]]]:
     }
 
 
-def disagreements() -> list[SecondReviewItem]:
+def disagreements(quarter: datetime.date) -> list[SecondReviewItem]:
     return [
-        row for row in _completed_items().order_by("-review__completed_at") if row.first_decision != row.second_decision
+        row
+        for row in _completed_items(quarter).order_by("-review__completed_at")
+        if row.first_decision != row.second_decision
     ]
 
 
@@ -196,17 +228,14 @@ def _stands_out(rate: float, reference: float) -> bool:
     return rate > RATIO * reference or rate < reference / RATIO
 
 
-def _flags_for(measure: str, rows: dict[tuple[str, str], list[int]]) -> list[Flag]:
-    """``rows``: (specialty, reviewer) → [hits, count]."""
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for (specialty, _reviewer), (hits, count) in rows.items():
-        totals[specialty][0] += hits
-        totals[specialty][1] += count
+def _flags_for(measure: str, rows: dict[tuple[str, int], list[int]], totals: dict[str, list[int]]) -> list[Flag]:
+    """``rows``: (specialty, reviewer id) → [hits, count], those over ``MIN_DECISIONS``; ``totals``: specialty →
+    [hits, count] of every reviewer. The reviewer's name is filled in by the caller."""
     flags = []
-    for (specialty, reviewer), (hits, count) in sorted(rows.items()):
+    for (specialty, reviewer), (hits, count) in rows.items():
         reference = totals[specialty][0] / totals[specialty][1]
         if count >= MIN_DECISIONS and _stands_out(hits / count, reference):
-            flags.append(Flag(reviewer, specialty, measure, hits / count, reference, count))
+            flags.append(Flag(str(reviewer), specialty, measure, hits / count, reference, count))
     return flags
 
 
@@ -214,38 +243,27 @@ def _name(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
-def _counted(queryset, credentials: str, author: str, hit: Q) -> dict[tuple[str, int], list[int]]:
-    """(specialty, author id) → [hits, count], counted by the database (the specialty from the letter's
-    credentials: the first certification)."""
-    rows = (
-        queryset.annotate(specialty=KeyTextTransform("0", KeyTransform("certifications", F(credentials))))
-        .values("specialty", author)
-        .annotate(hits=Count("pk", filter=hit), count=Count("pk"))
-    )
-    return {(row["specialty"] or "", row[author]): [row["hits"], row["count"]] for row in rows}
+MEASURES = (("Overturn rate", "overturned", "decided"), ("QA return rate", "returned", "submitted"))
 
 
-def outliers() -> list[Flag]:
-    """Reviewers whose overturn rate or QA return rate stands out from their specialty's (see the module's note)."""
-    decisions = ItemDecision.objects.filter(determination__state=Determination.State.APPROVED).exclude(
-        determination__author=None
-    )
-    overturns = _counted(
-        decisions,
-        "determination__case__reviewer_credentials",
-        "determination__author",
-        Q(decision=ItemDecision.Decision.OVERTURNED),
-    )
-    returns = _counted(
-        Determination.objects.exclude(submitted_at=None).exclude(author=None),
-        "case__reviewer_credentials",
-        "author",
-        Q(state=Determination.State.RETURNED),
-    )
-    ids = {author for _specialty, author in [*overturns, *returns]}
-    names = {user.pk: _name(user) for user in get_user_model().objects.filter(pk__in=ids)}
-
-    def named(rows: dict[tuple[str, int], list[int]]) -> dict[tuple[str, str], list[int]]:
-        return {(specialty, names[author]): counts for (specialty, author), counts in rows.items()}
-
-    return _flags_for("Overturn rate", named(overturns)) + _flags_for("QA return rate", named(returns))
+def outliers(quarter: datetime.date) -> list[Flag]:
+    """Reviewers whose overturn rate or QA return rate in the quarter stands out from their specialty's (see the
+    module's note), from the counts kept by quarter (``QualityFigure``): one quarter's rows, whatever the years."""
+    figures = QualityFigure.objects.filter(quarter=quarter)
+    counts = [name for _measure, hits, count in MEASURES for name in (hits, count)]
+    totals = {
+        row["specialty"]: row
+        for row in figures.values("specialty").annotate(**{f"all_{name}": Sum(name) for name in counts})
+    }
+    # Only the reviewers with enough decisions can be flagged: the rest are read as their specialty's totals.
+    enough = figures.filter(Q(decided__gte=MIN_DECISIONS) | Q(submitted__gte=MIN_DECISIONS))
+    candidates = list(enough.values("specialty", "reviewer", *counts))
+    flags = []
+    for measure, hits, count in MEASURES:
+        rows = {(row["specialty"], row["reviewer"]): [row[hits], row[count]] for row in candidates if row[count]}
+        specialty = {key: [row[f"all_{hits}"], row[f"all_{count}"]] for key, row in totals.items()}
+        flags += _flags_for(measure, rows, specialty)
+    names = {user.pk: _name(user) for user in get_user_model().objects.filter(pk__in={int(f.reviewer) for f in flags})}
+    named = [replace(flag, reviewer=names.get(int(flag.reviewer), f"#{flag.reviewer}")) for flag in flags]
+    order = {measure: index for index, (measure, _hits, _count) in enumerate(MEASURES)}
+    return sorted(named, key=lambda flag: (order[flag.measure], flag.specialty, flag.reviewer))

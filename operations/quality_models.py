@@ -72,3 +72,27 @@ class SecondReviewItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.first_decision} / {self.second_decision or '-'}"
+
+
+class QualityFigure(models.Model):
+    """The outliers' counts for a quarter (``quarter``: its first day), a specialty (the first certification printed
+    on the case's letter) and a reviewer (the determination's author), kept by PostgreSQL triggers
+    (``operations/quality_sql.py``): items decided and overturned in approved determinations (by the quarter of the
+    approval), determinations submitted to QA and returned (by the quarter of the submission). The page reads one
+    quarter's rows instead of counting every determination ever written."""
+
+    quarter = models.DateField()
+    specialty = models.CharField(max_length=200, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    decided = models.BigIntegerField(default=0)
+    overturned = models.BigIntegerField(default=0)
+    submitted = models.BigIntegerField(default=0)
+    returned = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["quarter", "specialty", "reviewer"], name="quality_figure_key")]
+
+    def __str__(self) -> str:
+        return f"{self.quarter:%Y-%m} {self.specialty} #{self.reviewer_id}: {self.overturned}/{self.decided}"

@@ -1,10 +1,13 @@
 """The quality program's pages: the medical director's (rate, draw, agreement, disagreements, outliers) and the second
 reviewer's blinded review (the case's inputs, never the first decision). Every read is in the access log."""
 
+import datetime
+
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,21 +23,46 @@ class RateForm(forms.ModelForm):
         fields = ["rate"]
 
 
+def quarter_label(quarter: datetime.date) -> str:
+    return f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}"
+
+
+class QuarterForm(forms.Form):
+    """The quarter the page reads (``?quarter=2026-10-01``, its first day): this one or one of the seven before."""
+
+    quarter = forms.TypedChoiceField(label="Quarter", coerce=datetime.date.fromisoformat)
+
+    def __init__(self, params, *args, today: datetime.date, **kwargs):
+        quarters = quality.recent_quarters(today)
+        params = params.copy()
+        params.setdefault("quarter", quarters[0].isoformat())
+        super().__init__(params, *args, **kwargs)
+        self.fields["quarter"].choices = [(quarter.isoformat(), quarter_label(quarter)) for quarter in quarters]
+        self.fields["quarter"].error_messages["invalid_choice"] = (
+            f"Choose one of the last {quality.QUARTERS} quarters (its first day, such as {quarters[0].isoformat()})."
+        )
+
+
 @require_GET
 @never_cache
 @permission_required("operations.view_figures")
 def quality_page(request: HttpRequest) -> HttpResponse:
-    log.record(request, object_type="operations_quality")
+    period = QuarterForm(request.GET, today=timezone.localdate())
+    valid = period.is_valid()
+    log.record(request, object_type="operations_quality", quarter=request.GET.get("quarter", ""), valid=valid)
+    quarter = period.cleaned_data["quarter"] if valid else None
     context = {
         "form": RateForm(initial={"rate": quality.current_rate()}),
-        "tables": quality.agreement_tables(),
-        "disagreements": quality.disagreements(),
-        "flags": quality.outliers(),
+        "period": period,
+        "quarter": quarter_label(quarter) if quarter else "",
+        "tables": quality.agreement_tables(quarter) if quarter else {},
+        "disagreements": quality.disagreements(quarter) if quarter else [],
+        "flags": quality.outliers(quarter) if quarter else [],
         "open_reviews": SecondReview.objects.filter(completed_at=None).count(),
         "ratio": quality.RATIO,
         "min_decisions": quality.MIN_DECISIONS,
     }
-    return render(request, "operations/quality.html", context)
+    return render(request, "operations/quality.html", context, status=200 if valid else 400)
 
 
 @require_POST
