@@ -5,11 +5,11 @@ Two kinds of table:
 
 - the open queue (``QueueCount``, ``RecordsAwaited``): counts of the open cases per key, changed by a delta for each
   statement on the case table, as ``cases.CaseStateCount`` is;
-- the daily figures (``DailyFigure``, ``DailyOutcome`` and its monthly sums ``MonthlyOutcome``, ``DailyAge``): one
-  row per day and key, the sum of what each case contributes (by its day of application and day of decision; QA's
-  figures by a determination's day of QA). A statement on a case, a determination, an item decision or a disputed
-  item takes the contributions of the cases it touched out as they were and puts them in as they are: a write costs
-  its own case's rows, whatever else was decided that day.
+- the daily figures (``DailyFigure``, ``DailyOutcome`` and its sums ``MonthlyOutcome`` and ``YearlyOutcome``,
+  ``DailyAge``): one row per day and key, the sum of what each case contributes (by its day of application and day
+  of decision; QA's figures by a determination's day of QA). A statement on a case, a determination, an item
+  decision or a disputed item takes the contributions of the cases it touched out as they were and puts them in as
+  they are: a write costs its own case's rows, whatever else was decided that day.
 
 ``rebuild()`` recomputes all of it, and the quality program's ``QualityFigure`` (after a load that bypassed the
 triggers).
@@ -142,6 +142,26 @@ class MonthlyOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.dimension}={self.key}: {self.upheld}/{self.overturned}"
+
+
+class YearlyOutcome(models.Model):
+    """``DailyOutcome`` summed by year (``year``: its first day), kept by the same deltas: this year to date reads a
+    row a key (and the days after the period, if any) instead of a row a key a month."""
+
+    year = models.DateField()
+    historical = models.BooleanField(default=False)
+    dimension = models.CharField(max_length=24)
+    key = models.CharField(max_length=300, blank=True)
+    upheld = models.BigIntegerField(default=0)
+    overturned = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "historical", "dimension", "key"], name="yearly_outcome_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year:%Y} {self.dimension}={self.key}: {self.upheld}/{self.overturned}"
 
 
 class DailyAge(models.Model):

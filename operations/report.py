@@ -148,22 +148,61 @@ def whole_months(start: datetime.date, end: datetime.date) -> tuple[datetime.dat
     return (first, after) if first < after else (first, first)
 
 
-# Upheld and overturned items per (dimension, key) over a period: its whole months from ``MonthlyOutcome``, the days
-# before and after them from ``DailyOutcome``; per dimension the keys with most decisions first (ties: the key, in
-# Python's order), the first ``limit`` of them (all: NULL), and how many keys the dimension has in all. One query, cut
-# by the database: the page reads 50 rows a dimension whatever the number of physicians or reviewers.
+# Where each length of period is summed: (table, its date column).
+_SUMS = {
+    "year": ("operations_yearlyoutcome", "year"),
+    "month": ("operations_monthlyoutcome", "month"),
+    "day": ("operations_dailyoutcome", "day"),
+}
+# What a part costs, roughly, in rows read: a year has about the keys of a month or two, a day a tenth of a month's.
+_COST = {"year": 2.0, "month": 1.0, "day": 0.1}
+
+Part = tuple[str, datetime.date, datetime.date, int]  # (length, first day, day after, sign)
+
+
+def _span(first: datetime.date, after: datetime.date, sign: int = 1) -> list[Part]:
+    """The days ``first`` to the day before ``after``: their whole months, and the days before and after them."""
+    if first >= after:
+        return []
+    start, stop = whole_months(first, after - datetime.timedelta(days=1))
+    if start == stop:
+        return [("day", first, after, sign)]
+    parts = [("month", start, stop, sign)]
+    parts += [("day", lo, hi, sign) for lo, hi in ((first, start), (stop, after)) if lo < hi]
+    return parts
+
+
+def period_parts(start: datetime.date, end: datetime.date) -> list[Part]:
+    """The sums that add up to the days ``start`` to ``end``: per calendar year, the whole year; or its whole months
+    and days; or, cheaper when the period holds most of the year (this year to date), the year less its months and
+    days outside the period."""
+    parts: list[Part] = []
+    for year in range(start.year, end.year + 1):
+        first, after = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+        lo, hi = max(start, first), min(end + datetime.timedelta(days=1), after)
+        inside = _span(lo, hi)
+        outside = [("year", first, after, 1), *_span(first, lo, -1), *_span(hi, after, -1)]
+        cost = [
+            sum(_COST[length] * (1 if length == "year" else _units(length, a, b)) for length, a, b, _ in choice)
+            for choice in (inside, outside)
+        ]
+        parts += outside if cost[1] < cost[0] else inside
+    return parts
+
+
+def _units(length: str, first: datetime.date, after: datetime.date) -> int:
+    if length == "day":
+        return (after - first).days
+    return (after.year - first.year) * 12 + after.month - first.month
+
+
+# Upheld and overturned items per (dimension, key) over a period (the parts above, each signed); per dimension the
+# keys with most decisions first (ties: the key, in Python's order), the first ``limit`` of them (all: NULL), and how
+# many keys the dimension has in all. One query, cut by the database: the page reads 50 rows a dimension.
 _OUTCOMES = """
 WITH sums AS (
     SELECT dimension, key, SUM(upheld) AS upheld, SUM(overturned) AS overturned
-    FROM (
-        SELECT dimension, key, upheld, overturned FROM operations_dailyoutcome
-        WHERE dimension = ANY(%(dimensions)s) AND day >= %(start)s AND day <= %(end)s
-          AND (day < %(first)s OR day >= %(after)s) AND (%(historical)s OR NOT historical)
-        UNION ALL
-        SELECT dimension, key, upheld, overturned FROM operations_monthlyoutcome
-        WHERE dimension = ANY(%(dimensions)s) AND month >= %(first)s AND month < %(after)s
-          AND (%(historical)s OR NOT historical)
-    ) AS period
+    FROM ({parts}) AS period
     GROUP BY dimension, key
     HAVING SUM(upheld) + SUM(overturned) <> 0
 ), ranked AS (
@@ -181,20 +220,20 @@ def _outcome_sums(
 ) -> tuple[dict[str, list[tuple[str, int, int]]], dict[str, int]]:
     """dimension → [(key, upheld, overturned)] over the period, the first ``limit`` of each (most decided first), and
     dimension → how many keys it has."""
-    first, after = whole_months(start, end)
-    parameters = {
-        "dimensions": dimensions,
-        "start": start,
-        "end": end,
-        "first": first,
-        "after": after,
-        "historical": historical,
-        "limit": limit,
-    }
+    parameters: dict = {"dimensions": dimensions, "historical": historical, "limit": limit}
+    selects = []
+    for index, (length, first, after, sign) in enumerate(period_parts(start, end)):
+        table, column = _SUMS[length]
+        parameters[f"first{index}"], parameters[f"after{index}"] = first, after
+        selects.append(
+            f"SELECT dimension, key, {sign} * upheld AS upheld, {sign} * overturned AS overturned FROM {table} "
+            f"WHERE dimension = ANY(%(dimensions)s) AND {column} >= %(first{index})s AND {column} < %(after{index})s "
+            "AND (%(historical)s OR NOT historical)"
+        )
     totals: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
     counts: dict[str, int] = defaultdict(int)
     with connection.cursor() as cursor:
-        cursor.execute(_OUTCOMES, parameters)
+        cursor.execute(_OUTCOMES.format(parts=" UNION ALL ".join(selects)), parameters)
         for dimension, key, upheld, overturned, keys in cursor.fetchall():
             totals[dimension].append((key, upheld, overturned))
             counts[dimension] = keys

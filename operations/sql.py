@@ -15,6 +15,9 @@ kept. An approval costs the rows of its own case, whatever else was decided that
   ``cases_determination`` (QA's days; the contributions of their cases), ``cases_itemdecision`` and
   ``cases_disputeditem`` (a category changed).
 - ``operations_rebuild()``: everything counted again from the tables, for a load that bypassed the triggers.
+
+The items' outcomes are summed by day, by month and by year (``0005``): a period reads whole years, whole months and
+days, or a year less what lies outside the period in it (``operations.report``).
 """
 
 from typing import NamedTuple
@@ -255,15 +258,23 @@ def _apply(old: Sources | None, new: Sources | None, qa: list[tuple[str, int]] |
         ON CONFLICT (day, historical, dimension, key) DO UPDATE
         SET upheld = operations_dailyoutcome.upheld + EXCLUDED.upheld,
             overturned = operations_dailyoutcome.overturned + EXCLUDED.overturned
+    ), monthly AS (
+        INSERT INTO operations_monthlyoutcome (month, historical, dimension, key, upheld, overturned)
+        SELECT date_trunc('month', day)::date, historical, dimension, key, SUM(upheld), SUM(overturned) FROM changes
+        GROUP BY 1, 2, 3, 4 HAVING SUM(upheld) <> 0 OR SUM(overturned) <> 0 ORDER BY 1, 2, 3, 4
+        ON CONFLICT (month, historical, dimension, key) DO UPDATE
+        SET upheld = operations_monthlyoutcome.upheld + EXCLUDED.upheld,
+            overturned = operations_monthlyoutcome.overturned + EXCLUDED.overturned
     )
-    INSERT INTO operations_monthlyoutcome (month, historical, dimension, key, upheld, overturned)
-    SELECT date_trunc('month', day)::date, historical, dimension, key, SUM(upheld), SUM(overturned) FROM changes
+    INSERT INTO operations_yearlyoutcome (year, historical, dimension, key, upheld, overturned)
+    SELECT date_trunc('year', day)::date, historical, dimension, key, SUM(upheld), SUM(overturned) FROM changes
     GROUP BY 1, 2, 3, 4 HAVING SUM(upheld) <> 0 OR SUM(overturned) <> 0 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (month, historical, dimension, key) DO UPDATE
-    SET upheld = operations_monthlyoutcome.upheld + EXCLUDED.upheld,
-        overturned = operations_monthlyoutcome.overturned + EXCLUDED.overturned;
+    ON CONFLICT (year, historical, dimension, key) DO UPDATE
+    SET upheld = operations_yearlyoutcome.upheld + EXCLUDED.upheld,
+        overturned = operations_yearlyoutcome.overturned + EXCLUDED.overturned;
     DELETE FROM operations_dailyoutcome WHERE upheld = 0 AND overturned = 0;
     DELETE FROM operations_monthlyoutcome WHERE upheld = 0 AND overturned = 0;
+    DELETE FROM operations_yearlyoutcome WHERE upheld = 0 AND overturned = 0;
     """
     )
 
@@ -389,13 +400,15 @@ def _rebuild_function() -> str:
 CREATE OR REPLACE FUNCTION operations_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     LOCK TABLE operations_queuecount, operations_reviewerload, operations_recordsawaited, operations_dailyfigure,
-               operations_dailyoutcome, operations_monthlyoutcome, operations_dailyage IN EXCLUSIVE MODE;
+               operations_dailyoutcome, operations_monthlyoutcome, operations_yearlyoutcome, operations_dailyage
+               IN EXCLUSIVE MODE;
     DELETE FROM operations_queuecount;
     DELETE FROM operations_reviewerload;
     DELETE FROM operations_recordsawaited;
     DELETE FROM operations_dailyfigure;
     DELETE FROM operations_dailyoutcome;
     DELETE FROM operations_monthlyoutcome;
+    DELETE FROM operations_yearlyoutcome;
     DELETE FROM operations_dailyage;
     {_queue_delta(everything)}
     {_records_delta(everything)}
@@ -415,6 +428,8 @@ CREATE INDEX IF NOT EXISTS operations_dailyage_zero ON operations_dailyage (id) 
 CREATE INDEX IF NOT EXISTS operations_dailyoutcome_zero ON operations_dailyoutcome (id)
     WHERE upheld = 0 AND overturned = 0;
 CREATE INDEX IF NOT EXISTS operations_monthlyoutcome_zero ON operations_monthlyoutcome (id)
+    WHERE upheld = 0 AND overturned = 0;
+CREATE INDEX IF NOT EXISTS operations_yearlyoutcome_zero ON operations_yearlyoutcome (id)
     WHERE upheld = 0 AND overturned = 0;
 """
 
@@ -436,6 +451,7 @@ BEGIN
     DELETE FROM operations_dailyfigure;
     DELETE FROM operations_dailyoutcome;
     DELETE FROM operations_monthlyoutcome;
+    DELETE FROM operations_yearlyoutcome;
     DELETE FROM operations_dailyage;
     RETURN NULL;
 END $$;
@@ -445,10 +461,12 @@ CREATE TRIGGER operations_case_truncate AFTER TRUNCATE ON cases_case
 """
 
 
-def install(time_zone: str) -> str:
-    """Everything, in an order that works on an empty or an installed database (the figures counted again)."""
-    parts = [_INDEXES, _RETIRED, JSON_TEXTS, _rebuild_function(), *_case_triggers(), *_dependent_triggers()]
-    parts += [TRUNCATE, "SELECT operations_rebuild();"]
+def install(time_zone: str, *, count_again: bool = True) -> str:
+    """Everything, in an order that works on an empty or an installed database (the figures counted again unless
+    ``count_again`` is false: ``0004``, whose functions write ``operations_yearlyoutcome`` made by ``0005``)."""
+    indexes = _INDEXES if count_again else _INDEXES.split("CREATE INDEX IF NOT EXISTS operations_yearlyoutcome_zero")[0]
+    parts = [indexes, _RETIRED, JSON_TEXTS, _rebuild_function(), *_case_triggers(), *_dependent_triggers()]
+    parts += [TRUNCATE] + (["SELECT operations_rebuild();"] if count_again else [])
     return "\n".join(parts).replace("{time_zone}", time_zone)
 
 
@@ -473,4 +491,5 @@ DROP INDEX IF EXISTS operations_dailyfigure_zero;
 DROP INDEX IF EXISTS operations_dailyage_zero;
 DROP INDEX IF EXISTS operations_dailyoutcome_zero;
 DROP INDEX IF EXISTS operations_monthlyoutcome_zero;
+DROP INDEX IF EXISTS operations_yearlyoutcome_zero;
 """

@@ -1,22 +1,26 @@
 """The quality program's outliers read from counts kept by quarter, specialty and reviewer (``QualityFigure``) by
 statement triggers (``operations/quality_sql.py``, the mechanism of ``0004``) instead of two aggregates over every
-approved item decision and every submitted determination; the counts made from the tables once."""
+approved item decision and every submitted determination; the items' outcomes summed by year too
+(``YearlyOutcome``, kept by ``0004``'s deltas, ``operations/sql.py``); every figure counted from the tables once."""
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from operations import quality_sql
+from operations import quality_sql, sql
 
 
 def install(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(sql.install(settings.TIME_ZONE))
         schema_editor.execute(quality_sql.install(settings.TIME_ZONE))
 
 
 def uninstall(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(quality_sql.UNINSTALL)
+        # ``0004``'s functions write the yearly sums: without them until ``0004`` is unapplied too.
+        schema_editor.execute(sql.UNINSTALL)
 
 
 class Migration(migrations.Migration):
@@ -51,6 +55,23 @@ class Migration(migrations.Migration):
             options={
                 "constraints": [
                     models.UniqueConstraint(fields=("quarter", "specialty", "reviewer"), name="quality_figure_key")
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="YearlyOutcome",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.DateField()),
+                ("historical", models.BooleanField(default=False)),
+                ("dimension", models.CharField(max_length=24)),
+                ("key", models.CharField(blank=True, max_length=300)),
+                ("upheld", models.BigIntegerField(default=0)),
+                ("overturned", models.BigIntegerField(default=0)),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(fields=("year", "historical", "dimension", "key"), name="yearly_outcome_key")
                 ],
             },
         ),
