@@ -251,17 +251,19 @@ def outliers(quarter: datetime.date) -> list[Flag]:
     module's note), from the counts kept by quarter (``QualityFigure``): one quarter's rows, whatever the years."""
     figures = QualityFigure.objects.filter(quarter=quarter)
     counts = [name for _measure, hits, count in MEASURES for name in (hits, count)]
-    totals = {
-        row["specialty"]: row
-        for row in figures.values("specialty").annotate(**{f"all_{name}": Sum(name) for name in counts})
+    summed = figures.values("specialty").annotate(**{f"all_{name}": Sum(name) for name in counts})
+    totals: dict[str, dict[str, int]] = {
+        specialty: dict(zip(counts, sums, strict=True))
+        for specialty, *sums in summed.values_list("specialty", *[f"all_{name}" for name in counts])
     }
     # Only the reviewers with enough decisions can be flagged: the rest are read as their specialty's totals.
     enough = figures.filter(Q(decided__gte=MIN_DECISIONS) | Q(submitted__gte=MIN_DECISIONS))
-    candidates = list(enough.values("specialty", "reviewer", *counts))
+    columns = ["specialty", "reviewer", *counts]
+    candidates = [dict(zip(columns, row, strict=True)) for row in enough.values_list(*columns)]
     flags = []
     for measure, hits, count in MEASURES:
         rows = {(row["specialty"], row["reviewer"]): [row[hits], row[count]] for row in candidates if row[count]}
-        specialty = {key: [row[f"all_{hits}"], row[f"all_{count}"]] for key, row in totals.items()}
+        specialty = {key: [sums[hits], sums[count]] for key, sums in totals.items()}
         flags += _flags_for(measure, rows, specialty)
     names = {user.pk: _name(user) for user in get_user_model().objects.filter(pk__in={int(f.reviewer) for f in flags})}
     named = [replace(flag, reviewer=names.get(int(flag.reviewer), f"#{flag.reviewer}")) for flag in flags]

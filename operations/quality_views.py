@@ -37,8 +37,10 @@ class QuarterForm(forms.Form):
         params = params.copy()
         params.setdefault("quarter", quarters[0].isoformat())
         super().__init__(params, *args, **kwargs)
-        self.fields["quarter"].choices = [(quarter.isoformat(), quarter_label(quarter)) for quarter in quarters]
-        self.fields["quarter"].error_messages["invalid_choice"] = (
+        field = self.fields["quarter"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(quarter.isoformat(), quarter_label(quarter)) for quarter in quarters]
+        field.error_messages["invalid_choice"] = (
             f"Choose one of the last {quality.QUARTERS} quarters (its first day, such as {quarters[0].isoformat()})."
         )
 

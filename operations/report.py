@@ -7,6 +7,7 @@ decision. Imported cases decided elsewhere (closed historical cases) count only 
 
 import datetime
 from collections import defaultdict
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -264,7 +265,7 @@ def outcomes(
     tables = {}
     for dimension in dimensions:
         labels = _labels(dimension, [key for key, _, _ in totals[dimension]], names=names, parties=parties)
-        table = [
+        table: list[list[Any]] = [
             [labels.get(key, key), upheld, overturned, upheld + overturned, _percent(overturned, upheld + overturned)]
             for key, upheld, overturned in totals[dimension]
         ]
