@@ -6,8 +6,10 @@
 - ``case_reviewer_open``: each reviewer's open cases (offered or in review: ``matching.LOAD_STATES``), the load the
   proposal counts for each qualified reviewer; without it PostgreSQL combined the reviewer index with every open
   case's status entry (~90,000 of them).
+- ``assignment_reviewer_responded``: a reviewer's accepted offers by the time of acceptance, for the 90-day turnaround
+  (``matching.recent_turnaround``), which read all of each reviewer's years of offers before.
 
-Made concurrently on PostgreSQL (the table is large and read by everyone meanwhile); plain on SQLite, whose indexes
+Made concurrently on PostgreSQL (the tables are large and read by everyone meanwhile); plain on SQLite, whose indexes
 have no NULLS LAST (the nearest index there, as in 0007 and 0010).
 """
 
@@ -23,27 +25,34 @@ def _states(states) -> str:
 INDEXES = [
     (
         "case_assignment_queue",
+        "cases_case",
         "(CASE WHEN priority = 'expedited' THEN 0 ELSE 1 END), due_date ASC NULLS LAST, case_number",
         f"status IN ({_states(ASSIGNABLE_STATES)}) AND reviewer_id IS NULL",
     ),
-    ("case_reviewer_open", "reviewer_id", f"status IN ({_states([Status.ASSIGNED, Status.IN_REVIEW])})"),
+    ("case_reviewer_open", "cases_case", "reviewer_id", f"status IN ({_states([Status.ASSIGNED, Status.IN_REVIEW])})"),
+    (
+        "assignment_reviewer_responded",
+        "cases_assignment",
+        "reviewer_id, responded_at",
+        "state IN ('accepted', 'completed')",
+    ),
 ]
 
 
 def create(apps, schema_editor):
     postgresql = schema_editor.connection.vendor == "postgresql"
-    for name, columns, where in INDEXES:
+    for name, table, columns, where in INDEXES:
         if postgresql:
-            statement = f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON cases_case ({columns}) WHERE {where}"
+            statement = f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} ({columns}) WHERE {where}"
         else:
             columns = columns.replace("due_date ASC NULLS LAST", "due_date IS NULL, due_date")
-            statement = f"CREATE INDEX IF NOT EXISTS {name} ON cases_case ({columns}) WHERE {where}"
+            statement = f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns}) WHERE {where}"
         schema_editor.execute(statement)
 
 
 def drop(apps, schema_editor):
     concurrently = "CONCURRENTLY " if schema_editor.connection.vendor == "postgresql" else ""
-    for name, _, _ in INDEXES:
+    for name, *_ in INDEXES:
         schema_editor.execute(f"DROP INDEX {concurrently}IF EXISTS {name}")
 
 

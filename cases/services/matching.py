@@ -112,7 +112,8 @@ def recent_turnaround(user_ids: Iterable[int], on: date) -> dict[int, float]:
 
     One query: each acceptance of the window with its reviewer's first submission on that case (a subquery per row,
     from the determinations' case index), instead of a second query naming every accepted case: at 1,000,000 cases
-    that list held tens of thousands of ids and took seconds to send and to answer."""
+    that list held tens of thousands of ids and took seconds to send and to answer. The window's acceptances are read
+    from ``assignment_reviewer_responded`` (migration cases 0018), not from all of each reviewer's years."""
     since = timezone.now() - timedelta(days=TURNAROUND_WINDOW_DAYS)
     first_submitted = (
         Determination.objects.filter(
@@ -128,13 +129,12 @@ def recent_turnaround(user_ids: Iterable[int], on: date) -> dict[int, float]:
             responded_at__gte=since,
         )
         .annotate(first=Subquery(first_submitted))
-        .filter(first__isnull=False)
         .order_by()
         .values_list("reviewer_id", "responded_at", "first")
     )
     days: dict[int, list[float]] = {}
     for reviewer_id, responded_at, first in accepted:
-        if first >= responded_at:
+        if first is not None and first >= responded_at:
             days.setdefault(reviewer_id, []).append((first - responded_at).total_seconds() / 86400)
     return {reviewer_id: statistics.median(values) for reviewer_id, values in days.items()}
 
