@@ -184,11 +184,6 @@ def category_weights() -> dict[int, dict[str, int]]:
     return table
 
 
-def categories_with_rules() -> set[str]:
-    """The categories the table says something about; any other category accepts any specialty."""
-    return set(SpecialtyCategoryFit.objects.values_list("category", flat=True).distinct())
-
-
 def specialty_spellings(profile: ReviewerProfile) -> set[str]:
     """Every spelling of the reviewer's certifications and subspecialties, normalized (prefetch-friendly)."""
     spellings: set[str] = set()

@@ -29,7 +29,6 @@ from cases.models import Assignment, Case, Determination
 from core.models import Party
 from reviewers.models import ReviewerProfile
 from reviewers.qualification import (
-    categories_with_rules,
     category_weights,
     conflict_party_ids,
     matches_specialty,
@@ -175,7 +174,8 @@ class RosterSnapshot:
             problems={profile.pk: qualification_problems(profile, on) for profile in profiles},
             conflicts=conflict_party_ids([profile.pk for profile in profiles], on),
             weights=weights,
-            ruled_categories=categories_with_rules(),
+            # The categories the table says something about; any other category accepts any specialty.
+            ruled_categories={category for fits in table.values() for category in fits},
             loads=current_loads(user_ids),
             turnaround=recent_turnaround(user_ids, on),
         )
