@@ -149,7 +149,7 @@ class RosterSnapshot:
     weights: dict[int, dict[str, int]]  # profile id → category → best weight of its specialties
     ruled_categories: set[str]
     loads: dict[int, int]  # user id → open cases
-    turnaround: dict[int, float]  # user id → median days
+    turnaround: dict[int, float]  # user id → median days, of the qualified reviewers (the ones scored)
     # Reviewers of the roster not loaded because they are not qualified today (``load_qualified``): the bulk
     # proposal counts them in its reasons ("3 are not qualified now") as if they were loaded.
     left_out: int = 0
@@ -168,16 +168,20 @@ class RosterSnapshot:
                     best[category] = max(best.get(category, 0), weight)
             weights[profile.pk] = best
         user_ids = [profile.user_id for profile in profiles]
+        problems = {profile.pk: qualification_problems(profile, on) for profile in profiles}
+        # Only a reviewer who may take a case is scored, so only theirs: the turnaround of a roster of thousands,
+        # most of them not qualified, cost seconds at 1,000,000 cases (a case's assignment page).
+        scored = [profile.user_id for profile in profiles if not problems[profile.pk]]
         return cls(
             on=on,
             profiles=profiles,
-            problems={profile.pk: qualification_problems(profile, on) for profile in profiles},
+            problems=problems,
             conflicts=conflict_party_ids([profile.pk for profile in profiles], on),
             weights=weights,
             # The categories the table says something about; any other category accepts any specialty.
             ruled_categories={category for fits in table.values() for category in fits},
             loads=current_loads(user_ids),
-            turnaround=recent_turnaround(user_ids, on),
+            turnaround=recent_turnaround(scored, on),
         )
 
     @classmethod

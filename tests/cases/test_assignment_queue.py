@@ -158,3 +158,15 @@ def test_turnaround_is_the_median_of_the_days_to_the_first_submission_of_the_las
     turnaround = matching.recent_turnaround([ana.user_id, ben.user_id], timezone.localdate())
 
     assert turnaround == {ana.user_id: 3.0}
+
+
+def test_the_snapshot_reads_the_turnaround_of_the_qualified_reviewers_who_are_scored():
+    ana = _reviewer("ana")
+    away = _reviewer("ben", away_from=timezone.localdate())
+    _accepted_and_submitted(ana, days=2)
+    _accepted_and_submitted(away, days=5)
+
+    snapshot = matching.RosterSnapshot.load()
+
+    assert snapshot.turnaround == {ana.user_id: 2.0}
+    assert matching.recent_turnaround([away.user_id], timezone.localdate()) == {away.user_id: 5.0}
