@@ -8,7 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from core import roles
@@ -85,6 +86,28 @@ def qualification_problems(profile: ReviewerProfile, on: date | None = None) -> 
     return problems
 
 
+def qualified_q(on: date | None = None) -> Q:
+    """``qualification_problems`` as one condition on ``ReviewerProfile``: a profile meets it exactly when it has no
+    problem on ``on`` (today by default). For the pages that count, filter or read only the qualified part of a
+    roster of thousands in the database instead of loading every profile (the roster's "assignable" count and
+    filter, the assignment queue's snapshot). The words of each problem stay in ``qualification_problems``; each
+    rule is tested both ways against it (tests/reviewers/test_qualification.py)."""
+    on = _date(on)
+    # Away: between ``away_from`` and ``away_to``, either end open; not away when neither is set.
+    not_away = Q(away_from__isnull=True, away_to__isnull=True) | Q(away_from__gt=on) | Q(away_to__lt=on)
+    licence_in_force = Licence.objects.filter(profile=OuterRef("pk"), restricted=False, expires_on__gte=on)
+    certified = ReviewerProfile.certifications.through.objects.filter(reviewerprofile=OuterRef("pk"))
+    return (
+        Q(active=True, user__is_active=True)
+        & not_away
+        & Q(Exists(licence_in_force))
+        & Q(Exists(certified))
+        & Q(practice_started__lt=_years_before(on, MIN_PRACTICE_YEARS))
+        & Q(weekly_practice_hours__gte=MIN_WEEKLY_HOURS)
+        & Q(credentials_verified_on__gte=on - timedelta(days=RECREDENTIALING_DAYS))
+    )
+
+
 def _live_affiliation_q(on: date) -> Q:
     return Q(until__isnull=True) | Q(until__gte=on - timedelta(days=CONFLICT_LOOKBACK_DAYS))
 
@@ -116,6 +139,13 @@ def conflict_party_ids(profile_ids: Iterable[int], on: date | None = None) -> di
     return result
 
 
+def roster_queryset() -> QuerySet:
+    """The roster: the profiles of users in the Reviewers group. The group is asked as a condition (``EXISTS``), not
+    a join, so that no ``DISTINCT`` over every column is needed to count or read a roster of thousands."""
+    in_group = get_user_model().groups.through.objects.filter(user_id=OuterRef("user_id"), group__name=roles.REVIEWER)
+    return ReviewerProfile.objects.filter(Exists(in_group))
+
+
 def roster_profiles(queryset: QuerySet | None = None) -> list[ReviewerProfile]:
     """The profiles of ``queryset`` (by default the roster: the profiles of users in the Reviewers group) with what
     the qualification rules and matching read: their users, and their licences, certifications and subspecialties in
@@ -123,7 +153,7 @@ def roster_profiles(queryset: QuerySet | None = None) -> list[ReviewerProfile]:
     prefetch sends one parameter per profile for each relation: for 590 reviewers 1,770 parameters, whose building
     and parsing cost more than the queries. The one way to load profiles for the rules, one profile or many."""
     if queryset is None:
-        queryset = ReviewerProfile.objects.filter(user__groups__name=roles.REVIEWER).distinct()
+        queryset = roster_queryset()
     profiles = list(queryset.select_related("user"))
     chosen = queryset.values_list("pk", flat=True)
     licences: dict[int, list] = defaultdict(list)
@@ -152,11 +182,6 @@ def category_weights() -> dict[int, dict[str, int]]:
     ):
         table.setdefault(specialty_id, {})[category] = weight
     return table
-
-
-def categories_with_rules() -> set[str]:
-    """The categories the table says something about; any other category accepts any specialty."""
-    return set(SpecialtyCategoryFit.objects.values_list("category", flat=True).distinct())
 
 
 def specialty_spellings(profile: ReviewerProfile) -> set[str]:

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,8 +15,8 @@ from core import roles
 from core.permissions import permission_required
 from reviewers import services
 from reviewers.forms import AffiliationForm, AvailabilityForm, LicenceFormSet, ProfileForm
-from reviewers.models import ReviewerProfile
-from reviewers.qualification import qualification_problems, roster_profiles
+from reviewers.models import Licence, ReviewerProfile
+from reviewers.qualification import qualification_problems, qualified_q, roster_profiles
 
 ROSTER_PAGE_SIZE = 50
 
@@ -26,8 +26,9 @@ def roster_list(request: HttpRequest) -> HttpResponse:
     """The reviewers, 50 a page, with their credentials and, for those who cannot take a case today, why not.
 
     ``q`` finds a reviewer by name, user name or licence number; ``assignable`` (``yes``/``no``) keeps those who
-    can or cannot be assigned today. The qualification rules run over the whole selection (the count of assignable
-    reviewers and that filter need them); only the page's rows are rendered, with their affiliations."""
+    can or cannot be assigned today. The count of assignable reviewers and that filter are the qualification rules
+    in the database (``qualified_q``): a roster of thousands is counted there, and only the page's 50 profiles are
+    loaded, with their licences, specialties and affiliations, for the reasons in words."""
     today = timezone.localdate()
     search = (request.GET.get("q") or "").strip()[:100]
     assignable = request.GET.get("assignable") if request.GET.get("assignable") in ("yes", "no") else ""
@@ -37,14 +38,16 @@ def roster_list(request: HttpRequest) -> HttpResponse:
             Q(user__first_name__icontains=search)
             | Q(user__last_name__icontains=search)
             | Q(user__username__icontains=search)
-            | Q(licences__number__icontains=search)
-        ).distinct()
-    rows = [(profile, qualification_problems(profile, today)) for profile in roster_profiles(profiles)]
-    assignable_count = sum(1 for _, problems in rows if not problems)
+            | Q(Exists(Licence.objects.filter(profile=OuterRef("pk"), number__icontains=search)))
+        )
+    qualified = qualified_q(today)
+    assignable_count = profiles.filter(qualified).count()
     if assignable:
-        rows = [row for row in rows if (not row[1]) == (assignable == "yes")]
-    page = Paginator(rows, ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
-    prefetch_related_objects([profile for profile, _ in page], "affiliations__party")
+        profiles = profiles.filter(qualified) if assignable == "yes" else profiles.exclude(qualified)
+    page = Paginator(profiles.values_list("pk", flat=True), ROSTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = roster_profiles(ReviewerProfile.objects.filter(pk__in=list(page.object_list)))
+    prefetch_related_objects(shown, "affiliations__party")
+    page.object_list = [(profile, qualification_problems(profile, today)) for profile in shown]
     without_profile = (
         get_user_model()
         .objects.filter(groups__name=roles.REVIEWER, reviewer_profile__isnull=True)

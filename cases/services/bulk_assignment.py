@@ -75,7 +75,7 @@ class _Planner:
     def __init__(self, snapshot: RosterSnapshot):
         self.snapshot = snapshot
         self.qualified = [p for p in snapshot.profiles if not snapshot.problems.get(p.pk)]
-        self.unqualified_count = len(snapshot.profiles) - len(self.qualified)
+        self.unqualified_count = len(snapshot.profiles) - len(self.qualified) + snapshot.left_out
         self.capacity = [p.capacity for p in self.qualified]
         self.start_load = [snapshot.loads.get(p.user_id, 0) for p in self.qualified]
         self.load = list(self.start_load)

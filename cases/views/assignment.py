@@ -14,12 +14,14 @@ from cases.forms import ReasonForm
 from cases.lifecycle import ASSIGNABLE_STATES, REASSIGNABLE_STATES, Status
 from cases.models import Assignment, Case, Determination
 from cases.permissions import case_view, visible_cases
+from cases.selectors import CappedPaginator
 from cases.services import assignment, bulk_assignment, matching
 from core import roles
 from core.permissions import allowed, check_permission, permission_required
 from reviewers.qualification import roster_profiles
 
-BULK_LIMIT = 2000
+BULK_LIMIT = 2000  # pairs applied by one confirmation at most
+QUEUE_PAGE_SIZE = 50
 
 
 def _reviewer_from_post(request: HttpRequest):
@@ -69,9 +71,10 @@ def assign_case(request: HttpRequest, case: Case) -> HttpResponse:
 
 @permission_required("cases.assign")
 def assign_queue(request: HttpRequest) -> HttpResponse:
-    """Propose reviewers for every waiting case (hard rules, balanced loads, best fit tier with room; see
-    ``bulk_assignment.plan_bulk_assignment``), with the reason for each case left out; apply the proposal on
-    confirmation."""
+    """Propose a reviewer for each waiting case of the page, the most urgent first (hard rules, balanced loads, best
+    fit tier with room; see ``bulk_assignment.plan_bulk_assignment``), with the reason for each case left out; apply
+    the proposal on confirmation. A page of ``QUEUE_PAGE_SIZE`` cases at a time, against the roster's loads now:
+    what an administrator confirms at once, and a cost that does not grow with years of waiting cases."""
     if request.method == "POST":
         pairs: list[tuple[int, int]] = []
         for value in request.POST.getlist("pair")[:BULK_LIMIT]:
@@ -87,9 +90,12 @@ def assign_queue(request: HttpRequest) -> HttpResponse:
         for case_number, why in failed:
             messages.error(request, f"{case_number} not offered: {why}")
         return redirect("cases:assign_queue")
-    waiting = list(visible_cases(request.user, matching.waiting_cases())[:BULK_LIMIT])
+    page = CappedPaginator(visible_cases(request.user, matching.assignment_queue()), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    waiting = list(page.object_list)
     log.record_cases(request, waiting)
-    snapshot = matching.RosterSnapshot.load()
+    snapshot = matching.RosterSnapshot.load_qualified()
     plan = bulk_assignment.plan_bulk_assignment(waiting, snapshot=snapshot)
     proposal = plan.pairs
     why_unplaced = {case.pk: reason for case, reason in plan.unplaced}
@@ -108,12 +114,13 @@ def assign_queue(request: HttpRequest) -> HttpResponse:
         request,
         "cases/assignment_queue.html",
         {
+            "page": page,
             "proposal": proposal,
             "rows": plan.rows,
             "unmatched": [case for case in waiting if case.pk in why_unplaced],
             "unplaced": [(case, why_unplaced[case.pk]) for case in waiting if case.pk in why_unplaced],
             "per_reviewer": per_reviewer,
-            "waiting_count": len(waiting),
+            "waiting_count": page.paginator.count,
         },
     )
 

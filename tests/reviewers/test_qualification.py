@@ -8,7 +8,7 @@ from django.utils import timezone
 from cases.models import Category
 from core.models import Party
 from reviewers.models import Licence, ReviewerProfile, SpecialtyCategoryFit
-from reviewers.qualification import conflicting_parties, qualification_problems, roster_profiles
+from reviewers.qualification import conflicting_parties, qualification_problems, qualified_q, roster_profiles
 from reviewers.selectors import letter_credentials
 from tests.factories import PartyFactory, ReviewerProfileFactory, SpecialtyFactory, affiliate
 
@@ -128,3 +128,60 @@ def test_roster_profiles_loads_the_licences_and_specialties_of_many_profiles_in_
         "Pain Medicine",
     ]
     assert loaded[[p.pk for p in loaded].index(profiles[3].pk)].licence_list == []
+
+
+def _licence_only(profile, **fields):
+    profile.licences.all().delete()
+    Licence.objects.create(profile=profile, state="NY", number="NY 1", **fields)
+
+
+def _user_disabled(profile):
+    profile.user.is_active = False
+    profile.user.save(update_fields=["is_active"])
+
+
+DAY = datetime.timedelta(days=1)
+# (what is changed on a complete profile, whether the profile is then qualified on TODAY): each rule of
+# qualification_problems at its edges.
+RULE_EDGES = {
+    "complete": ({}, True),
+    "inactive on the roster": ({"active": False}, False),
+    "user account disabled": (_user_disabled, False),
+    "away today": ({"away_from": TODAY - DAY, "away_to": TODAY + DAY}, False),
+    "away until today, no start": ({"away_to": TODAY}, False),
+    "away since today, no end": ({"away_from": TODAY}, False),
+    "back since today": ({"away_from": TODAY - 10 * DAY, "away_to": TODAY - DAY}, True),
+    "away from tomorrow": ({"away_from": TODAY + DAY}, True),
+    "licence expiring today": (lambda p: _licence_only(p, expires_on=TODAY), True),
+    "licence expired yesterday": (lambda p: _licence_only(p, expires_on=TODAY - DAY), False),
+    "restricted licence only": (lambda p: _licence_only(p, expires_on=TODAY + DAY, restricted=True), False),
+    "no licence": (lambda p: p.licences.all().delete(), False),
+    "no certification": (lambda p: p.certifications.clear(), False),
+    "five years in practice exactly": ({"practice_started": datetime.date(2021, 11, 27)}, False),
+    "five years and a day": ({"practice_started": datetime.date(2021, 11, 26)}, True),
+    "start of practice not on file": ({"practice_started": None}, False),
+    "23 hours a week": ({"weekly_practice_hours": 23}, False),
+    "24 hours a week": ({"weekly_practice_hours": 24}, True),
+    "credentials never verified": ({"credentials_verified_on": None}, False),
+    "verified 36 months ago to the day": ({"credentials_verified_on": TODAY - 1095 * DAY}, True),
+    "verified a day before that": ({"credentials_verified_on": TODAY - 1096 * DAY}, False),
+}
+
+
+@pytest.mark.parametrize("edge", list(RULE_EDGES))
+def test_the_database_condition_qualifies_exactly_the_profiles_the_rules_qualify(edge):
+    change, qualified = RULE_EDGES[edge]
+    profile = ReviewerProfileFactory(credentials_verified_on=TODAY - 30 * DAY)
+    ReviewerProfileFactory(active=False)  # another profile, which must not change the answer for this one
+    if callable(change):
+        change(profile)
+    else:
+        ReviewerProfile.objects.filter(pk=profile.pk).update(**change)
+    (loaded,) = roster_profiles(ReviewerProfile.objects.filter(pk=profile.pk))
+
+    in_database = ReviewerProfile.objects.filter(qualified_q(TODAY), pk=profile.pk).exists()
+    left_out = ReviewerProfile.objects.exclude(qualified_q(TODAY)).filter(pk=profile.pk).exists()
+
+    assert (qualification_problems(loaded, on=TODAY) == []) is qualified
+    assert in_database is qualified
+    assert left_out is not qualified

@@ -39,7 +39,7 @@ def test_the_roster_lists_reviewer_accounts_without_a_profile(admin_client, revi
 
 def test_the_roster_costs_the_same_queries_for_one_reviewer_and_for_many(admin_client, django_assert_num_queries):
     ReviewerProfileFactory()
-    with django_assert_num_queries(9) as one:
+    with django_assert_num_queries(12) as one:
         admin_client.get(reverse("reviewers:roster"))
     for _ in range(5):
         ReviewerProfileFactory()
@@ -59,6 +59,41 @@ def test_the_roster_shows_fifty_reviewers_a_page_and_counts_the_assignable_of_al
     assert shown == {p.pk for p in profiles}
     assert "53 reviewers; 50 assignable on" in first.content.decode()
     assert "Page 1 of 2" in first.content.decode()
+
+
+def test_the_roster_counts_and_filters_the_assignable_in_the_database_as_the_rules_say(admin_client):
+    today = timezone.localdate()
+    qualified = [ReviewerProfileFactory() for _ in range(3)]
+    inactive = ReviewerProfileFactory(active=False)
+    unverified = ReviewerProfileFactory(credentials_verified_on=None)
+    away = ReviewerProfileFactory(away_from=today)
+
+    everyone = admin_client.get(reverse("reviewers:roster"))
+    can = admin_client.get(reverse("reviewers:roster"), {"assignable": "yes"})
+    cannot = admin_client.get(reverse("reviewers:roster"), {"assignable": "no"})
+
+    assert f"6 reviewers; 3 assignable on {today:%m/%d/%Y}." in everyone.content.decode()
+    assert {profile.pk: problems for profile, problems in can.context["page"]} == {p.pk: [] for p in qualified}
+    assert {profile.pk: problems for profile, problems in cannot.context["page"]} == {
+        inactive.pk: ["Inactive on the roster."],
+        unverified.pk: ["Credentials never verified."],
+        away.pk: [f"Away since {today:%m/%d/%Y}, no return date."],
+    }
+    assert "3 reviewers found; 3 assignable on" in cannot.content.decode()
+
+
+def test_the_roster_pages_follow_the_names_and_the_filter(admin_client):
+    names = [f"Zed{n:02d}" for n in range(52)]
+    for n, name in enumerate(names):
+        ReviewerProfileFactory(user__last_name=name, active=n % 2 == 0)
+
+    first = admin_client.get(reverse("reviewers:roster"))
+    second = admin_client.get(reverse("reviewers:roster"), {"page": 2})
+    inactive = admin_client.get(reverse("reviewers:roster"), {"assignable": "no"})
+
+    assert [p.user.last_name for p, _ in first.context["page"]] == names[:50]
+    assert [p.user.last_name for p, _ in second.context["page"]] == names[50:]
+    assert [p.user.last_name for p, _ in inactive.context["page"]] == names[1::2]
 
 
 def test_the_roster_finds_a_reviewer_by_name_or_licence_and_keeps_the_unassignable(admin_client, reviewer):
