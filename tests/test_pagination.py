@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from audit import views as audit_views
 from audit.models import AccessEvent
 from guidelines.models import Synonym
 
@@ -30,7 +31,8 @@ def test_the_synonym_pages_keep_the_search_in_their_links(client, admin_user):
 
 def test_the_access_log_pages_newer_and_older_with_its_filters_and_no_count(client, admin_user):
     AccessEvent.objects.bulk_create(
-        AccessEvent(username="someone", kind="read", action="cases:detail", object_type="case") for _ in range(150)
+        AccessEvent(username="someone", kind="read", action="cases:detail", object_type="case")
+        for _ in range(audit_views.PAGE_SIZE * 3 // 2)
     )
     client.force_login(admin_user)
 
