@@ -44,7 +44,7 @@ def late_records_pdf_bytes(
             "listed_all": totals.cases <= PDF_ROWS,
             "pdf_rows": PDF_ROWS,
             "kinds": RecordsDocument.Kind.choices,
-            "per_administrator": records.late_by_claims_administrator(late),
+            "per_administrator": totals.per_administrator,
             "organization_name": settings.IMR_ORGANIZATION_NAME,
             "organization_address": settings.IMR_ORGANIZATION_ADDRESS,
             "signer": signer_name(),

@@ -16,9 +16,23 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Case as When_
-from django.db.models import Count, DateField, F, Q, QuerySet, Sum, Value, When, prefetch_related_objects
+from django.db.models import (
+    Count,
+    DateField,
+    Expression,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Cast, Coalesce, ExtractDay, Least
 from django.utils import timezone
 
@@ -230,9 +244,15 @@ def late_records(cases: QuerySet, period: Period, today: date | None = None) -> 
     or to ``today``); by due date, then case number. Served by the index ``case_late_records``."""
     today = today or timezone.localdate()
     end = Coalesce(F("records_received"), Value(today, output_field=DateField()))
+    if connections[cases.db].vendor == "postgresql":
+        # A date minus a date is a number of days there: summed as integers, not as the intervals and numerics of
+        # Django's portable form (ten times slower over a month's tens of thousands of late cases).
+        late_days: Expression = Func(end, RECORDS_DUE, arg_joiner=" - ", template="(%(expressions)s)")
+    else:
+        late_days = ExtractDay(end - RECORDS_DUE)
     return (
         cases.filter(LATE_OR_AWAITED)
-        .annotate(records_due=RECORDS_DUE, late_days=ExtractDay(end - RECORDS_DUE))
+        .annotate(records_due=RECORDS_DUE, late_days=ExpressionWrapper(late_days, output_field=IntegerField()))
         .filter(records_due__gte=period.first, records_due__lte=min(period.last, today - timedelta(days=1)))
         .order_by("records_due", "case_number")
     )
@@ -251,8 +271,11 @@ def late_rows(cases) -> list[LateRow]:
 
 @dataclass(frozen=True)
 class LateTotals:
+    """A month's late cases and their days late in all, in all and per claims administrator."""
+
     cases: int
     days: int
+    per_administrator: list[tuple[str, int, int]]  # (claims administrator, late cases, days late), most days first
 
     @property
     def average(self) -> float | None:
@@ -260,19 +283,17 @@ class LateTotals:
 
 
 def late_totals(late: QuerySet) -> LateTotals:
-    """The late cases of ``late_records`` and their days late in all, counted by the database."""
-    totals = late.order_by().aggregate(cases=Count("pk"), days=Coalesce(Sum("late_days"), 0))
-    return LateTotals(totals["cases"], int(totals["days"]))
-
-
-def late_by_claims_administrator(late: QuerySet) -> list[tuple[str, int, int]]:
-    """(claims administrator, late cases, days late in all) of ``late_records``, most days first, by the database."""
+    """The totals of ``late_records``, counted by the database in one pass over the month's entries of the index:
+    per claims administrator (a GROUP BY), and in all the sum of those few subtotals."""
     groups = (
         late.order_by()
         .values("claims_administrator", "claims_administrator__name")
         .annotate(cases=Count("pk"), days=Sum("late_days"))
         .order_by("-days", "claims_administrator__name", "claims_administrator")
     )
-    return [
+    per_administrator = [
         (group["claims_administrator__name"] or NOT_RECORDED, group["cases"], int(group["days"])) for group in groups
     ]
+    return LateTotals(
+        sum(cases for _, cases, _ in per_administrator), sum(days for *_, days in per_administrator), per_administrator
+    )
