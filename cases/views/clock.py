@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit import log
@@ -212,7 +211,6 @@ def late_records_report(request: HttpRequest) -> HttpResponse:
         "cases/late_records.html",
         {
             "period": period,
-            "today": timezone.localdate(),
             "page": page,
             "rows": records.late_rows(shown),
             "totals": totals,
