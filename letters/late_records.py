@@ -1,13 +1,19 @@
-"""The late-records report as a signed PDF (8 CCR 9792.10.5): evidence an administrator can hand the state, listing
-each case whose records came (or are awaited) after their due date, what was asked, when, what arrived and when.
+"""The late-records report of a month as a signed PDF (8 CCR 9792.10.5): evidence an administrator can hand the state,
+listing each case whose records fell due in the month and came (or are awaited) after that day, what was asked, when,
+what arrived and when, with the month's totals.
 
-Here and not in ``cases`` because only the letters room knows PDFs and the organization's signature; the rows are
-``cases.services.records.late_records``, the same as the page and the CSV.
+Here and not in ``cases`` because only the letters room knows PDFs and the organization's signature; the rows and the
+totals are ``cases.services.records``'s, the same as the page and the CSV.
 """
 
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from audit import log
@@ -18,16 +24,27 @@ from core.permissions import permission_required
 from letters import pdf
 from letters.services.signer import sign_rendered, signer_name, signing_setup
 
+# Cases listed in one signed report: a month's totals always count every late case, the list stops here (a month of
+# a few hundred late cases is the usual; the CSV of the month lists every one), so that rendering stays bounded.
+PDF_ROWS = 1000
 
-def late_records_pdf_bytes(rows: list[records.LateRow], *, by_name: str) -> bytes:
-    """The report rendered as tagged PDF/A and signed by the organization (a visible field over its signature)."""
+
+def late_records_pdf_bytes(
+    period: records.Period, late: QuerySet, totals: records.LateTotals, *, by_name: str
+) -> bytes:
+    """The report of ``period`` (``late`` and ``totals``: its ``records.late_records`` and their ``late_totals``)
+    rendered as tagged PDF/A and signed by the organization (a visible field over its signature)."""
     setup = signing_setup()
     html = render_to_string(
         "letters/late_records_report.html",
         {
-            "rows": rows,
+            "period": period,
+            "totals": totals,
+            "rows": records.late_rows(late.select_related("claims_administrator")[:PDF_ROWS]),
+            "listed_all": totals.cases <= PDF_ROWS,
+            "pdf_rows": PDF_ROWS,
             "kinds": RecordsDocument.Kind.choices,
-            "per_administrator": records.late_by_claims_administrator(rows),
+            "per_administrator": totals.per_administrator,
             "organization_name": settings.IMR_ORGANIZATION_NAME,
             "organization_address": settings.IMR_ORGANIZATION_ADDRESS,
             "signer": signer_name(),
@@ -41,10 +58,17 @@ def late_records_pdf_bytes(rows: list[records.LateRow], *, by_name: str) -> byte
 
 @permission_required("cases.edit_intake")
 def late_records_pdf(request: HttpRequest) -> HttpResponse:
-    rows = records.late_records(visible_cases(request.user))
-    log.record(request, object_type="late_records_report", cases=len(rows), format="pdf")
-    data = late_records_pdf_bytes(rows, by_name=request.user.get_username())
+    """The signed report of the month ``?month=YYYY-MM`` (the current month by default)."""
+    try:
+        period = records.Period.parse(request.GET.get("month"))
+    except ValidationError as error:
+        messages.error(request, f"No report signed. {' '.join(error.messages)}")
+        return redirect(reverse("cases:late_records"))
+    late = records.late_records(visible_cases(request.user), period)
+    totals = records.late_totals(late)
+    log.record(request, object_type="late_records_report", month=period.value, cases=totals.cases, format="pdf")
+    data = late_records_pdf_bytes(period, late, totals, by_name=request.user.get_username())
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="late-records-{timezone.localdate():%Y-%m-%d}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="late-records-{period.value}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -59,6 +59,6 @@ def drop(apps, schema_editor):
 class Migration(migrations.Migration):
     atomic = False  # CREATE INDEX CONCURRENTLY cannot run in a transaction
 
-    dependencies = [("cases", "0016_qa_queue_index")]
+    dependencies = [("cases", "0017_late_records_index")]
 
     operations = [migrations.RunPython(create, drop)]

@@ -3,12 +3,13 @@ report. Thin: each validates a form and calls a service (``cases.services.record
 
 import csv
 from functools import partial
+from itertools import islice
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit import log
@@ -16,6 +17,7 @@ from cases.clock import TRACK_RULES
 from cases.forms_clock import AppealForm, AuthorizationForm, ProceedForm, RecordsDocumentForm, RescindForm, TrackForm
 from cases.models import Case, RecordsDocument
 from cases.permissions import case_view, visible_cases
+from cases.selectors import CappedPaginator
 from cases.services import appeals, records, tracks
 from core.permissions import permission_required
 
@@ -152,47 +154,68 @@ CSV_HEADER = [
 ]
 
 
-def _csv(rows: list[records.LateRow]) -> HttpResponse:
+# Cases on a page of the late-records report, as on the portal's other lists.
+PAGE_SIZE = 50
+# Cases of the CSV read at a time (with their checklists): a month's download holds no more than this in memory.
+CSV_CHUNK = 2000
+
+
+def _csv(period: records.Period, late: QuerySet) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="late-records-{timezone.localdate():%Y-%m-%d}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="late-records-{period.value}.csv"'
     response["Cache-Control"] = "private, no-store"
     writer = csv.writer(response)
     writer.writerow(CSV_HEADER)
-    for row in rows:
-        case = row.case
-        writer.writerow(
-            [
-                case.case_number,
-                row.claims_administrator,
-                case.claim_number,
-                case.track,
-                case.records_requested.isoformat() if case.records_requested else "",
-                case.records_request_method,
-                row.due.isoformat(),
-                case.records_received.isoformat() if case.records_received else "",
-                row.days_late,
-                *[line.received_on.isoformat() if line and line.received_on else "" for line in row.lines],
-                *[line.received_from if line else "" for line in row.lines],
-            ]
-        )
+    cases = late.select_related("claims_administrator").iterator(chunk_size=CSV_CHUNK)
+    while chunk := list(islice(cases, CSV_CHUNK)):
+        for row in records.late_rows(chunk):
+            case = row.case
+            writer.writerow(
+                [
+                    case.case_number,
+                    row.claims_administrator,
+                    case.claim_number,
+                    case.track,
+                    case.records_requested.isoformat() if case.records_requested else "",
+                    case.records_request_method,
+                    row.due.isoformat(),
+                    case.records_received.isoformat() if case.records_received else "",
+                    row.days_late,
+                    *[line.received_on.isoformat() if line and line.received_on else "" for line in row.lines],
+                    *[line.received_from if line else "" for line in row.lines],
+                ]
+            )
     return response
 
 
 @permission_required("cases.edit_intake")
 def late_records_report(request: HttpRequest) -> HttpResponse:
-    """Every case whose records came (or are awaited) after their due date, what was asked, when, what arrived and
-    when; per claims administrator, the late cases and days. CSV with ``?format=csv``."""
-    rows = records.late_records(visible_cases(request.user))
-    log.record(request, object_type="late_records_report", cases=len(rows))
+    """The cases whose records fell due in a month (``?month=YYYY-MM``, the current month by default) and came, or
+    are awaited, after that day: what was asked, when, what arrived and when, 50 a page; the month's totals and, per
+    claims administrator, the late cases and days. The month's CSV with ``?format=csv``."""
+    try:
+        period = records.Period.parse(request.GET.get("month"))
+    except ValidationError as error:
+        context = {"problem": " ".join(error.messages), "kinds": RecordsDocument.Kind.choices}
+        return render(request, "cases/late_records.html", context, status=400)
+    late = records.late_records(visible_cases(request.user), period)
+    totals = records.late_totals(late)
+    log.record(request, object_type="late_records_report", month=period.value, cases=totals.cases)
     if request.GET.get("format") == "csv":
-        return _csv(rows)
+        return _csv(period, late)
+    # The page's cases found by number in the index alone (however deep the page), then those 50 read.
+    page = CappedPaginator(late.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = late.filter(pk__in=list(page.object_list)).select_related("claims_administrator")
     return render(
         request,
         "cases/late_records.html",
         {
-            "rows": rows,
+            "period": period,
+            "page": page,
+            "rows": records.late_rows(shown),
+            "totals": totals,
             "kinds": RecordsDocument.Kind.choices,
-            "per_administrator": records.late_by_claims_administrator(rows),
+            "per_administrator": totals.per_administrator,
         },
     )
 

@@ -97,7 +97,8 @@ def test_the_late_records_report_lists_each_late_case_and_totals_per_claims_admi
         late, "ur_decision", received_on=today - datetime.timedelta(days=19), received_from="Slow", by=admin_user
     )
     _requested(today - datetime.timedelta(days=5), name="Quick Claims")  # not due yet
-    response = admin_client.get(reverse("cases:late_records") + "?format=csv")
+    month = f"{today - datetime.timedelta(days=8):%Y-%m}"  # the report of the month the records fell due in
+    response = admin_client.get(reverse("cases:late_records"), {"month": month, "format": "csv"})
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     assert [(row["case_number"], row["claims_administrator"], row["days_late"]) for row in rows] == [
@@ -105,7 +106,7 @@ def test_the_late_records_report_lists_each_late_case_and_totals_per_claims_admi
     ]
     assert rows[0]["ur_decision_received"] == (today - datetime.timedelta(days=19)).isoformat()
     assert rows[0]["treating_reports_received"] == ""
-    page = admin_client.get(reverse("cases:late_records"))
+    page = admin_client.get(reverse("cases:late_records"), {"month": month})
     assert page.context["per_administrator"] == [("Slow Claims", 1, 8)]
 
 
