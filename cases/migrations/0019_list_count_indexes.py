@@ -9,9 +9,9 @@ holds every column its filter tests, so the count is read from the index alone (
   table until 5,001 expedited cases were found (105,000 rows read).
 - ``case_running_due_track``: the overdue, at-risk and on-track filters (the due date and the track of each case whose
   clock runs). Before: ``case_running_due`` found the dates, then the track was read from 2,000-4,500 pages of the
-  table. Its condition is written ``status::text = ANY (ARRAY[…])`` and not ``status IN (…)``: PostgreSQL prints the
-  latter in a form that does not parse back the same, and ``generate_cases`` only drops and remakes (fast, after the
-  load) an index whose definition comes back the same (devtools/generate.py); queries' ``IN`` still match it.
+  table. Its condition is written ``status::text = ANY ('{…}'::text[])`` and not ``status IN (…)``: PostgreSQL prints
+  the latter in a form that does not parse back the same, and ``generate_cases`` only drops and remakes (fast, after
+  the load) an index whose definition comes back the same (devtools/generate.py); the queries' ``IN`` still match it.
 - ``case_not_closed_id``: the cases that are not closed, by id; the category filter's count is a merge of it with
   ``item_category_case`` (both in case id order). Before: a parallel scan of the table or a look-up of the case's row
   for each matching item.
@@ -23,9 +23,8 @@ from django.db import migrations
 
 from cases.lifecycle import CLOCK_RUNNING_STATES
 
-_RUNNING = [f"'{state}'" for state in sorted(CLOCK_RUNNING_STATES)]
-RUNNING_POSTGRESQL = "WHERE status::text = ANY (ARRAY[{}])".format(", ".join(f"{state}::text" for state in _RUNNING))
-RUNNING_SQLITE = "WHERE status IN ({})".format(", ".join(_RUNNING))
+RUNNING_POSTGRESQL = "WHERE status::text = ANY ('{{{}}}'::text[])".format(",".join(sorted(CLOCK_RUNNING_STATES)))
+RUNNING_SQLITE = "WHERE status IN ({})".format(", ".join(f"'{state}'" for state in sorted(CLOCK_RUNNING_STATES)))
 
 INDEXES = [
     ("case_priority_status", "cases_case", "priority, status", ""),
