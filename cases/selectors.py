@@ -78,7 +78,11 @@ def filter_cases(queryset: QuerySet, params: dict, today: date | None = None) ->
     elif due == "at_risk":
         queryset = queryset.filter(running, due_date__gte=today).filter(_at_risk_q(today))
     elif due == "on_track":
-        queryset = queryset.filter(running, due_date__gte=today).exclude(_at_risk_q(today))
+        # A case due within the shortest at-risk window is at risk on every track: saying so lets the list's index
+        # skip those dates instead of reading each of their cases' rows to test its track (7,300 rows before the
+        # first page at 1,000,000 cases).
+        soonest = today + timedelta(days=min(clock.AT_RISK_DAYS.values()))
+        queryset = queryset.filter(running, due_date__gt=soonest).exclude(_at_risk_q(today))
     elif due == "not_started":
         queryset = queryset.filter(Q(status=Status.RECEIVED) | running, due_date__isnull=True)
     if q := (params.get("q") or "").strip():

@@ -2,6 +2,8 @@
 and every version compared side by side with who and when."""
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.timezone import localtime
 
@@ -217,3 +219,64 @@ def test_the_qa_queue_merges_cases_in_qa_without_a_submission_by_their_last_chan
 
     monkeypatch.setattr(CappedPaginator, "cap", 3)
     assert "The 2 oldest of 3 or more are shown." in client.get(reverse("cases:qa_queue")).content.decode()
+
+
+def _queue_queries(client) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("cases:qa_queue")).status_code == 200
+    return [query["sql"] for query in queries]
+
+
+def test_the_qa_queue_issues_the_same_number_of_queries_for_1_and_for_many_cases_waiting(
+    client, reviewer, qa_user, admin_user
+):
+    from cases.services.lifecycle import transition
+
+    _submitted(reviewer)
+    client.force_login(qa_user)
+    one = len(_queue_queries(client))
+    for _ in range(4):
+        _submitted(reviewer)
+    moved = case_in_review(reviewer)  # in QA without a submitted determination: found by the second walk
+    transition(moved, Status.QA, by=admin_user, note="Moved by hand.")
+    assert len(_queue_queries(client)) == one
+
+
+def _plan(sql: str, *settings: str) -> str:
+    with connection.cursor() as cursor:
+        # With so few rows a scan of the table is cheapest; forbidden here, the plan shows which index answers.
+        for setting in ("enable_seqscan = off", "enable_bitmapscan = off", *settings):
+            cursor.execute(f"SET LOCAL {setting}")
+        cursor.execute(f"EXPLAIN {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_the_qa_queues_second_walk_reads_only_indexes_to_find_the_cases_in_qa_without_a_submission(
+    client, reviewer, qa_user
+):
+    _submitted(reviewer)
+    client.force_login(qa_user)
+    (second_walk,) = [sql for sql in _queue_queries(client) if "NOT (EXISTS" in sql]
+    plan = _plan(second_walk, "enable_sort = off")  # the walk's order from its index, not a sort of every case in QA
+    # The walk by last change and the check of each case, both in indexes (no case's or determination's row read).
+    assert "Index Only Scan using case_qa_updated on cases_case" in plan, plan
+    assert "Index Only Scan using determination_submitted_case on cases_determination" in plan, plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_qa_queues_first_walk_runs_in_one_process_and_the_setting_ends_with_it(client, reviewer, qa_user):
+    older, _ = _submitted(reviewer)
+    newer, _ = _submitted(reviewer)
+    client.force_login(qa_user)
+    queries = _queue_queries(client)
+    (first_walk,) = [sql for sql in queries if '"cases_determination"."submitted_at" AS "waiting_since"' in sql]
+    setting = queries.index("SET LOCAL max_parallel_workers_per_gather = 0")
+    assert queries[setting + 1] == first_walk
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] != "0"  # the server's own value again: SET LOCAL ended with the walk's transaction
+    with transaction.atomic():
+        plan = _plan(first_walk, "max_parallel_workers_per_gather = 0", "enable_sort = off")
+    assert "Index Scan using determination_submitted on cases_determination" in plan, plan
+    response = client.get(reverse("cases:qa_queue"))
+    assert [case for case, _ in response.context["rows"]] == [older, newer]
