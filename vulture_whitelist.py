@@ -68,3 +68,6 @@ NoRedirect.redirect_request  # urllib's redirect hook: returning None refuses to
 operations_sql.install  # called by the migration that installs the figures' triggers (migrations are not scanned)
 ApiKeyAuth.authenticate  # django-ninja's HttpBearer hook: called with the bearer token of every API request
 ProblemDetailsMiddleware  # settings.MIDDLEWARE, by dotted path
+_DaysBetween.as_sqlite  # Django's per-vendor compiler hook (as_<vendor>): the days late on SQLite (make run)
+MonthlyOutcome  # a table of kept figures written and read by SQL (operations/sql.py's deltas, the outcomes' query)
+YearlyOutcome  # idem (operations/report.py reads it by raw SQL for whole years)
