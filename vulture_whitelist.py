@@ -19,6 +19,7 @@ from cases.ca_basis import SectionChoiceField
 from cases.clock_models import CaseClock
 from cases.consistency import decision_agrees_with_rationale
 from cases.services.matching import score_candidate
+from cases.services.records import _DaysBetween
 from core.adminsite import PortalAdminSite
 from core.compression import SameOriginGZipMiddleware
 from core.context_processors import portal
@@ -30,6 +31,7 @@ from letters.models import PrivateLetterStorage
 from letters.rendering import published_differences
 from letters.templatetags.letter_tags import redaction_check
 from operations import sql as operations_sql
+from operations.models import MonthlyOutcome, YearlyOutcome
 from reviewers.admin import ReviewerProfileAdmin
 from webhooks.sending import NoRedirect
 
