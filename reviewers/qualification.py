@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from core import roles
@@ -86,26 +86,69 @@ def qualification_problems(profile: ReviewerProfile, on: date | None = None) -> 
     return problems
 
 
+def qualification_rules(on: date | None = None, *, as_sets: bool = False) -> dict[str, Q]:
+    """Each rule of ``qualification_problems`` as a condition a qualified profile meets, named in the words of a count
+    ("away: 3"), in the order of the problems. ``qualified_q`` is all of them; a rule's negation finds the profiles it
+    blocks (``unqualified_counts``).
+
+    ``as_sets`` asks the licence and certification rules as membership in one set of profile ids (``pk IN (...)``)
+    rather than a subquery per profile (``EXISTS``): in an aggregate's ``FILTER`` PostgreSQL runs the ``EXISTS``
+    once per row (30 ms for 5,882 profiles), the set once. The same rows meet both forms (tested)."""
+    on = _date(on)
+    # Away: between ``away_from`` and ``away_to``, either end open; not away when neither is set.
+    not_away = Q(away_from__isnull=True, away_to__isnull=True) | Q(away_from__gt=on) | Q(away_to__lt=on)
+    licences_in_force = Licence.objects.filter(restricted=False, expires_on__gte=on)
+    certifications = ReviewerProfile.certifications.through.objects.all()
+    if as_sets:
+        licence_in_force = Q(pk__in=licences_in_force.values("profile_id"))
+        certified = Q(pk__in=certifications.values("reviewerprofile_id"))
+    else:
+        licence_in_force = Q(Exists(licences_in_force.filter(profile=OuterRef("pk"))))
+        certified = Q(Exists(certifications.filter(reviewerprofile=OuterRef("pk"))))
+    return {
+        "inactive on the roster": Q(active=True),
+        "user account disabled": Q(user__is_active=True),
+        "away": not_away,
+        "no unrestricted licence in force": licence_in_force,
+        "no board certification on file": certified,
+        f"not more than {MIN_PRACTICE_YEARS} years in clinical practice (or its start not on file)": Q(
+            practice_started__lt=_years_before(on, MIN_PRACTICE_YEARS)
+        ),
+        f"fewer than {MIN_WEEKLY_HOURS} hours a week in active practice": Q(
+            weekly_practice_hours__gte=MIN_WEEKLY_HOURS
+        ),
+        "credentials not verified in the last 36 months": Q(
+            credentials_verified_on__gte=on - timedelta(days=RECREDENTIALING_DAYS)
+        ),
+    }
+
+
 def qualified_q(on: date | None = None) -> Q:
     """``qualification_problems`` as one condition on ``ReviewerProfile``: a profile meets it exactly when it has no
     problem on ``on`` (today by default). For the pages that count, filter or read only the qualified part of a
     roster of thousands in the database instead of loading every profile (the roster's "assignable" count and
     filter, the assignment queue's snapshot). The words of each problem stay in ``qualification_problems``; each
     rule is tested both ways against it (tests/reviewers/test_qualification.py)."""
-    on = _date(on)
-    # Away: between ``away_from`` and ``away_to``, either end open; not away when neither is set.
-    not_away = Q(away_from__isnull=True, away_to__isnull=True) | Q(away_from__gt=on) | Q(away_to__lt=on)
-    licence_in_force = Licence.objects.filter(profile=OuterRef("pk"), restricted=False, expires_on__gte=on)
-    certified = ReviewerProfile.certifications.through.objects.filter(reviewerprofile=OuterRef("pk"))
-    return (
-        Q(active=True, user__is_active=True)
-        & not_away
-        & Q(Exists(licence_in_force))
-        & Q(Exists(certified))
-        & Q(practice_started__lt=_years_before(on, MIN_PRACTICE_YEARS))
-        & Q(weekly_practice_hours__gte=MIN_WEEKLY_HOURS)
-        & Q(credentials_verified_on__gte=on - timedelta(days=RECREDENTIALING_DAYS))
+    condition = Q()
+    for rule in qualification_rules(on).values():
+        condition &= rule
+    return condition
+
+
+def unqualified_counts(queryset: QuerySet, on: date | None = None) -> tuple[int, dict[str, int]]:
+    """(how many profiles of ``queryset`` are not qualified on ``on``, how many each rule blocks: a profile with
+    several problems is counted under each). One aggregate query, in the database however large the roster: what a
+    page says of the reviewers who cannot take any case, without loading them."""
+    rules = qualification_rules(on, as_sets=True)
+    names = {f"rule_{index}": name for index, name in enumerate(rules)}
+    qualified = Q()
+    for rule in rules.values():
+        qualified &= rule
+    counts = queryset.exclude(qualified).aggregate(
+        total=Count("pk"),
+        **{key: Count("pk", filter=~rules[name]) for key, name in names.items()},
     )
+    return counts["total"], {name: counts[key] for key, name in names.items() if counts[key]}
 
 
 def _live_affiliation_q(on: date) -> Q:

@@ -34,7 +34,12 @@ def _reviewer_from_post(request: HttpRequest):
 
 @case_view("cases.assign", queryset=matching.case_queryset)
 def assign_case(request: HttpRequest, case: Case) -> HttpResponse:
-    """Who can take this case, ranked with the reasons, who cannot and why; one click offers it (POST)."""
+    """Who can take this case, ranked with the reasons, who cannot and why; one click offers it (POST).
+
+    The reviewers who are not qualified today are counted by rule, with a link to the roster's "not assignable"
+    list, instead of a row each (``matching.rank_case``); the qualified ones who cannot take this case (a conflict,
+    a full load) are listed with the reasons. A reviewer posted by hand goes through ``offer_case``'s rules all the
+    same, shown or not."""
     if request.method == "POST":
         reviewer = _reviewer_from_post(request)
         action = request.POST.get("action", "offer")
@@ -53,15 +58,16 @@ def assign_case(request: HttpRequest, case: Case) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
             return redirect("cases:assign", case_number=case.case_number)
         return redirect(case)
-    eligible, blocked = matching.rank_reviewers(case)
+    roster = matching.rank_case(case)
     history = case.assignments.select_related("reviewer", "offered_by").order_by("offered_at", "pk")
     return render(
         request,
         "cases/assignment.html",
         {
             "case": case,
-            "eligible": eligible,
-            "blocked": blocked,
+            "eligible": roster.eligible,
+            "blocked": roster.blocked,
+            "roster": roster,
             "history": history,
             "can_offer": case.status in ASSIGNABLE_STATES and case.reviewer_id is None,
             "can_reassign": case.status in REASSIGNABLE_STATES,
