@@ -75,6 +75,7 @@ def vacuum(url: str) -> None:
 
 def pages() -> list[tuple[str, str, str]]:
     """(name, username, path) of every page measured."""
+    from cases.lifecycle import ASSIGNABLE_STATES
     from cases.models import Case
 
     served = Case.objects.filter(status="served", claim_number__startswith="").order_by("pk").first()
@@ -83,6 +84,7 @@ def pages() -> list[tuple[str, str, str]]:
     last_name = served.employee_name.split()[-1]
     party = party_user(median)  # a generated case's claims administrator (the demo's parties have a few cases)
     qa_case = Case.objects.filter(status="qa").order_by("pk").first()
+    assignable = Case.objects.filter(status__in=ASSIGNABLE_STATES, reviewer=None).order_by("pk").first()
     return [
         ("case list", "admin", "/cases/"),
         ("case list: open", "admin", "/cases/?status=open"),
@@ -107,6 +109,7 @@ def pages() -> list[tuple[str, str, str]]:
         ("letter center", "staff", "/letters/"),
         ("letter register", "staff", f"/letters/case/{served.case_number}/"),
         ("assignment queue", "admin", "/cases/assign/"),
+        ("assignment page", "admin", f"/cases/{assignable.case_number}/assign/"),
         ("late records report", "admin", "/cases/records/late/"),
         ("roster", "admin", "/reviewers/"),
         ("guideline library", "admin", "/guidelines/"),
