@@ -105,7 +105,7 @@ def main() -> None:
         return chooser.choice(months).strftime("%m/%d/%Y")
 
     shapes = {
-        "search: newest 100 (no filter)": lambda: page()(),
+        "search: newest page (no filter)": lambda: page()(),
         "search: page 20 (no filter)": lambda: page(page=20)(),
         "search: by case number (busy case)": lambda: page(case_number=chooser.choice(busy_cases).lower())(),
         "search: by case number (not in the log)": lambda: page(case_number=chooser.choice(absent))(),
