@@ -102,18 +102,26 @@ class DailyFigure(models.Model):
         return f"{self.day} {self.figure} {self.key}: {self.count}"
 
 
-class DailyOutcome(models.Model):
-    """Items upheld and overturned on a day of decision, split by one ``dimension`` at a time: ``all``, ``category``,
-    ``guideline`` (an MTUS chapter or a non-MTUS source; ``none`` when no evidence was cited), ``specialty`` (the
-    reviewer's certifications printed on the letter), ``claims_administrator``, ``physician`` (ids), ``reviewer`` (id).
-    """
+class OutcomeSum(models.Model):
+    """Items upheld and overturned over a span (a day, a month, a year: the subclass's date), split by one
+    ``dimension`` at a time: ``all``, ``category``, ``guideline`` (an MTUS chapter or a non-MTUS source; ``none`` when
+    no evidence was cited), ``specialty`` (the reviewer's certifications printed on the letter),
+    ``claims_administrator``, ``physician`` (ids), ``reviewer`` (id)."""
 
-    day = models.DateField()
     historical = models.BooleanField(default=False)
     dimension = models.CharField(max_length=24)
     key = models.CharField(max_length=300, blank=True)
     upheld = models.BigIntegerField(default=0)
     overturned = models.BigIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyOutcome(OutcomeSum):
+    """The outcomes of a day of decision."""
+
+    day = models.DateField()
 
     class Meta:
         # Day first: a page reads a range of days.
@@ -123,17 +131,12 @@ class DailyOutcome(models.Model):
         return f"{self.day} {self.dimension}={self.key}: {self.upheld}/{self.overturned}"
 
 
-class MonthlyOutcome(models.Model):
+class MonthlyOutcome(OutcomeSum):
     """``DailyOutcome`` summed by month (``month``: its first day), kept by the same deltas: a period of whole months
     reads a row a key a month instead of a row a key a day (a year of the high-cardinality dimensions — physicians,
     reviewers, claims administrators — is about one row a decided case by day)."""
 
     month = models.DateField()
-    historical = models.BooleanField(default=False)
-    dimension = models.CharField(max_length=24)
-    key = models.CharField(max_length=300, blank=True)
-    upheld = models.BigIntegerField(default=0)
-    overturned = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -144,16 +147,11 @@ class MonthlyOutcome(models.Model):
         return f"{self.month:%Y-%m} {self.dimension}={self.key}: {self.upheld}/{self.overturned}"
 
 
-class YearlyOutcome(models.Model):
+class YearlyOutcome(OutcomeSum):
     """``DailyOutcome`` summed by year (``year``: its first day), kept by the same deltas: this year to date reads a
     row a key (and the days after the period, if any) instead of a row a key a month."""
 
     year = models.DateField()
-    historical = models.BooleanField(default=False)
-    dimension = models.CharField(max_length=24)
-    key = models.CharField(max_length=300, blank=True)
-    upheld = models.BigIntegerField(default=0)
-    overturned = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [

