@@ -5,8 +5,11 @@ import datetime
 import factory
 import faker
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from cases.models import Case, DisputedItem
+from core import roles
 from core.models import Party
 
 _faker = faker.Faker()
@@ -196,6 +199,22 @@ class ReviewerProfileFactory(factory.django.DjangoModelFactory):
 def reviewer_profile(user, **fields):
     """A qualified profile for an existing reviewer user (the ``reviewer`` / ``other_reviewer`` fixtures)."""
     return ReviewerProfileFactory(user=user, **fields)
+
+
+def roster_reviewer(username: str, *, capacity: int = 10, open_cases: int = 0, **fields):
+    """A qualified reviewer on the roster (PM&R unless ``certifications`` says otherwise) with ``open_cases`` cases in
+    review: the assignment queue's, the assignment page's and the matching tests' reviewer."""
+    user = UserFactory(username=username, first_name="Reviewer", last_name=username.title())
+    user.groups.add(Group.objects.get_or_create(name=roles.REVIEWER)[0])
+    profile = reviewer_profile(user, capacity=capacity, **fields)
+    for _ in range(open_cases):
+        CaseFactory(status="in_review", reviewer=user)
+    return profile
+
+
+def received_days_ago(days: int) -> dict:
+    """The intake field of a case whose application came ``days`` days ago (the portal's local day)."""
+    return {"application_received": timezone.localdate() - datetime.timedelta(days=days)}
 
 
 def specialty_fit(specialty: str = "Physical Medicine & Rehabilitation", category: str = "Therapies", weight=100):

@@ -5,29 +5,25 @@ fixed number of queries, and an offer to a reviewer not shown refused with the r
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from cases.lifecycle import Status
 from cases.models import Case
 from cases.services import assignment, matching
-from core import roles
 from reviewers.models import ReviewerProfile
 from reviewers.qualification import qualification_problems, roster_profiles, roster_queryset, unqualified_counts
-from tests.factories import CaseFactory, UserFactory, affiliate, reviewer_profile, specialty_fit, waiting_case
+from tests.factories import (
+    UserFactory,
+    affiliate,
+    reviewer_profile,
+    roster_reviewer,
+    specialty_fit,
+    waiting_case,
+)
 from tests.reviewers.test_qualification import DAY, RULE_EDGES, TODAY
 
 pytestmark = pytest.mark.django_db
-
-
-def _reviewer(username: str, *, capacity: int = 10, open_cases: int = 0, **fields) -> ReviewerProfile:
-    user = UserFactory(username=username, first_name="Reviewer", last_name=username.title())
-    user.groups.add(Group.objects.get_or_create(name=roles.REVIEWER)[0])
-    profile = reviewer_profile(user, capacity=capacity, **fields)
-    for _ in range(open_cases):
-        CaseFactory(status="in_review", reviewer=user)
-    return profile
 
 
 def _page(client, case: Case):
@@ -43,13 +39,13 @@ def roster():
     """Two eligible reviewers, two qualified ones blocked (a conflict, a full load), three not qualified today."""
     specialty_fit()
     return {
-        "ana": _reviewer("ana", capacity=4, open_cases=1),
-        "ben": _reviewer("ben", capacity=4),
-        "cleo": _reviewer("cleo"),
-        "dora": _reviewer("dora", capacity=1, open_cases=1),
-        "eve": _reviewer("eve", active=False),
-        "fay": _reviewer("fay", certifications=[], away_from=datetime.date.today() - DAY),
-        "gus": _reviewer("gus", credentials_verified_on=None),
+        "ana": roster_reviewer("ana", capacity=4, open_cases=1),
+        "ben": roster_reviewer("ben", capacity=4),
+        "cleo": roster_reviewer("cleo"),
+        "dora": roster_reviewer("dora", capacity=1, open_cases=1),
+        "eve": roster_reviewer("eve", active=False),
+        "fay": roster_reviewer("fay", certifications=[], away_from=datetime.date.today() - DAY),
+        "gus": roster_reviewer("gus", credentials_verified_on=None),
     }
 
 
@@ -129,11 +125,11 @@ def test_the_page_costs_the_same_queries_for_a_small_roster_and_a_large_one(
     with django_assert_num_queries(17) as small:
         assert _page(admin_client, case).status_code == 200
     for index in range(30):
-        _reviewer(f"away{index}", away_from=datetime.date.today())
+        roster_reviewer(f"away{index}", away_from=datetime.date.today())
     for index in range(5):
-        affiliate(_reviewer(f"tied{index}"), case.employer)
+        affiliate(roster_reviewer(f"tied{index}"), case.employer)
     for index in range(5):
-        _reviewer(f"full{index}", capacity=1, open_cases=1)
+        roster_reviewer(f"full{index}", capacity=1, open_cases=1)
 
     with django_assert_num_queries(len(small.captured_queries)):
         response = _page(admin_client, case)

@@ -4,7 +4,6 @@ first, the proposal the same as over the whole roster, conflict-free, and querie
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,23 +12,16 @@ from django.utils import timezone
 from cases.models import Assignment, Case, Determination
 from cases.services import bulk_assignment, matching
 from cases.views.assignment import QUEUE_PAGE_SIZE
-from core import roles
-from tests.factories import CaseFactory, UserFactory, affiliate, reviewer_profile, specialty_fit, waiting_case
+from tests.factories import (
+    CaseFactory,
+    affiliate,
+    received_days_ago,
+    roster_reviewer,
+    specialty_fit,
+    waiting_case,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def _reviewer(username: str, *, capacity: int = 10, open_cases: int = 0, **fields):
-    user = UserFactory(username=username, first_name="Reviewer", last_name=username.title())
-    user.groups.add(Group.objects.get_or_create(name=roles.REVIEWER)[0])
-    profile = reviewer_profile(user, capacity=capacity, **fields)
-    for _ in range(open_cases):
-        CaseFactory(status="in_review", reviewer=user)
-    return profile
-
-
-def _received(days_ago: int) -> dict:
-    return {"application_received": timezone.localdate() - datetime.timedelta(days=days_ago)}
 
 
 def _queue_key(case: Case) -> tuple:
@@ -42,13 +34,13 @@ def _pairs(response) -> list[tuple[int, int]]:
 
 def test_the_first_page_holds_the_most_urgent_cases_and_the_next_page_the_rest(admin_client):
     specialty_fit()
-    _reviewer("ana", capacity=40)
-    _reviewer("ben", capacity=40)
-    tied = _reviewer("cleo", capacity=40)
-    _reviewer("dora", capacity=40, active=False)  # not qualified: left out of the snapshot, still counted
-    recent = [waiting_case(**_received(1)) for _ in range(QUEUE_PAGE_SIZE)]
-    overdue = waiting_case(**_received(60))
-    expedited = waiting_case(priority="expedited", **_received(0))
+    roster_reviewer("ana", capacity=40)
+    roster_reviewer("ben", capacity=40)
+    tied = roster_reviewer("cleo", capacity=40)
+    roster_reviewer("dora", capacity=40, active=False)  # not qualified: left out of the snapshot, still counted
+    recent = [waiting_case(**received_days_ago(1)) for _ in range(QUEUE_PAGE_SIZE)]
+    overdue = waiting_case(**received_days_ago(60))
+    expedited = waiting_case(priority="expedited", **received_days_ago(0))
     for case in recent[:5]:
         affiliate(tied, case.claims_administrator)
     everything = sorted(Case.objects.filter(pk__in=[c.pk for c in [*recent, overdue, expedited]]), key=_queue_key)
@@ -81,8 +73,8 @@ def test_the_first_page_holds_the_most_urgent_cases_and_the_next_page_the_rest(a
 def test_a_reviewer_left_out_as_not_qualified_is_still_counted_in_the_reason(admin_client):
     specialty_fit()
     specialty_fit("Orthopedic Surgery", "Surgery", 100)
-    _reviewer("ana")
-    _reviewer("ben", certifications=["Orthopedic Surgery"], credentials_verified_on=None)
+    roster_reviewer("ana")
+    roster_reviewer("ben", certifications=["Orthopedic Surgery"], credentials_verified_on=None)
     stuck = waiting_case(category="Surgery")
 
     response = admin_client.get(reverse("cases:assign_queue"))
@@ -101,14 +93,14 @@ def _queries(client) -> int:
 
 def test_the_queue_costs_the_same_queries_for_one_case_and_for_many_with_a_larger_roster(admin_client):
     specialty_fit()
-    ana = _reviewer("ana")
+    ana = roster_reviewer("ana")
     waiting_case()
     admin_client.get(reverse("cases:assign_queue"))  # warm the caches (session, library)
     one = _queries(admin_client)
 
-    ben = _reviewer("ben", open_cases=2)
-    _reviewer("cleo", active=False)
-    cases = [waiting_case(items=2, **_received(n)) for n in range(6)]
+    ben = roster_reviewer("ben", open_cases=2)
+    roster_reviewer("cleo", active=False)
+    cases = [waiting_case(items=2, **received_days_ago(n)) for n in range(6)]
     affiliate(ben, cases[0].employer)
     _accepted_and_submitted(ana, days=3)
 
@@ -146,8 +138,8 @@ def _accepted_and_submitted(profile, *, days: float, accepted_days_ago: float = 
 
 
 def test_turnaround_is_the_median_of_the_days_to_the_first_submission_of_the_last_ninety_days():
-    ana = _reviewer("ana")
-    ben = _reviewer("ben")
+    ana = roster_reviewer("ana")
+    ben = roster_reviewer("ben")
     _accepted_and_submitted(ana, days=2)
     _accepted_and_submitted(ana, days=4)
     _accepted_and_submitted(ana, days=30, accepted_days_ago=120)  # accepted before the window
@@ -161,8 +153,8 @@ def test_turnaround_is_the_median_of_the_days_to_the_first_submission_of_the_las
 
 
 def test_the_snapshot_reads_the_turnaround_of_the_qualified_reviewers_who_are_scored():
-    ana = _reviewer("ana")
-    away = _reviewer("ben", away_from=timezone.localdate())
+    ana = roster_reviewer("ana")
+    away = roster_reviewer("ben", away_from=timezone.localdate())
     _accepted_and_submitted(ana, days=2)
     _accepted_and_submitted(away, days=5)
 

@@ -1,32 +1,19 @@
 """The bulk "assign the queue" proposal: balanced loads under the hard rules, fit still first, deterministic."""
 
-import datetime
-
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
-from django.utils import timezone
 
 from cases.services import bulk_assignment, matching
-from core import roles
 from reviewers.qualification import roster_profiles
-from tests.factories import CaseFactory, UserFactory, affiliate, reviewer_profile, specialty_fit, waiting_case
+from tests.factories import (
+    affiliate,
+    received_days_ago,
+    roster_reviewer,
+    specialty_fit,
+    waiting_case,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def _reviewer(username: str, *, capacity: int = 10, open_cases: int = 0, **fields):
-    """A qualified reviewer (PM&R unless ``certifications`` says otherwise) with ``open_cases`` cases in review."""
-    user = UserFactory(username=username, first_name="Reviewer", last_name=username.title())
-    user.groups.add(Group.objects.get_or_create(name=roles.REVIEWER)[0])
-    profile = reviewer_profile(user, capacity=capacity, **fields)
-    for _ in range(open_cases):
-        CaseFactory(status="in_review", reviewer=user)
-    return profile
-
-
-def _received(days_ago: int) -> dict:
-    return {"application_received": timezone.localdate() - datetime.timedelta(days=days_ago)}
 
 
 def _given(plan: bulk_assignment.BulkProposal) -> dict[str, int]:
@@ -39,7 +26,7 @@ def _given(plan: bulk_assignment.BulkProposal) -> dict[str, int]:
 def test_reviewers_of_equal_fit_end_with_loads_that_differ_by_at_most_one_case():
     specialty_fit()  # PM&R fits Therapies 100%
     for name in ("ana", "ben", "cleo", "dev"):
-        _reviewer(name, capacity=10)
+        roster_reviewer(name, capacity=10)
     cases = [waiting_case() for _ in range(13)]
 
     plan = bulk_assignment.plan_bulk_assignment(cases)
@@ -50,9 +37,9 @@ def test_reviewers_of_equal_fit_end_with_loads_that_differ_by_at_most_one_case()
 
 def test_open_cases_count_so_the_busier_reviewer_gets_fewer_new_ones():
     specialty_fit()
-    _reviewer("ana", capacity=10, open_cases=2)
-    _reviewer("ben", capacity=10)
-    _reviewer("cleo", capacity=10)
+    roster_reviewer("ana", capacity=10, open_cases=2)
+    roster_reviewer("ben", capacity=10)
+    roster_reviewer("cleo", capacity=10)
     cases = [waiting_case() for _ in range(7)]
 
     plan = bulk_assignment.plan_bulk_assignment(cases)
@@ -62,8 +49,8 @@ def test_open_cases_count_so_the_busier_reviewer_gets_fewer_new_ones():
 
 def test_loads_even_out_as_shares_of_capacity():
     specialty_fit()
-    _reviewer("ana", capacity=4)
-    _reviewer("ben", capacity=8)
+    roster_reviewer("ana", capacity=4)
+    roster_reviewer("ben", capacity=8)
     cases = [waiting_case() for _ in range(6)]
 
     plan = bulk_assignment.plan_bulk_assignment(cases)
@@ -73,8 +60,8 @@ def test_loads_even_out_as_shares_of_capacity():
 
 def test_a_conflicted_reviewer_is_never_proposed_even_when_the_only_one_with_room():
     specialty_fit()
-    tied = _reviewer("ana", capacity=5)
-    _reviewer("ben", capacity=1, open_cases=1)
+    tied = roster_reviewer("ana", capacity=5)
+    roster_reviewer("ben", capacity=1, open_cases=1)
     case = waiting_case()
     affiliate(tied, case.employer, "Former employee")
 
@@ -86,8 +73,8 @@ def test_a_conflicted_reviewer_is_never_proposed_even_when_the_only_one_with_roo
 
 def test_a_conflict_with_any_party_moves_the_case_to_another_reviewer():
     specialty_fit()
-    tied = _reviewer("ana", capacity=5)
-    free = _reviewer("ben", capacity=5, open_cases=4)
+    tied = roster_reviewer("ana", capacity=5)
+    free = roster_reviewer("ben", capacity=5, open_cases=4)
     cases = [waiting_case() for _ in range(3)]
     affiliate(tied, cases[1].claims_administrator, "Consultant")
 
@@ -100,9 +87,9 @@ def test_a_conflict_with_any_party_moves_the_case_to_another_reviewer():
 
 def test_caps_are_never_exceeded_and_every_pair_passes_the_offer_rules():
     specialty_fit()
-    _reviewer("ana", capacity=1)
-    _reviewer("ben", capacity=3, open_cases=1)
-    _reviewer("cleo", capacity=3)
+    roster_reviewer("ana", capacity=1)
+    roster_reviewer("ben", capacity=3, open_cases=1)
+    roster_reviewer("cleo", capacity=3)
     cases = [waiting_case() for _ in range(8)]
     snapshot = matching.RosterSnapshot.load()
 
@@ -121,9 +108,9 @@ def test_caps_are_never_exceeded_and_every_pair_passes_the_offer_rules():
 def test_a_case_no_reviewer_can_take_is_listed_as_unplaced_with_the_reason():
     specialty_fit()
     specialty_fit("Orthopedic Surgery", "Surgery", 100)
-    _reviewer("ana")  # PM&R: nothing fits surgery
-    surgeon = _reviewer("ben", certifications=["Orthopedic Surgery"])
-    _reviewer("cleo", certifications=["Orthopedic Surgery"], active=False)
+    roster_reviewer("ana")  # PM&R: nothing fits surgery
+    surgeon = roster_reviewer("ben", certifications=["Orthopedic Surgery"])
+    roster_reviewer("cleo", certifications=["Orthopedic Surgery"], active=False)
     case = waiting_case(category="Surgery")
     affiliate(surgeon, case.employer)
 
@@ -142,7 +129,7 @@ def test_a_case_no_reviewer_can_take_is_listed_as_unplaced_with_the_reason():
 def test_the_queue_page_lists_each_unplaced_case_with_its_reason(admin_client):
     specialty_fit()
     specialty_fit("Orthopedic Surgery", "Surgery", 100)
-    _reviewer("ana")
+    roster_reviewer("ana")
     placed = waiting_case()
     stuck = waiting_case(category="Surgery")
 
@@ -157,8 +144,8 @@ def test_the_queue_page_lists_each_unplaced_case_with_its_reason(admin_client):
 def test_a_better_fitting_reviewer_with_room_wins_over_a_poorer_fit_even_when_busier():
     specialty_fit()
     specialty_fit("Chiropractor", "Therapies", 40)
-    specialist = _reviewer("ana", capacity=5, open_cases=3)
-    _reviewer("ben", capacity=5, certifications=["Chiropractor"])
+    specialist = roster_reviewer("ana", capacity=5, open_cases=3)
+    roster_reviewer("ben", capacity=5, certifications=["Chiropractor"])
     case = waiting_case()
 
     plan = bulk_assignment.plan_bulk_assignment([case])
@@ -173,8 +160,8 @@ def test_a_better_fitting_reviewer_with_room_wins_over_a_poorer_fit_even_when_bu
 def test_a_poorer_fit_takes_the_case_once_every_better_fit_is_full():
     specialty_fit()
     specialty_fit("Chiropractor", "Therapies", 40)
-    _reviewer("ana", capacity=1)
-    chiropractor = _reviewer("ben", capacity=5, certifications=["Chiropractor"])
+    roster_reviewer("ana", capacity=1)
+    chiropractor = roster_reviewer("ben", capacity=5, certifications=["Chiropractor"])
     cases = [waiting_case() for _ in range(2)]
 
     plan = bulk_assignment.plan_bulk_assignment(cases)
@@ -188,10 +175,10 @@ def test_the_case_only_one_reviewer_can_take_is_decided_before_an_earlier_one_ot
     specialty_fit("Orthopedic Surgery", "Surgery", 100)
     specialty_fit("Orthopedic Surgery", "Therapies", 80)
     specialty_fit("Chiropractor", "Therapies", 40)
-    surgeon = _reviewer("ana", capacity=1, certifications=["Orthopedic Surgery"])
-    chiropractor = _reviewer("ben", capacity=1, certifications=["Chiropractor"])
-    therapy = waiting_case(**_received(20))
-    surgery = waiting_case(category="Surgery", **_received(5))
+    surgeon = roster_reviewer("ana", capacity=1, certifications=["Orthopedic Surgery"])
+    chiropractor = roster_reviewer("ben", capacity=1, certifications=["Chiropractor"])
+    therapy = waiting_case(**received_days_ago(20))
+    surgery = waiting_case(category="Surgery", **received_days_ago(5))
 
     plan = bulk_assignment.plan_bulk_assignment([therapy, surgery])
 
@@ -202,9 +189,9 @@ def test_the_case_only_one_reviewer_can_take_is_decided_before_an_earlier_one_ot
 def test_the_one_case_ranking_puts_first_the_reviewer_the_bulk_proposal_picks_for_the_case_alone():
     specialty_fit()
     specialty_fit("Occupational Medicine", "Therapies", 80)
-    _reviewer("ana", capacity=10, open_cases=6)
-    _reviewer("ben", capacity=10, open_cases=1, certifications=["Occupational Medicine"])
-    _reviewer("cleo", capacity=4, open_cases=1)
+    roster_reviewer("ana", capacity=10, open_cases=6)
+    roster_reviewer("ben", capacity=10, open_cases=1, certifications=["Occupational Medicine"])
+    roster_reviewer("cleo", capacity=4, open_cases=1)
     case = waiting_case(provider_specialty="Occupational Medicine")
     snapshot = matching.RosterSnapshot.load()
 
@@ -224,12 +211,12 @@ def _mixed_queue() -> list:
     specialty_fit("Orthopedic Surgery", "Surgery", 100)
     specialty_fit("Orthopedic Surgery", "Therapies", 80)
     specialty_fit("Chiropractor", "Therapies", 90)
-    _reviewer("ana", capacity=3, open_cases=1)
-    surgeon = _reviewer("ben", capacity=4, certifications=["Orthopedic Surgery"])
-    _reviewer("cleo", capacity=3, certifications=["Chiropractor"])
-    _reviewer("dev", capacity=5, certifications=["Orthopedic Surgery", "Chiropractor"])
-    cases = [waiting_case(**_received(n % 7)) for n in range(9)]
-    cases += [waiting_case(category="Surgery", **_received(n)) for n in range(4)]
+    roster_reviewer("ana", capacity=3, open_cases=1)
+    surgeon = roster_reviewer("ben", capacity=4, certifications=["Orthopedic Surgery"])
+    roster_reviewer("cleo", capacity=3, certifications=["Chiropractor"])
+    roster_reviewer("dev", capacity=5, certifications=["Orthopedic Surgery", "Chiropractor"])
+    cases = [waiting_case(**received_days_ago(n % 7)) for n in range(9)]
+    cases += [waiting_case(category="Surgery", **received_days_ago(n)) for n in range(4)]
     affiliate(surgeon, cases[0].employer)
     return cases
 
@@ -253,10 +240,10 @@ def test_a_case_decided_early_moves_to_the_reviewer_later_cases_left_emptier():
     specialty_fit()
     specialty_fit(category="Pharmaceuticals")
     specialty_fit("Psychiatry", "Pharmaceuticals", 100)
-    _reviewer("ana", capacity=10)  # PM&R: therapies and pharmaceuticals
-    _reviewer("psy", capacity=10, certifications=["Psychiatry"])  # pharmaceuticals only
-    overdue = [waiting_case(category="Pharmaceuticals", **_received(40)) for _ in range(2)]
-    later = [waiting_case(**_received(2)) for _ in range(4)]
+    roster_reviewer("ana", capacity=10)  # PM&R: therapies and pharmaceuticals
+    roster_reviewer("psy", capacity=10, certifications=["Psychiatry"])  # pharmaceuticals only
+    overdue = [waiting_case(category="Pharmaceuticals", **received_days_ago(40)) for _ in range(2)]
+    later = [waiting_case(**received_days_ago(2)) for _ in range(4)]
 
     plan = bulk_assignment.plan_bulk_assignment(overdue + later)
 
