@@ -14,9 +14,10 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from billing.fees import FeeKind, Month, Outcome
+from billing.fees import FeeKind, Outcome
 from billing.models import Invoice, InvoiceLine
 from billing.selectors import Statement
+from core.dates import Month
 from letters import pdf
 from letters.services.signer import sign_rendered, signer_name, signing_setup
 

@@ -1,4 +1,5 @@
-"""The money rules, pure functions: which fee kind a case is billed as, which month a date falls in, how old a debt is.
+"""The money rules, pure functions: which fee kind a case is billed as, how old a debt is (a month is
+``core.dates.Month``).
 
 A case's fee kind follows from its track (``cases.clock.Track``) and how it ended (8 CCR 9792.10.8 and the DWC's fee
 notices, which price a review by whether a determination was issued, standard or expedited, pharmacy-only or not, and
@@ -6,10 +7,6 @@ whether it ended before or after the file went to a medical reviewer). The amoun
 """
 
 from __future__ import annotations
-
-import calendar
-import datetime
-from dataclasses import dataclass
 
 from django.db import models
 
@@ -61,41 +58,6 @@ def fee_kind(track: str, outcome: str, *, went_to_reviewer: bool) -> FeeKind:
     if outcome == Outcome.DETERMINED:
         return _DETERMINED_KIND[Track(track)]
     return FeeKind.ENDED_AFTER_REVIEWER if went_to_reviewer else FeeKind.ENDED_BEFORE_REVIEWER
-
-
-@dataclass(frozen=True)
-class Month:
-    """A calendar month: the period of an invoice or a statement."""
-
-    first: datetime.date
-
-    @classmethod
-    def parse(cls, text: str) -> Month:
-        """``YYYY-MM`` → the month; ``ValueError`` naming the expected form otherwise."""
-        try:
-            day = datetime.datetime.strptime(text.strip(), "%Y-%m").date()
-        except ValueError:
-            raise ValueError(f"{text!r} is not a month: write it as YYYY-MM, e.g. 2026-11.") from None
-        return cls(day)
-
-    @classmethod
-    def of(cls, day: datetime.date) -> Month:
-        return cls(day.replace(day=1))
-
-    @property
-    def last(self) -> datetime.date:
-        return self.first.replace(day=calendar.monthrange(self.first.year, self.first.month)[1])
-
-    @property
-    def key(self) -> str:
-        return f"{self.first:%Y-%m}"
-
-    @property
-    def label(self) -> str:
-        return f"{self.first:%B %Y}"
-
-    def previous(self) -> Month:
-        return Month.of(self.first - datetime.timedelta(days=1))
 
 
 # Aging of what is owed: days since the invoice was sent, in the buckets receivables are usually reported in.

@@ -3,9 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from billing.fees import Month
 from billing.models import Payment
-from core.dates import DateField
+from core.dates import DateField, Month
 from core.text import PrintableTextFormMixin
 
 

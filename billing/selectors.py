@@ -21,13 +21,13 @@ from billing.fees import (
     ENDED_EARLY_STATES,
     OUTCOME_OF_STATUS,
     FeeKind,
-    Month,
     Outcome,
     fee_kind,
 )
 from billing.models import Fee, FeeSchedule, Invoice, ReviewerRate
 from cases.lifecycle import Status
 from cases.models import Case, CaseTransition, Determination
+from core.dates import Month
 
 
 class NoFeeError(LookupError):

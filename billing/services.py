@@ -11,9 +11,9 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from billing import documents
-from billing.fees import Month
 from billing.models import PAYMENT_TERMS_DAYS, Invoice, InvoiceLine, Payment
 from billing.selectors import FeeTable, NoFeeError, billable_cases, fee_day
+from core.dates import Month
 from core.models import Party
 from core.services import record_event
 

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from audit import log
 from billing import documents, selectors, services
-from billing.fees import AGING_BUCKETS, Month
+from billing.fees import AGING_BUCKETS
 from billing.forms import MonthForm, PaymentForm
 from billing.models import FeeSchedule, Invoice, ReviewerRate
 from core import roles
+from core.dates import Month
 from core.permissions import allowed, permission_required
 
 

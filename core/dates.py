@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -29,6 +30,45 @@ DISPLAY_FORMAT = "%m/%d/%Y"
 
 _US = re.compile(r"^(\d{1,2})([/-])(\d{1,2})\2(\d+)$")
 _ISO = re.compile(r"^(\d+)-(\d{1,2})-(\d{1,2})$")
+
+
+@dataclass(frozen=True)
+class Month:
+    """A calendar month: the period of an invoice, a statement or the late-records report."""
+
+    first: date
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """``YYYY-MM`` → the month; ``ValueError`` naming the expected form otherwise."""
+        try:
+            day = datetime.strptime(text.strip(), "%Y-%m").date()
+        except ValueError:
+            raise ValueError(f"{text!r} is not a month: write it as YYYY-MM, e.g. 2026-11.") from None
+        return cls(day)
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        return cls(day.replace(day=1))
+
+    @property
+    def last(self) -> date:
+        return self.first.replace(day=calendar.monthrange(self.first.year, self.first.month)[1])
+
+    @property
+    def key(self) -> str:
+        """As a URL and the month control write it (``2026-11``)."""
+        return f"{self.first:%Y-%m}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.first:%B %Y}"
+
+    def previous(self) -> Month:
+        return Month.of(self.first - timedelta(days=1))
+
+    def next(self) -> Month:
+        return Month(self.last + timedelta(days=1))
 
 
 def show(value: date) -> str:

@@ -20,6 +20,7 @@ from audit import log
 from cases.models import RecordsDocument
 from cases.permissions import visible_cases
 from cases.services import records
+from core.dates import Month
 from core.permissions import permission_required
 from letters import pdf
 from letters.services.signer import sign_rendered, signer_name, signing_setup
@@ -29,9 +30,7 @@ from letters.services.signer import sign_rendered, signer_name, signing_setup
 PDF_ROWS = 1000
 
 
-def late_records_pdf_bytes(
-    period: records.Period, late: QuerySet, totals: records.LateTotals, *, by_name: str
-) -> bytes:
+def late_records_pdf_bytes(period: Month, late: QuerySet, totals: records.LateTotals, *, by_name: str) -> bytes:
     """The report of ``period`` (``late`` and ``totals``: its ``records.late_records`` and their ``late_totals``)
     rendered as tagged PDF/A and signed by the organization (a visible field over its signature)."""
     setup = signing_setup()
@@ -60,15 +59,15 @@ def late_records_pdf_bytes(
 def late_records_pdf(request: HttpRequest) -> HttpResponse:
     """The signed report of the month ``?month=YYYY-MM`` (the current month by default)."""
     try:
-        period = records.Period.parse(request.GET.get("month"))
+        period = records.report_month(request.GET.get("month"))
     except ValidationError as error:
         messages.error(request, f"No report signed. {' '.join(error.messages)}")
         return redirect(reverse("cases:late_records"))
     late = records.late_records(visible_cases(request.user), period)
     totals = records.late_totals(late)
-    log.record(request, object_type="late_records_report", month=period.value, cases=totals.cases, format="pdf")
+    log.record(request, object_type="late_records_report", month=period.key, cases=totals.cases, format="pdf")
     data = late_records_pdf_bytes(period, late, totals, by_name=request.user.get_username())
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="late-records-{period.value}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="late-records-{period.key}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -39,6 +39,7 @@ from cases.lifecycle import FINAL_STATES, Status, can_move
 from cases.models import Case, RecordsDocument
 from cases.services import tracks
 from cases.services.intake import receive_records, record_transition
+from core.dates import Month
 from core.services import record_event
 
 Kind = RecordsDocument.Kind
@@ -190,50 +191,23 @@ class _DaysBetween(Func):
         return Func.as_sql(julian, compiler, connection, template="CAST(%(expressions)s AS INTEGER)", **extra_context)
 
 
-@dataclass(frozen=True)
-class Period:
-    """A calendar month of the report: the late cases whose records fell due in it (each late case is in exactly
-    one month, the one its due date falls in, and stays there as the days late grow)."""
-
-    first: date
-
-    @property
-    def last(self) -> date:
-        return self.following.first - timedelta(days=1)
-
-    @property
-    def following(self) -> Period:
-        return Period(date(self.first.year + self.first.month // 12, self.first.month % 12 + 1, 1))
-
-    @property
-    def preceding(self) -> Period:
-        return Period((self.first - timedelta(days=1)).replace(day=1))
-
-    @property
-    def value(self) -> str:
-        """As the URL and the month control write it (``2026-11``)."""
-        return f"{self.first:%Y-%m}"
-
-    @classmethod
-    def of(cls, day: date) -> Period:
-        return cls(day.replace(day=1))
-
-    @classmethod
-    def parse(cls, text: str | None, today: date | None = None) -> Period:
-        """The month ``YYYY-MM`` (empty: the current month); a ValidationError that says what is wrong otherwise."""
-        today = today or timezone.localdate()
-        if not text:
-            return cls.of(today)
-        match = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
-        if match is None or not 1 <= int(match[2]) <= 12 or not MIN_YEAR <= int(match[1]) <= today.year + 1:
-            raise ValidationError(
-                f"{text[:20]!r} is not a month of the report: write it as year-month, e.g. {today:%Y-%m}, "
-                f"between {MIN_YEAR} and {today.year + 1}."
-            )
-        return cls(date(int(match[1]), int(match[2]), 1))
-
-
 MIN_YEAR = 2013  # IMR began on 1/1/2013 (SB 863): no records were due before.
+
+
+def report_month(text: str | None, today: date | None = None) -> Month:
+    """The month of the late-records report, ``YYYY-MM`` (empty: the current month): the late cases whose records
+    fell due in it (each late case is in exactly one month, the one its due date falls in, and stays there as the
+    days late grow). A ValidationError that says what is wrong otherwise."""
+    today = today or timezone.localdate()
+    if not text:
+        return Month.of(today)
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text.strip())
+    if match is None or not 1 <= int(match[2]) <= 12 or not MIN_YEAR <= int(match[1]) <= today.year + 1:
+        raise ValidationError(
+            f"{text[:20]!r} is not a month of the report: write it as year-month, e.g. {today:%Y-%m}, "
+            f"between {MIN_YEAR} and {today.year + 1}."
+        )
+    return Month(date(int(match[1]), int(match[2]), 1))
 
 
 @dataclass(frozen=True)
@@ -251,7 +225,7 @@ class LateRow:
 NOT_RECORDED = "(not recorded)"
 
 
-def late_records(cases: QuerySet, period: Period, today: date | None = None) -> QuerySet:
+def late_records(cases: QuerySet, period: Month, today: date | None = None) -> QuerySet:
     """The cases (of ``cases``, a queryset the caller may see) whose records fell due in ``period`` and came, or are
     still awaited, after that day; each with ``records_due`` and ``late_days`` (to the day the records were complete,
     or to ``today``); by due date, then case number. Served by the index ``case_late_records``."""

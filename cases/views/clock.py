@@ -19,6 +19,7 @@ from cases.models import Case, RecordsDocument
 from cases.permissions import case_view, visible_cases
 from cases.selectors import CappedPaginator
 from cases.services import appeals, records, tracks
+from core.dates import Month
 from core.permissions import permission_required
 
 
@@ -160,9 +161,9 @@ PAGE_SIZE = 50
 CSV_CHUNK = 2000
 
 
-def _csv(period: records.Period, late: QuerySet) -> HttpResponse:
+def _csv(period: Month, late: QuerySet) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="late-records-{period.value}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="late-records-{period.key}.csv"'
     response["Cache-Control"] = "private, no-store"
     writer = csv.writer(response)
     writer.writerow(CSV_HEADER)
@@ -194,13 +195,13 @@ def late_records_report(request: HttpRequest) -> HttpResponse:
     are awaited, after that day: what was asked, when, what arrived and when, 50 a page; the month's totals and, per
     claims administrator, the late cases and days. The month's CSV with ``?format=csv``."""
     try:
-        period = records.Period.parse(request.GET.get("month"))
+        period = records.report_month(request.GET.get("month"))
     except ValidationError as error:
         context = {"problem": " ".join(error.messages), "kinds": RecordsDocument.Kind.choices}
         return render(request, "cases/late_records.html", context, status=400)
     late = records.late_records(visible_cases(request.user), period)
     totals = records.late_totals(late)
-    log.record(request, object_type="late_records_report", month=period.value, cases=totals.cases)
+    log.record(request, object_type="late_records_report", month=period.key, cases=totals.cases)
     if request.GET.get("format") == "csv":
         return _csv(period, late)
     # The page's cases found by number in the index alone (however deep the page), then those 50 read.

@@ -9,9 +9,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from billing.fees import FeeKind, Month, aging_bucket, fee_kind
+from billing.fees import FeeKind, aging_bucket, fee_kind
 from billing.models import Fee, FeeSchedule
 from billing.selectors import FeeTable
+from core.dates import Month
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +88,10 @@ def test_a_month_is_read_as_yyyy_mm_and_knows_its_last_day():
     )
     with pytest.raises(ValueError, match=r"'2024/02' is not a month: write it as YYYY-MM, e.g. 2026-11."):
         Month.parse("2024/02")
+
+
+def test_a_month_steps_over_the_year_both_ways():
+    december = Month.parse("2026-12")
+
+    assert (december.next().key, december.next().previous()) == ("2027-01", december)
+    assert (Month.parse("2027-01").previous().key, Month.parse("2026-02").next().key) == ("2026-12", "2026-03")
