@@ -123,6 +123,13 @@ def test_the_current_month_is_the_default(admin_client):
     assert 'name="month" value="' + f"{today:%Y-%m}" + '"' in response.text
 
 
+def test_the_months_before_and_after_are_linked_across_the_year(admin_client):
+    page = admin_client.get(URL, {"month": "2025-12"}).text
+
+    assert 'id="late-records-previous" href="?month=2025-11"' in page
+    assert 'id="late-records-next" href="?month=2026-01"' in page
+
+
 @pytest.mark.parametrize(
     "month",
     ["2025-13", "2025-00", "October", "2025-1", "2025-10-01", "1999-05", "9999-12", "2025-1x"],
