@@ -33,7 +33,7 @@ from reviewers.qualification import (
     conflict_party_ids,
     matches_specialty,
     qualification_problems,
-    qualified_q,
+    qualified_roster,
     roster_profiles,
     roster_queryset,
     unqualified_counts,
@@ -192,11 +192,8 @@ class RosterSnapshot:
         them away, inactive or with lapsed credentials, costs their count, not their profiles, loads and
         turnaround."""
         on = on or timezone.localdate()
-        roster = roster_queryset()
-        # Their ids first: the profiles' four queries then name a few ids instead of each repeating the rules.
-        qualified = list(roster.filter(qualified_q(on)).values_list("pk", flat=True))
-        snapshot = cls.load(roster_profiles(ReviewerProfile.objects.filter(pk__in=qualified)), on)
-        snapshot.left_out = roster.count() - len(snapshot.profiles)
+        snapshot = cls.load(qualified_roster(on), on)
+        snapshot.left_out = roster_queryset().count() - len(snapshot.profiles)
         return snapshot
 
     def provider_match(self, profile: ReviewerProfile, specialty: str) -> bool:
@@ -427,8 +424,7 @@ def rank_case(case: Case, on: date | None = None) -> CaseRoster:
     roster = roster_queryset()
     # The reviewer the case is with already is neither a candidate nor blocked (``rank_reviewers``): not counted.
     others = roster.exclude(user_id=case.reviewer_id) if case.reviewer_id else roster
-    qualified = list(roster.filter(qualified_q(on)).values_list("pk", flat=True))
-    snapshot = RosterSnapshot.load(roster_profiles(ReviewerProfile.objects.filter(pk__in=qualified)), on)
+    snapshot = RosterSnapshot.load(qualified_roster(on), on)
     eligible, blocked = rank_reviewers(case, snapshot)
     not_qualified, by_rule = unqualified_counts(others, on)
     kinds: dict[str, int] = {}
