@@ -12,6 +12,8 @@ What a row contributes, to the key (quarter, the specialty printed on the case's
 Determinations without an author count nowhere (as before: ``quality.outliers``).
 """
 
+from operations.sql import signed, statement_trigger
+
 _FIGURES = "operations_qualityfigure"
 _COUNTS = ("decided", "overturned", "submitted", "returned")
 
@@ -43,14 +45,11 @@ def _submitted(determinations: str, cases: str) -> str:
 
 def _apply(parts: list[tuple[str, int]]) -> str:
     """Add each part's contributions times its sign, then drop the keys left at zero."""
-    signed = " UNION ALL ".join(
-        f"SELECT *, {sign} AS n FROM ({select}) AS part{i}" for i, (select, sign) in enumerate(parts)
-    )
     sums = ", ".join(f"SUM(n * {name})" for name in _COUNTS)
     added = ", ".join(f"{name} = {_FIGURES}.{name} + EXCLUDED.{name}" for name in _COUNTS)
     return f"""
     INSERT INTO {_FIGURES} (quarter, specialty, reviewer_id, {", ".join(_COUNTS)})
-    SELECT quarter, specialty, reviewer_id, {sums} FROM ({signed}) AS changes
+    SELECT quarter, specialty, reviewer_id, {sums} FROM ({signed(parts)}) AS changes
     GROUP BY 1, 2, 3 HAVING {" OR ".join(f"SUM(n * {name}) <> 0" for name in _COUNTS)} ORDER BY 1, 2, 3
     ON CONFLICT (quarter, specialty, reviewer_id) DO UPDATE SET {added};
     DELETE FROM {_FIGURES} WHERE {" AND ".join(f"{name} = 0" for name in _COUNTS)};
@@ -66,20 +65,7 @@ def _changed(columns: str) -> tuple[str, str]:
 
 
 def _trigger(table: str, operation: str, body: str) -> str:
-    tables = {"insert": "NEW TABLE AS new_rows", "delete": "OLD TABLE AS old_rows"}.get(
-        operation, "OLD TABLE AS old_rows NEW TABLE AS new_rows"
-    )
-    name = f"operations_quality_{table}_{operation}"
-    return f"""
-    CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        {body}
-        RETURN NULL;
-    END $$;
-    DROP TRIGGER IF EXISTS {name} ON cases_{table};
-    CREATE TRIGGER {name} AFTER {operation.upper()} ON cases_{table}
-        REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION {name}();
-    """
+    return statement_trigger(table, operation, body, name=f"operations_quality_{table}_{operation}")
 
 
 DECISIONS, DETERMINATIONS, CASES = "cases_itemdecision", "cases_determination", "cases_case"

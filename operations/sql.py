@@ -216,7 +216,8 @@ def _qa(rows: str) -> str:
     WHERE d.qa_at IS NOT NULL AND f.applies"""
 
 
-def _signed(parts: list[tuple[str, int]]) -> str:
+def signed(parts: list[tuple[str, int]]) -> str:
+    """The contributions of each (select, sign) part, as one relation with the sign in a column ``n``."""
     return " UNION ALL ".join(
         f"SELECT *, {sign} AS n FROM ({select}) AS part{index}" for index, (select, sign) in enumerate(parts)
     )
@@ -230,7 +231,7 @@ def _apply(old: Sources | None, new: Sources | None, qa: list[tuple[str, int]] |
     figures += [(f"SELECT day, false, figure, '' FROM ({_qa(rows)}) AS q", sign) for rows, sign in qa or []]
     sql = f"""
     INSERT INTO operations_dailyfigure (day, historical, figure, key, count)
-    SELECT day, historical, figure, key, SUM(n) FROM ({_signed(figures)}) AS changes
+    SELECT day, historical, figure, key, SUM(n) FROM ({signed(figures)}) AS changes
     GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4
     ON CONFLICT (day, historical, figure, key) DO UPDATE SET count = operations_dailyfigure.count + EXCLUDED.count;
     DELETE FROM operations_dailyfigure WHERE count = 0;
@@ -242,7 +243,7 @@ def _apply(old: Sources | None, new: Sources | None, qa: list[tuple[str, int]] |
         + f"""
     INSERT INTO operations_dailyage (day, historical, measure, days, count)
     SELECT day, historical, measure, days, SUM(n)
-    FROM ({_signed([(_ages(sources), sign) for sources, sign in sides])}) AS changes
+    FROM ({signed([(_ages(sources), sign) for sources, sign in sides])}) AS changes
     GROUP BY 1, 2, 3, 4 HAVING SUM(n) <> 0 ORDER BY 1, 2, 3, 4
     ON CONFLICT (day, historical, measure, days) DO UPDATE SET count = operations_dailyage.count + EXCLUDED.count;
     DELETE FROM operations_dailyage WHERE count = 0;
@@ -250,7 +251,7 @@ def _apply(old: Sources | None, new: Sources | None, qa: list[tuple[str, int]] |
         SELECT day, historical, dimension, key,
                COALESCE(SUM(n) FILTER (WHERE decision = 'upheld'), 0) AS upheld,
                COALESCE(SUM(n) FILTER (WHERE decision = 'overturned'), 0) AS overturned
-        FROM ({_signed([(_outcomes(sources), sign) for sources, sign in sides])}) AS signed
+        FROM ({signed([(_outcomes(sources), sign) for sources, sign in sides])}) AS signed
         GROUP BY 1, 2, 3, 4
     ), daily AS (
         INSERT INTO operations_dailyoutcome (day, historical, dimension, key, upheld, overturned)
@@ -279,19 +280,23 @@ def _apply(old: Sources | None, new: Sources | None, qa: list[tuple[str, int]] |
     )
 
 
-def _trigger(table: str, operation: str, body: str) -> str:
+def statement_trigger(table: str, operation: str, body: str, *, name: str = "") -> str:
+    """An AFTER … FOR EACH STATEMENT trigger on ``cases_<table>`` that runs ``body`` with the statement's rows as
+    ``old_rows`` and ``new_rows`` (its function and trigger named ``name``, by default ``operations_<table>_<op>``):
+    the operations figures' and the quality figures' (``operations/quality_sql.py``)."""
+    name = name or f"operations_{table}_{operation}"
     tables = {"insert": "NEW TABLE AS new_rows", "delete": "OLD TABLE AS old_rows"}.get(
         operation, "OLD TABLE AS old_rows NEW TABLE AS new_rows"
     )
     return f"""
-    CREATE OR REPLACE FUNCTION operations_{table}_{operation}() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         {body}
         RETURN NULL;
     END $$;
-    DROP TRIGGER IF EXISTS operations_{table}_{operation} ON cases_{table};
-    CREATE TRIGGER operations_{table}_{operation} AFTER {operation.upper()} ON cases_{table}
-        REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION operations_{table}_{operation}();
+    DROP TRIGGER IF EXISTS {name} ON cases_{table};
+    CREATE TRIGGER {name} AFTER {operation.upper()} ON cases_{table}
+        REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION {name}();
     """
 
 
@@ -307,7 +312,7 @@ def _case_triggers() -> list[str]:
         + _apply(TABLES._replace(cases=f"(SELECT o.* {changed})"), TABLES._replace(cases=f"(SELECT n.* {changed})")),
         "delete": _queue_delta(old) + _records_delta(old) + _apply(TABLES._replace(cases="old_rows"), None),
     }
-    return [_trigger("case", operation, body) for operation, body in bodies.items()]
+    return [statement_trigger("case", operation, body) for operation, body in bodies.items()]
 
 
 def _before(table: str, columns: str, operation: str, where: str) -> str:
@@ -344,7 +349,7 @@ def _dependent_triggers() -> list[str]:
         cases = f"(SELECT * FROM cases_case WHERE id IN ({touched}))"
         before = _before("cases_determination", determination, operation, f"case_id IN ({touched})")
         body = _apply(TABLES._replace(cases=cases, determinations=before), TABLES._replace(cases=cases), qa)
-        sql.append(_trigger("determination", operation, body))
+        sql.append(statement_trigger("determination", operation, body))
     for operation in ("insert", "update", "delete"):
         rows = {"insert": ["new_rows"], "delete": ["old_rows"]}.get(operation, ["old_rows", "new_rows"])
         determinations = " UNION ".join(f"SELECT determination_id FROM {name}" for name in rows)
@@ -361,7 +366,7 @@ def _dependent_triggers() -> list[str]:
         every = f"determination_id IN (SELECT id FROM cases_determination WHERE case_id IN ({touched}))"
         before = _before("cases_itemdecision", decision, operation, every)
         sql.append(
-            _trigger(
+            statement_trigger(
                 "itemdecision",
                 operation,
                 _apply(TABLES._replace(cases=cases, decisions=before), TABLES._replace(cases=cases)),
@@ -375,7 +380,7 @@ def _dependent_triggers() -> list[str]:
     cases = f"(SELECT * FROM cases_case WHERE id IN ({touched}))"
     before = _before("cases_disputeditem", "id, category", "update", f"case_id IN ({touched})")
     sql.append(
-        _trigger(
+        statement_trigger(
             "disputeditem", "update", _apply(TABLES._replace(cases=cases, items=before), TABLES._replace(cases=cases))
         )
     )
